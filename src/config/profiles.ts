@@ -1,0 +1,101 @@
+// Named profiles: region or base URL, the variable that holds the token, and a production flag.
+// Precedence for every setting: flag > environment > profile file (design.md §1 config/).
+import { readFileSync, writeFileSync, mkdirSync, existsSync, chmodSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { z } from 'zod';
+import { manageHome } from './home.js';
+import { baseUrlFor } from '../core/regions.js';
+import { UsageError } from '../core/errors.js';
+
+export const profileSchema = z.object({
+  region: z.enum(['na', 'us', 'eu', 'au', 'ca']).optional(),
+  baseUrl: z.string().url().optional(),
+  /** Name of the environment variable that holds this profile's token. */
+  tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  /** A token kept in the profile file itself (the file is written 0600). */
+  token: z.string().optional(),
+  production: z.boolean().optional(),
+  description: z.string().optional(),
+});
+export type Profile = z.infer<typeof profileSchema>;
+
+export const profilesFileSchema = z.object({
+  current: z.string().optional(),
+  profiles: z.record(z.string(), profileSchema).default({}),
+});
+export type ProfilesFile = z.infer<typeof profilesFileSchema>;
+
+export function profilesPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(manageHome(env), 'profiles.json');
+}
+
+export function readProfiles(env: NodeJS.ProcessEnv = process.env): ProfilesFile {
+  const p = profilesPath(env);
+  if (!existsSync(p)) return { profiles: {} };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(p, 'utf8'));
+  } catch {
+    throw new UsageError(`The profile file ${p} is not valid JSON; fix or delete it.`);
+  }
+  const parsed = profilesFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new UsageError(`The profile file ${p} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+export function writeProfiles(file: ProfilesFile, env: NodeJS.ProcessEnv = process.env): void {
+  const p = profilesPath(env);
+  mkdirSync(dirname(p), { recursive: true, mode: 0o700 });
+  writeFileSync(p, JSON.stringify(file, null, 2) + '\n', { mode: 0o600 });
+  chmodSync(p, 0o600);
+}
+
+export interface ResolvedProfile {
+  name: string;
+  baseUrl: string;
+  token: string;
+  production: boolean;
+  /** Where the token came from, for messages (never the token itself). */
+  tokenSource: string;
+}
+
+export interface ResolveOptions {
+  profile?: string;
+  region?: string;
+  baseUrl?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function resolveProfile(opts: ResolveOptions = {}): ResolvedProfile {
+  const env = opts.env ?? process.env;
+  const file = readProfiles(env);
+  const name = opts.profile ?? env.CELIGO_MANAGE_PROFILE ?? file.current ?? 'default';
+  const profile: Profile | undefined = file.profiles[name];
+  if (!profile && (opts.profile || env.CELIGO_MANAGE_PROFILE)) {
+    const known = Object.keys(file.profiles);
+    throw new UsageError(
+      `Unknown profile "${name}". ${known.length ? `Known profiles: ${known.join(', ')}.` : 'No profiles yet.'} Add one with: celigo-manage profiles add ${name} --region na`,
+    );
+  }
+  const baseUrl = baseUrlFor(opts.region ?? env.CELIGO_REGION ?? profile?.region, opts.baseUrl ?? env.CELIGO_BASE_URL ?? profile?.baseUrl);
+  let token: string | undefined;
+  let tokenSource = '';
+  if (profile?.tokenEnv && env[profile.tokenEnv]) {
+    token = env[profile.tokenEnv];
+    tokenSource = `$${profile.tokenEnv}`;
+  } else if (env.CELIGO_API_TOKEN) {
+    token = env.CELIGO_API_TOKEN;
+    tokenSource = '$CELIGO_API_TOKEN';
+  } else if (profile?.token) {
+    token = profile.token;
+    tokenSource = `profile "${name}" in ${profilesPath(env)}`;
+  }
+  if (!token) {
+    throw new UsageError(
+      `No API token. Set CELIGO_API_TOKEN${profile?.tokenEnv ? ` or ${profile.tokenEnv}` : ''} in the environment (never on the command line), or try the embedded demo account with --demo.`,
+    );
+  }
+  return { name, baseUrl, token: token.trim(), production: !!profile?.production, tokenSource };
+}

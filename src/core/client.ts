@@ -1,0 +1,76 @@
+// The integrator.io client: one object per resource, all sharing one HttpClient.
+import * as s from './schemas.js';
+import { HttpClient, type HttpOptions } from './http.js';
+import { ResourceApi, normaliseAudit, type AuditEntry, type Call, type PatchFormat } from './resource.js';
+import { IntegrationsApi } from './integrations.js';
+import { FlowsApi } from './flows.js';
+import { ExportsApi, ImportsApi } from './exports.js';
+import { ConnectionsApi } from './connections.js';
+import { JobsApi } from './jobs.js';
+import { FlowErrorsApi } from './flow-errors.js';
+import { TagsApi } from './tags.js';
+import { StateApi } from './state.js';
+
+export interface ClientOptions extends HttpOptions {
+  patchFormat?: PatchFormat;
+}
+
+export interface AuditQuery {
+  resourceType?: string;
+  _resourceId?: string;
+  _byUserId?: string;
+  source?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+}
+
+export class CeligoClient {
+  readonly http: HttpClient;
+  readonly integrations: IntegrationsApi;
+  readonly flows: FlowsApi;
+  readonly exports: ExportsApi;
+  readonly imports: ImportsApi;
+  readonly connections: ConnectionsApi;
+  readonly jobs: JobsApi;
+  readonly errors: FlowErrorsApi;
+  readonly tags: TagsApi;
+  readonly state: StateApi;
+
+  constructor(opts: ClientOptions) {
+    this.http = new HttpClient(opts);
+    const pf = opts.patchFormat ?? 'json-patch';
+    this.integrations = new IntegrationsApi(this.http, 'integrations', s.integration, pf);
+    this.flows = new FlowsApi(this.http, 'flows', s.flow, pf);
+    this.exports = new ExportsApi(this.http, 'exports', s.exportResource, pf);
+    this.imports = new ImportsApi(this.http, 'imports', s.importResource, pf);
+    this.connections = new ConnectionsApi(this.http, 'connections', s.connection, pf);
+    this.tags = new TagsApi(this.http, 'tags', s.tag, pf);
+    this.jobs = new JobsApi(this.http);
+    this.errors = new FlowErrorsApi(this.http);
+    this.state = new StateApi(this.http);
+  }
+
+  get readOnly(): boolean {
+    return this.http.readOnly;
+  }
+
+  async tokenInfo(call: Call = {}): Promise<s.TokenInfo> {
+    const res = await this.http.request('GET', '/tokenInfo', { signal: call.signal });
+    return s.tokenInfo.parse(res.body);
+  }
+
+  /** Account-wide audit log (celigo-api.md §9.4). */
+  async audit(query: AuditQuery = {}, call: Call = {}): Promise<AuditEntry[]> {
+    const res = await this.http.request('GET', '/audit', { query: { ...query }, signal: call.signal });
+    return normaliseAudit(res.body);
+  }
+
+  /** Raw call for `celigo-manage api`: GET lists are read to the end. */
+  async raw(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, call: Call = {}): Promise<{ status: number; body: unknown }> {
+    const res = await this.http.request(method, path, { body, signal: call.signal, retry: method === 'POST' ? 'never' : 'auto' });
+    return { status: res.status, body: res.body };
+  }
+}
+
+export type { ResourceApi };

@@ -1,0 +1,117 @@
+// Typed errors. Every error a user can see carries a one-line remedy; none carries the token or a stack.
+
+export interface FieldError {
+  field?: string;
+  code: string;
+  message: string;
+}
+
+/** An answer from integrator.io (or a transport failure talking to it) that the caller must handle. */
+export class CeligoApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly fieldErrors: FieldError[];
+  readonly retryAfter?: number;
+  readonly method: string;
+  readonly path: string;
+  readonly attempts: number;
+  readonly remedy: string;
+
+  constructor(init: {
+    status: number;
+    code: string;
+    message: string;
+    fieldErrors?: FieldError[];
+    retryAfter?: number;
+    method: string;
+    path: string;
+    attempts?: number;
+    remedy?: string;
+  }) {
+    super(init.message);
+    this.name = 'CeligoApiError';
+    this.status = init.status;
+    this.code = init.code;
+    this.fieldErrors = init.fieldErrors ?? [];
+    this.retryAfter = init.retryAfter;
+    this.method = init.method;
+    this.path = init.path;
+    this.attempts = init.attempts ?? 1;
+    this.remedy = init.remedy ?? remedyFor(this);
+  }
+
+  /** One line for people and models: what happened and what to do. */
+  get summary(): string {
+    return `${this.message} (HTTP ${this.status || 'network'} ${this.code} on ${this.method} ${this.path}). ${this.remedy}`;
+  }
+}
+
+/** Which list tool/command finds valid ids for a path, for 404 remedies. */
+function listHintFor(path: string): string {
+  const seg = path.replace(/^\/?(v1\/)?/, '').split(/[/?]/)[0] ?? '';
+  const hints: Record<string, string> = {
+    integrations: 'list_integrations',
+    flows: 'list_flows',
+    exports: 'list_exports',
+    imports: 'list_imports',
+    connections: 'list_connections',
+    jobs: 'list_jobs',
+    tags: 'list_tags',
+  };
+  const tool = hints[seg];
+  return tool ? `Use ${tool} to find valid ids or names.` : 'Check the id; list the resources to find valid ids.';
+}
+
+export function remedyFor(e: Pick<CeligoApiError, 'status' | 'code' | 'fieldErrors' | 'retryAfter' | 'path' | 'attempts' | 'method'>): string {
+  switch (true) {
+    case e.code === 'read_only':
+      return 'celigo-manage is in read-only mode; run without --read-only (and CELIGO_MANAGE_READ_ONLY unset) to make changes.';
+    case e.code === 'timeout':
+      return `The request timed out after ${e.attempts} attempt(s); check connectivity to integrator.io or raise the timeout.`;
+    case e.status === 0:
+      return `Could not reach integrator.io after ${e.attempts} attempt(s); check the network, the region and the base URL.`;
+    case e.status === 401:
+      return 'Check the API token: set CELIGO_API_TOKEN (or the profile\'s token variable) to a valid token for this region and environment.';
+    case e.status === 403:
+      return 'The token is valid but its scope does not cover this resource; use a full-access token or add the resource to its custom scope.';
+    case e.status === 404:
+      return listHintFor(e.path);
+    case e.status === 422 || e.status === 400:
+      return e.fieldErrors.length
+        ? 'Fix: ' + e.fieldErrors.map((f) => `${f.field ?? '(body)'}: ${f.message}`).join('; ')
+        : 'Fix the request and try again.';
+    case e.status === 415:
+      return 'Send the body as JSON.';
+    case e.status === 429:
+      return `Rate limited by integrator.io; retry after ${e.retryAfter ?? 1} s.`;
+    case e.status >= 500:
+      return `Celigo failed (HTTP ${e.status}); retried ${Math.max(0, e.attempts - 1)} time(s). Try again in a few minutes or check status.celigo.com.`;
+    default:
+      return 'Check the request and try again.';
+  }
+}
+
+/** Bad input from the person or model: the message already says what to do. */
+export class UsageError extends Error {
+  constructor(message: string, readonly candidates?: string[]) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** A read-modify-write found the object changed between read and write; nothing was written. */
+export class ConflictError extends Error {
+  constructor(readonly resource: string, readonly id: string, readonly expected?: string, readonly actual?: string) {
+    super(
+      `${resource} ${id} was changed by someone else (lastModified ${expected ?? '?'} -> ${actual ?? '?'}) between read and write; nothing was written. Read it again and reapply the change.`,
+    );
+    this.name = 'ConflictError';
+  }
+}
+
+/** Any error as one safe line (no stack, no token). */
+export function describeError(err: unknown): string {
+  if (err instanceof CeligoApiError) return err.summary;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

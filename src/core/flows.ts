@@ -1,0 +1,57 @@
+import * as s from './schemas.js';
+import { ResourceApi, enc, type Call } from './resource.js';
+
+export interface RunFlowBody {
+  _exportIds?: string[];
+  startDate?: string;
+  endDate?: string;
+}
+
+export class FlowsApi extends ResourceApi<s.Flow> {
+  /**
+   * POST /flows/{id}/run → the new flow job id. Never retried on 5xx or a network error: the run may
+   * have started. Callers that want certainty use ops/run.ts, which checks before trying again.
+   */
+  async run(id: string, body: RunFlowBody = {}, call: Call = {}): Promise<{ _jobId: string }> {
+    const res = await this.http.request('POST', `/flows/${enc(id)}/run`, { body, signal: call.signal });
+    const r = s.runFlowResponse.parse(res.body ?? {});
+    const jobId = r._jobId ?? r._id;
+    if (!jobId) throw new Error('integrator.io started the flow but returned no job id');
+    return { _jobId: jobId };
+  }
+
+  async clone(id: string, body: { _integrationId: string; name?: string; connectionMap?: Record<string, string> }, call: Call = {}): Promise<s.Flow | { model: string; _id: string; name?: string }[]> {
+    const res = await this.http.request('POST', `/flows/${enc(id)}/clone`, { body, signal: call.signal });
+    return res.body as s.Flow;
+  }
+
+  /** Open-error counts per step, every step included (celigo-api.md §7.6). */
+  async errorSummary(id: string, call: Call = {}): Promise<s.FlowErrorSummary['flowErrors']> {
+    const res = await this.http.request('GET', `/flows/${enc(id)}/errors`, { signal: call.signal });
+    return res.body === undefined ? [] : s.flowErrorSummary.parse(res.body).flowErrors;
+  }
+
+  async latestJobs(id: string, call: Call = {}): Promise<s.Job[]> {
+    const res = await this.http.request('GET', `/flows/${enc(id)}/jobs/latest`, { signal: call.signal });
+    return Array.isArray(res.body) ? res.body.map((j) => s.job.parse(j)) : [];
+  }
+
+  async template(id: string, call: Call = {}): Promise<unknown> {
+    const res = await this.http.request('GET', `/flows/${enc(id)}/template`, { signal: call.signal });
+    return res.body;
+  }
+}
+
+/** Step ids of a flow in run order: page generators (exports), then processors (linear or routed). */
+export function flowSteps(flow: s.Flow): { id: string; kind: 'export' | 'import'; role: 'source' | 'processor' }[] {
+  const out: { id: string; kind: 'export' | 'import'; role: 'source' | 'processor' }[] = [];
+  for (const pg of flow.pageGenerators ?? []) if (pg._exportId) out.push({ id: pg._exportId, kind: 'export', role: 'source' });
+  const processors: { type?: string; _exportId?: string; _importId?: string }[] = [...(flow.pageProcessors ?? [])];
+  const routers = (flow as { routers?: { branches?: { pageProcessors?: typeof processors }[] }[] }).routers ?? [];
+  for (const r of routers) for (const b of r.branches ?? []) processors.push(...(b.pageProcessors ?? []));
+  for (const pp of processors) {
+    if (pp._importId) out.push({ id: pp._importId, kind: 'import', role: 'processor' });
+    else if (pp._exportId) out.push({ id: pp._exportId, kind: 'export', role: 'processor' });
+  }
+  return out;
+}

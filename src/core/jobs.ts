@@ -1,0 +1,62 @@
+import * as s from './schemas.js';
+import type { HttpClient } from './http.js';
+import { enc, type Call } from './resource.js';
+import { listAllJobs, type ListOptions } from './paging.js';
+
+/** Every documented filter of GET /jobs (celigo-api.md §6.2). Dates: ISO, plain date or epoch ms. */
+export interface JobFilters {
+  _integrationId?: string;
+  _exportId?: string;
+  _importId?: string;
+  _flowId?: string;
+  _flowJobId?: string;
+  _bulkJobId?: string;
+  _jobId?: string;
+  _flowId_in?: string[];
+  createdAt_gte?: string;
+  createdAt_lte?: string;
+  createdAt_gt?: string;
+  status?: (typeof s.JOB_STATUSES)[number];
+  type?: (typeof s.JOB_TYPES)[number];
+  type_in?: (typeof s.JOB_TYPES)[number][];
+  retriable?: boolean;
+  numSuccess_gte?: number;
+  numSuccess_lte?: number;
+  numExport_gte?: number;
+  numExport_lte?: number;
+  numIgnore_gte?: number;
+  numIgnore_lte?: number;
+  numError_gte?: number;
+  numError_lte?: number;
+}
+
+export class JobsApi {
+  constructor(private readonly http: HttpClient) {}
+
+  /** All matching jobs, newest first, paging past the ~1000-row cap with the createdAt_lte cursor. */
+  async list(filters: JobFilters, opts: ListOptions = {}): Promise<s.Job[]> {
+    const query: Record<string, string | number | boolean | undefined> = {};
+    for (const [k, v] of Object.entries(filters)) {
+      if (v === undefined) continue;
+      query[k] = Array.isArray(v) ? v.join(',') : (v as string | number | boolean);
+    }
+    const rows = await listAllJobs<s.Job>(this.http, query, opts);
+    return rows.map((r) => s.job.parse(r));
+  }
+
+  async get(id: string, call: Call = {}): Promise<s.Job> {
+    const res = await this.http.request('GET', `/jobs/${enc(id)}`, { signal: call.signal });
+    return s.job.parse(res.body);
+  }
+
+  /** PUT /jobs/{id}/cancel (the official form; DELETE /jobs/{id} is the older one, §6.1). */
+  async cancel(id: string, call: Call = {}): Promise<s.Job> {
+    const res = await this.http.request('PUT', `/jobs/${enc(id)}/cancel`, { body: {}, signal: call.signal });
+    return res.body ? s.job.parse(res.body) : this.get(id, call);
+  }
+
+  /** Children of a flow job (export and import steps). */
+  children(flowJobId: string, opts: ListOptions = {}): Promise<s.Job[]> {
+    return this.list({ _flowJobId: flowJobId }, opts);
+  }
+}

@@ -1,0 +1,4 @@
+import * as s from './schemas.js';
+import { ResourceApi } from './resource.js';
+
+export class TagsApi extends ResourceApi<s.Tag> {}

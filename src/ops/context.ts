@@ -1,0 +1,47 @@
+// What every operation in src/ops receives from its front end (MCP tool, CLI command, test).
+// Front ends decide how to report progress and how to ask for confirmation; ops only call these.
+import type { CeligoClient } from '../core/client.js';
+
+export interface Progress {
+  done: number;
+  total?: number;
+  message?: string;
+}
+
+/** What a destructive or mass action is about to do, shown to a person before it happens. */
+export interface ConfirmPlan {
+  /** Short verb phrase, e.g. "Resolve 42 errors in 3 flows". */
+  action: string;
+  /** Lines that describe exactly what will change (counts, names, ids). */
+  details: string[];
+  /** Stable digest of what will be touched; a confirmation is valid only for the same digest. */
+  digest: string;
+}
+
+export interface OpContext {
+  api: CeligoClient;
+  signal?: AbortSignal;
+  progress?: (p: Progress) => void | Promise<void>;
+  /** Resolves true when the person agreed. Absent means "no one to ask": ops must not proceed with destructive work. */
+  confirm?: (plan: ConfirmPlan) => Promise<boolean>;
+  now?: () => Date;
+}
+
+/**
+ * Thrown by a front end's `confirm` when it cannot ask now (no elicitation): the caller shows the plan
+ * and a token; the same call repeated with that token proceeds.
+ */
+export class ConfirmationRequired extends Error {
+  constructor(readonly plan: ConfirmPlan, readonly token: string) {
+    super(`Confirmation required: ${plan.action}`);
+    this.name = 'ConfirmationRequired';
+  }
+}
+
+/** The person declined, or the work was cancelled (signal aborted). */
+export class Cancelled extends Error {
+  constructor(message = 'Cancelled; nothing further was changed.') {
+    super(message);
+    this.name = 'Cancelled';
+  }
+}
