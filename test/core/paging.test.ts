@@ -1,0 +1,72 @@
+import { describe, it, expect } from 'vitest';
+import { HttpClient } from '../../src/core/http.js';
+import { listAll, listAllJobs, listAllByNextPageUrl, nextLink } from '../../src/core/paging.js';
+import { mockFetch, noSleep } from '../helpers/mock-fetch.js';
+
+const base = 'https://api.integrator.io/v1';
+const mk = (answers: Parameters<typeof mockFetch>[0]) => {
+  const m = mockFetch(answers);
+  return { http: new HttpClient({ baseUrl: base, token: 't', fetch: m.fetch, sleep: noSleep }), calls: m.calls };
+};
+
+describe('paging', () => {
+  it('parses rel="next" among several links', () => {
+    expect(nextLink('<https://a/v1/x?skip=0>; rel="prev", <https://a/v1/x?skip=2>; rel="next"')).toBe('https://a/v1/x?skip=2');
+    expect(nextLink('<https://a/v1/x?skip=0>; rel="prev"')).toBeUndefined();
+    expect(nextLink(null)).toBeUndefined();
+  });
+
+  it('follows Link headers to the end', async () => {
+    const { http, calls } = mk([
+      { status: 200, body: [{ _id: '1' }, { _id: '2' }], headers: { link: `<${base}/flows?skip=2&limit=2>; rel="next"` } },
+      { status: 200, body: [{ _id: '3' }], headers: { link: `<${base}/flows?skip=0&limit=2>; rel="prev"` } },
+    ]);
+    const rows = await listAll<{ _id: string }>(http, '/flows');
+    expect(rows.map((r) => r._id)).toEqual(['1', '2', '3']);
+    expect(calls[1].url).toBe(`${base}/flows?skip=2&limit=2`);
+  });
+
+  it('stops at the caller limit', async () => {
+    const { http, calls } = mk([
+      { status: 200, body: [{ _id: '1' }, { _id: '2' }], headers: { link: `<${base}/flows?skip=2>; rel="next"` } },
+    ]);
+    expect(await listAll(http, '/flows', {}, { limit: 1 })).toHaveLength(1);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('reads 204 with no body as an empty list', async () => {
+    const { http } = mk([{ status: 204 }]);
+    expect(await listAll(http, '/flows')).toEqual([]);
+  });
+
+  it('pages jobs with createdAt_lte and drops rows seen twice', async () => {
+    const t = (ms: number) => new Date(Date.UTC(2026, 10, 1) + ms).toISOString();
+    const page1 = Array.from({ length: 1000 }, (_, i) => ({ _id: `a${i}`, createdAt: t(10_000 - i) }));
+    // the next page repeats the last row (same ms) and continues
+    const page2 = [page1[999], ...Array.from({ length: 5 }, (_, i) => ({ _id: `b${i}`, createdAt: t(9000 - i) }))];
+    const { http, calls } = mk([{ status: 200, body: page1 }, { status: 200, body: page2 }]);
+    const rows = await listAllJobs(http, { _flowId: 'f' });
+    expect(rows).toHaveLength(1005);
+    expect(new Set(rows.map((r) => r._id)).size).toBe(1005);
+    expect(new URL(calls[1].url).searchParams.get('createdAt_lte')).toBe(page1[999].createdAt);
+  });
+
+  it('steps back 1 ms when a whole page shares one createdAt', async () => {
+    const same = new Date(Date.UTC(2026, 10, 1)).toISOString();
+    const page = Array.from({ length: 1000 }, (_, i) => ({ _id: `s${i}`, createdAt: same }));
+    const { http, calls } = mk([{ status: 200, body: page }, { status: 200, body: page }, { status: 200, body: [] }]);
+    const rows = await listAllJobs(http, {});
+    expect(rows).toHaveLength(1000);
+    expect(new URL(calls[2].url).searchParams.get('createdAt_lte')).toBe(new Date(Date.parse(same) - 1).toISOString());
+  });
+
+  it('follows nextPageURL for flow-step errors', async () => {
+    const { http, calls } = mk([
+      { status: 200, body: { errors: [{ errorId: '1' }], nextPageURL: '/v1/flows/f/s/errors?cursor=2' } },
+      { status: 200, body: { errors: [{ errorId: '2' }] } },
+    ]);
+    const rows = await listAllByNextPageUrl<{ errorId: string }>(http, '/flows/f/s/errors', 'errors');
+    expect(rows.map((r) => r.errorId)).toEqual(['1', '2']);
+    expect(calls[1].url).toBe(`${base}/flows/f/s/errors?cursor=2`);
+  });
+});
