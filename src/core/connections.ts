@@ -15,15 +15,26 @@ export class ConnectionsApi extends ResourceApi<s.Connection> {
    * POST /connections/{id}/ping (GET is the 2017 form; §5.1). The failure body is unknown (§11): accept
    * `{code: 200}` as healthy, and treat any other `code`, an `errors` envelope or an HTTP error as unhealthy.
    */
-  async ping(id: string, call: Call & { thorough?: boolean } = {}): Promise<PingResult> {
-    const started = performance.now();
-    try {
-      const res = await this.http.request<Record<string, unknown> | undefined>('POST', `/connections/${enc(id)}/${call.thorough ? 'test' : 'ping'}`, {
+  /** POST /connections/ping: test a connection that is not saved yet (the body is the connection). */
+  async pingUnsaved(connection: Record<string, unknown>, call: Call = {}): Promise<PingResult> {
+    return this.interpretPing(() => this.http.request<Record<string, unknown> | undefined>('POST', '/connections/ping', { body: connection, signal: call.signal, readOnlyPost: true, retry: 'never' }));
+  }
+
+  ping(id: string, call: Call & { thorough?: boolean } = {}): Promise<PingResult> {
+    return this.interpretPing(() =>
+      this.http.request<Record<string, unknown> | undefined>('POST', `/connections/${enc(id)}/${call.thorough ? 'test' : 'ping'}`, {
         body: {},
         signal: call.signal,
         readOnlyPost: true,
         retry: 'never',
-      });
+      }),
+    );
+  }
+
+  private async interpretPing(send: () => Promise<{ body: Record<string, unknown> | undefined }>): Promise<PingResult> {
+    const started = performance.now();
+    try {
+      const res = await send();
       const latencyMs = Math.round(performance.now() - started);
       const body = res.body ?? {};
       const code = typeof body.code === 'number' ? body.code : Number(body.code ?? 200) || 200;

@@ -36,6 +36,12 @@ export class FlowsApi extends ResourceApi<s.Flow> {
     return Array.isArray(res.body) ? res.body.map((j) => s.job.parse(j)) : [];
   }
 
+  /** Full export and import configurations of the flow's steps ([P], celigo-api.md §3.1). */
+  async descendants(id: string, call: Call = {}): Promise<unknown> {
+    const res = await this.http.request('GET', `/flows/${enc(id)}/descendants`, { signal: call.signal });
+    return res.body;
+  }
+
   async template(id: string, call: Call = {}): Promise<unknown> {
     const res = await this.http.request('GET', `/flows/${enc(id)}/template`, { signal: call.signal });
     return res.body;

@@ -55,6 +55,23 @@ export class JobsApi {
     return res.body ? s.job.parse(res.body) : this.get(id, call);
   }
 
+  /** DELETE /jobs/{id}: the older way to cancel a flow job (celigo-api.md §6.1). */
+  async delete(id: string, call: Call = {}): Promise<void> {
+    await this.http.request('DELETE', `/jobs/${enc(id)}`, { signal: call.signal });
+  }
+
+  /** GET /jobs/{id}/joberrors: the legacy per-job error list (≤1000, celigo-api.md §6.4). */
+  async jobErrors(id: string, call: Call = {}): Promise<Record<string, unknown>[]> {
+    const res = await this.http.request('GET', `/jobs/${enc(id)}/joberrors`, { signal: call.signal });
+    return Array.isArray(res.body) ? (res.body as Record<string, unknown>[]) : [];
+  }
+
+  /** POST /jobs/current: jobs in progress; the body is a filter (reads only). */
+  async current(filter: Record<string, unknown> = {}, call: Call = {}): Promise<s.Job[]> {
+    const res = await this.http.request('POST', '/jobs/current', { body: filter, signal: call.signal, readOnlyPost: true });
+    return Array.isArray(res.body) ? res.body.map((j) => s.job.parse(j)) : [];
+  }
+
   /** Children of a flow job (export and import steps). */
   children(flowJobId: string, opts: ListOptions = {}): Promise<s.Job[]> {
     return this.list({ _flowJobId: flowJobId }, opts);

@@ -34,6 +34,11 @@ export class StateApi {
     return res.status === 201 || String(res.body).trim() === 'Created' ? 'created' : 'updated';
   }
 
+  /** DELETE every key of the scope (global keys when no scope). */
+  async clear(scope?: StateScope, call: Call = {}): Promise<void> {
+    await this.http.request('DELETE', this.base(scope), { signal: call.signal });
+  }
+
   async delete(key: string, scope?: StateScope, call: Call = {}): Promise<void> {
     await this.http.request('DELETE', `${this.base(scope)}/${enc(key)}`, { signal: call.signal });
   }

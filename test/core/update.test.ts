@@ -17,7 +17,8 @@ describe('readModifyWrite', () => {
 
   it('refuses to send a masked secret back and writes nothing', async () => {
     let wrote = false;
-    const err = await readModifyWrite(
+    type Conn = { _id: string; name: string; lastModified?: string; http: unknown };
+    const err = await readModifyWrite<Conn>(
       { resource: 'connection', id: 'c', get: async () => ({ _id: 'c', name: 'x', http: { auth: { token: { token: '******' } } } }), put: async () => ((wrote = true), {} as never) },
       (c) => {
         c.name = 'y';

@@ -1,0 +1,74 @@
+// Issue 2: the client's own overhead per request over plain fetch against the same emulator,
+// and the emulator's throughput for simple GETs.
+import { startEmulator, DEMO_TOKEN } from '../dist/emulator/index.js';
+import { CeligoClient } from '../dist/core/client.js';
+import { stats, fmt } from './lib.mjs';
+import { performance } from 'node:perf_hooks';
+import { Agent, request as httpRequest } from 'node:http';
+
+export async function benchClient({ rounds = 3000 } = {}) {
+  const emu = await startEmulator({ port: 0, seed: 'demo', rateLimit: false, quiet: true });
+  const api = new CeligoClient({ baseUrl: emu.baseUrl, token: DEMO_TOKEN });
+  const integrations = await api.integrations.list();
+  const id = integrations[0]._id;
+  const url = `${emu.baseUrl}/integrations/${id}`;
+  const headers = { authorization: `Bearer ${DEMO_TOKEN}`, accept: 'application/json' };
+  const plain = async () => {
+    const r = await fetch(url, { headers });
+    return r.json();
+  };
+  const viaClient = () => api.integrations.get(id);
+  // warm up both paths
+  for (let i = 0; i < 300; i++) {
+    await plain();
+    await viaClient();
+  }
+  // Alternate the two so that machine noise hits both equally; compare paired differences.
+  const diffs = [];
+  const plainT = [];
+  const clientT = [];
+  for (let i = 0; i < rounds; i++) {
+    const a = performance.now();
+    await plain();
+    const b = performance.now();
+    await viaClient();
+    const c = performance.now();
+    plainT.push(b - a);
+    clientT.push(c - b);
+    diffs.push(c - b - (b - a));
+  }
+  const d = stats(diffs);
+  const p = stats(plainT);
+  const c = stats(clientT);
+
+  // Emulator throughput: simple GETs from 32 keep-alive sockets for 3 s.
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  const u = new URL(url);
+  let done = 0;
+  const until = performance.now() + 3000;
+  const one = () =>
+    new Promise((resolve, reject) => {
+      const req = httpRequest({ host: u.hostname, port: u.port, path: u.pathname, headers, agent }, (res) => {
+        res.resume();
+        res.on('end', resolve);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (performance.now() < until) {
+        await one();
+        done++;
+      }
+    }),
+  );
+  const rps = done / ((performance.now() - started) / 1000);
+  agent.destroy();
+  await emu.close();
+  return [
+    { figure: 'Client overhead per GET over plain fetch (median of paired differences)', value: `${fmt(d.median, 3)} ms`, target: '< 0.3 ms', ok: d.median < 0.3, note: `plain fetch median ${fmt(p.median, 3)} ms, client median ${fmt(c.median, 3)} ms, n=${rounds}` },
+    { figure: 'Emulator throughput, simple GET /v1/integrations/{id}', value: `${Math.round(rps)} req/s`, target: '>= 3,000 req/s', ok: rps >= 3000, note: '32 keep-alive connections, 3 s, one emulator process' },
+  ];
+}

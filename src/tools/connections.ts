@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { defineTool, type ToolDef } from './types.js';
+import { listArgs, listResult, idOrName, READ, json } from './format.js';
+import { listConnections, testConnection, CONNECTION_FIELDS } from '../ops/listing.js';
+
+export const connectionReadTools: ToolDef[] = [
+  defineTool({
+    name: 'list_connections',
+    toolset: 'connections',
+    title: 'List connections',
+    description: 'Connections with type and online/offline status.',
+    input: {
+      type: z.string().optional().describe('Connection type, e.g. netsuite, salesforce, http, ftp'),
+      name: z.string().optional().describe('Name contains'),
+      ...listArgs(CONNECTION_FIELDS),
+    },
+    annotations: READ,
+    handler: async (a, ctx) => listResult('connections', await listConnections(ctx, a), a, CONNECTION_FIELDS),
+  }),
+  defineTool({
+    name: 'test_connection',
+    toolset: 'connections',
+    title: 'Test a connection',
+    description: 'Ping a connection: healthy or not, latency, and the error if any.',
+    input: { connection: idOrName('Connection') },
+    annotations: { ...READ, idempotentHint: true },
+    handler: async (a, ctx) => {
+      const r = await testConnection(ctx, a.connection);
+      return { text: `${r.healthy ? 'Healthy' : 'UNHEALTHY'}: ${json(r)}`, structured: r };
+    },
+  }),
+] as unknown as ToolDef[];

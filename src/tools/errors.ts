@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { defineTool, type ToolDef } from './types.js';
+import { listArgs, listResult, tsv, READ } from './format.js';
+import { listErrors, ERROR_FIELDS } from '../ops/listing.js';
+import { RANGE_DESC } from './jobs.js';
+
+export const errorReadTools: ToolDef[] = [
+  defineTool({
+    name: 'list_errors',
+    toolset: 'errors',
+    title: 'List errors',
+    description: 'Open (or resolved) errors of an integration or flow: counts per step, then the errors.',
+    input: {
+      integration: z.string().optional().describe('Integration id or name'),
+      flow: z.string().optional().describe('Flow id or name'),
+      range: z.string().optional().describe(RANGE_DESC),
+      resolved: z.boolean().optional().describe('List resolved errors instead of open ones'),
+      source: z.string().optional().describe('Error source, e.g. application, connection, mapping'),
+      ...listArgs(ERROR_FIELDS),
+    },
+    annotations: READ,
+    handler: async (a, ctx) => {
+      const r = await listErrors(ctx, a);
+      const page = listResult(a.resolved ? 'resolved errors' : 'open errors', r.errors, a, ERROR_FIELDS, ['errorId', 'occurredAt', 'flow', 'step', 'code', 'message', 'retryDataKey']);
+      const counts = r.counts.length ? `Per step:\n${tsv(r.counts, ['flow', 'step', 'stepId', 'open', 'lastErrorAt'])}\n` : '';
+      return { text: counts + page.text, structured: page.structured };
+    },
+  }),
+] as unknown as ToolDef[];

@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import { defineTool, type ToolDef } from './types.js';
+import { listArgs, listResult, objectResult, idOrName, READ } from './format.js';
+import { listFlows, getFlow, FLOW_FIELDS } from '../ops/listing.js';
+
+export const flowReadTools: ToolDef[] = [
+  defineTool({
+    name: 'list_flows',
+    toolset: 'flows',
+    title: 'List flows',
+    description: 'Flows with enabled state, schedule, last run and open errors; optionally of one integration.',
+    input: {
+      integration: z.string().optional().describe('Integration id or name'),
+      enabled: z.boolean().optional().describe('Only enabled (true) or disabled (false) flows'),
+      name: z.string().optional().describe('Name contains'),
+      ...listArgs(FLOW_FIELDS),
+    },
+    annotations: READ,
+    handler: async (a, ctx) => listResult('flows', await listFlows(ctx, a), a, FLOW_FIELDS),
+  }),
+  defineTool({
+    name: 'get_flow',
+    toolset: 'flows',
+    title: 'Get a flow',
+    description: 'A flow with its steps: exports, imports, connections, mappings and open errors per step.',
+    input: { flow: idOrName('Flow') },
+    annotations: READ,
+    handler: async (a, ctx) => {
+      const r = await getFlow(ctx, a.flow);
+      return objectResult(`Flow ${r.flow.name} (${r.flow.id}), ${r.steps.length} steps:`, r);
+    },
+  }),
+] as unknown as ToolDef[];

@@ -1,0 +1,36 @@
+// The whole catalogue, in toolset order. src/mcp registers it; docs and snapshots are generated from it.
+import type { ToolDef } from './types.js';
+import { integrationTools } from './integrations.js';
+import { flowReadTools } from './flows.js';
+import { connectionReadTools } from './connections.js';
+import { jobReadTools } from './jobs.js';
+import { errorReadTools } from './errors.js';
+import { exportReadTools } from './exports.js';
+import { tagReadTools } from './tags.js';
+import { changeTools } from './changes.js';
+import { workflowTools } from './workflows.js';
+import { backupTools } from './backups.js';
+import { TOOLSETS } from './types.js';
+
+let all: ToolDef[] | undefined;
+
+export function catalogue(): ToolDef[] {
+  if (!all) {
+    const tools = [
+      ...integrationTools,
+      ...flowReadTools,
+      ...connectionReadTools,
+      ...jobReadTools,
+      ...errorReadTools,
+      ...exportReadTools,
+      ...tagReadTools,
+      ...changeTools,
+      ...workflowTools,
+      ...backupTools,
+    ];
+    all = tools.sort((a, b) => TOOLSETS.indexOf(a.toolset) - TOOLSETS.indexOf(b.toolset));
+  }
+  return all;
+}
+
+export { prompts } from './prompts.js';

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { defineTool, type ToolDef } from './types.js';
+import { listArgs, listResult, objectResult, READ } from './format.js';
+import { listJobs, getJob, JOB_FIELDS } from '../ops/listing.js';
+
+export const RANGE_DESC = 'Time range: ISO, "A..B", or a phrase (yesterday, last 24 hours, last week, since Monday)';
+
+export const jobReadTools: ToolDef[] = [
+  defineTool({
+    name: 'list_jobs',
+    toolset: 'jobs',
+    title: 'List jobs',
+    description: 'Flow runs in a time range (default last 24 hours), newest first, by status, integration or flow.',
+    input: {
+      range: z.string().optional().describe(RANGE_DESC),
+      status: z.enum(['queued', 'running', 'completed', 'failed', 'canceled', 'retrying']).optional().describe('Job status'),
+      integration: z.string().optional().describe('Integration id or name'),
+      flow: z.string().optional().describe('Flow id or name'),
+      type: z.enum(['flow', 'retry', 'bulk_retry']).optional().describe('Job type (default flow)'),
+      ...listArgs(JOB_FIELDS),
+    },
+    annotations: READ,
+    handler: async (a, ctx) => listResult('jobs', await listJobs(ctx, a), a, JOB_FIELDS, ['id', 'status', 'flow', 'createdAt', 'durationMs', 'success', 'errors', 'openErrors']),
+  }),
+  defineTool({
+    name: 'get_job',
+    toolset: 'jobs',
+    title: 'Get a job',
+    description: 'One job with its step jobs, counts and the open errors it produced.',
+    input: { job: z.string().min(1).describe('Job id') },
+    annotations: READ,
+    handler: async (a, ctx) => {
+      const r = await getJob(ctx, a.job);
+      return objectResult(`Job ${r.job.id}: ${r.job.status}, ${r.totalErrors} open error(s) from this job.`, r);
+    },
+  }),
+] as unknown as ToolDef[];
