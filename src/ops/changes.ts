@@ -1,13 +1,13 @@
 // Simple changes behind the basic tools and commands: create, clone, tag, update a flow, create a
 // connection. Each one backs up first (ops/backups.ts), writes by read-modify-write, and reads back.
 import type { OpContext } from './context.js';
-import { backup, recordCreated } from './backups.js';
+import { backup, recordCreated, recordChanged } from './backups.js';
 import { mustConfirm } from './confirm.js';
 import { checkDependencies } from './dependencies.js';
 import { updateMapping } from './mapping.js';
 import { resolveIntegration, resolveFlow, resolveTag, invalidateNames } from './resolve.js';
 import { readTagMap, writeTagMap } from './tags.js';
-import { SCHEDULE, CONNECTION_TYPES, type Flow } from '../core/schemas.js';
+import { SCHEDULE, CONNECTION_TYPES, INTEGRATION_TAGS_STATE_KEY, type Flow } from '../core/schemas.js';
 import { UsageError } from '../core/errors.js';
 import { compact } from './project.js';
 
@@ -56,7 +56,7 @@ export async function addTagToIntegration(ctx: OpContext, input: { integration: 
   });
   if (tag && tag.tag.toLowerCase() !== label.toLowerCase()) tag = undefined; // a substring match is not the same tag
   await mustConfirm(ctx, { action: `Tag "${integration.name}" with "${label}"`, details: [], digest: digestOf('tag', integration._id, label) }, { mutating: true });
-  const rec = await backup(ctx, [{ type: 'state', id: 'integration-tags' }], `tag ${integration.name} with ${label}`);
+  const rec = await backup(ctx, [{ type: 'state', id: INTEGRATION_TAGS_STATE_KEY }], `tag ${integration.name} with ${label}`);
   if (!tag) {
     tag = await ctx.api.tags.create({ tag: label }, { signal: ctx.signal });
     await recordCreated(ctx, rec.id, { type: 'tag', id: tag._id });
@@ -68,6 +68,7 @@ export async function addTagToIntegration(ctx: OpContext, input: { integration: 
   map[integration._id] = [...ids];
   if (!already) await writeTagMap(ctx.api, map, ctx.signal);
   const check = await readTagMap(ctx.api, ctx.signal);
+  await recordChanged(ctx, rec.id, { type: 'state', id: INTEGRATION_TAGS_STATE_KEY }, check);
   if (!(check[integration._id] ?? []).includes(tag._id)) throw new Error('The tag did not stick: the account\'s tag map does not show it after writing.');
   return { integration: integration.name, integrationId: integration._id, tag: tag.tag, tagId: tag._id, alreadyTagged: already, backupId: rec.id };
 }
@@ -120,6 +121,7 @@ export async function updateFlow(
       { signal: ctx.signal, expectLastModified: flow.lastModified },
     );
     const check = await ctx.api.flows.get(flow._id, { signal: ctx.signal });
+    await recordChanged(ctx, backupId, { type: 'flow', id: flow._id }, check);
     const ok =
       (input.name === undefined || check.name === input.name) &&
       (input.enabled === undefined || !check.disabled === input.enabled) &&

@@ -31,6 +31,8 @@ export interface OpContext {
   production?: boolean;
   /** The person said --yes: skip confirmations. */
   yes?: boolean;
+  /** How ops that poll wait; tests advance a manual clock instead of sleeping. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /**

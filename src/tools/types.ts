@@ -35,7 +35,8 @@ export interface ToolDef<S extends z.ZodRawShape = z.ZodRawShape> {
   input: S;
   output?: z.ZodRawShape;
   annotations: ToolAnnotations;
-  handler: (args: z.infer<z.ZodObject<S>>, ctx: ToolContext) => Promise<ToolResult>;
+  // Method syntax on purpose: handlers of specific tools stay assignable to ToolDef (bivariant args).
+  handler(args: z.infer<z.ZodObject<S>>, ctx: ToolContext): Promise<ToolResult>;
 }
 
 /** Keeps the literal input shape so handlers are typed from their schema. */

@@ -1,0 +1,95 @@
+// Clearing errors by scope, time range and pattern (issue 4 item 4): resolve open errors, or purge resolved
+// ones. Previews what it will touch and asks first.
+import { CeligoApiError } from '../core/errors.js';
+import { enc } from '../core/resource.js';
+import type { OpContext } from './context.js';
+import { makePlan, mustConfirm } from './confirm.js';
+import { groupErrors } from './patterns.js';
+import { mapPool } from './pool.js';
+import { byStep, scanErrors, type ErrorScope } from './scan.js';
+import { chunk, plural, report } from './util.js';
+
+const BATCH = 500;
+
+export interface ClearReport {
+  state: 'open' | 'resolved';
+  scope: string;
+  matched: number;
+  /** Errors resolved (state open) or purged (state resolved). */
+  cleared: number;
+  failed: number;
+  flows: { flowId: string; name: string; steps: { stepId: string; count: number }[] }[];
+  patterns: { pattern: string; count: number; cause: string }[];
+  /** Purging resolved errors is not available on this API (DELETE …/resolved is unconfirmed, celigo-api.md §7.2). */
+  unsupported?: boolean;
+  failures: string[];
+  summary: string;
+}
+
+export async function clearErrors(ctx: OpContext, input: ErrorScope): Promise<ClearReport> {
+  const { api, signal } = ctx;
+  const state = input.state ?? 'open';
+  const scan = await scanErrors(ctx, { ...input, state });
+  const steps = [...byStep(scan.errors).values()];
+  const flows = [...new Set(steps.map((s) => s.flowId))].map((flowId) => ({
+    flowId,
+    name: scan.flows.get(flowId)?.name ?? flowId,
+    steps: steps.filter((s) => s.flowId === flowId).map((s) => ({ stepId: s.stepId, count: s.errors.length })),
+  }));
+  const groups = groupErrors(scan.errors);
+  const patterns = groups.slice(0, 10).map((g) => ({ pattern: g.pattern, count: g.count, cause: g.causeLabel }));
+  const verb = state === 'open' ? 'Resolve' : 'Purge';
+  const base = { state, scope: scan.label, matched: scan.errors.length, flows, patterns };
+  if (scan.errors.length === 0) {
+    return { ...base, cleared: 0, failed: 0, failures: [], summary: `No ${state} errors match (${scan.label}); nothing to do.` };
+  }
+  const details = [
+    ...flows.slice(0, 15).map((f) => `${f.name}: ${plural(f.steps.reduce((n, s) => n + s.count, 0), 'error')} in ${plural(f.steps.length, 'step')}`),
+    ...patterns.slice(0, 8).map((p) => `${p.count}x ${p.pattern}`),
+  ];
+  await mustConfirm(ctx, makePlan(`${verb} ${plural(scan.errors.length, `${state} error`)} (${scan.label})`, details, steps.map((s) => [s.flowId, s.stepId, s.errors.map((e) => e.errorId)])), 'destructive');
+
+  let cleared = 0;
+  let failed = 0;
+  let done = 0;
+  let unsupported = false;
+  const failures: string[] = [];
+  const total = scan.errors.length;
+  await mapPool(steps, 4, async (s) => {
+    for (const part of chunk(s.errors.map((e) => String(e.errorId)), BATCH)) {
+      if (unsupported) return;
+      signal?.throwIfAborted();
+      try {
+        if (state === 'open') await api.errors.resolve(s.flowId, s.stepId, part, { signal });
+        else await api.http.request('DELETE', `/flows/${enc(s.flowId)}/${enc(s.stepId)}/resolved`, { body: { errors: part }, signal });
+        cleared += part.length;
+      } catch (err) {
+        // The flow and step exist (we just read their errors), so 404/405 on the purge means no such endpoint.
+        if (state === 'resolved' && err instanceof CeligoApiError && (err.status === 404 || err.status === 405)) {
+          unsupported = true;
+          return;
+        }
+        if (signal?.aborted) throw err;
+        failed += part.length;
+        failures.push(`${scan.flows.get(s.flowId)?.name ?? s.flowId} step ${s.stepId}: ${err instanceof CeligoApiError ? err.summary : (err as Error).message}`);
+      }
+      done += part.length;
+      await report(ctx, done, total, `${verb.toLowerCase()}d ${done} of ${total}`);
+    }
+  }, signal);
+
+  if (unsupported) {
+    return {
+      ...base,
+      cleared,
+      failed,
+      unsupported: true,
+      failures,
+      summary:
+        `This API does not offer purging resolved errors (DELETE …/resolved answered "not found"), so ${cleared ? `only ${cleared} were purged` : 'nothing was purged'}. ` +
+        'Resolved errors no longer count as open and integrator.io removes them on its own schedule; nothing else needs doing.',
+    };
+  }
+  const summary = `${state === 'open' ? 'Resolved' : 'Purged'} ${plural(cleared, 'error')} in ${plural(flows.length, 'flow')} (${scan.label})${failed ? `; ${failed} failed` : ''}.`;
+  return { ...base, cleared, failed, failures, summary };
+}

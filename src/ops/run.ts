@@ -1,0 +1,198 @@
+// Run a flow (or one export of it) and monitor it to the end (issue 4 item 5).
+// POST /flows/{id}/run starts work, so it is never repeated blindly (design.md §2): after an ambiguous
+// failure we look for a job created since the newest one we saw before posting.
+import { CeligoApiError, UsageError } from '../core/errors.js';
+import { flowSteps } from '../core/flows.js';
+import type { Flow, Job } from '../core/schemas.js';
+import { Cancelled, type OpContext } from './context.js';
+import { makePlan, mustConfirm } from './confirm.js';
+import { groupErrors, type ErrorGroup, type ScopedError } from './patterns.js';
+import { mapPool } from './pool.js';
+import { resolveExport, resolveFlow } from './resolve.js';
+import { ms, report, sleep, type WaitContext } from './util.js';
+
+export interface RunCounts {
+  exported: number;
+  succeeded: number;
+  failed: number;
+  ignored: number;
+}
+
+export interface RunReport {
+  jobId: string;
+  flowId: string;
+  flowName: string;
+  /** queued, running, completed, failed, canceled, or "timeout" (still running when we stopped waiting). */
+  status: string;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs?: number;
+  counts: RunCounts;
+  openErrors: number;
+  errorGroups: ErrorGroup[];
+  /** Tool calls to make next, with the ids they need. */
+  followUp: string[];
+  waited: boolean;
+  /** The run POST failed ambiguously and we found the job it had started instead of posting again. */
+  recoveredAfterAmbiguousFailure?: boolean;
+  summary: string;
+}
+
+export interface RunFlowInput {
+  flow: string;
+  exportIds?: string[];
+  wait?: boolean;
+  timeoutMs?: number;
+}
+
+const TERMINAL = new Set(['completed', 'failed', 'canceled']);
+const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+const POST_ATTEMPTS = 3;
+
+/** A failure after which the request may or may not have taken effect (5xx, reset, timeout). */
+export function isAmbiguous(err: unknown): boolean {
+  return err instanceof CeligoApiError && err.code !== 'read_only' && (err.status === 0 || err.status >= 500);
+}
+
+async function newestFlowJob(ctx: OpContext, flowId: string): Promise<Job | undefined> {
+  const rows = await ctx.api.jobs.list({ _flowId: flowId, type: 'flow' }, { limit: 1, signal: ctx.signal });
+  return rows[0];
+}
+
+/** A flow job created since `baseline` (the newest before we posted), if any. */
+async function findStartedRun(ctx: OpContext, flowId: string, baseline: Job | undefined): Promise<Job | undefined> {
+  const rows = await ctx.api.jobs.list(
+    { _flowId: flowId, type: 'flow', ...(baseline ? { createdAt_gte: baseline.createdAt } : {}) },
+    { signal: ctx.signal },
+  );
+  return rows.find((j) => j._id !== baseline?._id && (!baseline || (ms(j.createdAt) ?? 0) >= (ms(baseline.createdAt) ?? 0)));
+}
+
+/** Starts a run: at most one job, whatever the network does. */
+async function startRun(ctx: WaitContext, flow: Flow, exportIds: string[] | undefined): Promise<{ jobId: string; recovered: boolean }> {
+  const baseline = await newestFlowJob(ctx, flow._id);
+  let lastErr: unknown;
+  for (let attempt = 1; attempt <= POST_ATTEMPTS; attempt++) {
+    try {
+      const r = await ctx.api.flows.run(flow._id, exportIds?.length ? { _exportIds: exportIds } : {}, { signal: ctx.signal });
+      return { jobId: r._jobId, recovered: false };
+    } catch (err) {
+      if (!isAmbiguous(err)) throw err;
+      lastErr = err;
+      const started = await findStartedRun(ctx, flow._id, baseline);
+      if (started) return { jobId: started._id, recovered: true };
+      // Not visible yet: wait, look once more, and only then post again.
+      await sleep(ctx, 1000 * attempt);
+      const late = await findStartedRun(ctx, flow._id, baseline);
+      if (late) return { jobId: late._id, recovered: true };
+    }
+  }
+  throw lastErr;
+}
+
+function countsOf(job: Job): RunCounts {
+  const n = (k: string) => (typeof job[k] === 'number' ? (job[k] as number) : 0);
+  return { exported: n('numExport'), succeeded: n('numSuccess'), failed: n('numError'), ignored: n('numIgnore') };
+}
+
+/** Open errors that belong to one job, grouped by pattern. */
+export async function jobErrors(ctx: OpContext, flow: Flow, job: Job): Promise<ScopedError[]> {
+  const { api, signal } = ctx;
+  const summary = await api.flows.errorSummary(flow._id, { signal });
+  const steps = summary.filter((s) => s.numError > 0).map((s) => s._expOrImpId);
+  const lists = await mapPool(steps, 4, async (stepId) => {
+    const rows = await api.errors.listOpen(flow._id, stepId, { occurredAt_gte: job.createdAt }, { signal });
+    return rows.map((e) => ({ ...e, flowId: flow._id, stepId }) as ScopedError);
+  }, signal);
+  const all = lists.flat();
+  const tagged = all.some((e) => e._flowJobId);
+  return tagged ? all.filter((e) => e._flowJobId === job._id) : all.filter((e) => !job.endedAt || e.occurredAt <= job.endedAt);
+}
+
+function followUps(report: Pick<RunReport, 'jobId' | 'flowId' | 'status' | 'errorGroups' | 'waited'>): string[] {
+  const out: string[] = [`get_job {"job":"${report.jobId}"}`];
+  if (report.errorGroups.length) {
+    out.push(`troubleshoot {"job":"${report.jobId}"}`);
+    out.push(`list_errors {"flow":"${report.flowId}"}`);
+    if (report.errorGroups.some((g) => g.retry === 'now')) out.push(`retry_job {"job":"${report.jobId}"}`);
+  } else if (report.status === 'failed') {
+    out.push(`troubleshoot {"job":"${report.jobId}"}`);
+  }
+  return out;
+}
+
+async function buildReport(ctx: OpContext, flow: Flow, job: Job, waited: boolean, timedOut: boolean, recovered: boolean): Promise<RunReport> {
+  const counts = countsOf(job);
+  const openErrors = typeof job.numOpenError === 'number' ? job.numOpenError : 0;
+  const groups = TERMINAL.has(job.status) && (counts.failed > 0 || openErrors > 0) ? groupErrors(await jobErrors(ctx, flow, job)) : [];
+  const startedAt = typeof job.startedAt === 'string' ? job.startedAt : undefined;
+  const endedAt = typeof job.endedAt === 'string' ? job.endedAt : undefined;
+  const durationMs = startedAt && endedAt ? (ms(endedAt) ?? 0) - (ms(startedAt) ?? 0) : undefined;
+  const status = timedOut ? 'timeout' : job.status;
+  const base = { jobId: job._id, flowId: flow._id, flowName: flow.name, status, startedAt, endedAt, durationMs, counts, openErrors, errorGroups: groups, waited };
+  const top = groups[0];
+  const summary =
+    `Flow ${flow.name}: job ${job._id} ${timedOut ? `still ${job.status} when we stopped waiting` : job.status}` +
+    (TERMINAL.has(job.status) ? `; ${counts.exported} exported, ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.ignored} ignored` : '') +
+    (durationMs !== undefined ? ` in ${Math.round(durationMs / 1000)} s` : '') +
+    (top ? `. Top error (${top.count}x): ${top.pattern} — likely ${top.causeLabel}` : '') +
+    (recovered ? '. (The start request failed ambiguously; the job it had started was found and no second run was posted.)' : '') +
+    '.';
+  return { ...base, followUp: followUps(base), ...(recovered ? { recoveredAfterAmbiguousFailure: true } : {}), summary };
+}
+
+/**
+ * Starts a flow and, with `wait`, polls the job with backoff until it ends (progress on every poll; stops
+ * on ctx.signal; gives up after timeoutMs and says so). A disabled flow is a UsageError.
+ */
+export async function runFlow(ctx: WaitContext, input: RunFlowInput): Promise<RunReport> {
+  const flow = await resolveFlow(ctx.api, input.flow);
+  if (flow.disabled) {
+    throw new UsageError(`Flow "${flow.name}" is disabled, so it cannot run. Enable it first (update_flow with enabled: true), then run it.`);
+  }
+  const pgs = flowSteps(flow).filter((s) => s.role === 'source').map((s) => s.id);
+  const bad = (input.exportIds ?? []).filter((id) => !pgs.includes(id));
+  if (bad.length) throw new UsageError(`${bad.join(', ')} ${bad.length > 1 ? 'are not sources' : 'is not a source'} of flow "${flow.name}"; its sources are ${pgs.join(', ')}.`);
+  await mustConfirm(ctx, makePlan(`Run flow ${flow.name}`, [`start flow ${flow.name} (${flow._id})${input.exportIds?.length ? ` for ${input.exportIds.join(', ')}` : ''}`], { flow: flow._id, exportIds: input.exportIds }), 'change');
+
+  const { jobId, recovered } = await startRun(ctx, flow, input.exportIds);
+  await report(ctx, 0, undefined, `started job ${jobId}`);
+  let job = await ctx.api.jobs.get(jobId, { signal: ctx.signal });
+  if (!input.wait) return buildReport(ctx, flow, job, false, false, recovered);
+
+  const timeout = input.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  let waited = 0;
+  let delay = 1000;
+  while (!TERMINAL.has(job.status)) {
+    if (waited >= timeout) return buildReport(ctx, flow, job, true, true, recovered);
+    try {
+      await sleep(ctx, delay);
+    } catch {
+      throw new Cancelled(`Stopped waiting for job ${jobId}; the run continues in integrator.io. Check it with get_job ${jobId}.`);
+    }
+    waited += delay;
+    delay = Math.min(Math.round(delay * 1.5), 15_000);
+    job = await ctx.api.jobs.get(jobId, { signal: ctx.signal });
+    const c = countsOf(job);
+    const done = c.succeeded + c.failed + c.ignored;
+    await report(ctx, done, c.exported || undefined, `${job.status}: ${c.exported} exported, ${c.succeeded} ok, ${c.failed} errors`);
+  }
+  return buildReport(ctx, flow, job, true, false, recovered);
+}
+
+/** Runs one export: through the flow whose source it is, with only that page generator. */
+export async function runExport(ctx: WaitContext, input: { export: string; wait?: boolean; timeoutMs?: number }): Promise<RunReport> {
+  const exp = await resolveExport(ctx.api, input.export);
+  const flows = (await ctx.api.flows.list({}, { signal: ctx.signal })).filter((f) => flowSteps(f).some((s) => s.role === 'source' && s.id === exp._id));
+  if (!flows.length) {
+    throw new UsageError(`Export "${exp.name}" is not the source of any flow, so it cannot run on its own. Add it to a flow, or use it as a lookup step.`);
+  }
+  const enabled = flows.filter((f) => !f.disabled);
+  const pick = enabled.length === 1 ? enabled[0] : flows.length === 1 ? flows[0] : undefined;
+  if (!pick) {
+    const names = (enabled.length ? enabled : flows).map((f) => `${f.name} (${f._id})`);
+    throw new UsageError(`Export "${exp.name}" is the source of several flows: ${names.join('; ')}. Run one with run_and_monitor and flow.`, names);
+  }
+  const onlyThis = flowSteps(pick).filter((s) => s.role === 'source').length > 1 ? [exp._id] : undefined;
+  return runFlow(ctx, { flow: pick._id, exportIds: onlyThis, wait: input.wait, timeoutMs: input.timeoutMs });
+}

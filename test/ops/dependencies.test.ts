@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../../src/emulator/seed/demo.js';
+import { checkDependencies } from '../../src/ops/dependencies.js';
+import { demoEnv, type Env } from './env.js';
+
+describe('checkDependencies', () => {
+  let env: Env;
+  beforeAll(async () => {
+    env = await demoEnv();
+  });
+  afterAll(() => env.close());
+
+  it('finds the flows and integrations that use a connection', async () => {
+    const r = await checkDependencies(env.ctx, { type: 'connection', id: 'Salesforce - Integration User' });
+    expect(r.inUse).toBe(true);
+    expect(r.flows.map((f) => f.name).sort()).toEqual([
+      'NetSuite Customers to Salesforce Accounts',
+      'Salesforce Accounts to NetSuite Customers',
+      'Salesforce Contacts to NetSuite Contacts',
+      'Salesforce Opportunities to NetSuite Sales Orders',
+    ]);
+    expect(r.integrations.map((i) => i.name)).toEqual([DEMO.failingIntegration]);
+    expect(r.steps.map((s) => s.type).sort()).toEqual(['export', 'export', 'export', 'import']);
+    expect(r.enabledFlows).toBe(4);
+  });
+
+  it('finds a lookup export used inside a flow, and standalone use', async () => {
+    const lookup = await checkDependencies(env.ctx, { type: 'export', id: 'Lookup Zendesk ticket requester' });
+    expect(lookup.flows).toMatchObject([{ name: 'Zendesk Tickets to Salesforce Cases', uses: ['step'] }]);
+    const fx = await checkDependencies(env.ctx, { type: 'connection', id: 'Exchange Rates API' });
+    expect(fx.flows.map((f) => f.name)).toEqual(['Daily Exchange Rates to NetSuite']);
+    expect(fx.integrations).toEqual([]);
+  });
+
+  it('finds the integrations that carry a tag, and says when nothing uses a resource', async () => {
+    const crit = await checkDependencies(env.ctx, { type: 'tag', id: 'critical' });
+    expect(crit.integrations.map((i) => i.name).sort()).toEqual([DEMO.integrations.salesforce, DEMO.integrations.shopify].sort());
+    const tag = await env.api.tags.create({ tag: 'unused' });
+    const none = await checkDependencies(env.ctx, { type: 'tag', id: tag._id });
+    expect(none.inUse).toBe(false);
+    expect(none.summary).toBe('Nothing uses tag unused.');
+  });
+
+  it('lists the member flows of an integration', async () => {
+    const r = await checkDependencies(env.ctx, { type: 'integration', id: DEMO.integrations.shopify });
+    expect(r.flows).toHaveLength(5);
+    expect(r.enabledFlows).toBe(4);
+  });
+});

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO } from '../../src/emulator/seed/demo.js';
+import { healthCheck, type HealthReport } from '../../src/ops/health.js';
+import { demoEnv, type Env } from './env.js';
+
+describe('healthCheck on the demo account', () => {
+  let env: Env;
+  let r: HealthReport;
+  let logged: { method: string; path: string }[];
+  beforeAll(async () => {
+    env = await demoEnv();
+    env.emu.clearRequestLog();
+    r = await healthCheck(env.ctx, {});
+    logged = env.emu.requestLog();
+  });
+  afterAll(() => env.close());
+
+  it('gives the seeded verdicts: one failing, one degraded, the rest healthy', () => {
+    const verdict = Object.fromEntries(r.integrations.map((i) => [i.name, i.verdict]));
+    expect(verdict[DEMO.failingIntegration]).toBe('failing');
+    expect(verdict[DEMO.degradedIntegration]).toBe('degraded');
+    for (const name of Object.values(DEMO.integrations)) {
+      if (name !== DEMO.failingIntegration && name !== DEMO.degradedIntegration) expect(verdict[name], name).toBe('healthy');
+    }
+    expect(r.verdicts).toMatchObject({ failing: 1, degraded: 1 });
+    expect(r.integrations[0].name).toBe(DEMO.failingIntegration);
+    expect(r.summary).toMatch(/^7 integrations .*1 failing \(Salesforce - NetSuite Customers\), 1 degraded/);
+  });
+
+  it('explains the verdicts: the broken connection, the failed runs, the rising errors', () => {
+    const sf = r.integrations.find((i) => i.name === DEMO.failingIntegration)!;
+    expect(sf.jobs.failed).toBeGreaterThan(0);
+    expect(sf.successRate).toBeLessThan(0.5);
+    expect(sf.errorTrend).toBe('up');
+    expect(sf.reasons.join(' ')).toContain('connection down: Salesforce - Integration User');
+    const zd = r.integrations.find((i) => i.name === DEMO.degradedIntegration)!;
+    expect(zd.jobs.failed).toBe(0);
+    expect(zd.jobs.withErrors).toBeGreaterThan(0);
+    expect(zd.openErrors).toBeGreaterThan(100);
+    expect(zd.flows.find((f) => f.name === DEMO.mappingEditedFlow)?.verdict).toBe('degraded');
+    expect(r.failedJobs.length).toBe(sf.jobs.failed);
+    expect(r.failedJobs.every((j) => j.integrationId === sf.integrationId)).toBe(true);
+  });
+
+  it('tests the connections of failing flows and of critical integrations, and finds the broken one', () => {
+    const down = r.connections.filter((c) => !c.ok).map((c) => c.name);
+    expect(down).toEqual(['Salesforce - Integration User']);
+    const shopify = r.connections.find((c) => c.name === 'Shopify - acme-store');
+    expect(shopify?.reasons).toContain('integration tagged critical');
+    expect(shopify?.ok).toBe(true);
+  });
+
+  it('lists the scheduled flows that are disabled', () => {
+    expect(r.scheduleIssues.filter((s) => s.issue === 'disabled').map((s) => s.name).sort()).toEqual(
+      ['Salesforce Lead Status to HubSpot', 'Shopify Refunds to NetSuite Credit Memos', 'Warehouse Receipts from 3PL SFTP'],
+    );
+    expect(r.scheduleIssues.filter((s) => s.issue === 'not run')).toEqual([]);
+  });
+
+  it('reports daily success-rate and run-time series per integration for charts', () => {
+    expect(r.series.days).toHaveLength(9);
+    for (const s of r.series.integrations) {
+      for (const k of ['jobs', 'failed', 'successRate', 'p50Ms', 'p95Ms', 'errors'] as const) expect(s[k]).toHaveLength(9);
+    }
+    const sf = r.series.integrations.find((s) => s.name === DEMO.failingIntegration)!;
+    expect(sf.successRate.at(-1)).toBeLessThan(0.5);
+    expect(sf.successRate[3]).toBe(1);
+    expect(sf.p50Ms.some((v) => v !== null && v > 0)).toBe(true);
+    const healthy = r.series.integrations.find((s) => s.name === DEMO.integrations.shopify)!;
+    expect(healthy.failed.reduce((a, b) => a + b, 0)).toBe(0);
+  });
+
+  it('uses the bulk endpoints: no per-flow calls, and a small fixed number of requests', () => {
+    expect(r.requests).toBe(logged.length);
+    const perFlow = logged.filter((l) => /^\/v1\/flows\/[0-9a-f]{24}/.test(l.path) || /_flowId=/.test(l.path));
+    expect(perFlow).toEqual([]);
+    const jobs = logged.filter((l) => l.path.startsWith('/v1/jobs'));
+    expect(jobs).toHaveLength(1);
+    const summaries = logged.filter((l) => /^\/v1\/integrations\/[0-9a-f]{24}\/errors/.test(l.path));
+    expect(summaries).toHaveLength(Object.keys(DEMO.integrations).length);
+    const pings = logged.filter((l) => /\/ping$/.test(l.path));
+    expect(pings).toHaveLength(r.connections.length);
+    // integrations + flows + jobs + tag map + tags + exports + imports + connections = 8, plus one summary per integration and the tests.
+    expect(r.requests).toBe(8 + summaries.length + pings.length);
+  });
+
+  it('takes other windows', async () => {
+    const week = await healthCheck(env.ctx, { range: 'last 7 days' });
+    expect(week.window.label).toBe('last 7 days');
+    const zd = week.integrations.find((i) => i.name === DEMO.degradedIntegration)!;
+    expect(zd.jobs.total).toBeGreaterThan(r.integrations.find((i) => i.name === DEMO.degradedIntegration)!.jobs.total);
+  });
+});
