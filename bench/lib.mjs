@@ -19,3 +19,40 @@ export async function time(fn) {
 }
 
 export const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : String(n));
+
+/**
+ * The emulator in its own process, so that its CPU does not compete with the code being measured
+ * (two cores here). Controlled through /__emulator/*.
+ */
+export async function spawnEmulator({ seed = 'demo', rateLimit = 'off' } = {}) {
+  const { spawn } = await import('node:child_process');
+  const script = new URL('./emulator-process.mjs', import.meta.url).pathname;
+  const child = spawn(process.execPath, [script, seed, rateLimit], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Never leave the child behind, whatever happens to the benchmark.
+  process.once('exit', () => child.kill());
+  const url = await new Promise((resolve, reject) => {
+    let buf = '';
+    child.stdout.on('data', (d) => {
+      buf += d;
+      const m = /^URL (\S+)$/m.exec(buf);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`emulator exited ${code}`)));
+  });
+  const control = async (method, path, body) => {
+    const r = await fetch(url + '/__emulator' + path, { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+    return r.status === 204 ? undefined : r.json();
+  };
+  return {
+    url,
+    baseUrl: url + '/v1',
+    setFaults: (f) => control('POST', '/faults', f),
+    requestLog: () => control('GET', '/requests'),
+    clearRequestLog: () => control('DELETE', '/requests'),
+    now: async () => (await control('GET', '/clock')).now,
+    close: () => new Promise((resolve) => {
+      child.once('exit', resolve);
+      child.kill();
+    }),
+  };
+}

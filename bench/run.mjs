@@ -65,3 +65,4 @@ if (only.length) {
   writeFileSync(join(root, 'docs/benchmarks.md'), out);
 }
 process.stdout.write(out + '\n');
+process.exit(0);

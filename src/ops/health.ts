@@ -118,6 +118,9 @@ export interface HealthReport {
 
 export const STANDALONE = '';
 
+/** Connection tests run this many at a time (each hits a different remote system). */
+export const PING_CONCURRENCY = 10;
+
 function counts(jobs: Job[]): JobCounts {
   const c: JobCounts = { total: jobs.length, completed: 0, failed: 0, canceled: 0, active: 0, withErrors: 0 };
   for (const j of jobs) {
@@ -318,7 +321,7 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
   }
   await report(ctx, 3, 4, `testing ${plural(toTest.size, 'connection')}`);
   const connById = new Map(connections.map((c) => [c._id, c]));
-  const checks: ConnectionCheck[] = await mapPool([...toTest.entries()], 5, async ([cid, why]) => {
+  const checks: ConnectionCheck[] = await mapPool([...toTest.entries()], PING_CONCURRENCY, async ([cid, why]) => {
     const c = connById.get(cid);
     const base = { connectionId: cid, name: c?.name, type: c?.type, reasons: [...why.reasons], usedByFlows: [...why.flows] };
     try {
@@ -341,10 +344,19 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
   // ---- per integration ----
   const groups: { id: string; name: string; integ?: Integration }[] = integrations.map((i) => ({ id: i._id, name: i.name, integ: i }));
   if (flowHealth.some((f) => f.integrationId === STANDALONE)) groups.push({ id: STANDALONE, name: 'Standalone flows' });
+  // Group once: jobs by integration (through their flow), so nothing below scans all jobs per integration.
+  const integrationOfFlow = new Map(flowHealth.map((f) => [f.flowId, f.integrationId]));
+  const jobsByIntegration = new Map<string, Job[]>();
+  for (const j of jobs) {
+    const g = j._flowId ? integrationOfFlow.get(j._flowId) : undefined;
+    if (g === undefined) continue;
+    let l = jobsByIntegration.get(g);
+    if (!l) jobsByIntegration.set(g, (l = []));
+    l.push(j);
+  }
   const integrationHealth: IntegrationHealth[] = groups.map((g) => {
     const fl = flowHealth.filter((f) => f.integrationId === g.id);
-    const ids = new Set(fl.map((f) => f.flowId));
-    const all = jobs.filter((j) => j._flowId && ids.has(j._flowId));
+    const all = jobsByIntegration.get(g.id) ?? [];
     const win = all.filter(inWindow);
     const base = all.filter((j) => !inWindow(j));
     const c = counts(win);
@@ -388,8 +400,9 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
   const series: HealthSeries = {
     days,
     integrations: integrationHealth.map((ih) => {
-      const ids = new Set(ih.flows.map((f) => f.flowId));
-      const perDay = days.map((d) => jobs.filter((j) => j._flowId && ids.has(j._flowId) && j.createdAt.slice(0, 10) === d));
+      const byDay = new Map<string, Job[]>(days.map((d) => [d, []]));
+      for (const j of jobsByIntegration.get(ih.integrationId) ?? []) byDay.get(j.createdAt.slice(0, 10))?.push(j);
+      const perDay = days.map((d) => byDay.get(d)!);
       return {
         integrationId: ih.integrationId,
         name: ih.name,

@@ -1,0 +1,30 @@
+// The command index, in help order: each noun's name and summary, and how to load it. Only the noun a
+// command line names is imported (one file per noun, handlers importing ops lazily), so `--help` and
+// every command start fast.
+import type { LoadedNoun, NounEntry } from '../spec.js';
+
+export const NOUN_INDEX: readonly NounEntry[] = [
+  { name: 'integrations', summary: 'List, inspect, create, clone and tag integrations', load: async () => (await import('./integrations.js')).integrations },
+  { name: 'flows', summary: 'List, inspect, run, enable, disable and change flows', load: async () => (await import('./flows.js')).flows },
+  { name: 'connections', summary: 'List, inspect, test and create connections', load: async () => (await import('./connections.js')).connections },
+  { name: 'jobs', summary: 'List and inspect flow runs; retry a failed job', load: async () => (await import('./jobs.js')).jobs },
+  { name: 'errors', summary: 'List, retry and clear the open errors of flows', load: async () => (await import('./errors.js')).errors },
+  { name: 'exports', summary: 'List exports and run one', load: async () => (await import('./exports.js')).exportsNoun },
+  { name: 'imports', summary: 'List and inspect imports', load: async () => (await import('./exports.js')).importsNoun },
+  { name: 'mapping', summary: 'Show and safely change the field mapping of a flow\'s import', load: async () => (await import('./mapping.js')).mapping },
+  { name: 'tags', summary: 'List the account\'s tags (add one with: integrations tag)', load: async () => (await import('./tags.js')).tags },
+  { name: 'health', summary: 'Daily health check: verdict per integration, failed jobs, error trend, run times, connections', load: async () => (await import('./health.js')).health },
+  { name: 'troubleshoot', summary: 'Why a job, flow or integration fails: errors by pattern, likely cause, the fix, what changed', load: async () => (await import('./troubleshoot.js')).troubleshootNoun },
+  { name: 'backups', summary: 'List, diff and restore the backups taken before every change', load: async () => (await import('./backups.js')).backups },
+  { name: 'profiles', summary: 'Named accounts: region or base URL, the variable holding the token, production flag', load: async () => (await import('./profiles.js')).profiles },
+  { name: 'mcp', summary: 'Run the MCP server for AI agents (stdio by default, or Streamable HTTP)', load: async () => (await import('./servers.js')).mcp },
+  { name: 'emulator', summary: 'Run the integrator.io emulator (a stateful fake API for tests and demos)', load: async () => (await import('./servers.js')).emulator },
+  { name: 'api', summary: 'Make a raw API call (GET lists are read to the end)', load: async () => (await import('./api.js')).apiNoun },
+  { name: 'completion', summary: 'Print a shell completion script (bash or zsh)', load: async () => (await import('./completion.js')).completion },
+];
+
+/** Loads the named nouns (all when no names are given), with their summaries. */
+export async function loadNouns(names?: readonly string[]): Promise<LoadedNoun[]> {
+  const entries = names ? NOUN_INDEX.filter((e) => names.includes(e.name)) : NOUN_INDEX;
+  return Promise.all(entries.map(async (e) => ({ ...(await e.load()), summary: e.summary })));
+}

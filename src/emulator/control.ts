@@ -1,0 +1,109 @@
+// Control endpoints under /__emulator (no auth, never rate-limited, never faulted, not in the request log).
+import { z } from 'zod';
+import { ControlledClock, iso } from './clock.js';
+import type { RuntimeConfig } from './config.js';
+import { type FaultConfig, faultConfigSchema } from './faults.js';
+import type { RateLimitConfig } from './rate-limit.js';
+import { ApiError, type Reply } from './respond.js';
+import type { SeedName } from './seed/index.js';
+import type { Store } from './store.js';
+import { zodEntries } from './validate.js';
+
+export interface RequestLogEntry {
+  method: string;
+  /** Path with query string, e.g. /v1/jobs?_flowId=... */
+  path: string;
+  /** 0 when the connection was reset. */
+  status: number;
+  /** Epoch ms on the emulator clock. */
+  at: number;
+  mutating: boolean;
+}
+
+/** What the control endpoints may touch. */
+export interface ControlTarget {
+  store(): Store;
+  clock: ControlledClock;
+  config: RuntimeConfig;
+  reset(seed?: SeedName): void;
+  setFaults(f: FaultConfig): void;
+  faults(): FaultConfig;
+  requestLog(): RequestLogEntry[];
+  clearRequestLog(): void;
+  setRateLimit(r: RateLimitConfig | false): void;
+  rateLimit(): RateLimitConfig | false;
+}
+
+const SEEDS = ['demo', 'empty', 'large'] as const;
+const resetBody = z.strictObject({ seed: z.enum(SEEDS).optional() });
+const clockBody = z.strictObject({
+  now: z.union([z.number(), z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be epoch ms or an ISO date')]).optional(),
+  advanceMs: z.number().optional(),
+});
+const configBody = z.strictObject({
+  pageSize: z.number().int().min(1).max(100_000).optional(),
+  jobsPageSize: z.number().int().min(1).max(100_000).optional(),
+  errorsPageSize: z.number().int().min(1).max(100_000).optional(),
+  emptyListStatus: z.union([z.literal(200), z.literal(204)]).optional(),
+  rateLimit: z.union([z.literal(false), z.strictObject({ capacity: z.number().int().min(1), refillPerSec: z.number().min(0) })]).optional(),
+});
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body ?? {});
+  if (!r.success) throw new ApiError(422, zodEntries(r.error, body));
+  return r.data;
+}
+
+function clockReply(t: ControlTarget): Reply {
+  const now = t.clock.now();
+  return { status: 200, body: { now, iso: iso(now) } };
+}
+
+export function handleControl(t: ControlTarget, method: string, path: string, body: unknown): Reply {
+  const route = `${method} ${path.replace(/\/+$/, '')}`;
+  switch (route) {
+    case 'GET /__emulator/health':
+      return { status: 200, body: { ok: true, seed: t.store().seedName, now: iso(t.clock.now()), counts: t.store().counts() } };
+    case 'POST /__emulator/reset': {
+      const b = parse(resetBody, body);
+      t.reset(b.seed);
+      return { status: 200, body: { ok: true, seed: t.store().seedName, counts: t.store().counts() } };
+    }
+    case 'GET /__emulator/clock':
+      return clockReply(t);
+    case 'POST /__emulator/clock': {
+      const b = parse(clockBody, body);
+      if (b.now !== undefined) t.clock.set(typeof b.now === 'number' ? b.now : Date.parse(b.now));
+      if (b.advanceMs !== undefined) t.clock.advance(b.advanceMs);
+      return clockReply(t);
+    }
+    case 'GET /__emulator/faults':
+      return { status: 200, body: t.faults() };
+    case 'POST /__emulator/faults': {
+      const b = parse(faultConfigSchema, body);
+      t.setFaults(b as FaultConfig);
+      return { status: 200, body: t.faults() };
+    }
+    case 'GET /__emulator/requests':
+      return { status: 200, body: t.requestLog() };
+    case 'DELETE /__emulator/requests':
+      t.clearRequestLog();
+      return { status: 204 };
+    case 'GET /__emulator/config':
+      return { status: 200, body: { ...t.config, rateLimit: t.rateLimit() } };
+    case 'POST /__emulator/config': {
+      const b = parse(configBody, body);
+      const { rateLimit, ...rest } = b;
+      Object.assign(t.config, Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
+      if (rateLimit !== undefined) t.setRateLimit(rateLimit);
+      return { status: 200, body: { ...t.config, rateLimit: t.rateLimit() } };
+    }
+  }
+  const dl = /^GET \/__emulator\/downloads\/([\w.-]+)$/.exec(route);
+  if (dl) {
+    const doc = t.store().downloads.get(dl[1]);
+    if (doc === undefined) throw new ApiError(404, 'not_found', 'Download not found or expired.');
+    return { status: 200, text: doc, headers: { 'Content-Type': 'application/json; charset=utf-8' } };
+  }
+  throw new ApiError(404, 'not_found', `No control endpoint ${route}.`);
+}

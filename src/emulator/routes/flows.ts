@@ -1,0 +1,150 @@
+// /flows: CRUD, run, clone, summaries, latest jobs (celigo-api.md §3).
+import { z } from 'zod';
+import { cloneFlowBody, flowCreate } from '../../core/schemas.js';
+import { cloneFlow, flowConnectionIds } from '../clone.js';
+import { flowResourceIds, flowSteps } from '../flow-steps.js';
+import { renderJob } from '../job-table.js';
+import { startFlowRun } from '../jobs.js';
+import { ApiError, type ErrorEntry, ok } from '../respond.js';
+import type { Ctx, RouteDef } from '../router.js';
+import type { Rec, Store } from '../store.js';
+import { errorFilterFromQuery, flowErrorSummary } from '../summaries.js';
+import { templateFor } from '../templates.js';
+import { invalidRef, validateBody } from '../validate.js';
+import { type ResourceSpec, auditAndDependencyRoutes, crudRoutes, getOr404 } from './resources.js';
+
+type Obj = Record<string, unknown>;
+const objs = (v: unknown): Obj[] => (Array.isArray(v) ? (v as Obj[]) : []);
+
+function checkFlow(store: Store, body: Obj): ErrorEntry[] {
+  const out: ErrorEntry[] = [];
+  if (body._integrationId !== undefined && (typeof body._integrationId !== 'string' || !store.integrations.has(body._integrationId))) out.push(invalidRef('_integrationId'));
+  objs(body.pageGenerators).forEach((pg, i) => {
+    if (typeof pg._exportId !== 'string' || !store.exports.has(pg._exportId)) out.push(invalidRef(`pageGenerators.${i}._exportId`));
+  });
+  if (body.routers !== undefined && body.pageProcessors !== undefined) {
+    out.push({ code: 'invalid_field', message: '"pageProcessors" is not allowed when "routers" is present', field: 'pageProcessors' });
+  }
+  const checkPPs = (pps: Obj[], prefix: string): void => pps.forEach((pp, i) => {
+    const isImport = pp.type === 'import';
+    const key = isImport ? '_importId' : '_exportId';
+    const id = pp[key];
+    if (id === undefined) out.push({ code: 'invalid_field', message: `\`${prefix}.${i}.${key}\` is required`, field: `${prefix}.${i}.${key}` });
+    else if (typeof id !== 'string' || !(isImport ? store.imports : store.exports).has(id)) out.push(invalidRef(`${prefix}.${i}.${key}`));
+  });
+  checkPPs(objs(body.pageProcessors), 'pageProcessors');
+  objs(body.routers).forEach((r, ri) => objs(r.branches).forEach((b, bi) => checkPPs(objs(b.pageProcessors), `routers.${ri}.branches.${bi}.pageProcessors`)));
+  objs(body._runNextFlowIds).forEach((id, i) => { if (typeof id !== 'string' || !store.flows.has(id)) out.push(invalidRef(`_runNextFlowIds.${i}`)); });
+  return out;
+}
+
+export const flowSpec: ResourceSpec = {
+  kind: 'flows',
+  label: 'Flow',
+  schema: flowCreate,
+  patchable: true,
+  readOnly: ['lastExecutedAt'],
+  listDefaults: ['disabled', '_integrationId'],
+  // §3.2: `disabled` is required on read; the default when omitted is unclear, false is the best guess.
+  createDefaults: (_store, body) => (body.disabled === undefined ? { disabled: false } : {}),
+  check: checkFlow,
+  beforeDelete(store, rec) {
+    store.errors.dropFlow(rec._id);
+    store.hidden.flowProfiles.delete(rec._id);
+  },
+};
+
+const runBody = z.looseObject({
+  _exportIds: z.array(z.string()).optional(),
+  startDate: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date').optional(),
+  endDate: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date').optional(),
+});
+
+const flowOf = (ctx: Ctx): Rec => getOr404(ctx.store, 'flows', ctx.params.id, 'Flow');
+
+export const flowRoutes: RouteDef[] = [
+  ...crudRoutes(flowSpec),
+  ...auditAndDependencyRoutes(flowSpec),
+  {
+    method: 'POST',
+    path: '/flows/:id/run',
+    note: '201 {_jobId}; body optional {_exportIds, startDate, endDate}; disabled flow -> 422 flow_disabled',
+    handler: (ctx) => {
+      const flow = flowOf(ctx);
+      const body = validateBody(runBody, ctx.body);
+      if (flow.disabled === true) throw new ApiError(422, 'flow_disabled', 'The flow is disabled. Enable it before running it.');
+      const pgs = flowSteps(flow).filter((s) => s.pg).map((s) => s.stepId);
+      if (!pgs.length) throw new ApiError(422, 'invalid_flow', 'The flow has no page generators to run.');
+      const bad = (body._exportIds ?? []).map((id, i) => ({ id, i })).filter(({ id }) => !pgs.includes(id));
+      if (bad.length) throw new ApiError(422, bad.map(({ i }) => ({ code: 'invalid_field', message: `\`_exportIds.${i}\` is not a page generator of this flow`, field: `_exportIds.${i}` })));
+      const job = startFlowRun(ctx.store, flow, { by: ctx.caller.userId, exportIds: body._exportIds?.length ? body._exportIds : undefined });
+      // §3.3 / §11: the response shape is unconfirmed; {"_jobId"} is the best guess.
+      return ok({ _jobId: job._id }, 201);
+    },
+  },
+  {
+    method: 'POST',
+    path: '/flows/:id/clone',
+    note: '§3.5: _integrationId required; connectionMap must cover the flow\'s connections (400 invalid_connectionMap); unknown integration 422 invalid_ref',
+    handler: (ctx) => {
+      const flow = flowOf(ctx);
+      const body = validateBody(cloneFlowBody, ctx.body);
+      if (!ctx.store.integrations.has(body._integrationId)) throw new ApiError(422, 'invalid_ref', 'Integration not found for the given id', '_integrationId');
+      const used = flowConnectionIds(ctx.store, flow);
+      const map = body.connectionMap;
+      const missing = used.filter((c) => !map || !map[c]);
+      if (missing.length) {
+        throw new ApiError(400, 'invalid_connectionMap', `connectionMap must map every connection the flow uses (missing: ${missing.join(', ')}). Map an id to itself to reuse it.`, 'connectionMap');
+      }
+      const bad = Object.entries(map ?? {}).filter(([, to]) => !ctx.store.connections.has(to)).map(([from]) => invalidRef(`connectionMap.${from}`));
+      if (bad.length) throw new ApiError(422, bad);
+      const extra: Record<string, unknown> = {};
+      if (typeof body._flowGroupingId === 'string') extra._flowGroupingId = body._flowGroupingId;
+      return ok(cloneFlow(ctx.store, flow, { integrationId: body._integrationId, name: body.name, connectionMap: map ?? {}, by: ctx.caller.userId, extra }), 201);
+    },
+  },
+  {
+    method: 'GET',
+    path: '/flows/:id/errors',
+    note: '{flowErrors:[{_expOrImpId,numError,lastErrorAt?}]} with every step',
+    handler: (ctx) => ok({ flowErrors: flowErrorSummary(ctx.store, flowOf(ctx), errorFilterFromQuery(ctx.query)) }),
+  },
+  {
+    method: 'GET',
+    path: '/flows/:id/jobs/latest',
+    note: 'array: the latest flow job per page generator',
+    handler: (ctx) => {
+      const flow = flowOf(ctx);
+      const jobs = ctx.store.jobs.byFlow.get(flow._id) ?? [];
+      const seen = new Set<string>();
+      const rows = [];
+      for (let i = jobs.length - 1; i >= 0; i--) {
+        const j = jobs[i];
+        if (j.type !== 'flow') continue;
+        const key = j._exportId ?? '';
+        if (seen.has(key)) continue;
+        seen.add(key);
+        rows.push(renderJob(j));
+      }
+      return { status: 200, body: rows, mask: false };
+    },
+  },
+  {
+    method: 'GET',
+    path: '/flows/:id/template',
+    note: '{signedURL} to a JSON description; the real shape is unknown (§3.4, §11)',
+    handler: (ctx) => ok(templateFor(ctx.store, 'flows', flowOf(ctx), ctx.origin)),
+  },
+  {
+    method: 'GET',
+    path: '/flows/:id/descendants',
+    note: 'full export and import objects of the flow ([P] shape)',
+    handler: (ctx) => {
+      const ids = flowResourceIds(flowOf(ctx));
+      return ok({
+        exports: ids.exports.map((id) => ctx.store.exports.get(id)).filter(Boolean),
+        imports: ids.imports.map((id) => ctx.store.imports.get(id)).filter(Boolean),
+      });
+    },
+  },
+];

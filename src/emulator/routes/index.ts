@@ -1,0 +1,31 @@
+// The whole route table under /v1.
+import { Router } from '../router.js';
+import { auditRoutes } from './audit.js';
+import { connectionRoutes } from './connections.js';
+import { errorRoutes } from './errors.js';
+import { flowRoutes } from './flows.js';
+import { integrationRoutes } from './integrations.js';
+import { jobRoutes } from './jobs.js';
+import { stateRoutes } from './state.js';
+import { exportRoutes, importRoutes } from './steps.js';
+import { tagRoutes } from './tags.js';
+import { tokenInfoRoutes } from './token-info.js';
+
+let router: Router | undefined;
+
+export function apiRouter(): Router {
+  router ??= new Router().add(
+    ...tokenInfoRoutes,
+    ...integrationRoutes,
+    ...flowRoutes,
+    ...errorRoutes,
+    ...exportRoutes,
+    ...importRoutes,
+    ...connectionRoutes,
+    ...tagRoutes,
+    ...jobRoutes,
+    ...stateRoutes,
+    ...auditRoutes,
+  );
+  return router;
+}

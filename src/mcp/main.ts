@@ -1,0 +1,150 @@
+// `celigo-manage mcp`: pick the tools, open the session, serve stdio or Streamable HTTP.
+// Start-up stays cheap: no network here, and the emulator (--demo), the HTTP modules (--http) and the
+// conformance fixtures are imported only when asked for. Logs go to stderr; stdout is the protocol's.
+import { join } from 'node:path';
+import type { McpServer } from '@modelcontextprotocol/server';
+import type { PromptDef } from '../tools/prompts.js';
+import type { ToolDef } from '../tools/types.js';
+import { mergeSelection, selectTools, selectionFromEnv } from '../tools/select.js';
+import { createServerFactory, type FixtureInstaller } from './server.js';
+
+export interface RunMcpOptions {
+  http?: boolean;
+  port?: number;
+  host?: string;
+  demo?: boolean;
+  profile?: string;
+  readOnly?: boolean;
+  toolsets?: string[];
+  tools?: string[];
+  excludeTools?: string[];
+  /** Conformance fixtures (test-only); also CELIGO_MANAGE_CONFORMANCE=1. */
+  fixtures?: boolean;
+  /** Aborting it stops the server. */
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+  log?: (line: string) => void;
+}
+
+export interface RunningMcp {
+  close(): Promise<void>;
+  /** The /mcp URL when serving HTTP. */
+  url?: string;
+  /** Resolves once the server has stopped (stdin closed, signal, or close()). */
+  closed: Promise<void>;
+}
+
+export const DEFAULT_HTTP_PORT = 8765;
+
+function on(v: string | undefined): boolean {
+  return !!v && !/^(0|false|no|off)$/i.test(v.trim());
+}
+
+async function loadCatalogue(): Promise<{ tools: ToolDef[]; prompts: PromptDef[] }> {
+  const mod = await import('../tools/index.js');
+  const p: unknown = (mod as { prompts?: unknown }).prompts;
+  const prompts = (typeof p === 'function' ? (p as () => PromptDef[])() : (p ?? [])) as PromptDef[];
+  return { tools: mod.catalogue(), prompts };
+}
+
+async function secretsFor(opts: RunMcpOptions, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const out: string[] = [];
+  if (env.CELIGO_MANAGE_HTTP_TOKEN) out.push(env.CELIGO_MANAGE_HTTP_TOKEN);
+  try {
+    if (opts.demo) out.push((await import('../emulator/index.js')).DEMO_TOKEN);
+    else out.push((await import('../config/profiles.js')).resolveProfile({ profile: opts.profile, env }).token);
+  } catch {
+    /* openSession already reported any problem with the profile */
+  }
+  return out;
+}
+
+export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
+  const env = opts.env ?? process.env;
+  const log = opts.log ?? ((line: string) => void process.stderr.write(`celigo-manage mcp: ${line}\n`));
+  const fixtures = opts.fixtures ?? on(env.CELIGO_MANAGE_CONFORMANCE);
+  const selection = mergeSelection(
+    { toolsets: opts.toolsets, tools: opts.tools, excludeTools: opts.excludeTools, readOnly: opts.readOnly },
+    selectionFromEnv(env),
+  );
+
+  // Configuration errors first, before anything is started.
+  const host = opts.host ?? env.CELIGO_MANAGE_HTTP_HOST ?? '127.0.0.1';
+  const bearerToken = env.CELIGO_MANAGE_HTTP_TOKEN || undefined;
+  const httpMod = opts.http ? await import('./http.js') : undefined;
+  httpMod?.checkHttpConfig(host, bearerToken);
+
+  // Independent imports load in parallel; the fixtures module only when asked for.
+  const [catalogue, { openSession }, { manageHome }, fixtureMod] = await Promise.all([
+    loadCatalogue(),
+    import('../config/session.js'),
+    import('../config/home.js'),
+    fixtures ? import('./fixtures/index.js') : undefined,
+  ]);
+  const tools = selectTools(catalogue.tools, selection);
+  const installFixtures: FixtureInstaller | undefined = fixtureMod?.installConformanceFixtures;
+
+  const session = await openSession({ demo: opts.demo, profile: opts.profile, readOnly: selection.readOnly, env });
+  const factory: () => McpServer = createServerFactory({
+    api: session.api,
+    tools,
+    prompts: catalogue.prompts,
+    fixtures: installFixtures,
+    secrets: await secretsFor(opts, env),
+    log,
+    home: opts.demo ? join(manageHome(env), 'demo') : manageHome(env),
+    production: session.production,
+    label: session.label,
+  });
+
+  let stopTransport: () => Promise<void> = async () => {};
+  let url: string | undefined;
+  let resolveClosed!: () => void;
+  const closed = new Promise<void>((r) => (resolveClosed = r));
+  let closing: Promise<void> | undefined;
+  const onSignal = () => void close();
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      opts.signal?.removeEventListener('abort', onSignal);
+      await stopTransport().catch((err: Error) => log(`closing: ${err.message}`));
+      await session.close().catch((err: Error) => log(`closing session: ${err.message}`));
+      resolveClosed();
+    })();
+    return closing;
+  };
+
+  try {
+    const what = `${tools.length} tools${fixtures ? ' + conformance fixtures' : ''}, account ${session.label}${selection.readOnly ? ', read-only' : ''}`;
+    if (httpMod) {
+      const h = await httpMod.startHttp({
+        factory,
+        host,
+        port: opts.port ?? DEFAULT_HTTP_PORT,
+        bearerToken,
+        allowedHosts: env.CELIGO_MANAGE_HTTP_ALLOWED_HOSTS?.split(',').map((s) => s.trim()).filter(Boolean),
+        allowedOrigins: env.CELIGO_MANAGE_HTTP_ALLOWED_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean),
+        log,
+      });
+      stopTransport = h.close;
+      url = h.url;
+      log(`serving ${what} on ${h.url}`);
+    } else {
+      const { startStdio } = await import('./stdio.js');
+      const h = await startStdio(factory, { log });
+      stopTransport = h.close;
+      void h.closed.then(() => close());
+      log(`serving ${what} on stdio`);
+    }
+  } catch (err) {
+    await session.close().catch(() => {});
+    throw err;
+  }
+
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  if (opts.signal?.aborted) void close();
+  else opts.signal?.addEventListener('abort', onSignal, { once: true });
+  return { close, url, closed };
+}

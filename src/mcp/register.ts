@@ -1,0 +1,200 @@
+// ToolDef (data) -> McpServer.registerTool: schemas, per-call ToolContext, result and error mapping.
+import { z } from 'zod';
+import {
+  CLIENT_CAPABILITIES_META_KEY,
+  PROTOCOL_VERSION_META_KEY,
+  type CallToolResult,
+  type ClientCapabilities,
+  type InputRequiredResult,
+  type McpServer,
+  type ServerContext,
+} from '@modelcontextprotocol/server';
+import type { CeligoClient } from '../core/client.js';
+import { CeligoApiError, ConflictError, UsageError } from '../core/errors.js';
+import { Cancelled, ConfirmationRequired, type Progress } from '../ops/context.js';
+import type { ToolContext, ToolDef, ToolResult } from '../tools/types.js';
+import { CONFIRM_TTL_SECONDS, ElicitationNeeded, confirmationInputRequired, makeConfirm } from './confirm.js';
+
+export interface RegisterDeps {
+  api: CeligoClient;
+  /** Values that must never reach a client (API token, HTTP bearer); replaced by "***". */
+  secrets?: string[];
+  log?: (line: string) => void;
+  now?: () => Date;
+  /** Local store for backups (see OpContext.home). */
+  home?: string;
+  /** The session targets a production profile (ops then confirm ordinary changes too). */
+  production?: boolean;
+}
+
+const CONFIRM_ARG = 'confirm';
+const confirmArg = z
+  .string()
+  .optional()
+  .describe('Confirmation token from a previous call of this tool that returned a plan; omit on the first call.');
+
+const confirmationShape = {
+  confirmation_required: z
+    .object({
+      action: z.string(),
+      details: z.array(z.string()),
+      token: z.string(),
+      expires_in_seconds: z.number(),
+    })
+    .optional()
+    .describe('Present when nothing was changed yet and the call must be repeated with `confirm`.'),
+};
+
+/** Tools that change things may ask for confirmation, so they take a `confirm` argument. */
+function mayConfirm(def: ToolDef): boolean {
+  return !def.annotations.readOnlyHint;
+}
+
+/** Which revision serves this request, and whether its client can answer a form elicitation. */
+export function requestInfo(server: McpServer, ctx: ServerContext): { era: 'legacy' | 'modern'; canElicit: boolean } {
+  const envelope = (ctx.mcpReq.envelope ?? {}) as Record<string, unknown>;
+  const modern =
+    typeof envelope[PROTOCOL_VERSION_META_KEY] === 'string' ||
+    /^2026-/.test(server.server.getNegotiatedProtocolVersion() ?? '');
+  const caps = (modern ? envelope[CLIENT_CAPABILITIES_META_KEY] : server.server.getClientCapabilities()) as
+    | ClientCapabilities
+    | undefined;
+  const e = caps?.elicitation as { form?: unknown; url?: unknown } | undefined;
+  // An empty elicitation object means form support (the pre-mode rule).
+  const canElicit = !!e && (e.form !== undefined || e.url === undefined);
+  return { era: modern ? 'modern' : 'legacy', canElicit };
+}
+
+export function redact(text: string, secrets: readonly string[] = []): string {
+  let out = text.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1***');
+  for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join('***');
+  return out;
+}
+
+/** One safe line for the model: what went wrong and what to do; never a stack or a secret. */
+export function describeForModel(err: unknown): string {
+  if (err instanceof CeligoApiError) return err.summary;
+  if (err instanceof UsageError) {
+    const c = err.candidates ?? [];
+    if (!c.length) return err.message;
+    const more = c.length > 20 ? `, ... (${c.length} in all)` : '';
+    return `${err.message} Candidates: ${c.slice(0, 20).join(', ')}${more}.`;
+  }
+  if (err instanceof ConflictError || err instanceof Cancelled) return err.message;
+  if (err instanceof Error && err.name === 'AbortError') return new Cancelled().message;
+  const issues = (err as { issues?: { path?: PropertyKey[]; message?: string }[] } | null)?.issues;
+  if (err instanceof Error && err.name === 'ZodError' && Array.isArray(issues) && issues.length) {
+    const first = issues[0]!;
+    const where = first.path?.length ? first.path.map(String).join('.') : '(root)';
+    return `Internal error: unexpected data shape at ${where}: ${first.message ?? 'invalid'}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`;
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  return `Internal error: ${msg.split('\n')[0]}`;
+}
+
+function textResult(text: string, isError?: boolean, structured?: Record<string, unknown>): CallToolResult {
+  const r: CallToolResult = { content: [{ type: 'text', text }] };
+  if (structured) r.structuredContent = structured;
+  if (isError) r.isError = true;
+  return r;
+}
+
+export function toCallToolResult(r: ToolResult, secrets?: string[]): CallToolResult {
+  return textResult(redact(r.text, secrets), r.isError, r.structured);
+}
+
+function confirmationResult(tool: string, err: ConfirmationRequired, hadToken: boolean): CallToolResult {
+  const lines = [`Confirmation required; nothing has been changed yet. ${err.plan.action}`];
+  for (const d of err.plan.details) lines.push(`- ${d}`);
+  if (hadToken) lines.push('The confirm token given was expired, invalid, or for a different plan (the data may have changed since).');
+  lines.push(
+    `To proceed, call ${tool} again with the same arguments plus confirm: "${err.token}" (valid for ${CONFIRM_TTL_SECONDS / 60} minutes).`,
+  );
+  return textResult(lines.join('\n'), false, {
+    confirmation_required: {
+      action: err.plan.action,
+      details: err.plan.details,
+      token: err.token,
+      expires_in_seconds: CONFIRM_TTL_SECONDS,
+    },
+  });
+}
+
+function progressReporter(ctx: ServerContext, log?: (l: string) => void): ToolContext['progress'] {
+  const token = ctx.mcpReq._meta?.progressToken;
+  if (token === undefined) return undefined;
+  let last = -Infinity;
+  return async (p: Progress) => {
+    // The spec requires progress to increase with every notification.
+    if (!(p.done > last) || ctx.mcpReq.signal.aborted) return;
+    last = p.done;
+    try {
+      await ctx.mcpReq.notify({
+        method: 'notifications/progress',
+        params: {
+          progressToken: token,
+          progress: p.done,
+          ...(p.total !== undefined ? { total: p.total } : {}),
+          ...(p.message !== undefined ? { message: p.message } : {}),
+        },
+      });
+    } catch (err) {
+      log?.(`progress notification dropped: ${(err as Error).message}`);
+    }
+  };
+}
+
+/** Registers one catalogue tool on `server`. */
+export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps): void {
+  const confirmable = mayConfirm(def);
+  const declaresConfirm = CONFIRM_ARG in def.input;
+  const inputShape = confirmable && !declaresConfirm ? { ...def.input, [CONFIRM_ARG]: confirmArg } : def.input;
+  // A confirmation result carries no report, so mutating tools publish their report fields as optional.
+  const outputSchema = def.output
+    ? confirmable
+      ? z.object(def.output).partial().extend(confirmationShape)
+      : z.object(def.output)
+    : undefined;
+
+  server.registerTool(
+    def.name,
+    {
+      title: def.title,
+      description: def.description,
+      inputSchema: z.object(inputShape),
+      ...(outputSchema ? { outputSchema } : {}),
+      annotations: { title: def.title, ...def.annotations },
+    },
+    async (args: Record<string, unknown>, ctx: ServerContext): Promise<CallToolResult | InputRequiredResult> => {
+      const { [CONFIRM_ARG]: token, ...rest } = args;
+      const handlerArgs = declaresConfirm ? args : rest;
+      const { era, canElicit } = requestInfo(server, ctx);
+      const toolCtx: ToolContext = {
+        api: deps.api,
+        signal: ctx.mcpReq.signal,
+        progress: progressReporter(ctx, deps.log),
+        ...(confirmable
+          ? { confirm: makeConfirm({ tool: def.name, token, ctx, era, canElicit, log: deps.log }) }
+          : {}),
+        ...(deps.now ? { now: deps.now } : {}),
+        ...(deps.home ? { home: deps.home } : {}),
+        ...(deps.production !== undefined ? { production: deps.production } : {}),
+      };
+      try {
+        const r = await def.handler(handlerArgs as never, toolCtx);
+        return toCallToolResult(r, deps.secrets);
+      } catch (err) {
+        if (err instanceof ElicitationNeeded) return confirmationInputRequired(def.name, err.plan);
+        if (err instanceof ConfirmationRequired) return confirmationResult(def.name, err, token !== undefined);
+        const known =
+          err instanceof CeligoApiError || err instanceof UsageError || err instanceof ConflictError || err instanceof Cancelled;
+        if (!known) deps.log?.(`tool ${def.name} failed: ${redact(err instanceof Error ? (err.stack ?? err.message) : String(err), deps.secrets)}`);
+        return textResult(redact(describeForModel(err), deps.secrets), true);
+      }
+    },
+  );
+}
+
+export function registerTools(server: McpServer, tools: readonly ToolDef[], deps: RegisterDeps): void {
+  for (const t of tools) registerTool(server, t, deps);
+}

@@ -1,0 +1,30 @@
+// The real catalogue through the MCP layer (skipped until src/tools/index.ts exports catalogue()).
+import { describe, expect, it } from 'vitest';
+import type { ToolDef } from '../../src/tools/types.js';
+import { ERAS, connectInMemory } from './helpers.js';
+
+const mod = (await import('../../src/tools/index.js').catch(() => undefined)) as { catalogue?: () => ToolDef[] } | undefined;
+const catalogue = typeof mod?.catalogue === 'function' ? mod.catalogue() : undefined;
+
+describe.skipIf(!catalogue)('the production catalogue over MCP', () => {
+  it.each(ERAS)('lists every tool with valid names, all four hints and no top-level anyOf/oneOf (%s)', async (era) => {
+    const conn = await connectInMemory({ era, server: { tools: catalogue! } });
+    try {
+      const listed = (await conn.client.listTools()).tools;
+      expect(listed.map((t) => t.name)).toEqual(catalogue!.map((t) => t.name));
+      for (const t of listed) {
+        expect(t.name).toMatch(/^[a-z0-9_]{1,40}$/);
+        const a = t.annotations ?? {};
+        for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) {
+          expect(typeof a[hint], `${t.name}.${hint}`).toBe('boolean');
+        }
+        expect(t.inputSchema.type).toBe('object');
+        expect(t.inputSchema).not.toHaveProperty('anyOf');
+        expect(t.inputSchema).not.toHaveProperty('oneOf');
+        if (!a.readOnlyHint) expect(Object.keys(t.inputSchema.properties ?? {}), t.name).toContain('confirm');
+      }
+    } finally {
+      await conn.close();
+    }
+  });
+});
