@@ -31,7 +31,7 @@ const CONFIRM_ARG = 'confirm';
 const confirmArg = z
   .string()
   .optional()
-  .describe('Confirmation token from a previous call of this tool that returned a plan; omit on the first call.');
+  .describe('Preview token');
 
 const confirmationShape = {
   confirmation_required: z
@@ -68,6 +68,21 @@ export function requestInfo(server: McpServer, ctx: ServerContext): { era: 'lega
 export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1***');
   for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join('***');
+  return out;
+}
+
+const LONG_QUOTE = /"([^"\n]{121,})"/g;
+const MAX_ERROR_TEXT = 4000;
+
+/**
+ * Keeps an error message readable whatever the input was: a quoted echo of a long argument is cut to
+ * its start and length, control characters are shown escaped, and the whole stays under 4000 chars.
+ */
+export function boundMessage(text: string): string {
+  let out = text.replace(LONG_QUOTE, (_m, q: string) => `"${Array.from(q).slice(0, 60).join('')}…" (${q.length} characters)`);
+  // eslint-disable-next-line no-control-regex
+  out = out.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  if (out.length > MAX_ERROR_TEXT) out = `${Array.from(out.slice(0, MAX_ERROR_TEXT)).slice(0, -1).join('')}… (message truncated)`;
   return out;
 }
 
@@ -144,11 +159,35 @@ function progressReporter(ctx: ServerContext, log?: (l: string) => void): ToolCo
   };
 }
 
+/**
+ * The same zod schema, but its JSON Schema leaves out the `$schema` URL: 55 bytes per tool in every
+ * tools/list, which models pay for in tokens and hosts do not need (the dialect is the spec's default).
+ */
+export function lean<T extends z.ZodType>(schema: T): T {
+  const std = schema['~standard'] as unknown as Record<string, unknown> & {
+    jsonSchema?: { input(o: unknown): Record<string, unknown>; output(o: unknown): Record<string, unknown> };
+  };
+  if (!std.jsonSchema) return schema;
+  const js = std.jsonSchema;
+  const trim = (j: Record<string, unknown>) => {
+    const { $schema: _drop, ...rest } = j;
+    return rest;
+  };
+  const wrapped = Object.create(schema) as T;
+  Object.defineProperty(wrapped, '~standard', {
+    value: { ...std, jsonSchema: { input: (o: unknown) => trim(js.input(o)), output: (o: unknown) => trim(js.output(o)) } },
+  });
+  return wrapped;
+}
+
 /** Registers one catalogue tool on `server`. */
 export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps): void {
   const confirmable = mayConfirm(def);
   const declaresConfirm = CONFIRM_ARG in def.input;
-  const inputShape = confirmable && !declaresConfirm ? { ...def.input, [CONFIRM_ARG]: confirmArg } : def.input;
+  // Additive tools (create, run, tag) ask only on a production profile, so outside production they
+  // need no `confirm` argument; elicitation still works for them. Destructive tools always have it.
+  const needsArg = confirmable && !declaresConfirm && (def.annotations.destructiveHint || !!deps.production);
+  const inputShape = needsArg ? { ...def.input, [CONFIRM_ARG]: confirmArg } : def.input;
   // A confirmation result carries no report, so mutating tools publish their report fields as optional.
   const outputSchema = def.output
     ? confirmable
@@ -159,11 +198,12 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
   server.registerTool(
     def.name,
     {
-      title: def.title,
+      // No display title on the wire: every tools/list pays for it and hosts fall back to the name.
+      // (Titles stay in the catalogue for the CLI and the README.)
       description: def.description,
-      inputSchema: z.object(inputShape),
+      inputSchema: lean(z.object(inputShape)),
       ...(outputSchema ? { outputSchema } : {}),
-      annotations: { title: def.title, ...def.annotations },
+      annotations: { ...def.annotations },
     },
     async (args: Record<string, unknown>, ctx: ServerContext): Promise<CallToolResult | InputRequiredResult> => {
       const { [CONFIRM_ARG]: token, ...rest } = args;
@@ -189,7 +229,7 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
         const known =
           err instanceof CeligoApiError || err instanceof UsageError || err instanceof ConflictError || err instanceof Cancelled;
         if (!known) deps.log?.(`tool ${def.name} failed: ${redact(err instanceof Error ? (err.stack ?? err.message) : String(err), deps.secrets)}`);
-        return textResult(redact(describeForModel(err), deps.secrets), true);
+        return textResult(boundMessage(redact(describeForModel(err), deps.secrets)), true);
       }
     },
   );

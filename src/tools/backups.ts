@@ -57,7 +57,7 @@ export const backupTools: ToolDef[] = [
     input: {
       id: z.string().min(1).describe('Backup id'),
       force: z.boolean().optional().describe("Overwrite others' later changes"),
-      confirm: z.string().optional().describe('Token from the preview'),
+      confirm: z.string().optional().describe('Preview token'),
     },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     handler: async (a, ctx) => {

@@ -9,7 +9,7 @@ import { clearErrors } from '../ops/clear.js';
 import { RANGE_DESC } from './jobs.js';
 
 const CREATE = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
-const confirm = z.string().optional().describe('Confirmation token from the preview');
+const confirm = z.string().optional().describe('Preview token');
 
 function done(heading: string, r: object) {
   return { text: `${heading}\n${json(r)}`, structured: r as Record<string, unknown> };
@@ -20,8 +20,8 @@ export const changeTools: ToolDef[] = [
     name: 'create_integration',
     toolset: 'integrations',
     title: 'Create an integration',
-    description: 'Create an empty integration (backed up, undoable).',
-    input: { name: z.string().min(1).max(100).describe('Name'), description: z.string().optional().describe('Description') },
+    description: 'Create an empty integration.',
+    input: { name: z.string().describe('Name'), description: z.string().optional().describe('Description') },
     annotations: CREATE,
     handler: async (a, ctx) => done('Created.', await createIntegration(ctx, a)),
   }),
@@ -29,8 +29,8 @@ export const changeTools: ToolDef[] = [
     name: 'clone_integration',
     toolset: 'integrations',
     title: 'Clone an integration',
-    description: 'Copy an integration with its flows under a new name.',
-    input: { integration: idOrName('Source integration'), name: z.string().min(1).max(100).describe('Name of the copy') },
+    description: 'Copy an integration and its flows.',
+    input: { integration: idOrName('Source integration'), name: z.string().describe('New name') },
     annotations: CREATE,
     handler: async (a, ctx) => done('Cloned.', await cloneIntegration(ctx, a)),
   }),
@@ -38,8 +38,8 @@ export const changeTools: ToolDef[] = [
     name: 'add_tag_to_integration',
     toolset: 'tags',
     title: 'Tag an integration',
-    description: 'Add a tag (created if new) to an integration; stored in the account for every user.',
-    input: { integration: idOrName('Integration'), tag: z.string().min(1).max(100).describe('Tag label, e.g. critical') },
+    description: 'Tag an integration (the tag is created if new).',
+    input: { integration: idOrName('Integration'), tag: z.string().describe('e.g. critical') },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     handler: async (a, ctx) => done('Tagged.', await addTagToIntegration(ctx, a)),
   }),
@@ -47,24 +47,24 @@ export const changeTools: ToolDef[] = [
     name: 'update_flow',
     toolset: 'flows',
     title: 'Update a flow',
-    description: 'Enable/disable, schedule, rename, or change import mappings. Backed up, read-modify-write, verified.',
+    description: 'Enable/disable, schedule, rename, remap; backed up.',
     input: {
       flow: idOrName('Flow'),
-      enabled: z.boolean().optional().describe('true to enable, false to disable'),
-      schedule: z.string().optional().describe('Cron, e.g. "? 0 2 ? * *"; empty string removes it'),
-      name: z.string().min(1).max(100).optional().describe('New name'),
-      import: z.string().optional().describe('Import step id or name for mapping changes (default: the only import)'),
+      enabled: z.boolean().optional().describe('Enable or disable'),
+      schedule: z.string().optional().describe('Cron "? 0 2 ? * *"; "" removes'),
+      name: z.string().optional().describe('New name'),
+      import: z.string().optional().describe('Import, if several'),
       mappingChanges: z
         .array(
           z.object({
-            op: z.enum(['add', 'change', 'remove']).describe('add, change or remove'),
-            generate: z.string().min(1).describe('Destination field'),
+            op: z.enum(['add', 'change', 'remove']).describe('Op'),
+            generate: z.string().describe('Target field'),
             extract: z.string().optional().describe('Source field'),
-            hardCodedValue: z.string().optional().describe('Constant value'),
+            hardCodedValue: z.string().optional().describe('Constant'),
           }),
         )
         .optional()
-        .describe('Field mapping changes'),
+        .describe('Mapping changes'),
       confirm,
     },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
@@ -74,11 +74,11 @@ export const changeTools: ToolDef[] = [
     name: 'trigger_flow_run',
     toolset: 'flows',
     title: 'Run a flow',
-    description: 'Start a flow now; with wait, monitor it to the end and report counts and errors.',
+    description: 'Run a flow; wait: follow it to the end.',
     input: {
       flow: idOrName('Flow'),
-      wait: z.boolean().optional().describe('Monitor until the job ends (progress notifications)'),
-      timeoutSec: z.number().int().min(5).max(3600).optional().describe('Give up waiting after this long (default 600)'),
+      wait: z.boolean().optional().describe('Follow to the end'),
+      timeoutSec: z.number().int().optional().describe('Max wait, default 600'),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     handler: async (a, ctx) => {
@@ -90,12 +90,12 @@ export const changeTools: ToolDef[] = [
     name: 'create_connection',
     toolset: 'connections',
     title: 'Create a connection',
-    description: 'Create a connection, then test it and report. Secrets go in config and are never echoed.',
+    description: 'Create a connection, then test it.',
     input: {
-      name: z.string().min(1).max(100).describe('Name'),
-      type: z.string().min(1).describe('Type: netsuite, salesforce, http, ftp, s3, rdbms, …'),
-      config: z.record(z.string(), z.unknown()).optional().describe('Type block, e.g. {"http":{"baseURI":…,"auth":…}}'),
-      test: z.boolean().optional().describe('Test after creating (default true)'),
+      name: z.string().describe('Name'),
+      type: z.string().describe('e.g. netsuite, http, ftp'),
+      config: z.record(z.string(), z.unknown()).optional().describe('e.g. {"http":{…}}'),
+      test: z.boolean().optional().describe('Default true'),
     },
     annotations: CREATE,
     handler: async (a, ctx) => {
@@ -107,8 +107,8 @@ export const changeTools: ToolDef[] = [
     name: 'retry_job',
     toolset: 'jobs',
     title: 'Retry a job',
-    description: 'Retry the open errors of one failed job.',
-    input: { job: z.string().min(1).describe('Job id') },
+    description: 'Retry a job\'s open errors.',
+    input: { job: z.string().describe('Job id') },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     handler: async (a, ctx) => done('Retry started.', await retryJob(ctx, a)),
   }),
@@ -116,12 +116,12 @@ export const changeTools: ToolDef[] = [
     name: 'retry_errors',
     toolset: 'errors',
     title: 'Retry errors',
-    description: 'Retry open errors of a flow (one step, chosen ids, or all).',
+    description: 'Retry a flow\'s open errors (a step, ids, or all).',
     input: {
       flow: idOrName('Flow'),
-      step: z.string().optional().describe('Step (export/import) id or name'),
-      errorIds: z.array(z.string()).optional().describe('Only these errorIds'),
-      all: z.boolean().optional().describe('All open errors of the flow/step'),
+      step: z.string().optional().describe('Step id/name'),
+      errorIds: z.array(z.string()).optional().describe('errorIds'),
+      all: z.boolean().optional().describe('All open'),
       confirm,
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -131,14 +131,14 @@ export const changeTools: ToolDef[] = [
     name: 'clear_errors',
     toolset: 'errors',
     title: 'Clear errors',
-    description: 'Resolve open errors (or purge resolved ones) by scope, time range and pattern. Preview, then confirm.',
+    description: 'Resolve open (or purge resolved) errors by scope, time, pattern.',
     input: {
-      integration: z.string().optional().describe('Integration id or name'),
-      flow: z.string().optional().describe('Flow id or name'),
-      step: z.string().optional().describe('Step id or name'),
+      integration: z.string().optional().describe('Integration id/name'),
+      flow: z.string().optional().describe('Flow id/name'),
+      step: z.string().optional().describe('Step id/name'),
       range: z.string().optional().describe(RANGE_DESC),
-      pattern: z.string().optional().describe('Only errors whose code/message contains this text'),
-      state: z.enum(['open', 'resolved']).optional().describe('open: resolve them (default); resolved: purge them'),
+      pattern: z.string().optional().describe('Text in code/message'),
+      state: z.enum(['open', 'resolved']).optional().describe('Default open'),
       confirm,
     },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
@@ -148,8 +148,8 @@ export const changeTools: ToolDef[] = [
     name: 'trigger_export',
     toolset: 'exports',
     title: 'Run an export',
-    description: 'Run an export (through its flow) and monitor it to completion.',
-    input: { export: idOrName('Export'), wait: z.boolean().optional().describe('Monitor to the end (default true)') },
+    description: 'Run an export via its flow and follow it.',
+    input: { export: idOrName('Export'), wait: z.boolean().optional().describe('Default true') },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     handler: async (a, ctx) => {
       const r = await runExport(ctx, { export: a.export, wait: a.wait ?? true });

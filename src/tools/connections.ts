@@ -8,9 +8,9 @@ export const connectionReadTools: ToolDef[] = [
     name: 'list_connections',
     toolset: 'connections',
     title: 'List connections',
-    description: 'Connections with type and online/offline status.',
+    description: 'Connections: type, online/offline.',
     input: {
-      type: z.string().optional().describe('Connection type, e.g. netsuite, salesforce, http, ftp'),
+      type: z.string().optional().describe('e.g. netsuite, http'),
       name: z.string().optional().describe('Name contains'),
       ...listArgs(CONNECTION_FIELDS),
     },
@@ -21,7 +21,7 @@ export const connectionReadTools: ToolDef[] = [
     name: 'test_connection',
     toolset: 'connections',
     title: 'Test a connection',
-    description: 'Ping a connection: healthy or not, latency, and the error if any.',
+    description: 'Ping a connection: health, latency, error.',
     input: { connection: idOrName('Connection') },
     annotations: { ...READ, idempotentHint: true },
     handler: async (a, ctx) => {

@@ -8,10 +8,10 @@ export const flowReadTools: ToolDef[] = [
     name: 'list_flows',
     toolset: 'flows',
     title: 'List flows',
-    description: 'Flows with enabled state, schedule, last run and open errors; optionally of one integration.',
+    description: 'Flows: enabled, schedule, last run, open errors.',
     input: {
-      integration: z.string().optional().describe('Integration id or name'),
-      enabled: z.boolean().optional().describe('Only enabled (true) or disabled (false) flows'),
+      integration: z.string().optional().describe('Integration id/name'),
+      enabled: z.boolean().optional().describe('Filter'),
       name: z.string().optional().describe('Name contains'),
       ...listArgs(FLOW_FIELDS),
     },
@@ -22,7 +22,7 @@ export const flowReadTools: ToolDef[] = [
     name: 'get_flow',
     toolset: 'flows',
     title: 'Get a flow',
-    description: 'A flow with its steps: exports, imports, connections, mappings and open errors per step.',
+    description: 'A flow\'s steps with connections, mappings, open errors.',
     input: { flow: idOrName('Flow') },
     annotations: READ,
     handler: async (a, ctx) => {

@@ -22,11 +22,13 @@ export function json(v: unknown): string {
 }
 
 /** Shared list arguments: fields, limit, cursor. */
-export function listArgs<F extends readonly [string, ...string[]]>(fields: F) {
+// `fields` is a plain string list (not an enum): the valid names are the columns of the result, and a
+// wrong one is answered with the list. An enum would repeat every column name in every tools/list.
+export function listArgs(_fields?: readonly string[]) {
   return {
-    fields: z.array(z.enum(fields)).optional().describe('Columns to return (default: all)'),
-    limit: z.number().int().min(1).max(500).optional().describe('Rows per page (default 50)'),
-    cursor: z.string().optional().describe('nextCursor from the previous page'),
+    fields: z.array(z.string()).optional().describe('Columns'),
+    limit: z.number().int().optional().describe('Page size, default 50'),
+    cursor: z.string().optional().describe('From nextCursor'),
   };
 }
 
@@ -61,6 +63,6 @@ export function objectResult(heading: string, value: unknown): ToolResult {
   };
 }
 
-export const idOrName = (what: string) => z.string().min(1).describe(`${what} id or name`);
+export const idOrName = (what: string) => z.string().describe(`${what} id/name`);
 
 export const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;

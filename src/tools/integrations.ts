@@ -8,10 +8,10 @@ export const integrationTools: ToolDef[] = [
     name: 'list_integrations',
     toolset: 'integrations',
     title: 'List integrations',
-    description: 'Integrations with status, flow count, open errors and tags. Filter by name or tag.',
+    description: 'Integrations: status, flows, open errors, tags.',
     input: {
-      name: z.string().optional().describe('Name contains (case-insensitive)'),
-      tag: z.string().optional().describe('Only integrations with this tag'),
+      name: z.string().optional().describe('Name contains'),
+      tag: z.string().optional().describe('Tag'),
       ...listArgs(INTEGRATION_FIELDS),
     },
     annotations: READ,
@@ -21,7 +21,7 @@ export const integrationTools: ToolDef[] = [
     name: 'get_integration',
     toolset: 'integrations',
     title: 'Get an integration',
-    description: 'Full configuration of one integration (secrets masked) with its flows.',
+    description: 'One integration\'s configuration and flows.',
     input: { integration: idOrName('Integration') },
     annotations: READ,
     handler: async (a, ctx) => {

@@ -3,20 +3,20 @@ import { defineTool, type ToolDef } from './types.js';
 import { listArgs, listResult, objectResult, READ } from './format.js';
 import { listJobs, getJob, JOB_FIELDS } from '../ops/listing.js';
 
-export const RANGE_DESC = 'Time range: ISO, "A..B", or a phrase (yesterday, last 24 hours, last week, since Monday)';
+export const RANGE_DESC = 'ISO, A..B, yesterday, last 24 hours…';
 
 export const jobReadTools: ToolDef[] = [
   defineTool({
     name: 'list_jobs',
     toolset: 'jobs',
     title: 'List jobs',
-    description: 'Flow runs in a time range (default last 24 hours), newest first, by status, integration or flow.',
+    description: 'Flow runs, newest first (default last 24 h).',
     input: {
       range: z.string().optional().describe(RANGE_DESC),
-      status: z.enum(['queued', 'running', 'completed', 'failed', 'canceled', 'retrying']).optional().describe('Job status'),
-      integration: z.string().optional().describe('Integration id or name'),
-      flow: z.string().optional().describe('Flow id or name'),
-      type: z.enum(['flow', 'retry', 'bulk_retry']).optional().describe('Job type (default flow)'),
+      status: z.enum(['queued', 'running', 'completed', 'failed', 'canceled', 'retrying']).optional().describe('Status'),
+      integration: z.string().optional().describe('Integration id/name'),
+      flow: z.string().optional().describe('Flow id/name'),
+      type: z.enum(['flow', 'retry', 'bulk_retry']).optional().describe('Default flow'),
       ...listArgs(JOB_FIELDS),
     },
     annotations: READ,
@@ -26,8 +26,8 @@ export const jobReadTools: ToolDef[] = [
     name: 'get_job',
     toolset: 'jobs',
     title: 'Get a job',
-    description: 'One job with its step jobs, counts and the open errors it produced.',
-    input: { job: z.string().min(1).describe('Job id') },
+    description: 'A job: steps, counts, its open errors.',
+    input: { job: z.string().describe('Job id') },
     annotations: READ,
     handler: async (a, ctx) => {
       const r = await getJob(ctx, a.job);

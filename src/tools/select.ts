@@ -31,17 +31,30 @@ function unknownError(kind: string, bad: string[], valid: readonly string[]): Us
 }
 
 /**
- * Filters the catalogue. With neither `toolsets` nor `tools`, every tool is kept.
+ * The toolsets served when none are asked for: every basic operation. The workflow and backup tools
+ * are one flag away (`--toolsets default,workflows,backups` or `all`); leaving them out of the default
+ * keeps the default tools/list under 12 kB (docs/benchmarks.md), a cost every conversation pays.
+ */
+export const DEFAULT_TOOLSETS: readonly string[] = ['integrations', 'flows', 'connections', 'jobs', 'errors', 'exports', 'tags'];
+
+/**
+ * Filters the catalogue. With neither `toolsets` nor `tools`, the DEFAULT_TOOLSETS are kept.
+ * `default` in `toolsets` stands for DEFAULT_TOOLSETS and `all` for every toolset.
  * With both, a tool is kept when its toolset or its name was asked for.
  * Unknown toolset or tool names are a UsageError that lists the valid ones.
  */
 export function selectTools<T extends AnyTool>(all: readonly T[], o: ToolSelection = {}): T[] {
   const names = new Set(all.map((t) => t.name));
-  const toolsets = clean(o.toolsets);
   const tools = clean(o.tools);
+  const asked = clean(o.toolsets);
+  const toolsets = asked
+    ? [...new Set(asked.flatMap((s) => (s === 'default' ? [...DEFAULT_TOOLSETS] : [s])))]
+    : tools
+      ? undefined
+      : [...DEFAULT_TOOLSETS];
   const exclude = clean(o.excludeTools);
 
-  const validSets = [...TOOLSETS, 'all'];
+  const validSets = [...TOOLSETS, 'default', 'all'];
   const badSets = (toolsets ?? []).filter((s) => !validSets.includes(s as never));
   if (badSets.length) throw unknownError('toolset', badSets, validSets);
   const badTools = [...(tools ?? []), ...(exclude ?? [])].filter((n) => !names.has(n));

@@ -7,7 +7,7 @@ export const tagReadTools: ToolDef[] = [
     name: 'list_tags',
     toolset: 'tags',
     title: 'List tags',
-    description: 'The account\'s tags and how many integrations carry each.',
+    description: 'Tags and how many integrations carry each.',
     input: {},
     annotations: READ,
     handler: async (_a, ctx) => {

@@ -15,7 +15,7 @@ import { RANGE_DESC } from './jobs.js';
 import { defineTool, type ToolDef, type ToolResult } from './types.js';
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
-const confirm = z.string().optional().describe('Token from the preview');
+const confirm = z.string().optional().describe('Preview token');
 
 const pct = (r: number | null | undefined) => (r === null || r === undefined ? '' : `${Math.round(r * 100)}%`);
 const sec = (v: number | undefined) => (v === undefined ? '' : `${Math.round(v / 1000)}s`);

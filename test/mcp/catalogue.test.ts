@@ -21,7 +21,19 @@ describe.skipIf(!catalogue)('the production catalogue over MCP', () => {
         expect(t.inputSchema.type).toBe('object');
         expect(t.inputSchema).not.toHaveProperty('anyOf');
         expect(t.inputSchema).not.toHaveProperty('oneOf');
-        if (!a.readOnlyHint) expect(Object.keys(t.inputSchema.properties ?? {}), t.name).toContain('confirm');
+        // Destructive tools always take a confirm token; additive ones only on a production profile.
+        if (a.destructiveHint && !a.readOnlyHint) expect(Object.keys(t.inputSchema.properties ?? {}), t.name).toContain('confirm');
+      }
+    } finally {
+      await conn.close();
+    }
+  });
+
+  it('on a production profile every mutating tool takes a confirm token', async () => {
+    const conn = await connectInMemory({ era: 'legacy', server: { tools: catalogue!, production: true } });
+    try {
+      for (const t of (await conn.client.listTools()).tools) {
+        if (!t.annotations?.readOnlyHint) expect(Object.keys(t.inputSchema.properties ?? {}), t.name).toContain('confirm');
       }
     } finally {
       await conn.close();
