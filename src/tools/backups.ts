@@ -1,6 +1,6 @@
 // The backups toolset: every change celigo-manage makes is backed up first; these list, diff and undo.
 import { z } from 'zod';
-import { diffBackup, listBackups, restoreBackup } from '../ops/backups.js';
+const backupsOps = () => import('../ops/backups.js');
 import { truncate } from '../ops/util.js';
 import { json, tsv } from './format.js';
 import { defineTool, type ToolDef } from './types.js';
@@ -19,7 +19,7 @@ export const backupTools: ToolDef[] = [
     },
     annotations: READ_ONLY,
     handler: async (a, ctx) => {
-      const r = await listBackups(ctx, a);
+      const r = await (await backupsOps()).listBackups(ctx, a);
       const head = r.total === 0 ? 'No backups yet.' : `Showing ${r.backups.length} of ${r.total} backups.`;
       const rows = r.backups.map((b) => ({ id: b.id, createdAt: b.createdAt, reason: truncate(b.reason, 100), objects: b.items, created: b.created }));
       return { text: rows.length ? `${head}\n${tsv(rows)}` : head, structured: { total: r.total, truncated: r.backups.length < r.total, backups: r.backups } };
@@ -33,7 +33,7 @@ export const backupTools: ToolDef[] = [
     input: { id: z.string().min(1).describe('Backup id') },
     annotations: { ...READ_ONLY, openWorldHint: true },
     handler: async (a, ctx) => {
-      const r = await diffBackup(ctx, a.id);
+      const r = await (await backupsOps()).diffBackup(ctx, a.id);
       const changed = r.items.filter((i) => i.status !== 'unchanged');
       const rows = changed.flatMap((i) =>
         i.changes.length
@@ -61,7 +61,7 @@ export const backupTools: ToolDef[] = [
     },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     handler: async (a, ctx) => {
-      const r = await restoreBackup(ctx, a);
+      const r = await (await backupsOps()).restoreBackup(ctx, a);
       const text = [
         r.summary,
         r.skipped.length ? `Skipped:\n- ${r.skipped.map((s) => `${s.type} ${s.name ?? s.id}: ${s.reason}`).join('\n- ')}` : '',

@@ -2,10 +2,10 @@
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
 import { idOrName, json } from './format.js';
-import { createIntegration, cloneIntegration, addTagToIntegration, updateFlow, createConnection } from '../ops/changes.js';
-import { runFlow, runExport } from '../ops/run.js';
-import { retryJob, retryErrors } from '../ops/retry.js';
-import { clearErrors } from '../ops/clear.js';
+const changesOps = () => import('../ops/changes.js');
+const runOps = () => import('../ops/run.js');
+const retryOps = () => import('../ops/retry.js');
+const clearOps = () => import('../ops/clear.js');
 import { RANGE_DESC } from './jobs.js';
 
 const CREATE = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
@@ -23,7 +23,7 @@ export const changeTools: ToolDef[] = [
     description: 'Create an empty integration.',
     input: { name: z.string().describe('Name'), description: z.string().optional().describe('Description') },
     annotations: CREATE,
-    handler: async (a, ctx) => done('Created.', await createIntegration(ctx, a)),
+    handler: async (a, ctx) => done('Created.', await (await changesOps()).createIntegration(ctx, a)),
   }),
   defineTool({
     name: 'clone_integration',
@@ -32,7 +32,7 @@ export const changeTools: ToolDef[] = [
     description: 'Copy an integration and its flows.',
     input: { integration: idOrName('Source integration'), name: z.string().describe('New name') },
     annotations: CREATE,
-    handler: async (a, ctx) => done('Cloned.', await cloneIntegration(ctx, a)),
+    handler: async (a, ctx) => done('Cloned.', await (await changesOps()).cloneIntegration(ctx, a)),
   }),
   defineTool({
     name: 'add_tag_to_integration',
@@ -41,7 +41,7 @@ export const changeTools: ToolDef[] = [
     description: 'Tag an integration (the tag is created if new).',
     input: { integration: idOrName('Integration'), tag: z.string().describe('e.g. critical') },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    handler: async (a, ctx) => done('Tagged.', await addTagToIntegration(ctx, a)),
+    handler: async (a, ctx) => done('Tagged.', await (await changesOps()).addTagToIntegration(ctx, a)),
   }),
   defineTool({
     name: 'update_flow',
@@ -68,7 +68,7 @@ export const changeTools: ToolDef[] = [
       confirm,
     },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-    handler: async (a, ctx) => done('Updated.', await updateFlow(ctx, a)),
+    handler: async (a, ctx) => done('Updated.', await (await changesOps()).updateFlow(ctx, a)),
   }),
   defineTool({
     name: 'trigger_flow_run',
@@ -82,7 +82,7 @@ export const changeTools: ToolDef[] = [
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     handler: async (a, ctx) => {
-      const r = await runFlow(ctx, { flow: a.flow, wait: a.wait, timeoutMs: a.timeoutSec ? a.timeoutSec * 1000 : undefined });
+      const r = await (await runOps()).runFlow(ctx, { flow: a.flow, wait: a.wait, timeoutMs: a.timeoutSec ? a.timeoutSec * 1000 : undefined });
       return done(`Flow ${r.flowName}: job ${r.jobId} ${r.status}.`, r);
     },
   }),
@@ -99,7 +99,7 @@ export const changeTools: ToolDef[] = [
     },
     annotations: CREATE,
     handler: async (a, ctx) => {
-      const r = await createConnection(ctx, a);
+      const r = await (await changesOps()).createConnection(ctx, a);
       return done(r.healthy === false ? 'Created, but the test FAILED.' : 'Created.', r);
     },
   }),
@@ -110,7 +110,7 @@ export const changeTools: ToolDef[] = [
     description: 'Retry a job\'s open errors.',
     input: { job: z.string().describe('Job id') },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-    handler: async (a, ctx) => done('Retry started.', await retryJob(ctx, a)),
+    handler: async (a, ctx) => done('Retry started.', await (await retryOps()).retryJob(ctx, a)),
   }),
   defineTool({
     name: 'retry_errors',
@@ -125,7 +125,7 @@ export const changeTools: ToolDef[] = [
       confirm,
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-    handler: async (a, ctx) => done('Retried.', await retryErrors(ctx, a)),
+    handler: async (a, ctx) => done('Retried.', await (await retryOps()).retryErrors(ctx, a)),
   }),
   defineTool({
     name: 'clear_errors',
@@ -142,7 +142,7 @@ export const changeTools: ToolDef[] = [
       confirm,
     },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-    handler: async (a, ctx) => done('Done.', await clearErrors(ctx, a)),
+    handler: async (a, ctx) => done('Done.', await (await clearOps()).clearErrors(ctx, a)),
   }),
   defineTool({
     name: 'trigger_export',
@@ -152,7 +152,7 @@ export const changeTools: ToolDef[] = [
     input: { export: idOrName('Export'), wait: z.boolean().optional().describe('Default true') },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     handler: async (a, ctx) => {
-      const r = await runExport(ctx, { export: a.export, wait: a.wait ?? true });
+      const r = await (await runOps()).runExport(ctx, { export: a.export, wait: a.wait ?? true });
       return done(`Export run: job ${r.jobId} ${r.status}.`, r);
     },
   }),

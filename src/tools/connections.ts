@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
 import { listArgs, listResult, idOrName, READ, json } from './format.js';
-import { listConnections, testConnection, CONNECTION_FIELDS } from '../ops/listing.js';
+const listingOps = () => import('../ops/listing.js');
 
 export const connectionReadTools: ToolDef[] = [
   defineTool({
@@ -12,10 +12,10 @@ export const connectionReadTools: ToolDef[] = [
     input: {
       type: z.string().optional().describe('e.g. netsuite, http'),
       name: z.string().optional().describe('Name contains'),
-      ...listArgs(CONNECTION_FIELDS),
+      ...listArgs(),
     },
     annotations: READ,
-    handler: async (a, ctx) => listResult('connections', await listConnections(ctx, a), a, CONNECTION_FIELDS),
+    handler: async (a, ctx) => listResult('connections', await (await listingOps()).listConnections(ctx, a), a, (await listingOps()).CONNECTION_FIELDS),
   }),
   defineTool({
     name: 'test_connection',
@@ -25,7 +25,7 @@ export const connectionReadTools: ToolDef[] = [
     input: { connection: idOrName('Connection') },
     annotations: { ...READ, idempotentHint: true },
     handler: async (a, ctx) => {
-      const r = await testConnection(ctx, a.connection);
+      const r = await (await listingOps()).testConnection(ctx, a.connection);
       return { text: `${r.healthy ? 'Healthy' : 'UNHEALTHY'}: ${json(r)}`, structured: r };
     },
   }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
 import { listArgs, listResult, tsv, READ } from './format.js';
-import { listErrors, ERROR_FIELDS } from '../ops/listing.js';
+const listingOps = () => import('../ops/listing.js');
 import { RANGE_DESC } from './jobs.js';
 
 export const errorReadTools: ToolDef[] = [
@@ -16,12 +16,12 @@ export const errorReadTools: ToolDef[] = [
       range: z.string().optional().describe(RANGE_DESC),
       resolved: z.boolean().optional().describe('Resolved, not open'),
       source: z.string().optional().describe('e.g. connection, mapping'),
-      ...listArgs(ERROR_FIELDS),
+      ...listArgs(),
     },
     annotations: READ,
     handler: async (a, ctx) => {
-      const r = await listErrors(ctx, a);
-      const page = listResult(a.resolved ? 'resolved errors' : 'open errors', r.errors, a, ERROR_FIELDS, ['errorId', 'occurredAt', 'flow', 'step', 'code', 'message', 'retryDataKey']);
+      const r = await (await listingOps()).listErrors(ctx, a);
+      const page = listResult(a.resolved ? 'resolved errors' : 'open errors', r.errors, a, (await listingOps()).ERROR_FIELDS, ['errorId', 'occurredAt', 'flow', 'step', 'code', 'message', 'retryDataKey']);
       const counts = r.counts.length ? `Per step:\n${tsv(r.counts, ['flow', 'step', 'stepId', 'open', 'lastErrorAt'])}\n` : '';
       return { text: counts + page.text, structured: page.structured };
     },

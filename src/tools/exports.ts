@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
 import { listArgs, listResult, objectResult, idOrName, READ } from './format.js';
-import { listExports, listImports, getExport, getImport, EXPORT_FIELDS, IMPORT_FIELDS } from '../ops/listing.js';
+const listingOps = () => import('../ops/listing.js');
 
 export const exportReadTools: ToolDef[] = [
   defineTool({
@@ -9,9 +9,9 @@ export const exportReadTools: ToolDef[] = [
     toolset: 'exports',
     title: 'List exports',
     description: 'Exports: adaptor, connection, flow, status, schedule.',
-    input: { integration: z.string().optional().describe('Integration id/name'), ...listArgs(EXPORT_FIELDS) },
+    input: { integration: z.string().optional().describe('Integration id/name'), ...listArgs() },
     annotations: READ,
-    handler: async (a, ctx) => listResult('exports', await listExports(ctx, a), a, EXPORT_FIELDS),
+    handler: async (a, ctx) => listResult('exports', await (await listingOps()).listExports(ctx, a), a, (await listingOps()).EXPORT_FIELDS),
   }),
   defineTool({
     name: 'get_export',
@@ -21,7 +21,7 @@ export const exportReadTools: ToolDef[] = [
     input: { export: idOrName('Export') },
     annotations: READ,
     handler: async (a, ctx) => {
-      const e = await getExport(ctx, a.export);
+      const e = await (await listingOps()).getExport(ctx, a.export);
       return objectResult(`Export ${e.name} (${e._id}):`, e);
     },
   }),
@@ -30,9 +30,9 @@ export const exportReadTools: ToolDef[] = [
     toolset: 'exports',
     title: 'List imports',
     description: 'Imports: adaptor, connection, mapping size.',
-    input: { integration: z.string().optional().describe('Integration id/name'), ...listArgs(IMPORT_FIELDS) },
+    input: { integration: z.string().optional().describe('Integration id/name'), ...listArgs() },
     annotations: READ,
-    handler: async (a, ctx) => listResult('imports', await listImports(ctx, a), a, IMPORT_FIELDS),
+    handler: async (a, ctx) => listResult('imports', await (await listingOps()).listImports(ctx, a), a, (await listingOps()).IMPORT_FIELDS),
   }),
   defineTool({
     name: 'get_import',
@@ -42,7 +42,7 @@ export const exportReadTools: ToolDef[] = [
     input: { import: idOrName('Import') },
     annotations: READ,
     handler: async (a, ctx) => {
-      const i = await getImport(ctx, a.import);
+      const i = await (await listingOps()).getImport(ctx, a.import);
       return objectResult(`Import ${i.name} (${i._id}):`, i);
     },
   }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
 import { listArgs, listResult, objectResult, idOrName, READ } from './format.js';
-import { listFlows, getFlow, FLOW_FIELDS } from '../ops/listing.js';
+const listingOps = () => import('../ops/listing.js');
 
 export const flowReadTools: ToolDef[] = [
   defineTool({
@@ -13,10 +13,10 @@ export const flowReadTools: ToolDef[] = [
       integration: z.string().optional().describe('Integration id/name'),
       enabled: z.boolean().optional().describe('Filter'),
       name: z.string().optional().describe('Name contains'),
-      ...listArgs(FLOW_FIELDS),
+      ...listArgs(),
     },
     annotations: READ,
-    handler: async (a, ctx) => listResult('flows', await listFlows(ctx, a), a, FLOW_FIELDS),
+    handler: async (a, ctx) => listResult('flows', await (await listingOps()).listFlows(ctx, a), a, (await listingOps()).FLOW_FIELDS),
   }),
   defineTool({
     name: 'get_flow',
@@ -26,7 +26,7 @@ export const flowReadTools: ToolDef[] = [
     input: { flow: idOrName('Flow') },
     annotations: READ,
     handler: async (a, ctx) => {
-      const r = await getFlow(ctx, a.flow);
+      const r = await (await listingOps()).getFlow(ctx, a.flow);
       return objectResult(`Flow ${r.flow.name} (${r.flow.id}), ${r.steps.length} steps:`, r);
     },
   }),

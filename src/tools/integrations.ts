@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
 import { listArgs, listResult, objectResult, idOrName, READ } from './format.js';
-import { listIntegrations, getIntegration, INTEGRATION_FIELDS } from '../ops/listing.js';
+const listingOps = () => import('../ops/listing.js');
 
 export const integrationTools: ToolDef[] = [
   defineTool({
@@ -12,10 +12,10 @@ export const integrationTools: ToolDef[] = [
     input: {
       name: z.string().optional().describe('Name contains'),
       tag: z.string().optional().describe('Tag'),
-      ...listArgs(INTEGRATION_FIELDS),
+      ...listArgs(),
     },
     annotations: READ,
-    handler: async (a, ctx) => listResult('integrations', await listIntegrations(ctx, a), a, INTEGRATION_FIELDS),
+    handler: async (a, ctx) => listResult('integrations', await (await listingOps()).listIntegrations(ctx, a), a, (await listingOps()).INTEGRATION_FIELDS),
   }),
   defineTool({
     name: 'get_integration',
@@ -25,7 +25,7 @@ export const integrationTools: ToolDef[] = [
     input: { integration: idOrName('Integration') },
     annotations: READ,
     handler: async (a, ctx) => {
-      const r = await getIntegration(ctx, a.integration);
+      const r = await (await listingOps()).getIntegration(ctx, a.integration);
       return objectResult(`Integration ${r.integration.name} (${r.integration._id}), ${r.flows.length} flows:`, r);
     },
   }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
 import { listArgs, listResult, objectResult, READ } from './format.js';
-import { listJobs, getJob, JOB_FIELDS } from '../ops/listing.js';
+const listingOps = () => import('../ops/listing.js');
 
 export const RANGE_DESC = 'ISO, A..B, yesterday, last 24 hours…';
 
@@ -17,10 +17,10 @@ export const jobReadTools: ToolDef[] = [
       integration: z.string().optional().describe('Integration id/name'),
       flow: z.string().optional().describe('Flow id/name'),
       type: z.enum(['flow', 'retry', 'bulk_retry']).optional().describe('Default flow'),
-      ...listArgs(JOB_FIELDS),
+      ...listArgs(),
     },
     annotations: READ,
-    handler: async (a, ctx) => listResult('jobs', await listJobs(ctx, a), a, JOB_FIELDS, ['id', 'status', 'flow', 'createdAt', 'durationMs', 'success', 'errors', 'openErrors']),
+    handler: async (a, ctx) => listResult('jobs', await (await listingOps()).listJobs(ctx, a), a, (await listingOps()).JOB_FIELDS, ['id', 'status', 'flow', 'createdAt', 'durationMs', 'success', 'errors', 'openErrors']),
   }),
   defineTool({
     name: 'get_job',
@@ -30,7 +30,7 @@ export const jobReadTools: ToolDef[] = [
     input: { job: z.string().describe('Job id') },
     annotations: READ,
     handler: async (a, ctx) => {
-      const r = await getJob(ctx, a.job);
+      const r = await (await listingOps()).getJob(ctx, a.job);
       return objectResult(`Job ${r.job.id}: ${r.job.status}, ${r.totalErrors} open error(s) from this job.`, r);
     },
   }),

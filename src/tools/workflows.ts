@@ -2,13 +2,15 @@
 // handlers only shape compact text and structured reports.
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
-import { checkDependencies, DEPENDENCY_TYPES } from '../ops/dependencies.js';
-import { healthCheck, type HealthReport } from '../ops/health.js';
-import { updateMapping } from '../ops/mapping.js';
-import { retryFailedJobs } from '../ops/retry.js';
-import { runExport, runFlow } from '../ops/run.js';
-import { setupIntegration, type SetupSpec } from '../ops/setup.js';
-import { troubleshoot } from '../ops/troubleshoot.js';
+const dependenciesOps = () => import('../ops/dependencies.js');
+import type { HealthReport } from '../ops/health.js';
+const healthOps = () => import('../ops/health.js');
+const mappingOps = () => import('../ops/mapping.js');
+const retryOps = () => import('../ops/retry.js');
+const runOps = () => import('../ops/run.js');
+import type { SetupSpec } from '../ops/setup.js';
+const setupOps = () => import('../ops/setup.js');
+const troubleshootOps = () => import('../ops/troubleshoot.js');
 import { truncate } from '../ops/util.js';
 import { json, tsv } from './format.js';
 import { RANGE_DESC } from './jobs.js';
@@ -54,7 +56,7 @@ export const workflowTools: ToolDef[] = [
     input: { range: z.string().optional().describe(RANGE_DESC) },
     annotations: READ_ONLY,
     handler: async (a, ctx) => {
-      const r = await healthCheck(ctx, a);
+      const r = await (await healthOps()).healthCheck(ctx, a);
       const table = tsv(
         r.integrations.map((i) => ({ verdict: i.verdict, integration: i.name, runs: i.jobs.total, failed: i.jobs.failed, success: pct(i.successRate), openErrors: i.openErrors, errorTrend: i.errorTrend, p95: sec(i.runTime.p95Ms), why: truncate(i.reasons.join('; '), 160) })),
       );
@@ -84,7 +86,7 @@ export const workflowTools: ToolDef[] = [
     },
     annotations: READ_ONLY,
     handler: async (a, ctx) => {
-      const r = await troubleshoot(ctx, a);
+      const r = await (await troubleshootOps()).troubleshoot(ctx, a);
       const groups = tsv(r.errorGroups.slice(0, 10).map((g) => ({ count: g.count, step: g.stepName ?? g.stepId, cause: g.causeLabel, retry: g.retry, firstSeen: g.firstSeen, pattern: truncate(g.pattern, 120) })));
       const badConns = [...new Map(r.steps.filter((s) => s.connection && !s.connection.ok).map((s) => [s.connection!.connectionId, s])).values()];
       return result(
@@ -116,7 +118,7 @@ export const workflowTools: ToolDef[] = [
     },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     handler: async (a, ctx) => {
-      const r = await retryFailedJobs(ctx, a);
+      const r = await (await retryOps()).retryFailedJobs(ctx, a);
       return result(
         lines(
           r.summary,
@@ -144,7 +146,7 @@ export const workflowTools: ToolDef[] = [
     handler: async (a, ctx) => {
       if (!a.flow === !a.export) throw new UsageError('Pass flow or export (one of them).');
       const opts = { wait: a.wait ?? true, timeoutMs: a.timeoutSec ? a.timeoutSec * 1000 : undefined };
-      const r = a.flow ? await runFlow(ctx, { flow: a.flow, ...opts }) : await runExport(ctx, { export: a.export!, ...opts });
+      const r = a.flow ? await (await runOps()).runFlow(ctx, { flow: a.flow, ...opts }) : await (await runOps()).runExport(ctx, { export: a.export!, ...opts });
       return result(
         lines(
           r.summary,
@@ -170,7 +172,7 @@ export const workflowTools: ToolDef[] = [
     },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
     handler: async (a, ctx) => {
-      const r = await updateMapping(ctx, a);
+      const r = await (await mappingOps()).updateMapping(ctx, a);
       return result(
         lines(
           r.summary,
@@ -201,7 +203,7 @@ export const workflowTools: ToolDef[] = [
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     handler: async (a, ctx) => {
-      const r = await setupIntegration(ctx, a as unknown as SetupSpec);
+      const r = await (await setupOps()).setupIntegration(ctx, a as unknown as SetupSpec);
       return result(
         lines(
           r.summary,
@@ -219,12 +221,13 @@ export const workflowTools: ToolDef[] = [
     title: 'Check dependencies',
     description: 'Which flows and integrations use a resource; check before delete, disable or connection change.',
     input: {
-      type: z.enum(DEPENDENCY_TYPES).describe('Resource type'),
+      // The values of DEPENDENCY_TYPES (ops/dependencies.ts), inlined so the module loads only when called.
+      type: z.enum(['integration', 'flow', 'export', 'import', 'connection', 'tag']).describe('Resource type'),
       id: z.string().min(1).describe('Id or name'),
     },
     annotations: READ_ONLY,
     handler: async (a, ctx) => {
-      const r = await checkDependencies(ctx, a);
+      const r = await (await dependenciesOps()).checkDependencies(ctx, a);
       return result(
         lines(
           r.summary,

@@ -33,7 +33,7 @@ describe('workflow and backup tools: catalogue rules', () => {
       expect(schema.type).toBe('object');
       expect(schema.anyOf ?? schema.oneOf).toBeUndefined();
       for (const [k, p] of Object.entries(schema.properties)) expect(p.description, `${t.name}.${k}`).toBeTruthy();
-      if (t.annotations.destructiveHint) expect(schema.properties.confirm?.description).toBe('Token from the preview');
+      if (t.annotations.destructiveHint) expect(schema.properties.confirm?.description).toBe('Preview token');
     });
   }
   it('stays small in tools/list', () => {
