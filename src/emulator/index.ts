@@ -42,7 +42,15 @@ export interface EmulatorOptions {
   emptyListStatus?: 200 | 204;
   /** No logging to stderr. */
   quiet?: boolean;
+  /**
+   * false: open no socket; talk to it through `fetch` only (what `--demo` does). `url` is then
+   * IN_PROCESS_ORIGIN, which no network request can reach.
+   */
+  listen?: boolean;
 }
+
+/** The origin of an emulator that does not listen (the `.invalid` TLD never resolves). */
+export const IN_PROCESS_ORIGIN = 'http://demo.celigo-manage.invalid';
 
 export interface RunningEmulator {
   /** e.g. http://127.0.0.1:43123 */
@@ -58,6 +66,8 @@ export interface RunningEmulator {
   clearRequestLog(): void;
   reset(seed?: SeedName): void;
   close(): Promise<void>;
+  /** A fetch that reaches this emulator without a socket (works whether or not it listens). */
+  fetch: typeof fetch;
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -77,13 +87,21 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     config,
     quiet: opts.quiet ?? false,
   });
-  const addr = await server.listen();
-  const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `http://${host}:${addr.port}`;
+  let url = IN_PROCESS_ORIGIN;
+  let port = 0;
+  if (opts.listen !== false) {
+    const addr = await server.listen();
+    const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+    url = `http://${host}:${addr.port}`;
+    port = addr.port;
+  } else {
+    server.useOrigin(url);
+  }
   return {
     url,
     baseUrl: `${url}/v1`,
-    port: addr.port,
+    port,
+    fetch: server.fetch as typeof fetch,
     get store() {
       return server.store();
     },

@@ -17,6 +17,24 @@ import type { Rec, Store } from './store.js';
 import { bearerToken, callerForToken } from './tokens.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** A request as the emulator sees it, whatever carried it (node:http, or the in-process fetch). */
+export interface RawRequest {
+  method: string;
+  /** Path with query string, e.g. /v1/flows?limit=10 */
+  url: string;
+  headers: { authorization?: string; 'content-type'?: string; host?: string };
+  text: string;
+}
+
+/** What to do with a request: answer it, or drop the connection (an injected reset). */
+type Outcome = { reply: Reply } | { reset: true };
+
+export interface Serialized {
+  status: number;
+  headers: Record<string, string>;
+  payload?: string;
+}
 const LOG_CAP = 100_000;
 
 export interface ServerOptions {
@@ -92,7 +110,13 @@ export class EmulatorServer implements ControlTarget {
     return addr;
   }
 
+  /** Origin for absolute URLs (Link headers) when the emulator does not listen. */
+  useOrigin(origin: string): void {
+    this.baseOrigin = origin;
+  }
+
   async close(): Promise<void> {
+    if (!this.server.listening) return;
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -127,12 +151,45 @@ export class EmulatorServer implements ControlTarget {
 
   // ---- requests ----
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const raw = req.url ?? '/';
+    const raw: RawRequest = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      url: req.url ?? '/',
+      headers: { authorization: req.headers.authorization, 'content-type': req.headers['content-type'], host: req.headers.host },
+      text: await readBody(req),
+    };
+    const out = await this.process(raw);
+    if ('reset' in out) {
+      res.socket?.destroy();
+      return;
+    }
+    this.send(res, out.reply);
+  }
+
+  /**
+   * The same emulator without a socket: a `fetch` for in-process use (`--demo`), so a one-shot command
+   * pays for neither a listening server nor HTTP parsing. Resets surface as fetch's network error.
+   */
+  readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(typeof input === 'string' || input instanceof URL ? String(input) : input.url);
+    const h = new Headers(init.headers);
+    const out = await this.process({
+      method: (init.method ?? 'GET').toUpperCase(),
+      url: url.pathname + url.search,
+      headers: { authorization: h.get('authorization') ?? undefined, 'content-type': h.get('content-type') ?? undefined, host: url.host },
+      text: typeof init.body === 'string' ? init.body : init.body ? String(init.body) : '',
+    });
+    if ('reset' in out) throw new TypeError('fetch failed', { cause: new Error('connection reset by the emulator (injected fault)') });
+    const s = serialize(out.reply);
+    return new Response(s.payload ?? null, { status: s.status, headers: s.headers });
+  };
+
+  private async process(req: RawRequest): Promise<Outcome> {
+    const raw = req.url;
     const qi = raw.indexOf('?');
     const pathname = qi >= 0 ? raw.slice(0, qi) : raw;
-    const method = (req.method ?? 'GET').toUpperCase();
+    const method = req.method;
     if (pathname === '/__emulator' || pathname.startsWith('/__emulator/')) {
-      const text = await readBody(req);
+      const text = req.text;
       let reply: Reply;
       try {
         let body: unknown;
@@ -148,25 +205,19 @@ export class EmulatorServer implements ControlTarget {
       } catch (e) {
         reply = this.errorReply(e);
       }
-      this.send(res, reply);
-      return;
+      return { reply };
     }
     if (pathname !== '/v1' && !pathname.startsWith('/v1/')) {
-      req.resume();
-      this.send(res, new ApiError(404, 'not_found', `No such path ${pathname}; the API lives under /v1.`).reply());
-      return;
+      return { reply: new ApiError(404, 'not_found', `No such path ${pathname}; the API lives under /v1.`).reply() };
     }
     const entry: RequestLogEntry = { method, path: raw, status: 0, at: this.clock.now(), mutating: !SAFE.has(method) };
     this.log.push(entry);
     if (this.log.length > LOG_CAP) this.log.splice(0, this.log.length - LOG_CAP);
 
-    const text = await readBody(req);
+    const text = req.text;
     const fault = this.faultState.decide(`${method} ${pathname}`);
     if (fault && fault.delayMs > 0) await sleep(fault.delayMs);
-    if (fault && fault.when === 'before' && (fault.reset || fault.status)) {
-      this.applyFault(res, fault, entry);
-      return;
-    }
+    if (fault && fault.when === 'before' && (fault.reset || fault.status)) return this.applyFault(fault, entry);
     let reply: Reply;
     const wait = this.bucket?.take() ?? 0;
     if (wait > 0) {
@@ -178,12 +229,9 @@ export class EmulatorServer implements ControlTarget {
         reply = this.errorReply(e);
       }
     }
-    if (fault && fault.when === 'after' && (fault.reset || fault.status)) {
-      this.applyFault(res, fault, entry);
-      return;
-    }
+    if (fault && fault.when === 'after' && (fault.reset || fault.status)) return this.applyFault(fault, entry);
     entry.status = reply.status;
-    this.send(res, reply);
+    return { reply };
   }
 
   private errorReply(e: unknown): Reply {
@@ -192,20 +240,19 @@ export class EmulatorServer implements ControlTarget {
     return new ApiError(500, 'internal_error', 'Internal emulator error.').reply();
   }
 
-  private applyFault(res: ServerResponse, f: FaultDecision, entry: RequestLogEntry): void {
+  private applyFault(f: FaultDecision, entry: RequestLogEntry): Outcome {
     if (f.reset) {
       entry.status = 0;
-      res.socket?.destroy();
-      return;
+      return { reset: true };
     }
     const status = f.status ?? 503;
     entry.status = status;
     const headers: Record<string, string> = {};
     if (f.retryAfter !== undefined) headers['Retry-After'] = String(f.retryAfter);
-    this.send(res, { status, body: faultBody(status, f.retryAfter), headers, mask: false });
+    return { reply: { status, body: faultBody(status, f.retryAfter), headers, mask: false } };
   }
 
-  private async dispatch(req: IncomingMessage, method: string, pathname: string, search: string, text: string): Promise<Reply> {
+  private async dispatch(req: RawRequest, method: string, pathname: string, search: string, text: string): Promise<Reply> {
     const caller = callerForToken(bearerToken(req.headers.authorization) ?? '');
     if (!caller) {
       throw new ApiError(401, 'unauthorized', req.headers.authorization ? 'The API token is invalid or has been revoked.' : 'Missing Authorization: Bearer <token> header.');
@@ -271,18 +318,24 @@ export class EmulatorServer implements ControlTarget {
   }
 
   private send(res: ServerResponse, reply: Reply): void {
-    const headers: Record<string, string> = { ...reply.headers };
-    let payload: string | undefined;
-    if (reply.text !== undefined) {
-      payload = reply.text;
-      headers['Content-Type'] ??= 'text/plain; charset=utf-8';
-    } else if (reply.body !== undefined && reply.status !== 204) {
-      payload = reply.mask === false || !hasSecrets(reply.body) ? JSON.stringify(reply.body) : JSON.stringify(reply.body, maskReplacer);
-      headers['Content-Type'] = 'application/json; charset=utf-8';
-    }
-    if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
-    else if (reply.status !== 204 && reply.status !== 304) headers['Content-Length'] = '0';
-    res.writeHead(reply.status, headers);
-    res.end(payload);
+    const s = serialize(reply);
+    res.writeHead(s.status, s.headers);
+    res.end(s.payload);
   }
+}
+
+/** Status, headers and body text of a reply (secrets masked), for either transport. */
+export function serialize(reply: Reply): Serialized {
+  const headers: Record<string, string> = { ...reply.headers };
+  let payload: string | undefined;
+  if (reply.text !== undefined) {
+    payload = reply.text;
+    headers['Content-Type'] ??= 'text/plain; charset=utf-8';
+  } else if (reply.body !== undefined && reply.status !== 204) {
+    payload = reply.mask === false || !hasSecrets(reply.body) ? JSON.stringify(reply.body) : JSON.stringify(reply.body, maskReplacer);
+    headers['Content-Type'] = 'application/json; charset=utf-8';
+  }
+  if (payload !== undefined) headers['Content-Length'] = String(Buffer.byteLength(payload));
+  else if (reply.status !== 204 && reply.status !== 304) headers['Content-Length'] = '0';
+  return { status: reply.status, headers, payload };
 }
