@@ -17,6 +17,8 @@ import type { Rec, Store } from './store.js';
 import { bearerToken, callerForToken } from './tokens.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** POSTs that read and change nothing (tests of connections, sample fetches, in-progress jobs). */
+const READ_ONLY_POST = /^\/v1\/(connections\/[^/]+\/(ping|test)|connections\/ping|exports\/[^/]+\/invoke|exports\/preview|jobs\/current|flows\/runs\/stats)$/;
 
 /** A request as the emulator sees it, whatever carried it (node:http, or the in-process fetch). */
 export interface RawRequest {
@@ -210,7 +212,7 @@ export class EmulatorServer implements ControlTarget {
     if (pathname !== '/v1' && !pathname.startsWith('/v1/')) {
       return { reply: new ApiError(404, 'not_found', `No such path ${pathname}; the API lives under /v1.`).reply() };
     }
-    const entry: RequestLogEntry = { method, path: raw, status: 0, at: this.clock.now(), mutating: !SAFE.has(method) };
+    const entry: RequestLogEntry = { method, path: raw, status: 0, at: this.clock.now(), mutating: !SAFE.has(method) && !(method === 'POST' && READ_ONLY_POST.test(pathname)) };
     this.log.push(entry);
     if (this.log.length > LOG_CAP) this.log.splice(0, this.log.length - LOG_CAP);
 
