@@ -8,6 +8,7 @@ import type { PromptDef } from '../tools/prompts.js';
 import type { ToolDef } from '../tools/types.js';
 import { requestStateCodec } from './confirm.js';
 import { registerTools, type RegisterDeps } from './register.js';
+import { oneLine } from './stdio.js';
 
 /** Registers test-only surface (conformance fixtures) on a fresh instance. */
 export type FixtureInstaller = (server: McpServer) => void;
@@ -61,12 +62,37 @@ function registerPrompt(server: McpServer, p: PromptDef): void {
   );
 }
 
+/** MCP Apps: the tool's latest result as a self-contained HTML page (text/html;profile=mcp-app). */
+function registerApp(server: McpServer, tool: ToolDef, latest: Map<string, string>): void {
+  const app = tool.app!;
+  server.registerResource(
+    `${tool.name}_app`,
+    app.uri,
+    { title: app.title, description: `Latest result of ${tool.name} as a page`, mimeType: 'text/html;profile=mcp-app' },
+    async (uri: URL) => ({
+      contents: [
+        {
+          uri: uri.href,
+          mimeType: 'text/html;profile=mcp-app',
+          text:
+            latest.get(app.uri) ??
+            `<!doctype html><meta charset="utf-8"><title>${app.title}</title><p>No result yet: call ${tool.name} first.</p>`,
+        },
+      ],
+    }),
+  );
+}
+
 export function createServerFactory(o: ServerFactoryOptions): () => McpServer {
-  const deps: RegisterDeps = { api: o.api, secrets: o.secrets, log: o.log, now: o.now, home: o.home, production: o.production };
+  // Shared by every instance of this factory: the latest view of each MCP App tool.
+  const appHtml = new Map<string, string>();
+  const deps: RegisterDeps = { api: o.api, secrets: o.secrets, log: o.log, now: o.now, home: o.home, production: o.production, appHtml };
   const prompts = o.prompts ?? [];
+  const apps = o.tools.filter((t) => t.app);
   const codec = requestStateCodec();
   const capabilities: ServerCapabilities = { tools: { listChanged: false } };
   if (prompts.length) capabilities.prompts = { listChanged: false };
+  if (apps.length) capabilities.resources = { listChanged: false };
 
   return () => {
     const server = new McpServer(
@@ -80,9 +106,10 @@ export function createServerFactory(o: ServerFactoryOptions): () => McpServer {
       },
     );
     registerTools(server, o.tools, deps);
+    for (const t of apps) registerApp(server, t, appHtml);
     for (const p of prompts) registerPrompt(server, p);
     o.fixtures?.(server);
-    server.server.onerror = (err) => o.log?.(`mcp: ${err.message}`);
+    server.server.onerror = (err) => o.log?.(`mcp: ${oneLine(err.message)}`);
     return server;
   };
 }

@@ -23,6 +23,14 @@ export interface ToolResult {
   /** Machine-readable result; must match `output` when the tool declares one. */
   structured?: Record<string, unknown>;
   isError?: boolean;
+  /** A self-contained HTML view of this result, served as the tool's MCP App (`app.uri`). */
+  appHtml?: string;
+}
+
+/** An MCP App (a `ui://` HTML resource) that shows the tool's latest result to hosts that support it. */
+export interface ToolApp {
+  uri: `ui://${string}`;
+  title: string;
 }
 
 export type ToolContext = OpContext;
@@ -35,6 +43,7 @@ export interface ToolDef<S extends z.ZodRawShape = z.ZodRawShape> {
   input: S;
   output?: z.ZodRawShape;
   annotations: ToolAnnotations;
+  app?: ToolApp;
   // Method syntax on purpose: handlers of specific tools stay assignable to ToolDef (bivariant args).
   handler(args: z.infer<z.ZodObject<S>>, ctx: ToolContext): Promise<ToolResult>;
 }

@@ -55,13 +55,15 @@ export const workflowTools: ToolDef[] = [
     description: 'Health per integration over a window (default last 24 hours) vs the prior 7 days: verdicts, failures, errors, run times, connection tests.',
     input: { range: z.string().optional().describe(RANGE_DESC) },
     annotations: READ_ONLY,
+    app: { uri: 'ui://celigo-manage/health-report', title: 'Health report' },
     handler: async (a, ctx) => {
       const r = await (await healthOps()).healthCheck(ctx, a);
+      const { renderHealthHtml } = await import('../report/health-html.js');
       const table = tsv(
         r.integrations.map((i) => ({ verdict: i.verdict, integration: i.name, runs: i.jobs.total, failed: i.jobs.failed, success: pct(i.successRate), openErrors: i.openErrors, errorTrend: i.errorTrend, p95: sec(i.runTime.p95Ms), why: truncate(i.reasons.join('; '), 160) })),
       );
       const down = r.connections.filter((c) => !c.ok);
-      return result(
+      const out = result(
         lines(
           r.summary,
           table,
@@ -72,6 +74,7 @@ export const workflowTools: ToolDef[] = [
         ),
         compactHealth(r),
       );
+      return { ...out, appHtml: renderHealthHtml(r) };
     },
   }),
   defineTool({

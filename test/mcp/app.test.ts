@@ -1,0 +1,32 @@
+// The health check as an MCP App: the tool points at a ui:// resource that shows its latest report.
+import { describe, it, expect, afterAll } from 'vitest';
+import { openSession } from '../../src/config/session.js';
+import { catalogue } from '../../src/tools/index.js';
+import { selectTools } from '../../src/tools/select.js';
+import { connectInMemory, textOf } from './helpers.js';
+
+const session = await openSession({ demo: true, env: {} });
+afterAll(() => session.close());
+
+describe('daily_health_check as an MCP App', () => {
+  it('links the tool to a ui:// resource and serves the latest report there', async () => {
+    const conn = await connectInMemory({ era: 'legacy', server: { api: session.api, tools: selectTools(catalogue(), { toolsets: ['all'] }), home: '/tmp/cm-app-test' } });
+    try {
+      const tool = (await conn.client.listTools()).tools.find((t) => t.name === 'daily_health_check')!;
+      const uri = (tool._meta as { ui?: { resourceUri?: string } }).ui?.resourceUri;
+      expect(uri).toBe('ui://celigo-manage/health-report');
+      const before = await conn.client.readResource({ uri: uri! });
+      expect((before.contents[0] as { text: string }).text).toContain('No result yet');
+      const r = await conn.client.callTool({ name: 'daily_health_check', arguments: {} });
+      expect(r.isError).toBeFalsy();
+      expect(textOf(r)).not.toContain('<html');
+      const page = await conn.client.readResource({ uri: uri! });
+      const c = page.contents[0] as { text: string; mimeType: string };
+      expect(c.mimeType).toBe('text/html;profile=mcp-app');
+      expect(c.text).toContain('Salesforce - NetSuite Customers');
+      expect(c.text).toMatch(/data-series/);
+    } finally {
+      await conn.close();
+    }
+  });
+});
