@@ -25,6 +25,8 @@ export interface RegisterDeps {
   home?: string;
   /** The session targets a production profile (ops then confirm ordinary changes too). */
   production?: boolean;
+  /** Latest HTML of each tool's MCP App, by app uri (served by server.ts as a ui:// resource). */
+  appHtml?: Map<string, string>;
 }
 
 const CONFIRM_ARG = 'confirm';
@@ -69,6 +71,22 @@ export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1***');
   for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join('***');
   return out;
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * Arguments with lone UTF-16 surrogates (valid JSON: "\\ud800") get U+FFFD instead, so no handler meets a
+ * string that encodeURIComponent or a UTF-8 encoder refuses.
+ */
+export function wellFormed<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(LONE_SURROGATE, '\ufffd') as T;
+  if (Array.isArray(value)) return value.map((v) => wellFormed(v)) as T;
+  const proto: unknown = value && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto === Object.prototype || proto === null) {
+    return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [wellFormed(k), wellFormed(v)])) as T;
+  }
+  return value;
 }
 
 const LONG_QUOTE = /"([^"\n]{121,})"/g;
@@ -204,10 +222,11 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
       inputSchema: lean(z.object(inputShape)),
       ...(outputSchema ? { outputSchema } : {}),
       annotations: { ...def.annotations },
+      ...(def.app ? { _meta: { ui: { resourceUri: def.app.uri } } } : {}),
     },
     async (args: Record<string, unknown>, ctx: ServerContext): Promise<CallToolResult | InputRequiredResult> => {
       const { [CONFIRM_ARG]: token, ...rest } = args;
-      const handlerArgs = declaresConfirm ? args : rest;
+      const handlerArgs = wellFormed(declaresConfirm ? args : rest);
       const { era, canElicit } = requestInfo(server, ctx);
       const toolCtx: ToolContext = {
         api: deps.api,
@@ -222,6 +241,7 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
       };
       try {
         const r = await def.handler(handlerArgs as never, toolCtx);
+        if (def.app && r.appHtml) deps.appHtml?.set(def.app.uri, r.appHtml);
         return toCallToolResult(r, deps.secrets);
       } catch (err) {
         if (err instanceof ElicitationNeeded) return confirmationInputRequired(def.name, err.plan);
