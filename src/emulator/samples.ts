@@ -30,7 +30,7 @@ export function recordTypeOf(exp: Rec): string {
   const table: [RegExp, string][] = [
     [/salesorder|sales order|order/, 'order'], [/opportunit/, 'opportunity'], [/contact/, 'contact'], [/lead/, 'lead'],
     [/account|customer|compan/, 'customer'], [/inventory|item|product|price/, 'item'], [/ticket|case|comment/, 'ticket'],
-    [/user/, 'contact'], [/organi[sz]ation/, 'customer'], [/payout|charge|payment|deposit|transaction|invoice/, 'payment'],
+    [/user/, 'user'], [/organi[sz]ation/, 'customer'], [/payout|charge|payment|deposit|transaction|invoice/, 'payment'],
   ];
   for (const [re, t] of table) if (re.test(text)) return t;
   return 'record';
@@ -56,6 +56,9 @@ function record(type: string, i: number, rng: Rng): Obj {
     case 'contact':
     case 'lead':
       return { Id: `003${String(rng.int(1_000_000, 9_999_999))}AAA`, FirstName: first, LastName: last, Email: email, Title: rng.pick(['Buyer', 'CFO', 'Ops Manager', 'Developer']), MailingCity: city, MailingState: state, LastModifiedDate: `${day}T09:30:00.000+0000` };
+    case 'user':
+      // A help-desk user (Zendesk-like): the fields the demo's Zendesk-to-Salesforce mapping reads.
+      return { id: 360_000_000 + rng.int(0, 999_999), name: `${first} ${last}`, first_name: first, last_name: last, email, phone: `+1-555-02${rng.int(10, 99)}`, organization: { name: rng.pick(COMPANY) }, role: 'end-user', updated_at: `${day}T11:00:00Z` };
     case 'opportunity':
       return { Id: `006${String(rng.int(1_000_000, 9_999_999))}AAA`, Name: `${rng.pick(COMPANY)} renewal`, StageName: rng.pick(['Prospecting', 'Negotiation', 'Closed Won']), Amount: rng.int(1000, 90000), CloseDate: day };
     case 'item':
