@@ -12,12 +12,13 @@ export interface PingResult {
 
 export class ConnectionsApi extends ResourceApi<s.Connection> {
   /**
-   * POST /connections/{id}/ping (GET is the 2017 form; §5.1). The failure body is unknown (§11): accept
+   * POST /connections/{id}/ping (GET is the 2017 form; §5.1). It only reads, so a ping the API itself
+   * failed (5xx, reset, timeout) is sent again like a GET. The failure body is unknown (§11): accept
    * `{code: 200}` as healthy, and treat any other `code`, an `errors` envelope or an HTTP error as unhealthy.
    */
   /** POST /connections/ping: test a connection that is not saved yet (the body is the connection). */
   async pingUnsaved(connection: Record<string, unknown>, call: Call = {}): Promise<PingResult> {
-    return this.interpretPing(() => this.http.request<Record<string, unknown> | undefined>('POST', '/connections/ping', { body: connection, signal: call.signal, readOnlyPost: true, retry: 'never' }));
+    return this.interpretPing(() => this.http.request<Record<string, unknown> | undefined>('POST', '/connections/ping', { body: connection, signal: call.signal, readOnlyPost: true }));
   }
 
   ping(id: string, call: Call & { thorough?: boolean } = {}): Promise<PingResult> {
@@ -26,7 +27,6 @@ export class ConnectionsApi extends ResourceApi<s.Connection> {
         body: {},
         signal: call.signal,
         readOnlyPost: true,
-        retry: 'never',
       }),
     );
   }

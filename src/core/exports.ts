@@ -15,7 +15,6 @@ export class ExportsApi extends ResourceApi<s.Export> {
       body: {},
       signal: call.signal,
       readOnlyPost: true,
-      retry: 'never',
     });
     const b = res.body;
     const data = Array.isArray(b) ? b : (b?.data ?? []);

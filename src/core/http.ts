@@ -9,6 +9,12 @@ export interface HttpOptions {
   token: string;
   /** Per-attempt timeout. */
   timeoutMs?: number;
+  /**
+   * Per-attempt timeout of requests that change something (default: timeoutMs). A write that times out
+   * may still land later, after our retry or our next write, so a client with a short read timeout
+   * should give writes longer than the slowest answer it expects.
+   */
+  writeTimeoutMs?: number;
   /** Retries after the first attempt for 5xx, network errors and timeouts on idempotent methods. */
   maxRetries?: number;
   /** Retries after 429 (any method: a 429 means the request was not processed). */
@@ -28,7 +34,7 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined | null | string[]>;
   body?: unknown;
   signal?: AbortSignal;
-  /** 'auto': retry 5xx/network only for GET, PUT, PATCH, DELETE. 'never': not even those. */
+  /** 'auto': retry 5xx/network only for GET, PUT, PATCH, DELETE and read-only POSTs. 'never': not even those. */
   retry?: 'auto' | 'never';
   /** A POST that reads but does not change anything (ping, invoke, stats): allowed in read-only mode. */
   readOnlyPost?: boolean;
@@ -74,6 +80,7 @@ export class HttpClient {
     this.auth = `Bearer ${opts.token}`;
     this.o = {
       timeoutMs: opts.timeoutMs ?? 30_000,
+      writeTimeoutMs: opts.writeTimeoutMs ?? opts.timeoutMs ?? 30_000,
       maxRetries: opts.maxRetries ?? 4,
       maxRateLimitRetries: opts.maxRateLimitRetries ?? 8,
       maxRetryAfterSec: opts.maxRetryAfterSec ?? 120,
@@ -118,7 +125,9 @@ export class HttpClient {
         path: display,
       });
     }
-    const mayRetry = opts.retry !== 'never' && IDEMPOTENT.has(method);
+    // A POST that only reads (ping, invoke, stats) is as safe to repeat as a GET.
+    const mayRetry = opts.retry !== 'never' && (IDEMPOTENT.has(method) || (method === 'POST' && !!opts.readOnlyPost));
+    const timeoutMs = method === 'GET' || (method === 'POST' && opts.readOnlyPost) ? this.o.timeoutMs : this.o.writeTimeoutMs;
     const headers: Record<string, string> = {
       authorization: this.auth,
       accept: 'application/json',
@@ -137,7 +146,7 @@ export class HttpClient {
       opts.signal?.throwIfAborted();
       this.stats.requests++;
       let res: Response;
-      const timeout = AbortSignal.timeout(this.o.timeoutMs);
+      const timeout = AbortSignal.timeout(timeoutMs);
       const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
       try {
         res = await this.o.fetch(url, { method, headers, body: payload, signal });
@@ -152,7 +161,7 @@ export class HttpClient {
           status: 0,
           code: timedOut ? 'timeout' : 'network_error',
           message: timedOut
-            ? `No answer from integrator.io within ${this.o.timeoutMs} ms`
+            ? `No answer from integrator.io within ${timeoutMs} ms` + (method === 'GET' || opts.readOnlyPost ? '' : '; the request may still take effect')
             : `Network error talking to integrator.io (${(err as Error)?.cause ? String(((err as Error).cause as Error).message ?? (err as Error).cause) : (err as Error).message})` +
               (method === 'POST' ? '; the request may or may not have taken effect' : ''),
           method,

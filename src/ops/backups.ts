@@ -4,7 +4,7 @@ import { mkdir, readFile, readdir, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { manageHome } from '../config/home.js';
-import { CeligoApiError, UsageError } from '../core/errors.js';
+import { CeligoApiError, ConflictError, UsageError, describeError } from '../core/errors.js';
 import { flowSteps } from '../core/flows.js';
 import { MASKED, SECRET_KEYS } from '../core/schemas.js';
 import { READ_ONLY_FIELDS } from '../core/update.js';
@@ -530,14 +530,23 @@ export async function restoreBackup(ctx: OpContext, input: { id: string; force?:
   const ordered = [...todo].sort((a, b) => RESTORE_ORDER.indexOf(a.item.type) - RESTORE_ORDER.indexOf(b.item.type));
   let done = 0;
   const total = ordered.length + createdLive.length;
+  const notRestored: { type: ItemType; id: string; name?: string; reason: string }[] = [];
   for (const c of ordered) {
     ctx.signal?.throwIfAborted();
-    const after = await restoreItem(ctx, c.item, c.live!);
-    await recordChanged(ctx, pre.id, { type: c.item.type as BackupType, id: c.item.id }, after);
-    restored.push({ type: c.item.type, id: c.item.id, name: c.item.name });
+    try {
+      const after = await restoreItem(ctx, c.item, c.live!);
+      await recordChanged(ctx, pre.id, { type: c.item.type as BackupType, id: c.item.id }, after);
+      restored.push({ type: c.item.type, id: c.item.id, name: c.item.name });
+    } catch (err) {
+      // One object that cannot be written must not hide what was restored before it: go on, and say so.
+      if (ctx.signal?.aborted || !(err instanceof CeligoApiError || err instanceof ConflictError)) throw err;
+      notRestored.push({ type: c.item.type, id: c.item.id, name: c.item.name, reason: describeError(err) });
+      problems.push(`${c.item.type} ${c.item.name ?? c.item.id} (${c.item.id}) was NOT restored: ${describeError(err)}`);
+    }
     await report(ctx, ++done, total, `restored ${c.item.type} ${c.item.name ?? c.item.id}`);
   }
   const deleted: RestoreReport['deleted'] = [];
+  const notDeleted: RestoreReport['deleted'] = [];
   for (const c of [...createdLive].sort((a, b) => DELETE_ORDER.indexOf(a.type) - DELETE_ORDER.indexOf(b.type))) {
     ctx.signal?.throwIfAborted();
     try {
@@ -547,7 +556,11 @@ export async function restoreBackup(ctx: OpContext, input: { id: string; force?:
       } else await apiFor(ctx, c.type).delete(c.id, { signal: ctx.signal });
       deleted.push(c);
     } catch (err) {
-      if (!(err instanceof CeligoApiError && err.status === 404)) problems.push(`could not delete ${c.type} ${c.id}: ${(err as Error).message}`);
+      if (ctx.signal?.aborted) throw err;
+      if (!(err instanceof CeligoApiError && err.status === 404)) {
+        notDeleted.push(c);
+        problems.push(`${c.type} ${c.name ?? ''} (${c.id}) was NOT deleted: ${describeError(err)}`);
+      }
     }
     await report(ctx, ++done, total, `deleted ${c.type} ${c.name ?? c.id}`);
   }
@@ -555,12 +568,15 @@ export async function restoreBackup(ctx: OpContext, input: { id: string; force?:
   // Read back: every restored object must now equal the backup.
   const fresh = await loadAll(ctx);
   for (const c of ordered) {
+    if (notRestored.some((n) => n.type === c.item.type && n.id === c.item.id)) continue;
     const check = await compareItem(ctx, fresh, rec, c.item);
     if (check.diff.status !== 'unchanged') problems.push(`${c.item.type} ${c.item.id} still differs after restore: ${check.diff.changes.map((d) => d.path).join(', ')}`);
   }
   const summary =
-    `Restored ${plural(restored.length, 'object')} from backup ${rec.id}` +
+    `Restored ${notRestored.length ? `${restored.length} of ${ordered.length} objects` : plural(restored.length, 'object')} from backup ${rec.id}` +
+    (notRestored.length ? ` (NOT restored: ${notRestored.map((n) => `${n.type} ${n.name ?? n.id}`).join(', ')}; run restore_backup ${rec.id} again to finish: it only writes what still differs)` : '') +
     (deleted.length ? `, deleted ${plural(deleted.length, 'created resource')}` : '') +
+    (notDeleted.length ? ` (NOT deleted: ${notDeleted.map((n) => `${n.type} ${n.name ?? n.id}`).join(', ')}; run restore_backup ${rec.id} again to finish)` : '') +
     (skipped.length ? `, skipped ${skipped.length}` : '') +
     (problems.length ? `; ${plural(problems.length, 'problem')}` : '; verified by reading back') +
     `. Undo with restore_backup ${pre.id}.`;

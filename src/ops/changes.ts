@@ -10,6 +10,7 @@ import { readTagMap, writeTagMap } from './tags.js';
 import { SCHEDULE, CONNECTION_TYPES, INTEGRATION_TAGS_STATE_KEY, type Flow } from '../core/schemas.js';
 import { UsageError } from '../core/errors.js';
 import { compact } from './project.js';
+import { createOnce, gaveUp, testConnection } from './util.js';
 
 function digestOf(...parts: unknown[]): string {
   return JSON.stringify(parts);
@@ -22,7 +23,8 @@ export async function createIntegration(ctx: OpContext, input: { name: string; d
   if (existing.length) throw new UsageError(`An integration named "${name}" already exists (${existing[0]._id}); choose another name.`);
   await mustConfirm(ctx, { action: `Create integration "${name}"`, details: [], digest: digestOf('create-integration', name) }, { mutating: true });
   const rec = await backup(ctx, [], `create integration ${name}`);
-  const created = await ctx.api.integrations.create(compact({ name, description: input.description }), { signal: ctx.signal });
+  const created = await createOnce(ctx, `integration "${name}"`, () => ctx.api.integrations.create(compact({ name, description: input.description }), { signal: ctx.signal }),
+    async () => (await ctx.api.integrations.list({}, { signal: ctx.signal })).filter((i) => i.name.toLowerCase() === name.toLowerCase()), []);
   await recordCreated(ctx, rec.id, { type: 'integration', id: created._id });
   invalidateNames(ctx.api);
   return { id: created._id, name: created.name, backupId: rec.id };
@@ -36,9 +38,13 @@ export async function cloneIntegration(ctx: OpContext, input: { integration: str
   const rec = await backup(ctx, [], `clone integration ${src.name} as ${name}`);
   // Same environment: map every registered connection to itself (celigo-api.md §2.3).
   const conns = Array.isArray(src._registeredConnectionIds) ? (src._registeredConnectionIds as string[]) : [];
-  const res = await ctx.api.integrations.clone(src._id, { name, connectionMap: Object.fromEntries(conns.map((c) => [c, c])) }, { signal: ctx.signal });
-  const newId = Array.isArray(res) ? res.find((m) => m.model === 'Integration')?._id : res._id;
-  if (!newId) throw new Error('integrator.io answered the clone without the new integration id; check list_integrations.');
+  const named = async () => (await ctx.api.integrations.list({}, { signal: ctx.signal })).filter((i) => i.name === name);
+  const { _id: newId } = await createOnce(ctx, `the copy "${name}" of integration "${src.name}"`, async () => {
+    const res = await ctx.api.integrations.clone(src._id, { name, connectionMap: Object.fromEntries(conns.map((c) => [c, c])) }, { signal: ctx.signal });
+    const id = Array.isArray(res) ? res.find((m) => m.model === 'Integration')?._id : res._id;
+    if (!id) throw new Error('integrator.io answered the clone without the new integration id; check list_integrations.');
+    return { _id: id };
+  }, named);
   await recordCreated(ctx, rec.id, { type: 'integration', id: newId });
   invalidateNames(ctx.api);
   const flows = await ctx.api.integrations.flows(newId, { signal: ctx.signal });
@@ -58,7 +64,8 @@ export async function addTagToIntegration(ctx: OpContext, input: { integration: 
   await mustConfirm(ctx, { action: `Tag "${integration.name}" with "${label}"`, details: [], digest: digestOf('tag', integration._id, label) }, { mutating: true });
   const rec = await backup(ctx, [{ type: 'state', id: INTEGRATION_TAGS_STATE_KEY }], `tag ${integration.name} with ${label}`);
   if (!tag) {
-    tag = await ctx.api.tags.create({ tag: label }, { signal: ctx.signal });
+    tag = await createOnce(ctx, `tag "${label}"`, () => ctx.api.tags.create({ tag: label }, { signal: ctx.signal }),
+      async () => (await ctx.api.tags.list({}, { signal: ctx.signal })).filter((t) => t.tag.toLowerCase() === label.toLowerCase()), []);
     await recordCreated(ctx, rec.id, { type: 'tag', id: tag._id });
   }
   const map = await readTagMap(ctx.api, ctx.signal);
@@ -119,7 +126,10 @@ export async function updateFlow(
         }
       },
       { signal: ctx.signal, expectLastModified: flow.lastModified },
-    );
+    ).catch((err: unknown) => {
+      throw ctx.signal?.aborted ? err : gaveUp(err, `Flow "${flow.name}" was NOT changed: writing it failed (${(err as Error).message})`,
+        `Nothing was written (${fieldChanges.join('; ')} not applied${hasMapping ? ', mapping not changed' : ''}). Try update_flow again in a few minutes.`);
+    });
     const check = await ctx.api.flows.get(flow._id, { signal: ctx.signal });
     await recordChanged(ctx, backupId, { type: 'flow', id: flow._id }, check);
     const ok =
@@ -158,10 +168,11 @@ export async function createConnection(
   await mustConfirm(ctx, { action: `Create ${input.type} connection "${name}"`, details: [], digest: digestOf('create-connection', name, input.type) }, { mutating: true });
   const rec = await backup(ctx, [], `create connection ${name}`);
   const body: Record<string, unknown> = { ...(input.config ?? {}), name, type: input.type };
-  const created = await ctx.api.connections.create(body, { signal: ctx.signal });
+  const created = await createOnce(ctx, `connection "${name}"`, () => ctx.api.connections.create(body, { signal: ctx.signal }),
+    async () => (await ctx.api.connections.list({}, { signal: ctx.signal })).filter((c) => c.name.toLowerCase() === name.toLowerCase()), []);
   await recordCreated(ctx, rec.id, { type: 'connection', id: created._id });
   invalidateNames(ctx.api);
-  const test = input.test === false ? undefined : await ctx.api.connections.ping(created._id, { signal: ctx.signal });
+  const test = input.test === false ? undefined : await testConnection(ctx, created._id);
   return compact({
     id: created._id,
     name: created.name,

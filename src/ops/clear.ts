@@ -18,6 +18,8 @@ export interface ClearReport {
   /** Errors resolved (state open) or purged (state resolved). */
   cleared: number;
   failed: number;
+  /** Per step, the errors that could not be resolved (still open), with their ids to follow up. */
+  notCleared?: { flowId: string; flowName: string; stepId: string; errorIds: string[]; reason: string }[];
   flows: { flowId: string; name: string; steps: { stepId: string; count: number }[] }[];
   patterns: { pattern: string; count: number; cause: string }[];
   /** Purging resolved errors is not available on this API (DELETE …/resolved is unconfirmed, celigo-api.md §7.2). */
@@ -41,7 +43,7 @@ export async function clearErrors(ctx: OpContext, input: ErrorScope): Promise<Cl
   const verb = state === 'open' ? 'Resolve' : 'Purge';
   const base = { state, scope: scan.label, matched: scan.errors.length, flows, patterns };
   if (scan.errors.length === 0) {
-    return { ...base, cleared: 0, failed: 0, failures: [], summary: `No ${state} errors match (${scan.label}); nothing to do.` };
+    return { ...base, cleared: 0, failed: 0, notCleared: [], failures: [], summary: `No ${state} errors match (${scan.label}); nothing to do.` };
   }
   const details = [
     ...flows.slice(0, 15).map((f) => `${f.name}: ${plural(f.steps.reduce((n, s) => n + s.count, 0), 'error')} in ${plural(f.steps.length, 'step')}`),
@@ -54,6 +56,7 @@ export async function clearErrors(ctx: OpContext, input: ErrorScope): Promise<Cl
   let done = 0;
   let unsupported = false;
   const failures: string[] = [];
+  const notCleared: NonNullable<ClearReport['notCleared']> = [];
   const total = scan.errors.length;
   await mapPool(steps, 4, async (s) => {
     for (const part of chunk(s.errors.map((e) => String(e.errorId)), BATCH)) {
@@ -71,7 +74,10 @@ export async function clearErrors(ctx: OpContext, input: ErrorScope): Promise<Cl
         }
         if (signal?.aborted) throw err;
         failed += part.length;
-        failures.push(`${scan.flows.get(s.flowId)?.name ?? s.flowId} step ${s.stepId}: ${err instanceof CeligoApiError ? err.summary : (err as Error).message}`);
+        const flowName = scan.flows.get(s.flowId)?.name ?? s.flowId;
+        const reason = err instanceof CeligoApiError ? err.summary : (err as Error).message;
+        notCleared.push({ flowId: s.flowId, flowName, stepId: s.stepId, errorIds: part, reason });
+        failures.push(`${flowName} step ${s.stepId}: ${plural(part.length, 'error')} NOT ${state === 'open' ? 'resolved (still open)' : 'purged'}: ${reason}`);
       }
       done += part.length;
       await report(ctx, done, total, `${verb.toLowerCase()}d ${done} of ${total}`);
@@ -84,12 +90,19 @@ export async function clearErrors(ctx: OpContext, input: ErrorScope): Promise<Cl
       cleared,
       failed,
       unsupported: true,
+      notCleared,
       failures,
       summary:
         `This API does not offer purging resolved errors (DELETE …/resolved answered "not found"), so ${cleared ? `only ${cleared} were purged` : 'nothing was purged'}. ` +
         'Resolved errors no longer count as open and integrator.io removes them on its own schedule; nothing else needs doing.',
     };
   }
-  const summary = `${state === 'open' ? 'Resolved' : 'Purged'} ${plural(cleared, 'error')} in ${plural(flows.length, 'flow')} (${scan.label})${failed ? `; ${failed} failed` : ''}.`;
-  return { ...base, cleared, failed, failures, summary };
+  const summary =
+    `${state === 'open' ? 'Resolved' : 'Purged'} ${failed ? `${cleared} of ${total} errors` : plural(cleared, 'error')} in ${plural(flows.length, 'flow')} (${scan.label})` +
+    (failed
+      ? `; ${failed} NOT ${state === 'open' ? 'resolved (still open)' : 'purged'} in ${plural(notCleared.length, 'step')}: ${notCleared.slice(0, 5).map((n) => `${n.flowName} step ${n.stepId}`).join(', ')}. ` +
+        'Run clear_errors again with the same scope to finish (it only touches what is left), or see notCleared for their errorIds'
+      : '') +
+    '.';
+  return { ...base, cleared, failed, notCleared, failures, summary };
 }

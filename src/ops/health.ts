@@ -4,6 +4,7 @@ import type { Connection, Flow, Integration, Job } from '../core/schemas.js';
 import { flowSteps } from '../core/flows.js';
 import type { OpContext } from './context.js';
 import { mapPool } from './pool.js';
+import { testConnection } from './util.js';
 import { readTagMap } from './tags.js';
 import { parseTimeRange } from './timerange.js';
 import { ms, nowOf, percentile, plural, report } from './util.js';
@@ -325,7 +326,7 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
     const c = connById.get(cid);
     const base = { connectionId: cid, name: c?.name, type: c?.type, reasons: [...why.reasons], usedByFlows: [...why.flows] };
     try {
-      const r = await api.connections.ping(cid, { signal });
+      const r = await testConnection(ctx, cid);
       return { ...base, ok: r.ok, code: r.code, message: r.message, latencyMs: r.latencyMs };
     } catch (err) {
       return { ...base, ok: false, message: (err as Error).message };

@@ -8,7 +8,7 @@ import type { OpContext } from './context.js';
 import { backup, recordChanged } from './backups.js';
 import { makePlan, mustConfirm } from './confirm.js';
 import { resolveFlow, resolveImport } from './resolve.js';
-import { plural } from './util.js';
+import { gaveUp, plural, sampleRecords } from './util.js';
 
 export type MappingFormat = '1.0' | '2.0';
 
@@ -430,7 +430,7 @@ export async function updateMapping(ctx: OpContext, input: UpdateMappingInput): 
     const source = flowSteps(flow).find((s) => s.role === 'source');
     if (source) {
       try {
-        const rows = await api.exports.invoke(source.id, { signal });
+        const rows = await sampleRecords(ctx, source.id);
         const first = rows[0];
         sample = (first && typeof first.record === 'object' && first.record ? first.record : first) as Record<string, unknown> | undefined;
         if (sample) sampleFrom = 'export';
@@ -473,7 +473,12 @@ export async function updateMapping(ctx: OpContext, input: UpdateMappingInput): 
 
   await mustConfirm(ctx, makePlan(`Update the mapping of import ${imp.name} in flow ${flow.name}`, [...changeText, ...warnings.map((w) => `warning: ${w}`)], { id: imp._id, lm: imp.lastModified, changes: input.changes }), 'change');
   const bk = await backup(ctx, [{ type: 'import', id: imp._id }], `update_mapping on ${imp.name}: ${changeText.join('; ')}`.slice(0, 300));
-  const written = await api.imports.update(imp._id, (cur) => ({ ...(structuredClone(next) as typeof cur), _id: cur._id }), { expectLastModified: imp.lastModified, signal });
+  const written = await api.imports
+    .update(imp._id, (cur) => ({ ...(structuredClone(next) as typeof cur), _id: cur._id }), { expectLastModified: imp.lastModified, signal })
+    .catch((err: unknown) => {
+      throw signal?.aborted ? err : gaveUp(err, `The mapping of import ${imp.name} was NOT changed: writing it failed (${(err as Error).message})`,
+        `Nothing was written; backup ${bk.id} holds the import as it is. Try update_mapping again in a few minutes.`);
+    });
   await recordChanged(ctx, bk.id, { type: 'import', id: imp._id }, written);
 
   const readBack = await api.imports.get(imp._id, { signal });

@@ -1,8 +1,10 @@
 // Retrying errors: one job, chosen errors of a flow, or every failed job in a scope (issue 4 item 3).
 // Preview -> confirm -> POST /flows/{f}/{step}/retry in batches per step, with bounded concurrency.
 // A retry POST starts work, so it is never repeated blindly: after an ambiguous failure we look for the
-// retry job it may have created (design.md §2). No retryDataKey is posted twice in one operation.
-import { CeligoApiError, UsageError } from '../core/errors.js';
+// retry job it may have created (design.md §2), and post again only when there is none (a 429 was never
+// processed: post again). After a timeout we never post again. No retryDataKey is accepted twice in one
+// operation; what could not be retried is reported with its error ids.
+import { CeligoApiError, UsageError, describeError } from '../core/errors.js';
 import type { Flow, Job } from '../core/schemas.js';
 import { makePlan, mustConfirm, type ConfirmKind } from './confirm.js';
 import { groupErrors, type ScopedError } from './patterns.js';
@@ -14,7 +16,8 @@ import { chunk, nowOf, plural, report, sleep, type WaitContext } from './util.js
 
 /** Keys per retry request. The real limit is not documented; 200 keeps each request small. */
 export const RETRY_BATCH = 200;
-const POST_ATTEMPTS = 3;
+/** Attempts per batch in the first pass, and again in the final sweep of batches that gave up. */
+const POST_ATTEMPTS = 6;
 const TERMINAL = new Set(['completed', 'failed', 'canceled']);
 
 export interface RetryJobRef {
@@ -37,8 +40,12 @@ export interface RetryReport {
   retried: number;
   skipped: number;
   skippedReasons: Record<string, number>;
-  /** Errors in batches that could not be posted. */
+  /** Errors in batches that could not be posted (still open, not retried). */
   failed: number;
+  /** Errors whose retry request timed out or could not be checked: maybe retried; never posted twice. */
+  unconfirmed?: number;
+  /** Per step, the errors not retried (or unconfirmed), with their ids to follow up with retry_errors. */
+  notRetried?: NotRetried[];
   jobs: RetryJobRef[];
   flows: { flowId: string; name: string; errors: number; jobs: number }[];
   /** Errors expected to fail again (the target rejected the data itself). */
@@ -51,6 +58,21 @@ export interface RetryReport {
   failures: string[];
   summary: string;
 }
+
+export interface NotRetried {
+  flowId: string;
+  flowName: string;
+  stepId: string;
+  errorIds: string[];
+  reason: string;
+  unconfirmed?: boolean;
+}
+
+type BatchOutcome =
+  | { kind: 'posted' }
+  | { kind: 'rejected'; err: unknown; attempts: number }
+  | { kind: 'gaveUp'; err: unknown; attempts: number }
+  | { kind: 'unconfirmed'; err: unknown; why: string };
 
 export interface ExecuteOptions {
   scope: string;
@@ -119,7 +141,7 @@ export async function executeRetry(ctx: WaitContext, errors: ScopedError[], flow
   };
   const skippedCount = () => Object.values(skippedReasons).reduce((a, b) => a + b, 0);
   if (totalKeys === 0) {
-    return { ...base, retried: 0, skipped: skippedCount(), skippedReasons, failed: 0, jobs: [], recoveredAmbiguous: 0, failures: [], summary: `Nothing to retry in ${opts.scope}: ${errors.length ? 'no selected error has retry data' : 'no open errors match'}.` };
+    return { ...base, retried: 0, skipped: skippedCount(), skippedReasons, failed: 0, unconfirmed: 0, notRetried: [], jobs: [], recoveredAmbiguous: 0, failures: [], summary: `Nothing to retry in ${opts.scope}: ${errors.length ? 'no selected error has retry data' : 'no open errors match'}.` };
   }
 
   // 2. Preview and confirm.
@@ -154,39 +176,66 @@ export async function executeRetry(ctx: WaitContext, errors: ScopedError[], flow
   const jobs: RetryJobRef[] = [];
   const createdAt = new Map<string, string>();
   const failures: string[] = [];
+  const notRetried: NotRetried[] = [];
   let retried = 0;
   let failed = 0;
+  let unconfirmed = 0;
   let recoveredAmbiguous = 0;
   let posted = 0;
+  const errorIdsOf = (b: Batch): string[] => {
+    const keys = new Set(b.keys);
+    return errors.filter((e) => e.flowId === b.flowId && e.stepId === b.stepId && e.retryDataKey && keys.has(e.retryDataKey)).map((e) => String(e.errorId));
+  };
+  const accept = (b: Batch, id: string, status: string | undefined, at: string | undefined, recovered: boolean) => {
+    claimed.add(id);
+    if (at) createdAt.set(id, at);
+    jobs.push({ jobId: id, flowId: b.flowId, stepId: b.stepId, keys: b.keys.length, status });
+    if (recovered) recoveredAmbiguous++;
+  };
 
-  const postBatch = async (b: Batch): Promise<void> => {
+  /**
+   * Posts one batch. A POST that failed without taking effect (429, or 5xx / reset with no new retry job
+   * to be found) is posted again, up to `attempts` times. A timeout is different: the server may still be
+   * working on the request, so a job not visible yet proves nothing, and posting again could retry the
+   * same errors twice; the batch is then reported as unconfirmed, never re-posted.
+   */
+  const postBatch = async (b: Batch, attempts: number): Promise<BatchOutcome> => {
     await baselineOf(b.flowId);
     let lastErr: unknown;
-    for (let attempt = 1; attempt <= POST_ATTEMPTS; attempt++) {
+    for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         const r = await api.errors.retry(b.flowId, b.stepId, b.keys, { signal });
         if (!r._id) throw new Error('integrator.io accepted the retry but returned no job id');
-        claimed.add(r._id);
-        if (r.job) createdAt.set(r._id, r.job.createdAt);
-        jobs.push({ jobId: r._id, flowId: b.flowId, stepId: b.stepId, keys: b.keys.length, status: r.job?.status });
-        return;
+        accept(b, r._id, r.job?.status, r.job?.createdAt, false);
+        return { kind: 'posted' };
       } catch (err) {
-        if (!isAmbiguous(err)) throw err;
+        if (signal?.aborted) throw err;
+        const rateLimited = err instanceof CeligoApiError && err.status === 429;
+        if (!rateLimited && !isAmbiguous(err)) return { kind: 'rejected', err, attempts: attempt };
         lastErr = err;
-        for (let look = 0; look < 2; look++) {
-          const found = await findCreated(b);
-          if (found) {
-            claimed.add(found._id);
-            createdAt.set(found._id, found.createdAt);
-            jobs.push({ jobId: found._id, flowId: b.flowId, stepId: b.stepId, keys: b.keys.length, status: found.status });
-            recoveredAmbiguous++;
-            return;
+        if (!rateLimited) {
+          let found: Job | undefined;
+          try {
+            for (let look = 0; look < 2 && !found; look++) {
+              found = await findCreated(b);
+              if (!found && look === 0) await sleep(ctx, 500 * attempt);
+            }
+          } catch (checkErr) {
+            if (signal?.aborted) throw checkErr;
+            return { kind: 'unconfirmed', err, why: `the retry request failed (${describeError(err)}) and checking whether it took effect failed too (${describeError(checkErr)})` };
           }
-          if (look === 0) await sleep(ctx, 500 * attempt);
+          if (found) {
+            accept(b, found._id, found.status, found.createdAt, true);
+            return { kind: 'posted' };
+          }
+          if (err instanceof CeligoApiError && err.code === 'timeout') {
+            return { kind: 'unconfirmed', err, why: `the retry request timed out and no retry job has appeared yet; it may still start` };
+          }
         }
+        if (attempt < attempts) await sleep(ctx, Math.min(8000, 500 * 2 ** (attempt - 1)));
       }
     }
-    throw lastErr;
+    return { kind: 'gaveUp', err: lastErr, attempts };
   };
 
   const perStep = new Map<string, Batch[]>();
@@ -194,42 +243,74 @@ export async function executeRetry(ctx: WaitContext, errors: ScopedError[], flow
     const k = `${b.flowId}/${b.stepId}`;
     perStep.set(k, [...(perStep.get(k) ?? []), b]);
   }
+  const settle = (b: Batch, out: BatchOutcome) => {
+    if (out.kind === 'posted') {
+      retried += b.keys.length;
+      return;
+    }
+    const name = flows.get(b.flowId)?.name ?? b.flowId;
+    const ids = errorIdsOf(b);
+    if (out.kind === 'unconfirmed') {
+      unconfirmed += b.errors;
+      failures.push(`${name} step ${b.stepId}: ${plural(b.keys.length, 'error')} not confirmed: ${out.why}. Not posted again, so nothing is retried twice; check list_jobs {"flow":"${b.flowId}","type":"retry"} before retrying them.`);
+      notRetried.push({ flowId: b.flowId, flowName: name, stepId: b.stepId, errorIds: ids, reason: out.why, unconfirmed: true });
+      return;
+    }
+    failed += b.errors;
+    const why = out.kind === 'gaveUp'
+      ? `the retry request failed ${out.attempts} times without taking effect (last: ${describeError(out.err)})`
+      : `integrator.io refused the retry request (${describeError(out.err)})`;
+    failures.push(`${name} step ${b.stepId}: ${plural(b.keys.length, 'error')} NOT retried and still open: ${why}`);
+    notRetried.push({ flowId: b.flowId, flowName: name, stepId: b.stepId, errorIds: ids, reason: why });
+  };
+
   const concurrency = Math.max(1, Math.min(opts.concurrency ?? 4, 16));
+  const gaveUp: Batch[] = [];
   await mapPool([...perStep.values()], concurrency, async (list) => {
     for (const b of list) {
       signal?.throwIfAborted();
-      try {
-        await postBatch(b);
-        retried += b.keys.length;
-      } catch (err) {
-        if (signal?.aborted) throw err;
-        failed += b.errors;
-        const name = flows.get(b.flowId)?.name ?? b.flowId;
-        failures.push(`${name} step ${b.stepId}: ${b.keys.length} keys not retried: ${err instanceof CeligoApiError ? err.summary : (err as Error).message}`);
-      }
+      const out = await postBatch(b, POST_ATTEMPTS);
+      if (out.kind === 'gaveUp') gaveUp.push(b);
+      else settle(b, out);
       posted += b.keys.length;
       await report(ctx, posted, totalKeys, `retried ${posted} of ${totalKeys}`);
     }
   }, signal);
+  // Batches that met a burst of failures get one more round once the others are done.
+  for (const b of gaveUp) {
+    signal?.throwIfAborted();
+    const out = await postBatch(b, POST_ATTEMPTS);
+    settle(b, out.kind === 'gaveUp' ? { ...out, attempts: 2 * POST_ATTEMPTS } : out);
+  }
 
   // 4. Optionally wait for the retry jobs and count what they resolved.
   let errorsResolvedAfter: number | undefined;
   let stillOpenAfter: number | undefined;
+  let waitNote: string | undefined;
   if (opts.wait && jobs.length) {
-    const ended = await waitForJobs(ctx, jobs, createdAt, opts.timeoutMs ?? 10 * 60_000);
-    if (ended) {
-      errorsResolvedAfter = jobs.reduce((n, j) => n + (j.resolved ?? 0), 0);
-      stillOpenAfter = jobs.reduce((n, j) => n + (j.failedAgain ?? 0), 0);
+    try {
+      const ended = await waitForJobs(ctx, jobs, createdAt, opts.timeoutMs ?? 10 * 60_000);
+      if (ended) {
+        errorsResolvedAfter = jobs.reduce((n, j) => n + (j.resolved ?? 0), 0);
+        stillOpenAfter = jobs.reduce((n, j) => n + (j.failedAgain ?? 0), 0);
+      } else waitNote = 'some retry jobs were still running when we stopped waiting';
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      waitNote = `stopped following the retry jobs: ${describeError(err)}`;
     }
+    if (waitNote) failures.push(`${waitNote}; the retries were posted and continue in integrator.io: check them with get_job ${jobs.slice(0, 5).map((j) => j.jobId).join(', ')}${jobs.length > 5 ? ', …' : ''}.`);
   }
 
+  const notDone = failed + unconfirmed;
   const summary =
-    `Retried ${plural(retried, 'error')} in ${plural(jobs.length, 'retry job')} (${opts.scope})` +
+    `Retried ${notDone ? `${retried} of ${totalKeys} errors` : plural(retried, 'error')} in ${plural(jobs.length, 'retry job')} (${opts.scope})` +
     (skippedCount() ? `; skipped ${skippedCount()}` : '') +
-    (failed ? `; ${failed} could not be posted` : '') +
+    (failed ? `; ${failed} NOT retried (still open) in ${plural(notRetried.filter((n) => !n.unconfirmed).length, 'step')}: ${notRetried.filter((n) => !n.unconfirmed).slice(0, 5).map((n) => `${n.flowName} step ${n.stepId}`).join(', ')}; retry them with retry_errors and the errorIds in notRetried` : '') +
+    (unconfirmed ? `; ${unconfirmed} unconfirmed (the request may or may not have started a retry; see failures)` : '') +
     (errorsResolvedAfter !== undefined ? `; ${errorsResolvedAfter} resolved, ${stillOpenAfter} failed again` : likelyToFailAgain ? `; ${likelyToFailAgain} will likely fail again (data the target rejects)` : '') +
+    (waitNote ? `; ${waitNote}` : '') +
     '.';
-  return { ...base, retried, skipped: skippedCount(), skippedReasons, failed, jobs: jobs.slice(0, 200), errorsResolvedAfter, stillOpenAfter, recoveredAmbiguous, failures, summary };
+  return { ...base, retried, skipped: skippedCount(), skippedReasons, failed, unconfirmed, notRetried, jobs: jobs.slice(0, 200), errorsResolvedAfter, stillOpenAfter, recoveredAmbiguous, failures, summary };
 }
 
 /** Polls the retry jobs (one list request per round when there are many) until all end or time runs out. */

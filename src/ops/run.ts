@@ -1,7 +1,7 @@
 // Run a flow (or one export of it) and monitor it to the end (issue 4 item 5).
 // POST /flows/{id}/run starts work, so it is never repeated blindly (design.md §2): after an ambiguous
 // failure we look for a job created since the newest one we saw before posting.
-import { CeligoApiError, UsageError } from '../core/errors.js';
+import { CeligoApiError, UsageError, describeError } from '../core/errors.js';
 import { flowSteps } from '../core/flows.js';
 import type { Flow, Job } from '../core/schemas.js';
 import { Cancelled, type OpContext } from './context.js';
@@ -9,7 +9,7 @@ import { makePlan, mustConfirm } from './confirm.js';
 import { groupErrors, type ErrorGroup, type ScopedError } from './patterns.js';
 import { mapPool } from './pool.js';
 import { resolveExport, resolveFlow } from './resolve.js';
-import { ms, report, sleep, type WaitContext } from './util.js';
+import { gaveUp, isAmbiguous, ms, report, sleep, type WaitContext } from './util.js';
 
 export interface RunCounts {
   exported: number;
@@ -47,12 +47,9 @@ export interface RunFlowInput {
 
 const TERMINAL = new Set(['completed', 'failed', 'canceled']);
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
-const POST_ATTEMPTS = 3;
+const POST_ATTEMPTS = 8;
 
-/** A failure after which the request may or may not have taken effect (5xx, reset, timeout). */
-export function isAmbiguous(err: unknown): boolean {
-  return err instanceof CeligoApiError && err.code !== 'read_only' && (err.status === 0 || err.status >= 500);
-}
+export { isAmbiguous } from './util.js';
 
 async function newestFlowJob(ctx: OpContext, flowId: string): Promise<Job | undefined> {
   const rows = await ctx.api.jobs.list({ _flowId: flowId, type: 'flow' }, { limit: 1, signal: ctx.signal });
@@ -68,7 +65,12 @@ async function findStartedRun(ctx: OpContext, flowId: string, baseline: Job | un
   return rows.find((j) => j._id !== baseline?._id && (!baseline || (ms(j.createdAt) ?? 0) >= (ms(baseline.createdAt) ?? 0)));
 }
 
-/** Starts a run: at most one job, whatever the network does. */
+/**
+ * Starts a run: at most one job, whatever the network does. A POST that failed without taking effect
+ * (429, or 5xx / reset with no new job to be found) is posted again, up to POST_ATTEMPTS times. After a
+ * timeout the server may still be starting the run, so a job not visible yet proves nothing: we never post
+ * again then, and say so.
+ */
 async function startRun(ctx: WaitContext, flow: Flow, exportIds: string[] | undefined): Promise<{ jobId: string; recovered: boolean }> {
   const baseline = await newestFlowJob(ctx, flow._id);
   let lastErr: unknown;
@@ -77,17 +79,35 @@ async function startRun(ctx: WaitContext, flow: Flow, exportIds: string[] | unde
       const r = await ctx.api.flows.run(flow._id, exportIds?.length ? { _exportIds: exportIds } : {}, { signal: ctx.signal });
       return { jobId: r._jobId, recovered: false };
     } catch (err) {
-      if (!isAmbiguous(err)) throw err;
+      if (ctx.signal?.aborted) throw err;
+      const rateLimited = err instanceof CeligoApiError && err.status === 429;
+      if (!rateLimited && !isAmbiguous(err)) throw err;
       lastErr = err;
-      const started = await findStartedRun(ctx, flow._id, baseline);
-      if (started) return { jobId: started._id, recovered: true };
-      // Not visible yet: wait, look once more, and only then post again.
-      await sleep(ctx, 1000 * attempt);
-      const late = await findStartedRun(ctx, flow._id, baseline);
-      if (late) return { jobId: late._id, recovered: true };
+      if (!rateLimited) {
+        let started: Job | undefined;
+        try {
+          started = await findStartedRun(ctx, flow._id, baseline);
+          if (!started) {
+            // Not visible yet: wait, look once more, and only then post again.
+            await sleep(ctx, 1000);
+            started = await findStartedRun(ctx, flow._id, baseline);
+          }
+        } catch (checkErr) {
+          if (ctx.signal?.aborted) throw checkErr;
+          throw gaveUp(checkErr, `The request to run flow "${flow.name}" failed (${(err as Error).message}) and checking whether the run started failed too (${(checkErr as Error).message})`,
+            `The run may or may not have started; nothing was posted again. Check list_jobs {"flow":"${flow._id}"} before running it again.`, attempt);
+        }
+        if (started) return { jobId: started._id, recovered: true };
+        if (err instanceof CeligoApiError && err.code === 'timeout') {
+          throw gaveUp(err, `The request to run flow "${flow.name}" timed out and no new job has appeared yet`,
+            `The run may still start; it was not posted again, so it cannot run twice. Check list_jobs {"flow":"${flow._id}"} in a minute before running it again.`, attempt);
+        }
+      }
+      if (attempt < POST_ATTEMPTS) await sleep(ctx, Math.min(8000, 500 * 2 ** (attempt - 1)));
     }
   }
-  throw lastErr;
+  throw gaveUp(lastErr, `Flow "${flow.name}" was NOT started: the run request failed ${POST_ATTEMPTS} times and no job was created (last: ${(lastErr as Error).message})`,
+    'Nothing was started or changed. Try run_and_monitor again in a few minutes, or check status.celigo.com.', POST_ATTEMPTS);
 }
 
 function countsOf(job: Job): RunCounts {
@@ -124,7 +144,16 @@ function followUps(report: Pick<RunReport, 'jobId' | 'flowId' | 'status' | 'erro
 async function buildReport(ctx: OpContext, flow: Flow, job: Job, waited: boolean, timedOut: boolean, recovered: boolean): Promise<RunReport> {
   const counts = countsOf(job);
   const openErrors = typeof job.numOpenError === 'number' ? job.numOpenError : 0;
-  const groups = TERMINAL.has(job.status) && (counts.failed > 0 || openErrors > 0) ? groupErrors(await jobErrors(ctx, flow, job)) : [];
+  let groups: ErrorGroup[] = [];
+  let errorsNote: string | undefined;
+  if (TERMINAL.has(job.status) && (counts.failed > 0 || openErrors > 0)) {
+    try {
+      groups = groupErrors(await jobErrors(ctx, flow, job));
+    } catch (err) {
+      if (ctx.signal?.aborted) throw err;
+      errorsNote = `could not read the job's errors (${describeError(err)}); see them with list_errors {"flow":"${flow._id}"}`;
+    }
+  }
   const startedAt = typeof job.startedAt === 'string' ? job.startedAt : undefined;
   const endedAt = typeof job.endedAt === 'string' ? job.endedAt : undefined;
   const durationMs = startedAt && endedAt ? (ms(endedAt) ?? 0) - (ms(startedAt) ?? 0) : undefined;
@@ -136,6 +165,7 @@ async function buildReport(ctx: OpContext, flow: Flow, job: Job, waited: boolean
     (TERMINAL.has(job.status) ? `; ${counts.exported} exported, ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.ignored} ignored` : '') +
     (durationMs !== undefined ? ` in ${Math.round(durationMs / 1000)} s` : '') +
     (top ? `. Top error (${top.count}x): ${top.pattern} — likely ${top.causeLabel}` : '') +
+    (errorsNote ? `. Note: ${errorsNote}` : '') +
     (recovered ? '. (The start request failed ambiguously; the job it had started was found and no second run was posted.)' : '') +
     '.';
   return { ...base, followUp: followUps(base), ...(recovered ? { recoveredAfterAmbiguousFailure: true } : {}), summary };
@@ -157,7 +187,14 @@ export async function runFlow(ctx: WaitContext, input: RunFlowInput): Promise<Ru
 
   const { jobId, recovered } = await startRun(ctx, flow, input.exportIds);
   await report(ctx, 0, undefined, `started job ${jobId}`);
-  let job = await ctx.api.jobs.get(jobId, { signal: ctx.signal });
+  // From here on the run exists: a failure to follow it must say so, and never lead to a second run.
+  const lost = (err: unknown) =>
+    ctx.signal?.aborted
+      ? err
+      : gaveUp(err, `Flow "${flow.name}" was started (job ${jobId}), but following the job failed: ${(err as Error).message}`,
+          `The run continues in integrator.io; do not start it again. Check it with get_job {"job":"${jobId}"}.`, (err as CeligoApiError).attempts ?? 1);
+  const getJob = () => ctx.api.jobs.get(jobId, { signal: ctx.signal }).catch((err: unknown) => Promise.reject(lost(err)));
+  let job = await getJob();
   if (!input.wait) return buildReport(ctx, flow, job, false, false, recovered);
 
   const timeout = input.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -172,7 +209,7 @@ export async function runFlow(ctx: WaitContext, input: RunFlowInput): Promise<Ru
     }
     waited += delay;
     delay = Math.min(Math.round(delay * 1.5), 15_000);
-    job = await ctx.api.jobs.get(jobId, { signal: ctx.signal });
+    job = await getJob();
     const c = countsOf(job);
     const done = c.succeeded + c.failed + c.ignored;
     await report(ctx, done, c.exported || undefined, `${job.status}: ${c.exported} exported, ${c.succeeded} ok, ${c.failed} errors`);

@@ -10,6 +10,7 @@ import { normaliseSchedule } from './changes.js';
 import { makePlan, mustConfirm } from './confirm.js';
 import { applyMappingChanges, previewMapping, type MappingChange } from './mapping.js';
 import { invalidateNames, resolveConnection, resolveIntegration } from './resolve.js';
+import { createOnce, sampleRecords, testConnection } from './util.js';
 
 export interface EndpointSpec {
   /** Existing connection to reuse (id or name). */
@@ -167,7 +168,9 @@ export async function setupIntegration(ctx: OpContext, spec: SetupSpec): Promise
       if (same && same.type !== e.type) throw new UsageError(`A connection named "${same.name}" exists with type ${same.type}, not ${e.type}; choose another name or reuse it by id.`);
       if (same) conn = same;
       else {
-        conn = await api.connections.create({ ...(e.config ?? {}), name: e.name, type: e.type }, { signal });
+        const same = (c: Connection) => c.name.toLowerCase() === e.name!.toLowerCase();
+        conn = await createOnce(ctx, `connection "${e.name}"`, () => api.connections.create({ ...(e.config ?? {}), name: e.name, type: e.type }, { signal }),
+          async () => (await api.connections.list({}, { signal })).filter(same), []);
         created = true;
         await recordCreated(ctx, backupId, { type: 'connection', id: conn._id, name: conn.name });
         invalidateNames(api);
@@ -176,7 +179,7 @@ export async function setupIntegration(ctx: OpContext, spec: SetupSpec): Promise
     resume[resumeKey] = conn._id;
     steps.push({ step: current, status: created ? 'created' : 'reused', id: conn._id, message: conn.name });
     current = `${label} connection test`;
-    const test = await api.connections.ping(conn._id, { signal });
+    const test = await testConnection(ctx, conn._id);
     const message = test.ok ? undefined : `${test.errorCode ? test.errorCode + ': ' : ''}${test.message ?? 'failed'}`;
     steps.push({ step: current, status: test.ok ? 'passed' : 'failed', id: conn._id, message });
     connections[label] = { id: conn._id, name: conn.name, created, ok: test.ok, message };
@@ -194,7 +197,9 @@ export async function setupIntegration(ctx: OpContext, spec: SetupSpec): Promise
       integrationId = (await resolveIntegration(api, spec.integration))._id;
       steps.push({ step: current, status: 'reused', id: integrationId });
     } else {
-      const integ = await api.integrations.create({ name: spec.name.trim(), ...(spec.description ? { description: spec.description } : {}) }, { signal });
+      const name = spec.name.trim();
+      const integ = await createOnce(ctx, `integration "${name}"`, () => api.integrations.create({ name, ...(spec.description ? { description: spec.description } : {}) }, { signal }),
+        async () => (await api.integrations.list({}, { signal })).filter((i) => i.name.toLowerCase() === name.toLowerCase()), []);
       integrationId = integ._id;
       await recordCreated(ctx, backupId, { type: 'integration', id: integ._id, name: integ.name });
       invalidateNames(api);
@@ -206,7 +211,8 @@ export async function setupIntegration(ctx: OpContext, spec: SetupSpec): Promise
     const srcRt = spec.source.recordType ?? spec.recordType;
     if (!resume.exportId) {
       const body = merge({ name: `Get ${srcRt} from ${src.name}`, _connectionId: src._id, ...adaptorBody('export', src.type, srcRt) }, spec.source.settings);
-      const exp = await api.exports.create(body, { signal });
+      const exp = await createOnce(ctx, `export "${String(body.name)}"`, () => api.exports.create(body, { signal }),
+        async () => (await api.exports.list({}, { signal })).filter((x) => x.name === body.name && x._connectionId === src._id));
       resume.exportId = exp._id;
       await recordCreated(ctx, backupId, { type: 'export', id: exp._id, name: exp.name });
       steps.push({ step: current, status: 'created', id: exp._id, message: exp.name });
@@ -221,7 +227,8 @@ export async function setupIntegration(ctx: OpContext, spec: SetupSpec): Promise
         const changes: MappingChange[] = spec.mappings.map((m) => ({ op: 'add', ...m }));
         body = applyMappingChanges(body, changes).doc;
       }
-      const imp = await api.imports.create(body, { signal });
+      const imp = await createOnce(ctx, `import "${String(body.name)}"`, () => api.imports.create(body, { signal }),
+        async () => (await api.imports.list({}, { signal })).filter((x) => x.name === body.name && x._connectionId === dst._id));
       resume.importId = imp._id;
       importDoc = imp;
       await recordCreated(ctx, backupId, { type: 'import', id: imp._id, name: imp.name });
@@ -233,17 +240,16 @@ export async function setupIntegration(ctx: OpContext, spec: SetupSpec): Promise
 
     current = 'flow';
     if (!resume.flowId) {
-      const flow = await api.flows.create(
-        {
-          name: spec.flowName ?? `${srcRt}: ${src.name} to ${dst.name}`,
-          _integrationId: integrationId,
-          disabled: true,
-          pageGenerators: [{ _exportId: resume.exportId }],
-          pageProcessors: [{ type: 'import', _importId: resume.importId }],
-          ...(schedule ? { schedule } : {}),
-        },
-        { signal },
-      );
+      const flowBody = {
+        name: spec.flowName ?? `${srcRt}: ${src.name} to ${dst.name}`,
+        _integrationId: integrationId,
+        disabled: true,
+        pageGenerators: [{ _exportId: resume.exportId }],
+        pageProcessors: [{ type: 'import', _importId: resume.importId }],
+        ...(schedule ? { schedule } : {}),
+      };
+      const flow = await createOnce(ctx, `flow "${String(flowBody.name)}"`, () => api.flows.create(flowBody, { signal }),
+        async () => (await api.flows.list({}, { signal })).filter((f) => f.name === flowBody.name && f._integrationId === integrationId));
       resume.flowId = flow._id;
       await recordCreated(ctx, backupId, { type: 'flow', id: flow._id, name: flow.name });
       invalidateNames(api);
@@ -252,7 +258,7 @@ export async function setupIntegration(ctx: OpContext, spec: SetupSpec): Promise
 
     current = 'preview';
     try {
-      const rows = await api.exports.invoke(resume.exportId!, { signal });
+      const rows = await sampleRecords(ctx, resume.exportId!);
       const first = rows[0];
       const sample = (first && typeof first.record === 'object' && first.record ? first.record : first) as Record<string, unknown> | undefined;
       if (sample) {

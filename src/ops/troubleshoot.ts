@@ -14,7 +14,7 @@ import { mapPool } from './pool.js';
 import { resolveFlow, resolveIntegration } from './resolve.js';
 import { jobErrors } from './run.js';
 import { scanErrors } from './scan.js';
-import { ms, nowOf, plural } from './util.js';
+import { ms, nowOf, plural, testConnection } from './util.js';
 
 const DAY = 86_400_000;
 /** A change this close before the first error is a suspect. */
@@ -234,7 +234,7 @@ export async function troubleshoot(ctx: OpContext, input: { job?: string; flow?:
   const conns = await mapPool(connIds, 4, async (cid) => {
     const [doc, ping] = await Promise.all([
       api.connections.get(cid, { signal }).catch(() => undefined),
-      api.connections.ping(cid, { signal }).catch((err: Error) => ({ ok: false, code: err instanceof CeligoApiError ? err.status : 0, message: err.message })),
+      testConnection(ctx, cid).catch((err: Error) => ({ ok: false, code: err instanceof CeligoApiError ? err.status : 0, message: err.message })),
     ]);
     return { cid, doc, ping };
   }, signal);

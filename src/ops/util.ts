@@ -1,5 +1,7 @@
 // Small helpers shared by the workflow ops (run, retry, clear, health, troubleshoot, backups).
 import { createHash } from 'node:crypto';
+import type { PingResult } from '../core/connections.js';
+import { CeligoApiError } from '../core/errors.js';
 import type { OpContext } from './context.js';
 
 /**
@@ -75,4 +77,81 @@ export function ms(iso: string | undefined): number | undefined {
 
 export function plural(n: number, word: string, many = word + 's'): string {
   return `${n} ${n === 1 ? word : many}`;
+}
+
+// ---- surviving faults (design.md §2) ----
+
+/** A failure after which the request may or may not have taken effect (5xx, reset, timeout). */
+export function isAmbiguous(err: unknown): boolean {
+  return err instanceof CeligoApiError && err.code !== 'read_only' && (err.status === 0 || err.status >= 500);
+}
+
+/** The same failure, told as what the operation did and did not do (message) and what to do now (remedy). */
+export function gaveUp(err: unknown, message: string, remedy: string, attempts?: number): unknown {
+  if (!(err instanceof CeligoApiError)) return err;
+  return new CeligoApiError({ status: err.status, code: err.code, message, method: err.method, path: err.path, attempts: attempts ?? err.attempts, remedy, retryAfter: err.retryAfter });
+}
+
+const CREATE_ATTEMPTS = 8;
+
+/**
+ * POST that creates one object, at most once. Such a POST is not idempotent, so after a failure that
+ * may have taken effect (5xx, reset) we look for the object (`find`: objects that look like ours) among
+ * those that did not exist before, and post again only when there is none. 429 means not processed: post
+ * again. After a timeout the server may still be creating it, so we never post again and say so.
+ */
+export async function createOnce<T extends { _id: string }>(
+  ctx: OpContext,
+  what: string,
+  create: () => Promise<T>,
+  find: () => Promise<T[]>,
+  /** Ids of matching objects that existed before (the caller already knows none exist: pass []). */
+  before?: readonly string[],
+): Promise<T> {
+  const baseline = new Set(before ?? (await find()).map((r) => r._id));
+  let lastErr: unknown;
+  for (let attempt = 1; attempt <= CREATE_ATTEMPTS; attempt++) {
+    try {
+      return await create();
+    } catch (err) {
+      if (ctx.signal?.aborted) throw err;
+      const rateLimited = err instanceof CeligoApiError && err.status === 429;
+      if (!rateLimited && !isAmbiguous(err)) throw err;
+      lastErr = err;
+      if (!rateLimited) {
+        let made: T | undefined;
+        try {
+          made = (await find()).find((r) => !baseline.has(r._id));
+        } catch (checkErr) {
+          if (ctx.signal?.aborted) throw checkErr;
+          throw gaveUp(checkErr, `Creating ${what} failed (${(err as Error).message}) and checking whether it was created failed too (${(checkErr as Error).message})`,
+            'It may or may not exist now; nothing was posted again. Check the list before trying again.');
+        }
+        if (made) return made;
+        if (err instanceof CeligoApiError && err.code === 'timeout') {
+          throw gaveUp(err, `Creating ${what} timed out and it does not exist yet`, 'It may still be created; it was not posted again, so there will not be two. Check the list in a minute before trying again.');
+        }
+      }
+      if (attempt < CREATE_ATTEMPTS) await sleep(ctx, Math.min(8000, 500 * 2 ** (attempt - 1)));
+    }
+  }
+  throw gaveUp(lastErr, `${what} was NOT created: the request failed ${CREATE_ATTEMPTS} times without taking effect (last: ${(lastErr as Error).message})`,
+    'Nothing was created. Try again in a few minutes, or check status.celigo.com.', CREATE_ATTEMPTS);
+}
+
+/**
+ * Tests a saved connection. The ping only reads, so a ping the API itself failed (5xx, reset, timeout,
+ * 429) is sent again (http.ts retries read-only POSTs); the connection's own failure comes back as HTTP
+ * 200 with the remote status in `code` (celigo-api.md §5.1).
+ */
+export function testConnection(ctx: OpContext, id: string): Promise<PingResult> {
+  return ctx.api.connections.ping(id, { signal: ctx.signal });
+}
+
+/**
+ * A sample page of an export (POST /exports/{id}/invoke). It only reads, so a call the API failed is sent
+ * again (http.ts retries read-only POSTs) instead of leaving a preview without its sample.
+ */
+export function sampleRecords(ctx: OpContext, exportId: string): Promise<Record<string, unknown>[]> {
+  return ctx.api.exports.invoke(exportId, { signal: ctx.signal });
 }

@@ -1,0 +1,76 @@
+// Chaos, part 2: every mutating tool of the catalogue (readOnlyHint false), called through its handler,
+// ends in the same state under ~20% injected faults as without them, starts no run or retry twice and
+// loses no error. A new mutating tool fails this file until it has a scenario here.
+import { describe, expect, it } from 'vitest';
+import { DEMO } from '../../src/emulator/seed/demo.js';
+import { updateFlow } from '../../src/ops/changes.js';
+import { catalogue } from '../../src/tools/index.js';
+import type { ToolDef } from '../../src/tools/types.js';
+import { DAY, expectSameOutcome, runPair, type ChaosEnv, type Scenario } from './harness.js';
+
+const SEED = Number(process.env.CHAOS_SEED ?? 2000);
+
+async function jobWithOpenErrors(env: ChaosEnv, flow: string): Promise<string> {
+  const f = (await env.admin.flows.list()).find((x) => x.name === flow)!;
+  const jobs = await env.admin.jobs.list({ _flowId: f._id, type: 'flow', createdAt_gte: new Date(env.clock.now() - 7 * DAY).toISOString() });
+  return jobs.find((j) => (j.numOpenError ?? 0) > 0 && j.status === 'completed')!._id;
+}
+
+/** Arguments per tool; `prepare` runs fault-free first and may feed the arguments. */
+const CALLS: Record<string, { prepare?: (env: ChaosEnv) => Promise<unknown>; args: (prepared: any) => Record<string, unknown> }> = {
+  create_integration: { args: () => ({ name: 'Chaos Tool Integration' }) },
+  clone_integration: { args: () => ({ integration: DEMO.integrations.s3, name: 'Amazon S3 Archive (copy)' }) },
+  update_flow: {
+    args: () => ({ flow: DEMO.mappingEditedFlow, name: 'Zendesk Users to Salesforce Contacts v2', mappingChanges: [{ op: 'add', generate: 'LastName', extract: 'last_name' }] }),
+  },
+  trigger_flow_run: { args: () => ({ flow: 'Salesforce Accounts to NetSuite Customers', wait: true }) },
+  create_connection: { args: () => ({ name: 'Chaos HTTP', type: 'http', config: { http: { baseURI: 'https://api.chaos.example', auth: { type: 'basic', basic: { username: 'u', password: 'p' } } } } }) },
+  retry_job: { prepare: (env) => jobWithOpenErrors(env, 'Zendesk Tickets to Salesforce Cases'), args: (job) => ({ job }) },
+  retry_errors: { args: () => ({ flow: 'Salesforce Opportunities to NetSuite Sales Orders', step: 'Create NetSuite sales orders from opportunities', all: true }) },
+  clear_errors: { args: () => ({ integration: DEMO.degradedIntegration, range: 'last 7 days' }) },
+  trigger_export: { args: () => ({ export: 'Get Stripe payouts' }) },
+  add_tag_to_integration: { args: () => ({ integration: DEMO.integrations.s3, tag: 'archive' }) },
+  retry_failed_jobs: { args: () => ({ integration: DEMO.failingIntegration, wait: true }) },
+  run_and_monitor: { args: () => ({ export: 'Get Zendesk users' }) },
+  update_mapping: { args: () => ({ flow: 'Shopify Orders to NetSuite Sales Orders', changes: [{ op: 'add', generate: 'memo', extract: 'note' }] }) },
+  setup_integration: {
+    args: () => ({
+      name: 'Stripe Customers to Salesforce',
+      recordType: 'Account',
+      source: { connection: 'Stripe' },
+      destination: { type: 'salesforce', name: 'Salesforce Chaos Org', config: { salesforce: { baseURI: 'https://chaos.my.salesforce.com', oauth2FlowType: 'refreshToken', refreshToken: 'chaos-refresh' } } },
+      mappings: [{ generate: 'Name', extract: 'name' }],
+      schedule: '0 3 * * *',
+      enable: true,
+    }),
+  },
+  restore_backup: {
+    prepare: async (env) => ((await updateFlow(env.ctx, { flow: 'Stripe Charges to NetSuite Customer Payments', enabled: false, name: 'Stripe Charges (paused)' })) as { backupId?: string }).backupId,
+    args: (id) => ({ id }),
+  },
+};
+
+const mutating = catalogue().filter((t) => !t.annotations.readOnlyHint);
+
+describe.concurrent('chaos: every mutating tool ends where the fault-free call ends', () => {
+  it('has a scenario for every mutating tool of the catalogue', () => {
+    expect(mutating.length).toBeGreaterThan(10);
+    expect(mutating.map((t) => t.name).filter((n) => !CALLS[n])).toEqual([]);
+  });
+
+  mutating.forEach((tool: ToolDef, i) => {
+    it(tool.name, async () => {
+      const call = CALLS[tool.name];
+      const scenario: Scenario<unknown> = {
+        prepare: call.prepare,
+        run: (ctx, _env, prepared) => tool.handler(call.args(prepared) as never, ctx),
+      };
+      const pair = await runPair(scenario, SEED + i);
+      try {
+        expectSameOutcome(pair);
+      } finally {
+        await pair.close();
+      }
+    });
+  });
+});
