@@ -16,6 +16,41 @@ export function tokenFlagIn(argv: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** Options of `mcp` (and the global ones) that take a value, so that value is not a bare argument. */
+const VALUE_FLAGS = new Set(['--profile', '--port', '--host', '--toolsets', '--tools', '--exclude-tools']);
+/** Commands that read the API token but take no arguments (`celigo-manage mcp <token>` is a classic paste). */
+const SERVER_COMMANDS = new Set(['mcp']);
+/** Long runs of token characters with letters and digits: what an API token pasted on the command line looks like. */
+const TOKEN_LIKE = /^(?=.*[0-9])(?=.*[A-Za-z])[A-Za-z0-9._~+/=-]{20,}$/;
+
+/**
+ * A bare argument where a token would be pasted: after `mcp` (which takes none), or in the
+ * command position when it looks like a token. Returns what to say, without the argument itself.
+ */
+export function bareTokenIn(argv: readonly string[], nouns: readonly string[]): string | undefined {
+  let command: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      if (command && SERVER_COMMANDS.has(command) && i + 1 < argv.length) return `${command} takes no arguments`;
+      return undefined;
+    }
+    if (a.startsWith('-')) {
+      if (VALUE_FLAGS.has(a)) i++;
+      continue;
+    }
+    if (!command) {
+      if (a === 'help') return undefined;
+      if (!nouns.includes(a)) return TOKEN_LIKE.test(a) ? 'that is not a command' : undefined;
+      command = a;
+      if (!SERVER_COMMANDS.has(a)) return undefined;
+      continue;
+    }
+    return `${command} takes no arguments`;
+  }
+  return undefined;
+}
+
 export function packageVersion(): string {
   try {
     const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
@@ -32,15 +67,18 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
     out.write(packageVersion() + '\n');
     return 0;
   }
-  const flag = tokenFlagIn(argv);
-  if (flag) {
+  const refuse = (what: string): number => {
     const message =
-      `Refusing ${flag}: a token on the command line ends up in shell history and process lists. ` +
+      `${what} token on the command line ends up in shell history and process lists. ` +
       'Set CELIGO_API_TOKEN (or the variable named by your profile\'s tokenEnv) in the environment instead, or try --demo.';
     const json = argv.some((a) => a === '--json' || a.startsWith('--json='));
     err.write(json ? JSON.stringify({ error: { type: 'usage', message, exitCode: 1 } }) + '\n' : `Error: ${message}\n`);
     return 1;
-  }
-  const [{ run }, { resolveIO }] = await Promise.all([import('./program.js'), import('./io.js')]);
+  };
+  const flag = tokenFlagIn(argv);
+  if (flag) return refuse(`Refusing ${flag}: a`);
+  const [{ run }, { resolveIO }, { NOUN_INDEX }] = await Promise.all([import('./program.js'), import('./io.js'), import('./commands/index.js')]);
+  const bare = bareTokenIn(argv, NOUN_INDEX.map((n) => n.name));
+  if (bare) return refuse(`Refusing a bare argument (not shown): ${bare}. If it is a token, note that a`);
   return run(argv, resolveIO(io));
 }

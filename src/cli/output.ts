@@ -251,7 +251,27 @@ export interface ErrorInfo {
   candidates?: string[];
 }
 
+/** A run without spaces that long is an echoed argument, not prose (paths and ids are far shorter). */
+const LONG_WORD = /\S{201,}/g;
+
+/**
+ * An error line stays readable whatever the input was: an echoed argument (a run of 200+ characters
+ * without a space) is cut to its start and length, control characters (terminal escapes) are shown
+ * escaped, and the whole is capped.
+ */
+export function boundMessage(text: string): string {
+  let out = text.replace(LONG_WORD, (w) => `${Array.from(w).slice(0, 100).join('')}… (${w.length} characters)`);
+  // eslint-disable-next-line no-control-regex
+  out = out.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return out.length > 4000 ? `${Array.from(out.slice(0, 4000)).slice(0, -1).join('')}… (message truncated)` : out;
+}
+
 export function errorInfo(err: unknown): ErrorInfo {
+  const info = rawErrorInfo(err);
+  return { ...info, message: boundMessage(info.message) };
+}
+
+function rawErrorInfo(err: unknown): ErrorInfo {
   if (err instanceof CeligoApiError) {
     return {
       type: 'api',

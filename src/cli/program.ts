@@ -105,6 +105,12 @@ export function nounOf(argv: readonly string[], entries: readonly { name: string
       i++;
       continue;
     }
+    // `--json id,name flows list`: the field list is --json's value, not the command.
+    if (a === '--json') {
+      const next = argv[i + 1];
+      if (next !== undefined && !next.startsWith('-') && !entries.some((e) => e.name === next)) i++;
+      continue;
+    }
     if (a.startsWith('-')) continue;
     if (a === 'help') continue;
     return entries.some((e) => e.name === a) ? a : undefined;

@@ -13,6 +13,7 @@ import {
   originValidation,
   toNodeHandler,
 } from '@modelcontextprotocol/node';
+import { tooDeep, tooDeepError } from './frames.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'];
@@ -217,6 +218,10 @@ export async function startHttp(o: HttpServeOptions): Promise<HttpHandle> {
       });
     }
 
+    if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'DELETE') {
+      return rpcError(res, 405, -32000, 'Method not allowed: /mcp takes POST (and GET or DELETE with an Mcp-Session-Id).', { allow: 'GET, POST, DELETE' });
+    }
+
     let body: unknown;
     if (req.method === 'POST') {
       const read = await readBody(req, limit);
@@ -228,6 +233,11 @@ export async function startHttp(o: HttpServeOptions): Promise<HttpHandle> {
         body = JSON.parse(read.body.toString('utf8'));
       } catch {
         return rpcError(res, 400, -32700, 'Parse error: the body is not valid JSON.');
+      }
+      if (tooDeep(body)) {
+        // A request gets its JSON-RPC error for its id (200, as the SDK answers invalid params); junk gets 400.
+        const e = tooDeepError(body);
+        return sendJson(res, e.id === null ? 400 : 200, { jsonrpc: '2.0', id: e.id, error: { code: e.code, message: e.message } });
       }
     }
 

@@ -89,15 +89,17 @@ export function wellFormed<T>(value: T): T {
   return value;
 }
 
-const LONG_QUOTE = /"([^"\n]{121,})"/g;
+/** A run without spaces that long is an echoed argument, not prose (paths and ids are far shorter). */
+const LONG_WORD = /\S{201,}/g;
 const MAX_ERROR_TEXT = 4000;
 
 /**
- * Keeps an error message readable whatever the input was: a quoted echo of a long argument is cut to
- * its start and length, control characters are shown escaped, and the whole stays under 4000 chars.
+ * Keeps an error message readable whatever the input was: an echoed argument (a run of 200+ characters
+ * without a space) is cut to its start and length, control characters are shown escaped, and the whole
+ * stays under 4000 chars.
  */
 export function boundMessage(text: string): string {
-  let out = text.replace(LONG_QUOTE, (_m, q: string) => `"${Array.from(q).slice(0, 60).join('')}…" (${q.length} characters)`);
+  let out = text.replace(LONG_WORD, (w) => `${Array.from(w).slice(0, 100).join('')}… (${w.length} characters)`);
   // eslint-disable-next-line no-control-regex
   out = out.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   if (out.length > MAX_ERROR_TEXT) out = `${Array.from(out.slice(0, MAX_ERROR_TEXT)).slice(0, -1).join('')}… (message truncated)`;

@@ -1,4 +1,5 @@
 // MCP over stdio: stdout carries only protocol frames; everything else goes to stderr.
+// stdin passes through guardStdin first, so a malformed line gets a JSON-RPC error instead of silence.
 import type { Transport, McpServer } from '@modelcontextprotocol/server';
 
 export interface StdioHandle {
@@ -7,19 +8,43 @@ export interface StdioHandle {
   closed: Promise<void>;
 }
 
+/** A log line from an error whose message may be a multi-line dump (zod issues). */
+export function oneLine(message: string, max = 300): string {
+  const flat = message.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
 export async function startStdio(
   factory: () => McpServer,
   opts: { log?: (line: string) => void; transport?: Transport } = {},
 ): Promise<StdioHandle> {
-  const { serveStdio } = await import('@modelcontextprotocol/server/stdio');
+  const { serveStdio, StdioServerTransport } = await import('@modelcontextprotocol/server/stdio');
+  let transport = opts.transport;
+  let unguard = () => {};
+  if (!transport) {
+    const { guardStdin } = await import('./stdio-guard.js');
+    const guarded = guardStdin({ reply: (frame) => void process.stdout.write(frame), log: opts.log });
+    process.stdin.pipe(guarded);
+    unguard = () => {
+      process.stdin.unpipe(guarded);
+      process.stdin.pause();
+    };
+    transport = new StdioServerTransport(guarded, process.stdout);
+  }
   const handle = serveStdio(factory, {
-    ...(opts.transport ? { transport: opts.transport } : {}),
-    onerror: (err) => opts.log?.(`stdio: ${err.message}`),
+    transport,
+    onerror: (err) => opts.log?.(`stdio: ${oneLine(err.message)}`),
   });
   const closed = new Promise<void>((resolve) => {
     if (opts.transport) return; // the caller owns a custom transport's lifetime
     process.stdin.once('end', () => resolve());
     process.stdin.once('close', () => resolve());
   });
-  return { close: () => handle.close(), closed };
+  return {
+    close: async () => {
+      await handle.close();
+      unguard();
+    },
+    closed,
+  };
 }

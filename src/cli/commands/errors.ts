@@ -96,7 +96,11 @@ export const errors: NounSpec = {
           state: rc.opts.resolved ? 'resolved' : 'open',
         });
         const summary = (r as { summary?: string }).summary;
-        done(rc, summary ? cliWords(summary) : 'Done.', r);
+        const failed = (r as { failed?: number }).failed ?? 0;
+        // Errors left open are a failure of the command, not a green check (and exit 1, like errors retry).
+        const head = summary ? cliWords(summary) : 'Done.';
+        done(rc, failed ? (c) => `${c.red('✗')} ${head}` : head, r);
+        return failed ? 1 : 0;
       },
     },
   ],

@@ -87,9 +87,13 @@ export const health: NounSpec = {
     details: 'Default window: the last 24 hours, compared with the 7 days before.',
     examples: ['--demo health', 'health --range yesterday --html report.html', 'health --fail-on failing --json summary,verdicts'],
     async run(rc) {
+      const file = optStr(rc, 'html');
+      // `--html --no-connections` would otherwise write a file called "--no-connections".
+      if (file !== undefined && (file === '' || file.startsWith('-'))) {
+        throw new UsageError(`--html needs a file name${file ? `, not "${file}"` : ''} (e.g. --html report.html).`);
+      }
       const { healthCheck } = await import('../../ops/health.js');
       const report = await healthCheck(await rc.ctx(), { range: optStr(rc, 'range'), testConnections: rc.opts.connections !== false });
-      const file = optStr(rc, 'html');
       if (file) {
         const [{ renderHealthHtml }, { writeFile }] = await Promise.all([import('../../report/health-html.js'), import('node:fs/promises')]);
         const html = renderHealthHtml({ ...report, errorPatterns: await errorPatterns(rc, report) });
