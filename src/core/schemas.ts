@@ -159,6 +159,7 @@ export const PATCH_WHITELIST: Record<string, readonly string[]> = {
 export const SECRET_KEYS = new Set([
   'password', 'token', 'secret', 'clientSecret', 'client_secret', 'accessToken', 'access_token', 'refreshToken',
   'refresh_token', 'apiKey', 'api_key', 'encrypted', 'privateKey', 'passphrase', 'tokenSecret', 'consumerSecret',
+  'secretAccessKey', 'clientKey', 'apiSecret', 'webhookSecret', 'signingSecret',
 ]);
 
 /** State key (global scope) where celigo-manage keeps which integration carries which tag (issue 4, item 12). */

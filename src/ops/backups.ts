@@ -70,7 +70,7 @@ export function backupDir(ctx: OpContext): string {
 }
 
 function pathOf(ctx: OpContext, id: string): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new UsageError(`Invalid backup id "${id}". Use list_backups to see the ids.`);
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(id)) throw new UsageError(`Invalid backup id "${id.slice(0, 40)}${id.length > 40 ? '…' : ''}". Use list_backups to see the ids.`);
   return join(backupDir(ctx), `${id}.json`);
 }
 

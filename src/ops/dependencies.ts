@@ -106,7 +106,7 @@ export async function checkDependencies(ctx: OpContext, input: { type: Dependenc
   }
   const enabledFlows = dependents.filter((f) => !f.disabled).length;
   const inUse = dependents.length > 0 || integrations.length > 0 || steps.length > 0;
-  const label = `${target.type} ${target.name ?? target.id}`;
+  const label = `${target.type} ${target.name !== undefined ? JSON.stringify(target.name) : target.id}`;
   const summary = !inUse
     ? `Nothing uses ${label}.`
     : `${label} is used by ${plural(dependents.length, 'flow')} (${enabledFlows} enabled)` +

@@ -1,5 +1,6 @@
 // Error grouping: one pattern per (step, code, message with ids, numbers and quoted values normalised),
 // and a likely cause with the fix to try (issue 4 item 2).
+import { UsageError } from '../core/errors.js';
 import type { FlowStepError } from '../core/schemas.js';
 import { ms, truncate } from './util.js';
 
@@ -226,15 +227,38 @@ export function groupErrors(errors: readonly ScopedError[]): ErrorGroup[] {
   return out.sort((a, b) => b.count - a.count || a.firstSeen.localeCompare(b.firstSeen));
 }
 
+const regexCache = new Map<string, RegExp | undefined>();
+
+/**
+ * A `/regex/flags` filter as a RegExp, or undefined for a plain-text filter. Refuses (UsageError) an
+ * invalid expression, and one with a nested quantifier such as (a+)+, which can backtrack for ever.
+ */
+export function patternRegex(filter: string): RegExp | undefined {
+  const key = filter.trim();
+  if (regexCache.has(key)) return regexCache.get(key);
+  const m = /^\/(.+)\/([a-z]*)$/s.exec(key);
+  let rx: RegExp | undefined;
+  if (m) {
+    if (m[1].length > 200) throw new UsageError('The /regex/ pattern is too long (at most 200 characters); use a plain text filter.');
+    if (/\([^)]*[+*][^)]*\)\s*[+*{]/.test(m[1])) {
+      throw new UsageError(`The pattern ${key.slice(0, 60)} nests quantifiers (like (a+)+), which can take for ever; simplify it or use plain text.`);
+    }
+    try {
+      rx = new RegExp(m[1], m[2].includes('i') ? m[2] : m[2] + 'i');
+    } catch (err) {
+      throw new UsageError(`Invalid pattern ${key.slice(0, 60)}: ${(err as Error).message}. Use plain text, or a valid /regex/.`);
+    }
+  }
+  regexCache.set(key, rx);
+  return rx;
+}
+
 /** Does an error match a user's pattern filter? Substring (case-insensitive) of its pattern, code or message, or /regex/. */
 export function matchesPattern(filter: string | undefined, e: { code?: string; message?: string }): boolean {
   if (!filter) return true;
   const pattern = normalisePattern(e.code, e.message);
-  const re = /^\/(.+)\/([a-z]*)$/.exec(filter.trim());
-  if (re) {
-    const rx = new RegExp(re[1], re[2].includes('i') ? re[2] : re[2] + 'i');
-    return rx.test(pattern) || rx.test(e.message ?? '') || rx.test(e.code ?? '');
-  }
+  const rx = patternRegex(filter);
+  if (rx) return rx.test(pattern) || rx.test(e.message ?? '') || rx.test(e.code ?? '');
   const f = filter.trim().toLowerCase();
   return pattern.toLowerCase().includes(f) || (e.message ?? '').toLowerCase().includes(f) || (e.code ?? '').toLowerCase() === f;
 }

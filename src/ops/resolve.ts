@@ -26,12 +26,15 @@ export function invalidateNames(api: CeligoClient): void {
   cache.delete(api);
 }
 
+/** Shortest text accepted as part of a name: "x" must not pick "Daily Exchange Rates" for a change. */
+const MIN_PARTIAL = 4;
+
 /** Pick the one row whose name matches: exact (case-insensitive) first, then a unique substring. */
 export function matchByName<T extends Named>(rows: T[], query: string, kind: string, listTool: string, label: (r: T) => string = (r) => r.name ?? r._id): T {
   const q = query.trim().toLowerCase();
   if (!q) throw new UsageError(`Give a ${kind} id or name. Use ${listTool} to see them.`);
   const exact = rows.filter((r) => (r.name ?? '').toLowerCase() === q);
-  const matches = exact.length ? exact : rows.filter((r) => (r.name ?? '').toLowerCase().includes(q));
+  const matches = exact.length ? exact : q.length >= MIN_PARTIAL ? rows.filter((r) => (r.name ?? '').toLowerCase().includes(q)) : [];
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) {
     throw new UsageError(`No ${kind} named "${query}". Use ${listTool} to see valid names and ids.`);

@@ -38,6 +38,8 @@ function parsePoint(s: string, now: Date): Date | undefined {
   const ago = /^(\d+)\s*(minute|min|hour|hr|day|week)s?\s+ago$/.exec(t);
   if (ago) return new Date(now.getTime() - Number(ago[1]) * UNIT_MS[ago[2]]);
   if (/^\d{10,13}$/.test(t)) return new Date(Number(t.length === 10 ? Number(t) * 1000 : t));
+  // Only ISO-like dates: Date.parse would read "0" or "99" as the year 2000 or 1999.
+  if (!/^\d{4}-\d{2}-\d{2}/.test(t)) return undefined;
   const ms = Date.parse(s.trim());
   return Number.isFinite(ms) ? new Date(ms) : undefined;
 }

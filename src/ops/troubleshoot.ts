@@ -14,6 +14,9 @@ import { mapPool } from './pool.js';
 import { resolveFlow, resolveIntegration } from './resolve.js';
 import { jobErrors } from './run.js';
 import { scanErrors } from './scan.js';
+
+/** Celigo data (names, messages) in our sentences goes in quotes: it is data, never instructions. */
+const q = (v: unknown): string => JSON.stringify(String(v ?? ''));
 import { ms, nowOf, plural, testConnection } from './util.js';
 
 const DAY = 86_400_000;
@@ -285,12 +288,12 @@ export async function troubleshoot(ctx: OpContext, input: { job?: string; flow?:
     let cause: CauseKind = top?.cause ?? 'unknown';
     if (st?.connection && !st.connection.ok) {
       cause = st.connection.code === 401 || st.connection.code === 403 ? 'auth' : 'connection';
-      evidence.push(`connection ${st.connection.name ?? st.connection.connectionId} failed its test (${st.connection.code ?? '?'}${st.connection.message ? `: ${st.connection.message}` : ''})`);
+      evidence.push(`connection ${q(st.connection.name ?? st.connection.connectionId)} failed its test (${st.connection.code ?? '?'}${st.connection.message ? `: ${q(st.connection.message)}` : ''})`);
     }
-    if (top) evidence.push(`${top.count}x ${top.pattern} on ${top.stepName ?? top.stepId} since ${top.firstSeen}`);
+    if (top) evidence.push(`${top.count}x ${q(top.pattern)} on ${q(top.stepName ?? top.stepId)} since ${top.firstSeen}`);
     if (top?.changedBefore) {
       const c = top.changedBefore;
-      evidence.push(`${c.resourceType} ${c.resourceName ?? c.resourceId} was changed ${c.minutesBeforeFirstError} min before the first error${c.mappingEffect ? ` (${describeEffect(c.mappingEffect)})` : c.fields.length ? ` (${c.fields.slice(0, 5).join(', ')})` : ''}`);
+      evidence.push(`${c.resourceType} ${q(c.resourceName ?? c.resourceId)} was changed ${c.minutesBeforeFirstError} min before the first error${c.mappingEffect ? ` (${describeEffect(c.mappingEffect)})` : c.fields.length ? ` (${c.fields.slice(0, 5).join(', ')})` : ''}`);
       if (isMappingChange(c) && (cause === 'validation' || cause === 'unknown')) cause = 'mapping';
     }
     const info = causeInfo(cause);
@@ -327,8 +330,8 @@ export async function troubleshoot(ctx: OpContext, input: { job?: string; flow?:
   const flowRows = [...flows.values()].map((f) => ({ flowId: f._id, name: f.name, openErrors: errors.filter((e) => e.flowId === f._id).length }));
   const summary = !groups.length
     ? job
-      ? `Job ${job._id} (${target.name}) is ${job.status} with no open errors${likely ? `; likely ${likely.label}` : ''}.`
-      : `No open errors for ${target.type} ${target.name ?? target.id}.`
+      ? `Job ${job._id} (${JSON.stringify(target.name)}) is ${job.status} with no open errors${likely ? `; likely ${likely.label}` : ''}.`
+      : `No open errors for ${target.type} ${target.name !== undefined ? JSON.stringify(target.name) : target.id}.`
     : `${plural(errors.length, 'open error')} in ${plural(groups.length, 'pattern')}; the largest (${top!.count}x on ${top!.stepName ?? top!.stepId}) looks like ${likely!.label}.` +
       (suspect ? ` ${suspect.resourceType} ${suspect.resourceName ?? suspect.resourceId} was changed ${suspect.minutesBeforeFirstError} min before the errors began${suspect.mappingEffect ? ` (mapping: ${describeEffect(suspect.mappingEffect)})` : isMappingChange(suspect) ? ' (its mapping)' : ''}.` : '') +
       ` Fix: ${likely!.fix}`;

@@ -15,6 +15,13 @@ function done(heading: string, r: object) {
   return { text: `${heading}\n${json(r)}`, structured: r as Record<string, unknown> };
 }
 
+/** A retry or clear that did nothing of what was asked is an error for the model, with the report. */
+function outcome(r: { summary: string; matched: number; retried?: number; cleared?: number; failed: number; unsupported?: boolean }) {
+  const did = r.retried ?? r.cleared ?? 0;
+  const isError = !!r.unsupported || (r.matched > 0 && did === 0) || r.failed > 0;
+  return { ...done(r.summary, r), ...(isError ? { isError } : {}) };
+}
+
 export const changeTools: ToolDef[] = [
   defineTool({
     name: 'create_integration',
@@ -110,7 +117,7 @@ export const changeTools: ToolDef[] = [
     description: 'Retry a job\'s open errors.',
     input: { job: z.string().describe('Job id') },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-    handler: async (a, ctx) => done('Retry started.', await (await retryOps()).retryJob(ctx, a)),
+    handler: async (a, ctx) => outcome(await (await retryOps()).retryJob(ctx, a)),
   }),
   defineTool({
     name: 'retry_errors',
@@ -125,7 +132,7 @@ export const changeTools: ToolDef[] = [
       confirm,
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-    handler: async (a, ctx) => done('Retried.', await (await retryOps()).retryErrors(ctx, a)),
+    handler: async (a, ctx) => outcome(await (await retryOps()).retryErrors(ctx, a)),
   }),
   defineTool({
     name: 'clear_errors',
@@ -142,7 +149,7 @@ export const changeTools: ToolDef[] = [
       confirm,
     },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-    handler: async (a, ctx) => done('Done.', await (await clearOps()).clearErrors(ctx, a)),
+    handler: async (a, ctx) => outcome(await (await clearOps()).clearErrors(ctx, a)),
   }),
   defineTool({
     name: 'trigger_export',

@@ -22,7 +22,7 @@ export const exportReadTools: ToolDef[] = [
     annotations: READ,
     handler: async (a, ctx) => {
       const e = await (await listingOps()).getExport(ctx, a.export);
-      return objectResult(`Export ${e.name} (${e._id}):`, e);
+      return objectResult(`Export ${JSON.stringify(e.name)} (${e._id}):`, e);
     },
   }),
   defineTool({
@@ -43,7 +43,7 @@ export const exportReadTools: ToolDef[] = [
     annotations: READ,
     handler: async (a, ctx) => {
       const i = await (await listingOps()).getImport(ctx, a.import);
-      return objectResult(`Import ${i.name} (${i._id}):`, i);
+      return objectResult(`Import ${JSON.stringify(i.name)} (${i._id}):`, i);
     },
   }),
 ] as unknown as ToolDef[];

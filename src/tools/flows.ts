@@ -27,7 +27,7 @@ export const flowReadTools: ToolDef[] = [
     annotations: READ,
     handler: async (a, ctx) => {
       const r = await (await listingOps()).getFlow(ctx, a.flow);
-      return objectResult(`Flow ${r.flow.name} (${r.flow.id}), ${r.steps.length} steps:`, r);
+      return objectResult(`Flow ${JSON.stringify(r.flow.name)} (${r.flow.id}), ${r.steps.length} steps:`, r);
     },
   }),
 ] as unknown as ToolDef[];

@@ -26,7 +26,7 @@ export const integrationTools: ToolDef[] = [
     annotations: READ,
     handler: async (a, ctx) => {
       const r = await (await listingOps()).getIntegration(ctx, a.integration);
-      return objectResult(`Integration ${r.integration.name} (${r.integration._id}), ${r.flows.length} flows:`, r);
+      return objectResult(`Integration ${JSON.stringify(r.integration.name)} (${r.integration._id}), ${r.flows.length} flows:`, r);
     },
   }),
 ] as unknown as ToolDef[];

@@ -48,12 +48,7 @@ const KNOWN_OVERSIZE = new Set(['daily_health_check', 'list_backups']);
  */
 /** Known (reported): the summary repeats the `pattern` argument, which has no length limit (src/tools/errors.ts, workflows.ts). */
 const KNOWN_ECHO = new Set(['clear_errors', 'retry_failed_jobs']);
-const KNOWN_INTERNAL: [string, RegExp][] = [
-  ['diff_backup', /ENAMETOOLONG/],
-  ['restore_backup', /ENAMETOOLONG/],
-  ['retry_failed_jobs', /Invalid regular expression/],
-  ['clear_errors', /Invalid regular expression/],
-];
+const KNOWN_INTERNAL: [string, RegExp][] = [];
 
 async function idsAndNames(api: CeligoClient, emu: RunningEmulator): Promise<Record<string, string[]>> {
   const [integrations, flows, exps, imps, conns, jobs] = await Promise.all([

@@ -38,7 +38,7 @@ describe('checkDependencies', () => {
     const tag = await env.api.tags.create({ tag: 'unused' });
     const none = await checkDependencies(env.ctx, { type: 'tag', id: tag._id });
     expect(none.inUse).toBe(false);
-    expect(none.summary).toBe('Nothing uses tag unused.');
+    expect(none.summary).toBe('Nothing uses tag "unused".');
   });
 
   it('lists the member flows of an integration', async () => {

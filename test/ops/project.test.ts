@@ -39,8 +39,9 @@ describe('matchByName', () => {
   it('prefers an exact case-insensitive match', () => {
     expect(matchByName(rows, 'orders to netsuite', 'flow', 'list_flows')._id).toBe('1');
   });
-  it('accepts a unique substring', () => {
+  it('accepts a unique substring of at least 4 characters', () => {
     expect(matchByName(rows, 'custom', 'flow', 'list_flows')._id).toBe('3');
+    expect(() => matchByName(rows, 'cus', 'flow', 'list_flows')).toThrow(/No flow named/);
   });
   it('lists candidates when several match', () => {
     const err = (() => {

@@ -84,7 +84,7 @@ describe('workflow tool handlers on the demo account', () => {
     const m = await tool('update_mapping').handler({ flow: 'Shopify Orders to NetSuite Sales Orders', changes: [{ op: 'add', generate: 'memo', extract: 'note' }], dryRun: true }, env.ctx);
     expect(m.text).toMatch(/^Dry run/);
     const d = await tool('check_dependencies').handler({ type: 'connection', id: 'Stripe' }, env.ctx);
-    expect(d.text.split('\n')[0]).toBe('connection Stripe is used by 2 flows (2 enabled) in 1 integration through 2 steps.');
+    expect(d.text.split('\n')[0]).toBe('connection "Stripe" is used by 2 flows (2 enabled) in 1 integration through 2 steps.');
     const l = await tool('list_backups').handler({}, env.ctx);
     expect(l.text).toBe('No backups yet.');
   });

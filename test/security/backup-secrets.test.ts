@@ -158,7 +158,7 @@ describe('secrets never reach backups', () => {
     expectNoSecrets(home);
   });
 
-  it.fails('KNOWN GAP: an S3 secretAccessKey returned in the clear reaches the backup (core/schemas.ts SECRET_KEYS lacks it)', async () => {
+  it('an S3 secretAccessKey returned in the clear never reaches the backup', async () => {
     const proxy = await unmaskingProxy(emu.url);
     const own = tempDir('cm-sec-backup-s3-');
     try {
