@@ -77,6 +77,11 @@ export async function main(argv: string[], io?: Partial<CliIO>): Promise<number>
   };
   const flag = tokenFlagIn(argv);
   if (flag) return refuse(`Refusing ${flag}: a`);
+  if (argv[0] === 'mcp') {
+    // A pasted token after `mcp` is refused by the full path below; the fast path takes flags only.
+    const fast = await (await import('./mcp-fast.js')).runMcpFast(argv, io);
+    if (fast !== undefined) return fast;
+  }
   const [{ run }, { resolveIO }, { NOUN_INDEX }] = await Promise.all([import('./program.js'), import('./io.js'), import('./commands/index.js')]);
   const bare = bareTokenIn(argv, NOUN_INDEX.map((n) => n.name));
   if (bare) return refuse(`Refusing a bare argument (not shown): ${bare}. If it is a token, note that a`);
