@@ -30,7 +30,7 @@ export async function runMcpFast(argv: readonly string[], io: Partial<CliIO> | u
   }
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) return undefined;
-  const [{ runMcp }, { UsageError, CeligoApiError, describeError }] = await Promise.all([import('../mcp/main.js'), import('../core/errors.js')]);
+  const [{ runMcp }, { CeligoApiError, describeError }] = await Promise.all([import('../mcp/main.js'), import('../core/errors.js')]);
   try {
     const server = await runMcp({
       http: !!values.http,
@@ -47,7 +47,6 @@ export async function runMcpFast(argv: readonly string[], io: Partial<CliIO> | u
     return 0;
   } catch (err) {
     process.stderr.write(`Error: ${describeError(err)}\n`);
-    if (err instanceof CeligoApiError && (err.status === 401 || err.status === 403)) return 4;
-    return err instanceof UsageError ? 1 : 1;
+    return err instanceof CeligoApiError && (err.status === 401 || err.status === 403) ? 4 : 1;
   }
 }

@@ -49,7 +49,8 @@ export interface HttpResponse<T = unknown> {
 
 const IDEMPOTENT = new Set<Method>(['GET', 'PUT', 'PATCH', 'DELETE']);
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/** setTimeout as a promise that rejects with the signal's reason when it aborts. */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const t = setTimeout(() => {
@@ -86,7 +87,7 @@ export class HttpClient {
       maxRetryAfterSec: opts.maxRetryAfterSec ?? 120,
       backoffMs: opts.backoffMs ?? 250,
       fetch: opts.fetch ?? globalThis.fetch.bind(globalThis),
-      sleep: opts.sleep ?? defaultSleep,
+      sleep: opts.sleep ?? abortableSleep,
       random: opts.random ?? Math.random,
       userAgent: opts.userAgent ?? 'celigo-manage',
     };

@@ -9,7 +9,7 @@ import { makePlan, mustConfirm } from './confirm.js';
 import { groupErrors, type ErrorGroup, type ScopedError } from './patterns.js';
 import { mapPool } from './pool.js';
 import { resolveExport, resolveFlow } from './resolve.js';
-import { gaveUp, isAmbiguous, ms, report, sleep, type WaitContext } from './util.js';
+import { gaveUp, ms, postAtMostOnce, report, sleep, type WaitContext } from './util.js';
 
 export interface RunCounts {
   exported: number;
@@ -73,41 +73,31 @@ async function findStartedRun(ctx: OpContext, flowId: string, baseline: Job | un
  */
 async function startRun(ctx: WaitContext, flow: Flow, exportIds: string[] | undefined): Promise<{ jobId: string; recovered: boolean }> {
   const baseline = await newestFlowJob(ctx, flow._id);
-  let lastErr: unknown;
-  for (let attempt = 1; attempt <= POST_ATTEMPTS; attempt++) {
-    try {
+  return postAtMostOnce<{ jobId: string; recovered: boolean }>(ctx, {
+    attempts: POST_ATTEMPTS,
+    post: async () => {
       const r = await ctx.api.flows.run(flow._id, exportIds?.length ? { _exportIds: exportIds } : {}, { signal: ctx.signal });
       return { jobId: r._jobId, recovered: false };
-    } catch (err) {
-      if (ctx.signal?.aborted) throw err;
-      const rateLimited = err instanceof CeligoApiError && err.status === 429;
-      if (!rateLimited && !isAmbiguous(err)) throw err;
-      lastErr = err;
-      if (!rateLimited) {
-        let started: Job | undefined;
-        try {
-          started = await findStartedRun(ctx, flow._id, baseline);
-          if (!started) {
-            // Not visible yet: wait, look once more, and only then post again.
-            await sleep(ctx, 1000);
-            started = await findStartedRun(ctx, flow._id, baseline);
-          }
-        } catch (checkErr) {
-          if (ctx.signal?.aborted) throw checkErr;
-          throw gaveUp(checkErr, `The request to run flow "${flow.name}" failed (${(err as Error).message}) and checking whether the run started failed too (${(checkErr as Error).message})`,
-            `The run may or may not have started; nothing was posted again. Check list_jobs {"flow":"${flow._id}"} before running it again.`, attempt);
-        }
-        if (started) return { jobId: started._id, recovered: true };
-        if (err instanceof CeligoApiError && err.code === 'timeout') {
-          throw gaveUp(err, `The request to run flow "${flow.name}" timed out and no new job has appeared yet`,
-            `The run may still start; it was not posted again, so it cannot run twice. Check list_jobs {"flow":"${flow._id}"} in a minute before running it again.`, attempt);
-        }
+    },
+    tookEffect: async () => {
+      let started = await findStartedRun(ctx, flow._id, baseline);
+      if (!started) {
+        // Not visible yet: wait, look once more, and only then post again.
+        await sleep(ctx, 1000);
+        started = await findStartedRun(ctx, flow._id, baseline);
       }
-      if (attempt < POST_ATTEMPTS) await sleep(ctx, Math.min(8000, 500 * 2 ** (attempt - 1)));
-    }
-  }
-  throw gaveUp(lastErr, `Flow "${flow.name}" was NOT started: the run request failed ${POST_ATTEMPTS} times and no job was created (last: ${(lastErr as Error).message})`,
-    'Nothing was started or changed. Try run_and_monitor again in a few minutes, or check status.celigo.com.', POST_ATTEMPTS);
+      return started ? { jobId: started._id, recovered: true } : undefined;
+    },
+    onCheckFailed: (err, checkErr, attempt) =>
+      gaveUp(checkErr, `The request to run flow "${flow.name}" failed (${(err as Error).message}) and checking whether the run started failed too (${(checkErr as Error).message})`,
+        `The run may or may not have started; nothing was posted again. Check list_jobs {"flow":"${flow._id}"} before running it again.`, attempt),
+    onTimeout: (err, attempt) =>
+      gaveUp(err, `The request to run flow "${flow.name}" timed out and no new job has appeared yet`,
+        `The run may still start; it was not posted again, so it cannot run twice. Check list_jobs {"flow":"${flow._id}"} in a minute before running it again.`, attempt),
+    onExhausted: (lastErr) =>
+      gaveUp(lastErr, `Flow "${flow.name}" was NOT started: the run request failed ${POST_ATTEMPTS} times and no job was created (last: ${(lastErr as Error).message})`,
+        'Nothing was started or changed. Try run_and_monitor again in a few minutes, or check status.celigo.com.', POST_ATTEMPTS),
+  });
 }
 
 function countsOf(job: Job): RunCounts {
