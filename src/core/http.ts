@@ -24,11 +24,29 @@ export interface HttpOptions {
   /** Base of the exponential backoff, ms. */
   backoffMs?: number;
   readOnly?: boolean;
-  fetch?: typeof fetch;
+  /** fetch, or anything answering like it (the emulator's in-process transport). */
+  fetch?: FetchLike;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   userAgent?: string;
 }
+
+/** What the client reads of a response: fetch's Response has it, and so does the emulator's in-process reply. */
+export interface ResponseLike {
+  status: number;
+  headers: HeadersLike;
+  text(): Promise<string>;
+}
+
+export interface HeadersLike {
+  get(name: string): string | null;
+}
+
+/** The request side of fetch the client uses. */
+export type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body?: string; signal?: AbortSignal },
+) => Promise<ResponseLike>;
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined | null | string[]>;
@@ -42,7 +60,7 @@ export interface RequestOptions {
 
 export interface HttpResponse<T = unknown> {
   status: number;
-  headers: Headers;
+  headers: HeadersLike;
   body: T;
   url: string;
 }
@@ -86,7 +104,8 @@ export class HttpClient {
       maxRateLimitRetries: opts.maxRateLimitRetries ?? 8,
       maxRetryAfterSec: opts.maxRetryAfterSec ?? 120,
       backoffMs: opts.backoffMs ?? 250,
-      fetch: opts.fetch ?? globalThis.fetch.bind(globalThis),
+      // Looked up per call: touching globalThis.fetch loads undici, which a --demo run never needs.
+      fetch: opts.fetch ?? ((u, init) => globalThis.fetch(u, init)),
       sleep: opts.sleep ?? abortableSleep,
       random: opts.random ?? Math.random,
       userAgent: opts.userAgent ?? 'celigo-manage',
@@ -146,11 +165,11 @@ export class HttpClient {
       attempt++;
       opts.signal?.throwIfAborted();
       this.stats.requests++;
-      let res: Response;
+      let res: ResponseLike;
       const timeout = AbortSignal.timeout(timeoutMs);
       const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
       try {
-        res = await this.o.fetch(url, { method, headers, body: payload, signal });
+        res = await this.o.fetch(url.href, { method, headers, body: payload, signal });
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason ?? err;
         const timedOut = timeout.aborted;
@@ -221,15 +240,15 @@ function parseRetryAfter(v: string | null): number {
   return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : 1;
 }
 
-async function drain(res: Response): Promise<void> {
+async function drain(res: ResponseLike): Promise<void> {
   try {
-    await res.arrayBuffer();
+    await res.text();
   } catch {
     /* ignore */
   }
 }
 
-async function readBody(res: Response): Promise<unknown> {
+async function readBody(res: ResponseLike): Promise<unknown> {
   if (res.status === 204) return undefined;
   const text = await res.text();
   if (!text) return undefined;

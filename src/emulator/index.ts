@@ -68,6 +68,8 @@ export interface RunningEmulator {
   close(): Promise<void>;
   /** A fetch that reaches this emulator without a socket (works whether or not it listens). */
   fetch: typeof fetch;
+  /** The same without fetch's Response (what `--demo` uses: undici is never loaded). */
+  localFetch: EmulatorServer['localFetch'];
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -102,6 +104,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     baseUrl: `${url}/v1`,
     port,
     fetch: server.fetch as typeof fetch,
+    localFetch: server.localFetch,
     get store() {
       return server.store();
     },

@@ -1,3 +1,4 @@
+import { writeFile } from 'node:fs/promises';
 import type { NounSpec, RunContext } from '../spec.js';
 import { opt } from '../spec.js';
 import { optStr, RANGE } from './common.js';
@@ -95,7 +96,7 @@ export const health: NounSpec = {
       const { healthCheck } = await import('../../ops/health.js');
       const report = await healthCheck(await rc.ctx(), { range: optStr(rc, 'range'), testConnections: rc.opts.connections !== false });
       if (file) {
-        const [{ renderHealthHtml }, { writeFile }] = await Promise.all([import('../../report/health-html.js'), import('node:fs/promises')]);
+        const { renderHealthHtml } = await import('../../report/health-html.js');
         const html = renderHealthHtml({ ...report, errorPatterns: await errorPatterns(rc, report) });
         try {
           await writeFile(file, html);

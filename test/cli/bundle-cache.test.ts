@@ -1,0 +1,55 @@
+// The installed CLI (bin/ + the CommonJS bundle) starts through a V8 code cache (bin/load-bundle.js).
+// A cache V8 refuses (another Node version, a damaged file) must cost only speed: the command still
+// works, and the cache is written again for the next run.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../..');
+const dir = mkdtempSync(join(tmpdir(), 'cm-bundle-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A copy of what npm installs: bin/, dist/bundle/, package.json, and the packages kept outside the bundle. */
+function install(): string {
+  cpSync(join(root, 'bin'), join(dir, 'bin'), { recursive: true });
+  cpSync(join(root, 'dist/bundle'), join(dir, 'dist/bundle'), { recursive: true });
+  cpSync(join(root, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+/** Whether V8 takes the cache as it is on disk (run in a fresh process, with no extra flags). */
+function cacheAccepted(at: string): boolean {
+  const probe = `import('${join(at, 'bin/load-bundle.js')}').then((m) => process.stdout.write(String(m.loadBundle().cacheUsed)))`;
+  return execFileSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } }) === 'true';
+}
+
+describe('bundle code cache', () => {
+  const at = install();
+  const cache = join(at, 'dist/bundle/celigo-manage.cjs.v8cache');
+
+  it('ships a cache that V8 accepts', () => {
+    expect(statSync(cache).size).toBeGreaterThan(100_000);
+    expect(cacheAccepted(at)).toBe(true);
+  });
+
+  it('works with a damaged cache, and writes a good one again', () => {
+    writeFileSync(cache, Buffer.from('not a V8 code cache'));
+    expect(cacheAccepted(at)).toBe(false);
+    const r = spawnSync(process.execPath, [join(at, 'bin/celigo-manage.js'), '--demo', 'flows', 'list', '--json', 'name'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).length).toBeGreaterThan(10);
+    expect(readFileSync(cache).length).toBeGreaterThan(100_000);
+    expect(cacheAccepted(at)).toBe(true);
+  });
+
+  it('answers --version from package.json without loading the bundle', () => {
+    rmSync(join(at, 'dist/bundle/celigo-manage.cjs.v8cache'));
+    const r = spawnSync(process.execPath, [join(at, 'bin/celigo-manage.js'), '--version'], { encoding: 'utf8' });
+    expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
+    expect(() => statSync(cache)).toThrow();
+  });
+});
