@@ -8,11 +8,12 @@ import { startEmulator, DEMO_TOKEN } from '../dist/emulator/index.js';
 import { CeligoClient } from '../dist/core/client.js';
 import { healthCheck, PING_CONCURRENCY } from '../dist/ops/health.js';
 import { retryFailedJobs } from '../dist/ops/retry.js';
+import { readTagMap } from '../dist/ops/tags.js';
 import { fmt, stats, spawnEmulator } from './lib.mjs';
 
 const DAY = 86_400_000;
 
-async function benchHealth() {
+export async function benchHealth() {
   const emu = await spawnEmulator({ seed: 'large' });
   const api = new CeligoClient({ baseUrl: emu.baseUrl, token: DEMO_TOKEN });
   const now = new Date(await emu.now());
@@ -20,21 +21,27 @@ async function benchHealth() {
   const jobFilter = { type_in: ['flow', 'retry'], createdAt_gte: new Date(now.getTime() - 8 * DAY).toISOString(), createdAt_lte: now.toISOString() };
   const jobCount = (await api.jobs.list(jobFilter)).length;
   await emu.setFaults({ latencyMs: 20 });
-  // Round-trip of one small request and the sequential chain of job pages, at 20 ms latency.
+  // Round-trip of one connection test and the sequential chain of job pages, at 20 ms latency.
   const conns = await api.connections.list();
   const onePing = stats(await Promise.all(conns.slice(0, 5).map(async (c) => {
     const t = performance.now();
     await api.connections.ping(c._id);
     return performance.now() - t;
   }))).median;
-  const oneRequest = stats(await Promise.all(Array.from({ length: 5 }, async () => {
-    const t = performance.now();
-    await api.tags.list();
-    return performance.now() - t;
-  }))).median;
   const t0 = performance.now();
   await api.jobs.list(jobFilter);
   const jobsChain = performance.now() - t0;
+  // The reads the check makes alongside the jobs chain, measured alone: the other branch of its first step.
+  const t1 = performance.now();
+  await Promise.all([
+    api.integrations.list(),
+    api.flows.list(),
+    api.exports.list({ include: 'name,_connectionId' }),
+    api.imports.list({ include: 'name,_connectionId' }),
+    api.connections.list(),
+    readTagMap(api).then((map) => (Object.values(map).some((ids) => ids.length) ? api.tags.list() : [])),
+  ]);
+  const sideReads = performance.now() - t1;
 
   await emu.clearRequestLog();
   const ctx = { api, now: () => now };
@@ -42,16 +49,28 @@ async function benchHealth() {
   const report = await healthCheck(ctx, {});
   const wall = performance.now() - started;
   const log = await emu.requestLog();
-  const pings = log.filter((r) => /\/(ping|test)$/.test(r.path.split('?')[0])).length;
+  const pathOf = (r) => r.path.split('?')[0];
+  const pings = log.filter((r) => /\/(ping|test)$/.test(pathOf(r))).length;
   const jobPages = log.filter((r) => r.path.startsWith('/v1/jobs')).length;
+  // The other requests, by collection: one per page.
+  const fixed = new Map();
+  for (const r of log) {
+    if (r.path.startsWith('/v1/jobs') || /\/(ping|test)$/.test(pathOf(r))) continue;
+    const what = pathOf(r).startsWith('/v1/state/') ? 'tag map' : pathOf(r).split('/')[2];
+    fixed.set(what, (fixed.get(what) ?? 0) + 1);
+  }
+  const fixedNote = [...fixed].map(([what, n]) => `${what} ${n}`).join(', ');
+  const fixedCount = [...fixed.values()].reduce((a, b) => a + b, 0);
   const target = 2 + Math.ceil(jobCount / 1000) + pings;
-  // Critical path at the chosen concurrency: the jobs chain (in parallel with the two lists and the
-  // tag map), then the tags read, then exports/imports/connections in one round, then the pings.
-  const critical = jobsChain + oneRequest + oneRequest + Math.ceil(pings / PING_CONCURRENCY) * onePing;
+  // Critical path at the chosen concurrency: the longer of the jobs chain and the reads beside it (the
+  // lists, the tag map then the tags, the exports/imports/connections that map failing flows to their
+  // connections), then the connection tests, PING_CONCURRENCY at a time. Nothing else waits on the network.
+  const pingRounds = Math.ceil(pings / PING_CONCURRENCY);
+  const critical = Math.max(jobsChain, sideReads) + pingRounds * onePing;
   await emu.close();
   return [
-    { figure: 'daily_health_check requests, `large` seed, 20 ms latency', value: String(log.length), target: `<= 2 + ceil(jobs/1000) + tested = ${target}`, ok: log.length <= target, note: `${jobCount} jobs in ${jobPages} pages; ${pings} connections tested; ${report.integrations.length} integrations, verdicts ${JSON.stringify(report.verdicts)}. The 6 fixed reads: integrations, flows (2 pages), tag map, tags, exports+imports+connections (to find the connections of failing flows)` },
-    { figure: 'daily_health_check wall time vs its critical path', value: `${fmt(wall / 1000)} s (${fmt(wall / critical)}x)`, target: '<= 1.3x', ok: wall / critical <= 1.3, note: `critical path ${fmt(critical / 1000)} s = jobs chain ${fmt(jobsChain / 1000)} s + 2 rounds of ${fmt(oneRequest, 0)} ms + ${Math.ceil(pings / PING_CONCURRENCY)} ping rounds (${PING_CONCURRENCY} at a time) of ${fmt(onePing, 0)} ms` },
+    { figure: 'daily_health_check requests, `large` seed, 20 ms latency', value: String(log.length), target: `<= 2 + ceil(jobs/1000) + tested = ${target}`, ok: log.length <= target, note: `${jobCount} jobs in ${jobPages} pages; ${pings} connections tested; ${report.integrations.length} integrations, verdicts ${JSON.stringify(report.verdicts)}. The ${fixedCount} other reads (pages): ${fixedNote}; all made alongside the jobs chain (exports, imports and connections find the connections of failing flows)` },
+    { figure: 'daily_health_check wall time vs its critical path', value: `${fmt(wall / 1000)} s (${fmt(wall / critical)}x)`, target: '<= 1.3x', ok: wall / critical <= 1.3, note: `critical path ${fmt(critical / 1000)} s = max(jobs chain ${fmt(jobsChain / 1000)} s, reads beside it ${fmt(sideReads / 1000)} s) + ${pingRounds} ping rounds (${PING_CONCURRENCY} at a time) of ${fmt(onePing, 0)} ms` },
   ];
 }
 

@@ -33,15 +33,22 @@ export interface JobFilters {
 export class JobsApi {
   constructor(private readonly http: HttpClient) {}
 
-  /** All matching jobs, newest first, paging past the ~1000-row cap with the createdAt_lte cursor. */
-  async list(filters: JobFilters, opts: ListOptions = {}): Promise<s.Job[]> {
+  /**
+   * All matching jobs, newest first, paging past the ~1000-row cap with the createdAt_lte cursor. Each
+   * page is validated, and turned by `map` into what the caller keeps, while the next page is on its
+   * way (see listAllJobs): per-job work given as `map` costs no wall time on a long list.
+   */
+  list(filters: JobFilters, opts?: ListOptions): Promise<s.Job[]>;
+  list<R>(filters: JobFilters, opts: ListOptions & { map: (job: s.Job) => R }): Promise<R[]>;
+  list<R>(filters: JobFilters, opts: ListOptions & { map?: (job: s.Job) => R } = {}): Promise<(s.Job | R)[]> {
     const query: Record<string, string | number | boolean | undefined> = {};
     for (const [k, v] of Object.entries(filters)) {
       if (v === undefined) continue;
       query[k] = Array.isArray(v) ? v.join(',') : (v as string | number | boolean);
     }
-    const rows = await listAllJobs<s.Job>(this.http, query, opts);
-    return rows.map((r) => s.job.parse(r));
+    const { map, ...paging } = opts;
+    const parse = map ? (r: unknown) => map(s.job.parse(r)) : (r: unknown) => s.job.parse(r);
+    return listAllJobs<s.Job | R>(this.http, query, { ...paging, parse });
   }
 
   async get(id: string, call: Call = {}): Promise<s.Job> {

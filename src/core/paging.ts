@@ -1,6 +1,6 @@
 // Reading lists to the end (or to a caller's limit): Link headers, 204 = empty, the jobs
 // createdAt_lte cursor, and nextPageURL for flow-step errors (celigo-api.md §1.7).
-import type { HttpClient, RequestOptions } from './http.js';
+import type { HttpClient, HttpResponse, RequestOptions } from './http.js';
 
 export interface ListOptions {
   /** Stop after this many items (the result may then be incomplete). */
@@ -56,38 +56,75 @@ export interface JobLike {
   createdAt: string;
 }
 
+export interface JobPagingOptions<T> extends ListOptions {
+  /** A full page holds this many rows; a shorter one is the last (default 1000). */
+  pageThreshold?: number;
+  /** Turns each new raw row into the item returned (validation, typically). Runs while the next page is on its way. */
+  parse?: (row: JobLike) => T;
+}
+
 /**
  * GET /jobs to the end. A page holds up to ~1000 rows, newest first, with no Link header; the next
  * page is asked for with createdAt_lte = the oldest createdAt seen. Rows sharing that millisecond
  * come back again and are dropped by _id; when a page brings nothing new we step back 1 ms.
+ *
+ * The pages form a chain (each cursor comes from the page before), so the wall time is the sum of the
+ * round trips. The cursor needs only the raw rows; `parse` runs on a page after the next request has
+ * been sent, so that the work per row overlaps the network instead of adding to it.
  */
-export async function listAllJobs<T extends JobLike>(
+export async function listAllJobs<T = JobLike>(
   http: HttpClient,
   query: Record<string, string | number | boolean | undefined>,
-  opts: ListOptions & { pageThreshold?: number } = {},
+  opts: JobPagingOptions<T> = {},
 ): Promise<T[]> {
   const threshold = opts.pageThreshold ?? 1000;
+  const parse = opts.parse ?? ((row: JobLike) => row as T);
   const out: T[] = [];
   const ids = new Set<string>();
   let q = { ...query };
-  for (;;) {
-    const res = await http.request<unknown>('GET', '/jobs', { query: q, signal: opts.signal });
-    const rows = asArray<T>(res.body);
-    let fresh = 0;
-    for (const r of rows) {
-      if (ids.has(r._id)) continue;
-      ids.add(r._id);
-      out.push(r);
-      fresh++;
-      if (opts.limit !== undefined && out.length >= opts.limit) return out;
+  let page: Promise<HttpResponse<unknown>> | undefined = http.request<unknown>('GET', '/jobs', { query: q, signal: opts.signal });
+  while (page) {
+    const rows = asArray<JobLike>((await page).body);
+    // As many new rows as the caller's limit leaves room for (at least one, as listAll does).
+    const room = opts.limit === undefined ? Infinity : Math.max(1, opts.limit - out.length);
+    const fresh = newRows(rows, ids, room);
+    page = undefined;
+    if (fresh.length < room && rows.length >= threshold) {
+      q = { ...q, createdAt_lte: nextCursor(q.createdAt_lte, rows[rows.length - 1].createdAt, fresh.length > 0) };
+      page = http.request<unknown>('GET', '/jobs', { query: q, signal: opts.signal });
     }
-    if (rows.length < threshold) return out;
-    const oldest = rows[rows.length - 1].createdAt;
-    const oldestMs = Date.parse(oldest);
-    const cursor = fresh === 0 ? new Date(oldestMs - 1).toISOString() : new Date(oldestMs).toISOString();
-    if (q.createdAt_lte === cursor) q = { ...q, createdAt_lte: new Date(oldestMs - 1).toISOString() };
-    else q = { ...q, createdAt_lte: cursor };
+    try {
+      for (const r of fresh) out.push(parse(r));
+    } catch (err) {
+      // The page already in flight is no longer wanted; it must not surface as an unhandled rejection.
+      page?.catch(() => undefined);
+      throw err;
+    }
   }
+  return out;
+}
+
+/** Rows of a page not seen before (recorded in `ids`), at most `room` of them. */
+function newRows(rows: JobLike[], ids: Set<string>, room: number): JobLike[] {
+  const fresh: JobLike[] = [];
+  for (const r of rows) {
+    if (fresh.length >= room) break;
+    if (ids.has(r._id)) continue;
+    ids.add(r._id);
+    fresh.push(r);
+  }
+  return fresh;
+}
+
+/**
+ * createdAt_lte for the page after one whose oldest row is `oldest`: that millisecond again (rows
+ * sharing it may have been cut off), or 1 ms before it when the page brought nothing new or the
+ * cursor would not move.
+ */
+function nextCursor(current: unknown, oldest: string, broughtNew: boolean): string {
+  const oldestMs = Date.parse(oldest);
+  const cursor = new Date(broughtNew ? oldestMs : oldestMs - 1).toISOString();
+  return cursor === current ? new Date(oldestMs - 1).toISOString() : cursor;
 }
 
 /** Follow `nextPageURL` in the body (flow-step errors). */

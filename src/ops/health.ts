@@ -5,9 +5,9 @@ import { flowSteps } from '../core/flows.js';
 import type { OpContext } from './context.js';
 import { mapPool } from './pool.js';
 import { testConnection } from './util.js';
-import { readTagMap } from './tags.js';
+import { readTagMap, type TagMap } from './tags.js';
 import { parseTimeRange } from './timerange.js';
-import { ms, nowOf, percentile, plural, report } from './util.js';
+import { ms, nowOf, percentiles, plural, report } from './util.js';
 
 const DAY = 86_400_000;
 const BASELINE_DAYS = 7;
@@ -122,9 +122,33 @@ export const STANDALONE = '';
 /** Connection tests run this many at a time (each hits a different remote system). */
 export const PING_CONCURRENCY = 10;
 
-function counts(jobs: Job[]): JobCounts {
-  const c: JobCounts = { total: jobs.length, completed: 0, failed: 0, canceled: 0, active: 0, withErrors: 0 };
-  for (const j of jobs) {
+/**
+ * A job with its times read once. Date.parse over every job, repeated per flow, per integration, per day
+ * and in sort comparators, used to be most of the check's CPU time; everything below reads these fields.
+ */
+interface JobRow {
+  job: Job;
+  /** createdAt in ms; 0 when unreadable, which puts the job outside any window. */
+  t: number;
+  inWindow: boolean;
+  /** Run time of a finished job with both timestamps. */
+  durationMs?: number;
+  /** Index of its UTC day (createdAt's date) in the series' days; undefined outside them. */
+  day?: number;
+}
+
+/** What each job is read into: built page by page while the jobs are read (JobsApi.list's `map`). */
+function rowMaker(from: number, to: number, days: readonly string[]): (job: Job) => JobRow {
+  const dayIndex = new Map(days.map((d, i) => [d, i]));
+  return (job) => {
+    const t = ms(job.createdAt) ?? 0;
+    return { job, t, inWindow: t >= from && t <= to, durationMs: duration(job), day: dayIndex.get(job.createdAt.slice(0, 10)) };
+  };
+}
+
+function counts(rows: readonly JobRow[]): JobCounts {
+  const c: JobCounts = { total: rows.length, completed: 0, failed: 0, canceled: 0, active: 0, withErrors: 0 };
+  for (const { job: j } of rows) {
     if (j.status === 'completed') {
       c.completed++;
       if ((j.numError ?? 0) > 0) c.withErrors++;
@@ -141,18 +165,47 @@ function rate(c: JobCounts): number | null {
 }
 
 function duration(j: Job): number | undefined {
+  if (j.status !== 'completed' && j.status !== 'failed') return undefined;
   const a = ms(typeof j.startedAt === 'string' ? j.startedAt : undefined);
   const b = ms(typeof j.endedAt === 'string' ? j.endedAt : undefined);
-  return a !== undefined && b !== undefined && b >= a && (j.status === 'completed' || j.status === 'failed') ? b - a : undefined;
+  return a !== undefined && b !== undefined && b >= a ? b - a : undefined;
 }
 
-function runTime(win: Job[], base: Job[]): RunTime {
-  const d = win.map(duration).filter((x): x is number => x !== undefined);
-  const b = base.map(duration).filter((x): x is number => x !== undefined);
-  return { p50Ms: percentile(d, 50), p95Ms: percentile(d, 95), baselineP50Ms: percentile(b, 50), baselineP95Ms: percentile(b, 95) };
+function durations(rows: readonly JobRow[]): number[] {
+  const out: number[] = [];
+  for (const r of rows) if (r.durationMs !== undefined) out.push(r.durationMs);
+  return out;
+}
+
+function runTime(win: readonly JobRow[], base: readonly JobRow[]): RunTime {
+  const [p50Ms, p95Ms] = percentiles(durations(win), [50, 95]);
+  const [baselineP50Ms, baselineP95Ms] = percentiles(durations(base), [50, 95]);
+  return { p50Ms, p95Ms, baselineP50Ms, baselineP95Ms };
+}
+
+/** Rows in the window and rows of the baseline, in their original order. */
+function splitByWindow(rows: readonly JobRow[]): { win: JobRow[]; base: JobRow[] } {
+  const win: JobRow[] = [];
+  const base: JobRow[] = [];
+  for (const r of rows) (r.inWindow ? win : base).push(r);
+  return { win, base };
+}
+
+function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = keyOf(item);
+    if (k === undefined) continue;
+    let l = groups.get(k);
+    if (!l) groups.set(k, (l = []));
+    l.push(item);
+  }
+  return groups;
 }
 
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
+
+const sumOf = (rows: readonly JobRow[], field: 'numError' | 'numExport' | 'numSuccess' | 'numIgnore') => rows.reduce((n, r) => n + num(r.job[field]), 0);
 
 /** Approximate interval between scheduled runs from a 6-field cron ("? m h ? * *"), in ms. */
 export function scheduleIntervalMs(schedule: string): number {
@@ -184,6 +237,88 @@ function dayKey(t: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
+/** Which export or import uses which connection, and the connections: what choosing the tests needs. */
+interface ConnectionSources {
+  connectionOf: Map<string, string>;
+  connections: Connection[];
+}
+
+async function readConnectionSources(api: OpContext['api'], signal?: AbortSignal): Promise<ConnectionSources> {
+  // Of the exports and imports only the connection is used: `include` keeps those pages small
+  // (celigo-api.md §1.7, Projection). `name` is in every projection; asked for since the schema needs it.
+  const fields = { include: 'name,_connectionId' };
+  const [exps, imps, connections] = await Promise.all([
+    api.exports.list(fields, { signal }),
+    api.imports.list(fields, { signal }),
+    api.connections.list({}, { signal }),
+  ]);
+  const connectionOf = new Map<string, string>();
+  for (const r of [...exps, ...imps]) if (typeof r._connectionId === 'string') connectionOf.set(r._id, r._connectionId);
+  return { connectionOf, connections };
+}
+
+/** A read started before we know whether it will be needed. */
+interface Prefetch<T> {
+  /** Waits for the read; its failure surfaces here, and only here. */
+  result(): Promise<T>;
+  /** It is not needed after all: stop it (pages not yet asked for are never asked for). */
+  cancel(): void;
+}
+
+function prefetch<T>(signal: AbortSignal | undefined, start: (signal: AbortSignal) => Promise<T>): Prefetch<T> {
+  const stop = new AbortController();
+  // Settled at once, so that a failure of a read nobody ends up waiting for is neither thrown nor unhandled.
+  const settled = start(signal ? AbortSignal.any([signal, stop.signal]) : stop.signal).then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  return {
+    async result() {
+      const r = await settled;
+      if (!r.ok) throw r.error;
+      return r.value;
+    },
+    cancel: () => stop.abort(),
+  };
+}
+
+const isTagged = (map: TagMap) => Object.values(map).some((ids) => ids.length > 0);
+
+/**
+ * Jobs by integration, through their flow. A flow's jobs are already together, so this looks up each
+ * flow rather than each job. The order of jobs inside a group differs from the read's, which nothing
+ * computed from a group depends on (counts, sums, percentiles, days).
+ */
+function groupRowsByIntegration(flowHealth: readonly FlowHealth[], rowsByFlow: ReadonlyMap<string, JobRow[]>): Map<string, JobRow[]> {
+  // One integration per flow id (the last flow listed with that id wins, as a Map built from them would).
+  const integrationOfFlow = new Map(flowHealth.map((f) => [f.flowId, f.integrationId]));
+  const groups = new Map<string, JobRow[]>();
+  for (const [flowId, integrationId] of integrationOfFlow) {
+    const flowRows = rowsByFlow.get(flowId);
+    if (!flowRows) continue;
+    let l = groups.get(integrationId);
+    if (!l) groups.set(integrationId, (l = []));
+    for (const r of flowRows) l.push(r);
+  }
+  return groups;
+}
+
+/** Daily figures of one integration's jobs, one entry per series day. */
+function seriesOf(dayCount: number, rows: readonly JobRow[]): Omit<HealthSeries['integrations'][number], 'integrationId' | 'name'> {
+  const perDay = Array.from({ length: dayCount }, (): JobRow[] => []);
+  for (const r of rows) if (r.day !== undefined) perDay[r.day].push(r);
+  const dayCounts = perDay.map(counts);
+  const runTimes = perDay.map((l) => percentiles(durations(l), [50, 95]));
+  return {
+    jobs: perDay.map((l) => l.length),
+    failed: dayCounts.map((c) => c.failed),
+    successRate: dayCounts.map(rate),
+    p50Ms: runTimes.map(([p50]) => p50 ?? null),
+    p95Ms: runTimes.map(([, p95]) => p95 ?? null),
+    errors: perDay.map((l) => sumOf(l, 'numError')),
+  };
+}
+
 /**
  * The account's health over a window (default last 24 hours) against the previous 7 days: per integration
  * and flow, failed jobs, open errors and their trend, run times, connection tests, schedule problems, a
@@ -198,46 +333,47 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
   const from = (range.from ?? new Date(to - DAY)).getTime();
   const span = Math.max(60_000, to - from);
   const baseFrom = from - BASELINE_DAYS * DAY;
+  const days: string[] = [];
+  for (let t = Date.parse(dayKey(baseFrom)); t <= to; t += DAY) days.push(dayKey(t));
 
   await report(ctx, 0, 4, 'reading integrations, flows and jobs');
   // One paged read of every flow and retry job of the window and the 7-day baseline: run counts, run
   // times and open errors all come from it (a retry job holds the errors it retried), so there is no
-  // per-integration or per-flow call.
-  const [integrations, flows, allJobs, tagMap] = await Promise.all([
+  // per-integration or per-flow call. Its pages form a chain, the longest part of the check, so every
+  // other read that does not need the jobs goes alongside it: the tag map and then the tag names, and
+  // (when connections are to be tested) which connection each export and import uses. On an account with
+  // nothing failing and nothing critical that last read is not needed, but it costs no wall time, while
+  // waiting for the verdicts to decide would add a round of requests after the chain.
+  const connectionSources = (input.testConnections ?? true) ? prefetch(signal, (s) => readConnectionSources(api, s)) : undefined;
+  const tagMapRead = readTagMap(api, signal).catch(() => ({}) as TagMap);
+  const [integrations, flows, allRows, tagMap, tags] = await Promise.all([
     api.integrations.list({}, { signal }),
     api.flows.list({}, { signal }),
-    api.jobs.list({ type_in: ['flow', 'retry'], createdAt_gte: new Date(baseFrom).toISOString(), createdAt_lte: new Date(to).toISOString() }, { signal }),
-    readTagMap(api, signal).catch(() => ({}) as Record<string, string[]>),
-  ]);
-  await report(ctx, 1, 4, 'reading tags');
-  const tagged = Object.values(tagMap).some((ids) => ids.length > 0);
-  const tags = tagged ? await api.tags.list({}, { signal }).catch(() => []) : [];
+    api.jobs.list(
+      { type_in: ['flow', 'retry'], createdAt_gte: new Date(baseFrom).toISOString(), createdAt_lte: new Date(to).toISOString() },
+      { signal, map: rowMaker(from, to, days) },
+    ),
+    tagMapRead,
+    tagMapRead.then((map) => (isTagged(map) ? api.tags.list({}, { signal }).catch(() => []) : [])),
+  ]).catch((err: unknown) => {
+    connectionSources?.cancel();
+    throw err;
+  });
+  await report(ctx, 1, 4, 'judging each flow');
   const tagName = new Map(tags.map((t) => [t._id, t.tag]));
-  const jobs = allJobs.filter((j) => j.type === 'flow');
+  const rows = allRows.filter((r) => r.job.type === 'flow');
   const openByFlow = new Map<string, number>();
-  for (const j of allJobs) if (j._flowId) openByFlow.set(j._flowId, (openByFlow.get(j._flowId) ?? 0) + num(j.numOpenError));
+  for (const { job: j } of allRows) if (j._flowId) openByFlow.set(j._flowId, (openByFlow.get(j._flowId) ?? 0) + num(j.numOpenError));
 
   // ---- per flow ----
-  const jobsByFlow = new Map<string, Job[]>();
-  for (const j of jobs) {
-    if (!j._flowId) continue;
-    let l = jobsByFlow.get(j._flowId);
-    if (!l) jobsByFlow.set(j._flowId, (l = []));
-    l.push(j);
-  }
-  const inWindow = (j: Job) => {
-    const t = ms(j.createdAt) ?? 0;
-    return t >= from && t <= to;
-  };
+  const rowsByFlow = groupBy(rows, (r) => r.job._flowId || undefined);
   const flowHealth: FlowHealth[] = [];
   const scheduleIssues: ScheduleIssue[] = [];
   const flowById = new Map(flows.map((f) => [f._id, f]));
   for (const f of flows) {
-    const all = jobsByFlow.get(f._id) ?? [];
-    const win = all.filter(inWindow);
-    const base = all.filter((j) => !inWindow(j));
+    const { win, base } = splitByWindow(rowsByFlow.get(f._id) ?? []);
     const c = counts(win);
-    const sorted = [...win].sort((a, b) => (ms(b.createdAt) ?? 0) - (ms(a.createdAt) ?? 0));
+    const sorted = [...win].sort((a, b) => b.t - a.t).map((r) => r.job);
     const last = sorted[0];
     const openErrors = openByFlow.get(f._id) ?? 0;
     const rt = runTime(win, base);
@@ -256,7 +392,7 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
       verdict = 'degraded';
       reasons.push(`${plural(c.failed, 'failed run')}`);
     }
-    const recErrors = win.reduce((n, j) => n + num(j.numError), 0);
+    const recErrors = sumOf(win, 'numError');
     if (c.withErrors > 0) {
       if (verdict === 'healthy') verdict = 'degraded';
       reasons.push(`${plural(c.withErrors, 'run')} with record errors (${recErrors})`);
@@ -282,10 +418,10 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
       jobs: c,
       successRate: sr,
       records: {
-        exported: win.reduce((n, j) => n + num(j.numExport), 0),
-        succeeded: win.reduce((n, j) => n + num(j.numSuccess), 0),
+        exported: sumOf(win, 'numExport'),
+        succeeded: sumOf(win, 'numSuccess'),
         errors: recErrors,
-        ignored: win.reduce((n, j) => n + num(j.numIgnore), 0),
+        ignored: sumOf(win, 'numIgnore'),
       },
       openErrors,
       lastRun: last ? { jobId: last._id, status: last.status, at: last.createdAt } : undefined,
@@ -301,15 +437,14 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
   const problemFlows = flowHealth.filter((f) => f.verdict !== 'healthy' && !f.disabled);
   const criticalFlows = flows.filter((f) => f._integrationId && critical.has(f._integrationId) && !f.disabled);
   let connections: Connection[] = [];
-  if ((input.testConnections ?? true) && (problemFlows.length || criticalFlows.length)) {
+  if (!problemFlows.length && !criticalFlows.length) connectionSources?.cancel();
+  else if (connectionSources) {
     await report(ctx, 2, 4, 'finding the connections to test');
-    const [exps, imps, conns] = await Promise.all([api.exports.list({}, { signal }), api.imports.list({}, { signal }), api.connections.list({}, { signal })]);
-    connections = conns;
-    const connOf = new Map<string, string>();
-    for (const r of [...exps, ...imps]) if (typeof r._connectionId === 'string') connOf.set(r._id, r._connectionId);
+    const sources = await connectionSources.result();
+    connections = sources.connections;
     const add = (f: Flow, why: string) => {
       for (const st of flowSteps(f)) {
-        const cid = connOf.get(st.id);
+        const cid = sources.connectionOf.get(st.id);
         if (!cid) continue;
         let e = toTest.get(cid);
         if (!e) toTest.set(cid, (e = { reasons: new Set(), flows: new Set() }));
@@ -345,24 +480,15 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
   // ---- per integration ----
   const groups: { id: string; name: string; integ?: Integration }[] = integrations.map((i) => ({ id: i._id, name: i.name, integ: i }));
   if (flowHealth.some((f) => f.integrationId === STANDALONE)) groups.push({ id: STANDALONE, name: 'Standalone flows' });
-  // Group once: jobs by integration (through their flow), so nothing below scans all jobs per integration.
-  const integrationOfFlow = new Map(flowHealth.map((f) => [f.flowId, f.integrationId]));
-  const jobsByIntegration = new Map<string, Job[]>();
-  for (const j of jobs) {
-    const g = j._flowId ? integrationOfFlow.get(j._flowId) : undefined;
-    if (g === undefined) continue;
-    let l = jobsByIntegration.get(g);
-    if (!l) jobsByIntegration.set(g, (l = []));
-    l.push(j);
-  }
+  // Group once: flows, and jobs (through their flow), by integration, so nothing below scans them per integration.
+  const flowsByIntegration = groupBy(flowHealth, (f) => f.integrationId);
+  const rowsByIntegration = groupRowsByIntegration(flowHealth, rowsByFlow);
   const integrationHealth: IntegrationHealth[] = groups.map((g) => {
-    const fl = flowHealth.filter((f) => f.integrationId === g.id);
-    const all = jobsByIntegration.get(g.id) ?? [];
-    const win = all.filter(inWindow);
-    const base = all.filter((j) => !inWindow(j));
+    const fl = flowsByIntegration.get(g.id) ?? [];
+    const { win, base } = splitByWindow(rowsByIntegration.get(g.id) ?? []);
     const c = counts(win);
-    const errorsInWindow = win.reduce((n, j) => n + num(j.numError), 0);
-    const errorsBaseline = Math.round((base.reduce((n, j) => n + num(j.numError), 0) * span) / (BASELINE_DAYS * DAY));
+    const errorsInWindow = sumOf(win, 'numError');
+    const errorsBaseline = Math.round((sumOf(base, 'numError') * span) / (BASELINE_DAYS * DAY));
     const trend = trendOf(errorsInWindow, errorsBaseline);
     const openErrors = fl.reduce((n, f) => n + f.openErrors, 0);
     const reasons: string[] = [];
@@ -396,36 +522,22 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
   integrationHealth.sort((a, b) => order[a.verdict] - order[b.verdict] || a.name.localeCompare(b.name));
 
   // ---- daily series ----
-  const days: string[] = [];
-  for (let t = Date.parse(dayKey(baseFrom)); t <= to; t += DAY) days.push(dayKey(t));
   const series: HealthSeries = {
     days,
-    integrations: integrationHealth.map((ih) => {
-      const byDay = new Map<string, Job[]>(days.map((d) => [d, []]));
-      for (const j of jobsByIntegration.get(ih.integrationId) ?? []) byDay.get(j.createdAt.slice(0, 10))?.push(j);
-      const perDay = days.map((d) => byDay.get(d)!);
-      return {
-        integrationId: ih.integrationId,
-        name: ih.name,
-        jobs: perDay.map((l) => l.length),
-        failed: perDay.map((l) => l.filter((j) => j.status === 'failed').length),
-        successRate: perDay.map((l) => rate(counts(l))),
-        p50Ms: perDay.map((l) => percentile(l.map(duration).filter((x): x is number => x !== undefined), 50) ?? null),
-        p95Ms: perDay.map((l) => percentile(l.map(duration).filter((x): x is number => x !== undefined), 95) ?? null),
-        errors: perDay.map((l) => l.reduce((n, j) => n + num(j.numError), 0)),
-      };
-    }),
+    integrations: integrationHealth.map((ih) => ({ integrationId: ih.integrationId, name: ih.name, ...seriesOf(days.length, rowsByIntegration.get(ih.integrationId) ?? []) })),
   };
 
-  const failedJobs = jobs
-    .filter((j) => inWindow(j) && j.status === 'failed')
+  const winRows = rows.filter((r) => r.inWindow);
+  const failedJobs = winRows
+    .filter((r) => r.job.status === 'failed')
+    .map((r) => r.job)
     .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
     .slice(0, 50)
     .map((j) => ({ jobId: j._id, flowId: j._flowId ?? '', flowName: flowById.get(j._flowId ?? '')?.name ?? j._flowId ?? '', integrationId: j._integrationId ?? STANDALONE, status: j.status, createdAt: j.createdAt, numError: num(j.numError) }));
 
   const v = { healthy: 0, degraded: 0, failing: 0 };
   for (const i of integrationHealth) v[i.verdict]++;
-  const winJobs = counts(jobs.filter(inWindow));
+  const winJobs = counts(winRows);
   const sr = rate(winJobs);
   const totalOpen = integrationHealth.reduce((n, i) => n + i.openErrors, 0);
   const down = checks.filter((c) => !c.ok);

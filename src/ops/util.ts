@@ -31,10 +31,14 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
 
 /** Nearest-rank percentile of unsorted numbers; undefined for an empty list. */
 export function percentile(values: readonly number[], p: number): number | undefined {
-  if (values.length === 0) return undefined;
+  return percentiles(values, [p])[0];
+}
+
+/** Several nearest-rank percentiles of the same unsorted numbers, sorting them once. */
+export function percentiles(values: readonly number[], ps: readonly number[]): (number | undefined)[] {
+  if (values.length === 0) return ps.map(() => undefined);
   const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
-  return sorted[Math.min(sorted.length, rank) - 1];
+  return ps.map((p) => sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1]);
 }
 
 /** Stable JSON (sorted keys) for digests. */

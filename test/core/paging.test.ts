@@ -60,6 +60,44 @@ describe('paging', () => {
     expect(new URL(calls[2].url).searchParams.get('createdAt_lte')).toBe(new Date(Date.parse(same) - 1).toISOString());
   });
 
+  it('parses a jobs page while the next one is on its way, and only rows not seen before', async () => {
+    const t = (ms: number) => new Date(Date.UTC(2026, 10, 1) + ms).toISOString();
+    const page1 = Array.from({ length: 1000 }, (_, i) => ({ _id: `a${i}`, createdAt: t(10_000 - i) }));
+    const page2 = [page1[999], { _id: 'b0', createdAt: t(8000) }];
+    const { http, calls } = mk([{ status: 200, body: page1 }, { status: 200, body: page2 }]);
+    const sentWhenParsed: number[] = [];
+    const rows = await listAllJobs(http, {}, {
+      parse: (r) => {
+        sentWhenParsed.push(calls.length);
+        return { id: r._id };
+      },
+    });
+    expect(rows).toHaveLength(1001);
+    expect(rows.at(-1)).toEqual({ id: 'b0' });
+    // Page one was parsed after page two had been asked for.
+    expect(sentWhenParsed[0]).toBe(2);
+  });
+
+  it('asks for no further jobs page once the caller limit is reached', async () => {
+    const t = (ms: number) => new Date(Date.UTC(2026, 10, 1) + ms).toISOString();
+    const page1 = Array.from({ length: 1000 }, (_, i) => ({ _id: `a${i}`, createdAt: t(10_000 - i) }));
+    const { http, calls } = mk([{ status: 200, body: page1 }]);
+    expect(await listAllJobs(http, {}, { limit: 1000 })).toHaveLength(1000);
+    expect(await listAllJobs(mk([{ status: 200, body: page1 }]).http, {}, { limit: 10 })).toHaveLength(10);
+    expect(calls).toHaveLength(1);
+  });
+
+  it('fails on a row that does not parse, without leaving the page in flight unhandled', async () => {
+    const t = (ms: number) => new Date(Date.UTC(2026, 10, 1) + ms).toISOString();
+    const page1 = Array.from({ length: 1000 }, (_, i) => ({ _id: `a${i}`, createdAt: t(10_000 - i) }));
+    const { http } = mk([{ status: 200, body: page1 }, { throw: new Error('socket closed') }]);
+    const parse = (r: { _id: string }) => {
+      if (r._id === 'a5') throw new Error('bad row');
+      return r;
+    };
+    await expect(listAllJobs(http, {}, { parse })).rejects.toThrow('bad row');
+  });
+
   it('follows nextPageURL for flow-step errors', async () => {
     const { http, calls } = mk([
       { status: 200, body: { errors: [{ errorId: '1' }], nextPageURL: '/v1/flows/f/s/errors?cursor=2' } },

@@ -91,3 +91,41 @@ describe('healthCheck on the demo account', () => {
     expect(zd.jobs.total).toBeGreaterThan(r.integrations.find((i) => i.name === DEMO.degradedIntegration)!.jobs.total);
   });
 });
+
+describe('healthCheck reads which connection each export and import uses alongside the jobs', () => {
+  const failThatRead = { errorRate: 1, statuses: [403], match: '^GET /v1/(exports|imports)' };
+
+  it('is not failed by that read when no connection needs testing', async () => {
+    const env = await demoEnv({ seed: 'empty' });
+    try {
+      env.emu.setFaults(failThatRead);
+      const r = await healthCheck(env.ctx, {});
+      expect(r.connections).toEqual([]);
+      expect(r.verdicts).toEqual({ healthy: 0, degraded: 0, failing: 0 });
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('fails as before when connections need testing and that read failed', async () => {
+    const env = await demoEnv();
+    try {
+      env.emu.setFaults(failThatRead);
+      await expect(healthCheck(env.ctx, {})).rejects.toMatchObject({ status: 403 });
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('asks only for the fields it uses', async () => {
+    const env = await demoEnv();
+    try {
+      await healthCheck(env.ctx, {});
+      const reads = env.emu.requestLog().filter((l) => /^\/v1\/(exports|imports)\b/.test(l.path));
+      expect(reads.length).toBeGreaterThan(0);
+      for (const l of reads) expect(new URL(l.path, 'http://x').searchParams.get('include')).toBe('name,_connectionId');
+    } finally {
+      await env.close();
+    }
+  });
+});
