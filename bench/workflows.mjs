@@ -74,7 +74,7 @@ export async function benchHealth() {
   ];
 }
 
-async function benchBulkRetry() {
+export async function benchBulkRetry() {
   const home = mkdtempSync(join(tmpdir(), 'cm-bench-'));
   const emu = await startEmulator({ port: 0, seed: 'large', rateLimit: { capacity: 100, refillPerSec: 100 }, quiet: true });
   // Capture POST bodies so duplicate retry keys can be counted.
