@@ -1,211 +1,26 @@
-// Daily health check (issue 4 item 1): one pass over the bulk endpoints (jobs by time range, error summaries
-// per integration, the resource lists) and a few connection tests; never one call per flow.
-import type { Connection, Flow, Integration, Job } from '../core/schemas.js';
+// Daily health check (issue 4 item 1): one paged read of the jobs by time range, the resource lists read
+// alongside it, and a few connection tests; never one call per flow. What it returns: health-report.ts;
+// the figures computed from jobs: job-rows.ts.
+import type { Connection, Flow, Integration } from '../core/schemas.js';
 import { flowSteps } from '../core/flows.js';
 import type { OpContext } from './context.js';
 import { mapPool } from './pool.js';
-import { testConnection } from './util.js';
 import { readTagMap, type TagMap } from './tags.js';
 import { parseTimeRange } from './timerange.js';
-import { ms, nowOf, percentiles, plural, report } from './util.js';
+import { nowOf, percentiles, plural, report, testConnection } from './util.js';
+import { counts, durations, groupBy, num, rate, rowMaker, runTime, splitByWindow, sumOf, type JobRow } from './job-rows.js';
+import { prefetch } from './prefetch.js';
+import type { ConnectionCheck, FlowHealth, HealthReport, HealthSeries, IntegrationHealth, ScheduleIssue, Verdict } from './health-report.js';
+
+export type * from './health-report.js';
 
 const DAY = 86_400_000;
 const BASELINE_DAYS = 7;
-
-export type Verdict = 'healthy' | 'degraded' | 'failing';
-
-export interface JobCounts {
-  total: number;
-  completed: number;
-  failed: number;
-  canceled: number;
-  /** queued or running now */
-  active: number;
-  /** completed, but with record errors */
-  withErrors: number;
-}
-
-export interface FlowHealth {
-  flowId: string;
-  name: string;
-  integrationId: string;
-  disabled: boolean;
-  schedule?: string;
-  jobs: JobCounts;
-  /** completed / (completed + failed) in the window; null without finished jobs. */
-  successRate: number | null;
-  records: { exported: number; succeeded: number; errors: number; ignored: number };
-  openErrors: number;
-  lastRun?: { jobId: string; status: string; at: string };
-  runTime: RunTime;
-  verdict: Verdict;
-  reasons: string[];
-}
-
-export interface RunTime {
-  p50Ms?: number;
-  p95Ms?: number;
-  baselineP50Ms?: number;
-  baselineP95Ms?: number;
-}
-
-export interface IntegrationHealth {
-  integrationId: string;
-  name: string;
-  verdict: Verdict;
-  reasons: string[];
-  tags: string[];
-  jobs: JobCounts;
-  successRate: number | null;
-  openErrors: number;
-  /** Record errors in the window, and the average for a window of the same length over the previous 7 days. */
-  errorsInWindow: number;
-  errorsBaseline: number;
-  errorTrend: 'up' | 'down' | 'flat';
-  runTime: RunTime;
-  flows: FlowHealth[];
-}
-
-export interface ConnectionCheck {
-  connectionId: string;
-  name?: string;
-  type?: string;
-  ok: boolean;
-  code?: number;
-  message?: string;
-  latencyMs?: number;
-  /** Why it was tested: used by a failing or degraded flow, or by an integration tagged critical. */
-  reasons: string[];
-  usedByFlows: string[];
-}
-
-export interface ScheduleIssue {
-  flowId: string;
-  name: string;
-  integrationId: string;
-  schedule: string;
-  issue: 'disabled' | 'not run';
-}
-
-export interface HealthSeries {
-  /** UTC days, oldest first (the 7-day baseline, then the window). */
-  days: string[];
-  integrations: {
-    integrationId: string;
-    name: string;
-    jobs: number[];
-    failed: number[];
-    /** null on days without finished jobs */
-    successRate: (number | null)[];
-    p50Ms: (number | null)[];
-    p95Ms: (number | null)[];
-    errors: number[];
-  }[];
-}
-
-export interface HealthReport {
-  window: { from: string; to: string; label: string };
-  baseline: { from: string; to: string };
-  summary: string;
-  verdicts: { healthy: number; degraded: number; failing: number };
-  integrations: IntegrationHealth[];
-  failedJobs: { jobId: string; flowId: string; flowName: string; integrationId: string; status: string; createdAt: string; numError: number }[];
-  connections: ConnectionCheck[];
-  scheduleIssues: ScheduleIssue[];
-  series: HealthSeries;
-  /** Requests this check made (the client's counter). */
-  requests: number;
-}
 
 export const STANDALONE = '';
 
 /** Connection tests run this many at a time (each hits a different remote system). */
 export const PING_CONCURRENCY = 10;
-
-/**
- * A job with its times read once. Date.parse over every job, repeated per flow, per integration, per day
- * and in sort comparators, used to be most of the check's CPU time; everything below reads these fields.
- */
-interface JobRow {
-  job: Job;
-  /** createdAt in ms; 0 when unreadable, which puts the job outside any window. */
-  t: number;
-  inWindow: boolean;
-  /** Run time of a finished job with both timestamps. */
-  durationMs?: number;
-  /** Index of its UTC day (createdAt's date) in the series' days; undefined outside them. */
-  day?: number;
-}
-
-/** What each job is read into: built page by page while the jobs are read (JobsApi.list's `map`). */
-function rowMaker(from: number, to: number, days: readonly string[]): (job: Job) => JobRow {
-  const dayIndex = new Map(days.map((d, i) => [d, i]));
-  return (job) => {
-    const t = ms(job.createdAt) ?? 0;
-    return { job, t, inWindow: t >= from && t <= to, durationMs: duration(job), day: dayIndex.get(job.createdAt.slice(0, 10)) };
-  };
-}
-
-function counts(rows: readonly JobRow[]): JobCounts {
-  const c: JobCounts = { total: rows.length, completed: 0, failed: 0, canceled: 0, active: 0, withErrors: 0 };
-  for (const { job: j } of rows) {
-    if (j.status === 'completed') {
-      c.completed++;
-      if ((j.numError ?? 0) > 0) c.withErrors++;
-    } else if (j.status === 'failed') c.failed++;
-    else if (j.status === 'canceled') c.canceled++;
-    else c.active++;
-  }
-  return c;
-}
-
-function rate(c: JobCounts): number | null {
-  const n = c.completed + c.failed;
-  return n ? Math.round((c.completed / n) * 1000) / 1000 : null;
-}
-
-function duration(j: Job): number | undefined {
-  if (j.status !== 'completed' && j.status !== 'failed') return undefined;
-  const a = ms(typeof j.startedAt === 'string' ? j.startedAt : undefined);
-  const b = ms(typeof j.endedAt === 'string' ? j.endedAt : undefined);
-  return a !== undefined && b !== undefined && b >= a ? b - a : undefined;
-}
-
-function durations(rows: readonly JobRow[]): number[] {
-  const out: number[] = [];
-  for (const r of rows) if (r.durationMs !== undefined) out.push(r.durationMs);
-  return out;
-}
-
-function runTime(win: readonly JobRow[], base: readonly JobRow[]): RunTime {
-  const [p50Ms, p95Ms] = percentiles(durations(win), [50, 95]);
-  const [baselineP50Ms, baselineP95Ms] = percentiles(durations(base), [50, 95]);
-  return { p50Ms, p95Ms, baselineP50Ms, baselineP95Ms };
-}
-
-/** Rows in the window and rows of the baseline, in their original order. */
-function splitByWindow(rows: readonly JobRow[]): { win: JobRow[]; base: JobRow[] } {
-  const win: JobRow[] = [];
-  const base: JobRow[] = [];
-  for (const r of rows) (r.inWindow ? win : base).push(r);
-  return { win, base };
-}
-
-function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string | undefined): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = keyOf(item);
-    if (k === undefined) continue;
-    let l = groups.get(k);
-    if (!l) groups.set(k, (l = []));
-    l.push(item);
-  }
-  return groups;
-}
-
-const num = (v: unknown) => (typeof v === 'number' ? v : 0);
-
-const sumOf = (rows: readonly JobRow[], field: 'numError' | 'numExport' | 'numSuccess' | 'numIgnore') => rows.reduce((n, r) => n + num(r.job[field]), 0);
 
 /** Approximate interval between scheduled runs from a 6-field cron ("? m h ? * *"), in ms. */
 export function scheduleIntervalMs(schedule: string): number {
@@ -255,31 +70,6 @@ async function readConnectionSources(api: OpContext['api'], signal?: AbortSignal
   const connectionOf = new Map<string, string>();
   for (const r of [...exps, ...imps]) if (typeof r._connectionId === 'string') connectionOf.set(r._id, r._connectionId);
   return { connectionOf, connections };
-}
-
-/** A read started before we know whether it will be needed. */
-interface Prefetch<T> {
-  /** Waits for the read; its failure surfaces here, and only here. */
-  result(): Promise<T>;
-  /** It is not needed after all: stop it (pages not yet asked for are never asked for). */
-  cancel(): void;
-}
-
-function prefetch<T>(signal: AbortSignal | undefined, start: (signal: AbortSignal) => Promise<T>): Prefetch<T> {
-  const stop = new AbortController();
-  // Settled at once, so that a failure of a read nobody ends up waiting for is neither thrown nor unhandled.
-  const settled = start(signal ? AbortSignal.any([signal, stop.signal]) : stop.signal).then(
-    (value) => ({ ok: true as const, value }),
-    (error: unknown) => ({ ok: false as const, error }),
-  );
-  return {
-    async result() {
-      const r = await settled;
-      if (!r.ok) throw r.error;
-      return r.value;
-    },
-    cancel: () => stop.abort(),
-  };
 }
 
 const isTagged = (map: TagMap) => Object.values(map).some((ids) => ids.length > 0);
