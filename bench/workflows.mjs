@@ -103,7 +103,9 @@ export async function benchBulkRetry() {
   const wall = (performance.now() - started) / 1000;
   const log = emu.requestLog();
   const served = log.filter((r) => r.status !== 429).length;
-  const minimum = Math.max(0, (served - 100) / 100);
+  // Requests that took a token from the bucket: a fault injected before the API (a gateway error) takes none.
+  const tokens = log.filter((r) => r.status !== 429 && r.fault !== 'before').length;
+  const minimum = Math.max(0, (tokens - 100) / 100);
   const keys = posted.filter((p) => p.status < 300).flatMap((p) => JSON.parse(p.body).retryDataKeys ?? []);
   const accepted = log.filter((r) => r.method === 'POST' && /\/retry$/.test(r.path) && r.status < 300).length;
   const dupes = keys.length - new Set(keys).size;
@@ -112,7 +114,7 @@ export async function benchBulkRetry() {
   await emu.close();
   rmSync(home, { recursive: true, force: true });
   return [
-    { figure: `Bulk retry of the ${chosen.length} newest jobs with open errors (${report.matched} open errors), 100 req/s limit, 10% 5xx`, value: `${fmt(wall)} s (${fmt(minimum ? wall / minimum : NaN)}x)`, target: '<= 1.2x the minimum the limit allows', ok: minimum > 0 && wall / minimum <= 1.2, note: `${served} requests served (${log.length - served} answered 429); minimum (served - 100 burst) / 100 per s = ${fmt(minimum)} s; ${report.jobs.length} retry jobs; ${report.failures.length} failures` },
+    { figure: `Bulk retry of the ${chosen.length} newest jobs with open errors (${report.matched} open errors), 100 req/s limit, 10% 5xx`, value: `${fmt(wall)} s (${fmt(minimum ? wall / minimum : NaN)}x)`, target: '<= 1.2x the minimum the limit allows', ok: minimum > 0 && wall / minimum <= 1.2, note: `${served} requests served (${log.length - served} answered 429), ${tokens} of them past the injected faults; minimum (those - 100 burst) / 100 per s = ${fmt(minimum)} s; ${report.jobs.length} retry jobs; ${report.failures.length} failures` },
     { figure: 'Bulk retry: duplicate retry keys posted', value: String(dupes), target: '0', ok: dupes === 0, note: `${keys.length} keys in ${posted.length} POSTs (${accepted} accepted)` },
     { figure: 'Bulk retry: errors lost (matched − retried − skipped − failed)', value: String(lost), target: '0', ok: lost === 0, note: `matched ${report.matched}, retried ${report.retried}, skipped ${report.skipped}, failed ${report.failed}` },
   ];

@@ -18,6 +18,8 @@ export interface RequestLogEntry {
   /** Epoch ms on the emulator clock. */
   at: number;
   mutating: boolean;
+  /** Answered by the fault injector: before the request reached the API (no rate-limit token taken, nothing done) or after it was processed. */
+  fault?: 'before' | 'after';
 }
 
 /** What the control endpoints may touch. */

@@ -255,6 +255,7 @@ export class EmulatorServer implements ControlTarget {
   }
 
   private applyFault(f: FaultDecision, entry: RequestLogEntry): Outcome {
+    entry.fault = f.when;
     if (f.reset) {
       entry.status = 0;
       return { reset: true };
