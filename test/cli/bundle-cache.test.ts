@@ -1,11 +1,14 @@
 // The installed CLI (bin/ + the CommonJS bundle) starts through a V8 code cache (bin/load-bundle.js).
 // A cache V8 refuses (another Node version, a damaged file) must cost only speed: the command still
 // works, and the cache is written again for the next run.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'cm-bundle-'));
@@ -44,6 +47,30 @@ describe('bundle code cache', () => {
     expect(JSON.parse(r.stdout).length).toBeGreaterThan(10);
     expect(readFileSync(cache).length).toBeGreaterThan(100_000);
     expect(cacheAccepted(at)).toBe(true);
+  });
+
+  it('never holds the API token of the run that wrote it', async () => {
+    // A token that is nowhere in the source (the demo tokens are literals there); the emulator refuses
+    // it, so the run goes through the request and the auth error paths with it in hand.
+    const token = randomBytes(16).toString('hex');
+    const emu = await startEmulator({ port: 0, seed: 'demo', quiet: true });
+    const home = mkdtempSync(join(tmpdir(), 'cm-home-'));
+    try {
+      writeFileSync(cache, Buffer.from('damaged'));
+      const env = { ...process.env, NODE_OPTIONS: '', CELIGO_API_TOKEN: token, CELIGO_BASE_URL: emu.baseUrl, CELIGO_MANAGE_HOME: home };
+      // Asynchronous: the emulator answers from this process.
+      const r = await promisify(execFile)(process.execPath, [join(at, 'bin/celigo-manage.js'), 'connections', 'list'], { encoding: 'utf8', env }).catch((e: { code: number; stderr: string }) => e);
+      expect('code' in r ? r.code : 0).toBe(4);
+      expect(r.stderr).toMatch(/token/i);
+      expect(r.stderr).not.toContain(token);
+      const written = readFileSync(cache);
+      expect(written.length).toBeGreaterThan(100_000);
+      expect(written.includes(token)).toBe(false);
+      expect(written.includes(Buffer.from(token, 'utf16le'))).toBe(false);
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+      await emu.close();
+    }
   });
 
   it('answers --version from package.json without loading the bundle', () => {
