@@ -331,9 +331,13 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
   const sr = rate(winJobs);
   const totalOpen = integrationHealth.reduce((n, i) => n + i.openErrors, 0);
   const down = checks.filter((c) => !c.ok);
-  const names = (verdict: Verdict) => integrationHealth.filter((i) => i.verdict === verdict).map((i) => i.name);
+  // The first sentence counts integrations; flows outside any integration get their own verdict.
+  const standalone = integrationHealth.find((i) => i.integrationId === STANDALONE);
+  const names = (verdict: Verdict) => integrationHealth.filter((i) => i !== standalone && i.verdict === verdict).map((i) => i.name);
+  const iv = { healthy: 0, degraded: 0, failing: 0 };
+  for (const i of integrationHealth) if (i !== standalone) iv[i.verdict]++;
   const summary = [
-    `${plural(integrations.length, 'integration')}${groups.length > integrations.length ? ' (and standalone flows)' : ''}: ${v.failing} failing${v.failing ? ` (${names('failing').join(', ')})` : ''}, ${v.degraded} degraded${v.degraded ? ` (${names('degraded').join(', ')})` : ''}, ${v.healthy} healthy.`,
+    `${plural(integrations.length, 'integration')}: ${iv.failing} failing${iv.failing ? ` (${names('failing').join(', ')})` : ''}, ${iv.degraded} degraded${iv.degraded ? ` (${names('degraded').join(', ')})` : ''}, ${iv.healthy} healthy${standalone ? `; standalone flows ${standalone.verdict}` : ''}.`,
     `${plural(winJobs.total, 'run')} in ${range.label}${sr !== null ? `, ${Math.round(sr * 100)}% succeeded` : ''}, ${plural(winJobs.failed, 'failed run')}; ${plural(totalOpen, 'open error')}.`,
     checks.length ? `${plural(checks.length, 'connection')} tested, ${down.length} down${down.length ? ` (${down.map((d) => d.name ?? d.connectionId).join(', ')})` : ''}.` : '',
     scheduleIssues.length ? `${plural(scheduleIssues.length, 'scheduled flow')} disabled or not run.` : '',

@@ -176,7 +176,7 @@ describe('commands against --demo', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^Health: last 24 hours/);
-    const summaryAt = lines.findIndex((l) => /\d+ failing.*\d+ degraded.*\d+ healthy\./.test(l));
+    const summaryAt = lines.findIndex((l) => /\d+ failing.*\d+ degraded.*\d+ healthy[.;]/.test(l));
     const tableAt = lines.findIndex((l) => /^INTEGRATION\s+VERDICT/.test(l));
     expect(summaryAt).toBeGreaterThan(0);
     expect(tableAt).toBeGreaterThan(summaryAt);

@@ -24,7 +24,7 @@ describe('healthCheck on the demo account', () => {
     }
     expect(r.verdicts).toMatchObject({ failing: 1, degraded: 1 });
     expect(r.integrations[0].name).toBe(DEMO.failingIntegration);
-    expect(r.summary).toMatch(/^7 integrations .*1 failing \(Salesforce - NetSuite Customers\), 1 degraded/);
+    expect(r.summary).toMatch(/^7 integrations: 1 failing \(Salesforce - NetSuite Customers\), 1 degraded \(HTTP Webhooks - Zendesk to Salesforce\), 5 healthy; standalone flows healthy\./);
   });
 
   it('explains the verdicts: the broken connection, the failed runs, the rising errors', () => {
