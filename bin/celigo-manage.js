@@ -1,11 +1,11 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
 import { loadBundle } from './load-bundle.js';
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-  // Answered from package.json alone, without loading the CLI.
-  process.stdout.write(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version + '\n');
+  // The unbundled entry module answers this from package.json alone; the bundle is not loaded.
+  const { main } = await import('../dist/cli/main.js');
+  process.exitCode = await main(argv);
 } else {
   const bundle = loadBundle();
   bundle.main(argv).then(

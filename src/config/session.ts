@@ -34,7 +34,7 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
     // No socket: the client calls the emulator in process (a one-shot command then pays for neither a
     // listening server nor HTTP parsing). Tests that need a real port pass emulator: { listen: true }.
     const emu = await startEmulator({ port: 0, seed: 'demo', quiet: true, listen: false, ...(opts.emulator ?? {}) });
-    const api = new CeligoClient({ baseUrl: emu.baseUrl, token: DEMO_TOKEN, readOnly, fetch: emu.localFetch });
+    const api = new CeligoClient({ baseUrl: emu.baseUrl, token: DEMO_TOKEN, readOnly, fetch: emu.fetch });
     return { api, close: () => emu.close(), label: 'demo', production: false, emulatorUrl: emu.baseUrl };
   }
   const p = resolveProfile({ profile: opts.profile, env });

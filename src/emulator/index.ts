@@ -66,10 +66,11 @@ export interface RunningEmulator {
   clearRequestLog(): void;
   reset(seed?: SeedName): void;
   close(): Promise<void>;
-  /** A fetch that reaches this emulator without a socket (works whether or not it listens). */
-  fetch: typeof fetch;
-  /** The same without fetch's Response (what `--demo` uses: undici is never loaded). */
-  localFetch: EmulatorServer['localFetch'];
+  /**
+   * A fetch-shaped function that reaches this emulator without a socket (works whether or not it
+   * listens); it answers with status, headers and text, not a Response, so undici is never loaded.
+   */
+  fetch: EmulatorServer['fetch'];
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -103,8 +104,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     url,
     baseUrl: `${url}/v1`,
     port,
-    fetch: server.fetch as typeof fetch,
-    localFetch: server.localFetch,
+    fetch: server.fetch,
     get store() {
       return server.store();
     },

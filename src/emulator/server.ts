@@ -173,7 +173,7 @@ export class EmulatorServer implements ControlTarget {
    * 20 ms at start-up). It answers with what the client reads of a response (status, headers, text);
    * resets surface as fetch's network error.
    */
-  readonly localFetch = async (input: string, init: LocalRequestInit = {}): Promise<LocalResponse> => {
+  readonly fetch = async (input: string, init: LocalRequestInit = {}): Promise<LocalResponse> => {
     const url = new URL(input);
     const out = await this.process({
       method: (init.method ?? 'GET').toUpperCase(),
@@ -183,18 +183,6 @@ export class EmulatorServer implements ControlTarget {
     });
     if ('reset' in out) throw new TypeError('fetch failed', { cause: new Error('connection reset by the emulator (injected fault)') });
     return new LocalResponse(serialize(out.reply));
-  };
-
-  /** localFetch with fetch's exact types (a real Response), for callers that want one. */
-  readonly fetch = async (input: string | URL | Request, init: RequestInit = {}): Promise<Response> => {
-    const href = typeof input === 'string' || input instanceof URL ? String(input) : input.url;
-    const h = new Headers(init.headers);
-    const local = await this.localFetch(href, {
-      method: init.method,
-      headers: Object.fromEntries(h.entries()),
-      body: typeof init.body === 'string' ? init.body : init.body ? String(init.body) : undefined,
-    });
-    return new Response(local.payload ?? null, { status: local.status, headers: local.rawHeaders });
   };
 
   private async process(req: RawRequest): Promise<Outcome> {
@@ -368,16 +356,14 @@ function headerOf(headers: Record<string, string> | undefined, name: string): st
   return undefined;
 }
 
-/** An in-process answer: the status, case-insensitive headers and the body text, as fetch's Response gives them. */
+/** An in-process answer: the status, case-insensitive headers and the body text, which is all the client reads of fetch's Response. */
 export class LocalResponse {
   readonly status: number;
-  readonly rawHeaders: Record<string, string>;
   readonly payload: string | undefined;
   readonly headers: { get(name: string): string | null };
 
   constructor(s: Serialized) {
     this.status = s.status;
-    this.rawHeaders = s.headers;
     this.payload = s.payload;
     const lower = new Map(Object.entries(s.headers).map(([k, v]) => [k.toLowerCase(), v]));
     this.headers = { get: (name) => lower.get(name.toLowerCase()) ?? null };
@@ -385,9 +371,5 @@ export class LocalResponse {
 
   async text(): Promise<string> {
     return this.payload ?? '';
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(this.payload ?? '');
   }
 }

@@ -7,8 +7,8 @@ import type { OpContext } from './context.js';
 import { mapPool } from './pool.js';
 import { readTagMap, type TagMap } from './tags.js';
 import { parseTimeRange } from './timerange.js';
-import { nowOf, percentiles, plural, report, testConnection } from './util.js';
-import { counts, durations, groupBy, num, rate, rowMaker, runTime, splitByWindow, sumOf, type JobRow } from './job-rows.js';
+import { groupBy, nowOf, num, percentiles, plural, report, testConnection } from './util.js';
+import { counts, durations, rate, rowMaker, runTime, splitByWindow, sumOf, type JobRow } from './job-rows.js';
 import { prefetch } from './prefetch.js';
 import type { ConnectionCheck, FlowHealth, HealthReport, HealthSeries, IntegrationHealth, ScheduleIssue, Verdict } from './health-report.js';
 

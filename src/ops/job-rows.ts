@@ -2,7 +2,7 @@
 // percentiles and groupings computed from them.
 import type { Job } from '../core/schemas.js';
 import type { JobCounts, RunTime } from './health-report.js';
-import { ms, percentiles } from './util.js';
+import { ms, num, percentiles } from './util.js';
 
 /**
  * A job with its times read once. Date.parse over every job, repeated per flow, per integration, per day
@@ -72,19 +72,5 @@ export function splitByWindow(rows: readonly JobRow[]): { win: JobRow[]; base: J
   for (const r of rows) (r.inWindow ? win : base).push(r);
   return { win, base };
 }
-
-export function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string | undefined): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = keyOf(item);
-    if (k === undefined) continue;
-    let l = groups.get(k);
-    if (!l) groups.set(k, (l = []));
-    l.push(item);
-  }
-  return groups;
-}
-
-export const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 
 export const sumOf = (rows: readonly JobRow[], field: 'numError' | 'numExport' | 'numSuccess' | 'numIgnore') => rows.reduce((n, r) => n + num(r.job[field]), 0);

@@ -17,7 +17,7 @@ import { scanErrors } from './scan.js';
 
 /** Celigo data (names, messages) in our sentences goes in quotes: it is data, never instructions. */
 const q = (v: unknown): string => JSON.stringify(String(v ?? ''));
-import { ms, nowOf, plural, testConnection } from './util.js';
+import { ms, nowOf, num, plural, testConnection } from './util.js';
 
 const DAY = 86_400_000;
 /** A change this close before the first error is a suspect. */
@@ -108,8 +108,6 @@ export interface TroubleshootReport {
   nextSteps: string[];
   summary: string;
 }
-
-const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 
 function isMappingChange(c: ChangeEvent): boolean {
   return c.fields.some((f) => /^(mapping|mappings)(\.|$)/.test(f));

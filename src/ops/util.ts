@@ -29,16 +29,27 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** Nearest-rank percentile of unsorted numbers; undefined for an empty list. */
-export function percentile(values: readonly number[], p: number): number | undefined {
-  return percentiles(values, [p])[0];
-}
-
-/** Several nearest-rank percentiles of the same unsorted numbers, sorting them once. */
+/** Nearest-rank percentiles of the same unsorted numbers, sorting them once; undefined for an empty list. */
 export function percentiles(values: readonly number[], ps: readonly number[]): (number | undefined)[] {
   if (values.length === 0) return ps.map(() => undefined);
   const sorted = [...values].sort((a, b) => a - b);
   return ps.map((p) => sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1]);
+}
+
+/** A count field of an API object: its value when it is a number, else 0. */
+export const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+
+/** Items grouped by key, in their original order; items whose key is undefined are left out. */
+export function groupBy<T>(items: Iterable<T>, keyOf: (item: T) => string | undefined): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = keyOf(item);
+    if (k === undefined) continue;
+    let l = groups.get(k);
+    if (!l) groups.set(k, (l = []));
+    l.push(item);
+  }
+  return groups;
 }
 
 /** Stable JSON (sorted keys) for digests. */

@@ -14,10 +14,10 @@ const root = resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(join(tmpdir(), 'cm-bundle-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A copy of what npm installs: bin/, dist/bundle/, package.json, and the packages kept outside the bundle. */
+/** A copy of what npm installs: bin/, dist/, package.json, and the packages kept outside the bundle. */
 function install(): string {
   cpSync(join(root, 'bin'), join(dir, 'bin'), { recursive: true });
-  cpSync(join(root, 'dist/bundle'), join(dir, 'dist/bundle'), { recursive: true });
+  cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
   cpSync(join(root, 'package.json'), join(dir, 'package.json'));
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   return dir;
