@@ -1,7 +1,9 @@
 // The integrator.io client: one object per resource, all sharing one HttpClient.
 import * as s from './schemas.js';
 import { HttpClient, type HttpOptions } from './http.js';
-import { ResourceApi, normaliseAudit, type AuditEntry, type Call, type PatchFormat } from './resource.js';
+import { ResourceApi, type Call, type PatchFormat } from './resource.js';
+import { listAudit, type AuditEntry, type AuditQuery } from './audit.js';
+import type { ListOptions } from './paging.js';
 import { IntegrationsApi } from './integrations.js';
 import { FlowsApi } from './flows.js';
 import { ExportsApi, ImportsApi } from './exports.js';
@@ -13,16 +15,6 @@ import { StateApi } from './state.js';
 
 export interface ClientOptions extends HttpOptions {
   patchFormat?: PatchFormat;
-}
-
-export interface AuditQuery {
-  resourceType?: string;
-  _resourceId?: string;
-  _byUserId?: string;
-  source?: string;
-  action?: string;
-  from?: string;
-  to?: string;
 }
 
 export class CeligoClient {
@@ -60,10 +52,9 @@ export class CeligoClient {
     return s.tokenInfo.parse(res.body);
   }
 
-  /** Account-wide audit log (celigo-api.md §9.4). */
-  async audit(query: AuditQuery = {}, call: Call = {}): Promise<AuditEntry[]> {
-    const res = await this.http.request('GET', '/audit', { query: { ...query }, signal: call.signal });
-    return normaliseAudit(res.body);
+  /** Account-wide audit log, every page (celigo-api.md W4, §9.4). */
+  audit(query: AuditQuery = {}, opts: ListOptions = {}): Promise<AuditEntry[]> {
+    return listAudit(this.http, '/audit', { ...query }, opts);
   }
 
   /** Raw call for `celigo-manage api`: GET lists are read to the end. */
@@ -73,4 +64,4 @@ export class CeligoClient {
   }
 }
 
-export type { ResourceApi };
+export type { ResourceApi, AuditEntry, AuditQuery };

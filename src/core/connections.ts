@@ -1,6 +1,6 @@
 import * as s from './schemas.js';
 import { ResourceApi, enc, type Call } from './resource.js';
-import { CeligoApiError } from './errors.js';
+import { CeligoApiError, UnexpectedShapeError, describeShape } from './errors.js';
 
 export interface PingResult {
   ok: boolean;
@@ -31,16 +31,33 @@ export class ConnectionsApi extends ResourceApi<s.Connection> {
     );
   }
 
-  private async interpretPing(send: () => Promise<{ body: Record<string, unknown> | undefined }>): Promise<PingResult> {
+  /**
+   * A failed ping is HTTP 200 with `errors[0].code` holding the remote status as a number (Celigo's web
+   * app, celigo-api.md W10); older sources put the status in a top-level `code`. Any `errors` array is a
+   * failure. A body that is neither an object nor empty is an error, never "healthy".
+   */
+  private async interpretPing(send: () => Promise<{ body: Record<string, unknown> | undefined; url?: string }>): Promise<PingResult> {
     const started = performance.now();
     try {
       const res = await send();
       const latencyMs = Math.round(performance.now() - started);
-      const body = res.body ?? {};
-      const code = typeof body.code === 'number' ? body.code : Number(body.code ?? 200) || 200;
-      const errs = Array.isArray(body.errors) ? (body.errors as { code?: string; message?: string }[]) : [];
-      if (code >= 200 && code < 300 && errs.length === 0) return { ok: true, code, latencyMs };
-      return { ok: false, code, message: errs[0]?.message ?? String(body.message ?? 'Connection test failed'), errorCode: errs[0]?.code, latencyMs };
+      const raw: unknown = res.body;
+      if (raw !== undefined && raw !== '' && (typeof raw !== 'object' || raw === null || Array.isArray(raw))) {
+        throw new UnexpectedShapeError(`POST ${res.url ? new URL(res.url).pathname : '/connections/…/ping'}`, '{code} or {errors:[{code,message}]}', describeShape(raw));
+      }
+      const body = (raw ?? {}) as Record<string, unknown>;
+      const errs = Array.isArray(body.errors) ? (body.errors as { code?: unknown; message?: unknown }[]) : [];
+      const first = errs[0];
+      const topCode = typeof body.code === 'number' ? body.code : Number(body.code ?? 200) || 200;
+      if (errs.length === 0 && topCode >= 200 && topCode < 300) return { ok: true, code: topCode, latencyMs };
+      const numeric = typeof first?.code === 'number' ? first.code : /^\d{3}$/.test(String(first?.code ?? '')) ? Number(first!.code) : undefined;
+      return {
+        ok: false,
+        code: numeric ?? (topCode >= 200 && topCode < 300 ? 0 : topCode),
+        message: typeof first?.message === 'string' && first.message ? first.message : String(body.message ?? 'Connection test failed'),
+        errorCode: first?.code !== undefined && typeof first.code !== 'number' ? String(first.code) : undefined,
+        latencyMs,
+      };
     } catch (err) {
       if (err instanceof CeligoApiError && err.status !== 401 && err.status !== 403 && err.status !== 404 && err.status !== 0) {
         return { ok: false, code: err.status, message: err.message, errorCode: err.code, latencyMs: Math.round(performance.now() - started) };

@@ -115,3 +115,30 @@ export function describeError(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/**
+ * integrator.io answered with a shape we do not know (none of the documented or observed forms). Never
+ * read as "nothing found": the caller stops and says which endpoint answered what (celigo-api.md,
+ * corrections section). Only key names and types are named, never values.
+ */
+export class UnexpectedShapeError extends Error {
+  constructor(readonly endpoint: string, readonly expected: string, readonly seen: string) {
+    super(
+      `integrator.io answered ${endpoint} with a shape celigo-manage does not know (expected ${expected}; got ${seen}). ` +
+        'Nothing was concluded from it. Run `celigo-manage doctor` and attach its report to a bug report.',
+    );
+    this.name = 'UnexpectedShapeError';
+  }
+}
+
+/** "an object with keys a, b" / "an array" / "a string": a description of a value's shape, never its content. */
+export function describeShape(v: unknown): string {
+  if (v === undefined) return 'no body';
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'object') {
+    const keys = Object.keys(v as object);
+    return keys.length ? `an object with keys ${keys.slice(0, 12).join(', ')}${keys.length > 12 ? ', …' : ''}` : 'an empty object';
+  }
+  return `a ${typeof v}`;
+}

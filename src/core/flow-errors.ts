@@ -20,13 +20,16 @@ export class FlowErrorsApi {
 
   /** Open errors of one step, every page. */
   async listOpen(flowId: string, stepId: string, filters: ErrorFilters = {}, opts: ListOptions = {}): Promise<s.FlowStepError[]> {
-    const rows = await listAllByNextPageUrl<unknown>(this.http, this.stepPath(flowId, stepId, 'errors'), 'errors', { ...filters }, opts);
+    const rows = await listAllByNextPageUrl<unknown>(this.http, this.stepPath(flowId, stepId, 'errors'), ['errors'], { ...filters }, opts);
     return rows.map((r) => s.flowStepError.parse(r));
   }
 
-  /** Resolved errors of one step, every page. */
+  /**
+   * Resolved errors of one step, every page. Celigo's web app reads them under `resolved` (celigo-api.md
+   * W3); older documents say `errors`. The evidence is from 2023, so both are accepted, `resolved` first.
+   */
   async listResolved(flowId: string, stepId: string, filters: ErrorFilters = {}, opts: ListOptions = {}): Promise<s.FlowStepError[]> {
-    const rows = await listAllByNextPageUrl<unknown>(this.http, this.stepPath(flowId, stepId, 'resolved'), 'errors', { ...filters }, opts);
+    const rows = await listAllByNextPageUrl<unknown>(this.http, this.stepPath(flowId, stepId, 'resolved'), ['resolved', 'errors'], { ...filters }, opts);
     return rows.map((r) => s.flowStepError.parse(r));
   }
 

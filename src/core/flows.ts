@@ -1,10 +1,14 @@
 import * as s from './schemas.js';
 import { ResourceApi, enc, type Call } from './resource.js';
+import { asArray } from './paging.js';
 
+/**
+ * Body of POST /flows/{id}/run. A backdated run (delta exports from a given date) carries the date
+ * under `export` as Celigo's web app sends it (celigo-api.md W9), never as a top-level `startDate`.
+ */
 export interface RunFlowBody {
   _exportIds?: string[];
-  startDate?: string;
-  endDate?: string;
+  export?: { startDate?: string; endDate?: string };
 }
 
 export class FlowsApi extends ResourceApi<s.Flow> {
@@ -33,7 +37,7 @@ export class FlowsApi extends ResourceApi<s.Flow> {
 
   async latestJobs(id: string, call: Call = {}): Promise<s.Job[]> {
     const res = await this.http.request('GET', `/flows/${enc(id)}/jobs/latest`, { signal: call.signal });
-    return Array.isArray(res.body) ? res.body.map((j) => s.job.parse(j)) : [];
+    return asArray<unknown>(res.body, `GET ${new URL(res.url).pathname}`).map((j) => s.job.parse(j));
   }
 
   /** Full export and import configurations of the flow's steps ([P], celigo-api.md §3.1). */

@@ -1,6 +1,7 @@
 // The one place that talks HTTP to integrator.io: auth, timeouts, retries, 429, read-only guard.
 // celigo-api.md §1.5 (error envelope), §1.6 (rate limit), design.md §2 (which requests may be retried).
 import { CeligoApiError, type FieldError } from './errors.js';
+import { DEFAULT_FORMS, type ApiForms } from './forms.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -33,6 +34,8 @@ export interface HttpOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   userAgent?: string;
+  /** How to send multi-value filters and page lists where accounts differ (core/forms.ts; learned by doctor). */
+  forms?: Partial<ApiForms>;
 }
 
 /** What the client reads of a response: fetch's Response has it, and so does the emulator's in-process reply. */
@@ -91,8 +94,9 @@ export class HttpClient {
   readonly baseUrl: string;
   readonly origin: string;
   readonly readOnly: boolean;
+  readonly forms: ApiForms;
   private readonly auth: string;
-  private readonly o: Required<Omit<HttpOptions, 'token' | 'baseUrl' | 'readOnly' | 'userAgent'>> & { userAgent: string };
+  private readonly o: Required<Omit<HttpOptions, 'token' | 'baseUrl' | 'readOnly' | 'userAgent' | 'forms'>> & { userAgent: string };
   /** Counters for benchmarks and reports. */
   readonly stats = { requests: 0, retries: 0, rateLimited: 0 };
 
@@ -100,6 +104,7 @@ export class HttpClient {
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.origin = new URL(this.baseUrl).origin;
     this.readOnly = !!opts.readOnly;
+    this.forms = { ...DEFAULT_FORMS, ...(opts.forms ?? {}) };
     this.auth = `Bearer ${opts.token}`;
     this.o = {
       timeoutMs: opts.timeoutMs ?? 30_000,
@@ -131,7 +136,14 @@ export class HttpClient {
     if (query) {
       for (const [k, v] of Object.entries(query)) {
         if (v === undefined || v === null) continue;
-        u.searchParams.set(k, Array.isArray(v) ? v.join(',') : String(v));
+        if (!Array.isArray(v)) {
+          u.searchParams.set(k, String(v));
+          continue;
+        }
+        // Multi-value filters: bracket arrays, as Celigo's web app sends them (celigo-api.md W1), or
+        // repeated keys where doctor found that form. Never a comma list: the API reads it as one value.
+        u.searchParams.delete(k);
+        v.forEach((item, i) => u.searchParams.append(this.forms.arrayFilters === 'repeat' ? k : `${k}[${i}]`, item));
       }
     }
     return u;

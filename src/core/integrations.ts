@@ -1,6 +1,6 @@
 import * as s from './schemas.js';
 import { ResourceApi, enc, type Call } from './resource.js';
-import { listAll, type ListOptions } from './paging.js';
+import { asArray, listAll, type ListOptions } from './paging.js';
 
 export class IntegrationsApi extends ResourceApi<s.Integration> {
   flows(id: string, opts: ListOptions = {}): Promise<s.Flow[]> {
@@ -39,6 +39,6 @@ export class IntegrationsApi extends ResourceApi<s.Integration> {
 
   async latestJobs(id: string, call: Call = {}): Promise<s.Job[]> {
     const res = await this.http.request('GET', `/integrations/${enc(id)}/jobs/latest`, { signal: call.signal });
-    return Array.isArray(res.body) ? res.body.map((j) => s.job.parse(j)) : [];
+    return asArray<unknown>(res.body, `GET ${new URL(res.url).pathname}`).map((j) => s.job.parse(j));
   }
 }

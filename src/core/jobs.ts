@@ -1,7 +1,7 @@
 import * as s from './schemas.js';
 import type { HttpClient } from './http.js';
 import { enc, type Call } from './resource.js';
-import { listAllJobs, type ListOptions } from './paging.js';
+import { asArray, listAllByNextPageUrl, listAllJobs, type ListOptions } from './paging.js';
 
 /** Every documented filter of GET /jobs (celigo-api.md §6.2). Dates: ISO, plain date or epoch ms. */
 export interface JobFilters {
@@ -16,7 +16,7 @@ export interface JobFilters {
   createdAt_gte?: string;
   createdAt_lte?: string;
   createdAt_gt?: string;
-  status?: (typeof s.JOB_STATUSES)[number];
+  status?: (typeof s.JOB_STATUSES)[number] | (typeof s.JOB_STATUSES)[number][];
   type?: (typeof s.JOB_TYPES)[number];
   type_in?: (typeof s.JOB_TYPES)[number][];
   retriable?: boolean;
@@ -41,11 +41,9 @@ export class JobsApi {
   list(filters: JobFilters, opts?: ListOptions): Promise<s.Job[]>;
   list<R>(filters: JobFilters, opts: ListOptions & { map: (job: s.Job) => R }): Promise<R[]>;
   list<R>(filters: JobFilters, opts: ListOptions & { map?: (job: s.Job) => R } = {}): Promise<(s.Job | R)[]> {
-    const query: Record<string, string | number | boolean | undefined> = {};
-    for (const [k, v] of Object.entries(filters)) {
-      if (v === undefined) continue;
-      query[k] = Array.isArray(v) ? v.join(',') : (v as string | number | boolean);
-    }
+    // Arrays go to the HTTP layer as arrays: it sends bracket arrays (celigo-api.md W1), never commas.
+    const query: Record<string, string | number | boolean | string[]> = {};
+    for (const [k, v] of Object.entries(filters)) if (v !== undefined) query[k] = v as string | number | boolean | string[];
     const { map, ...paging } = opts;
     const parse = map ? (r: unknown) => map(s.job.parse(r)) : (r: unknown) => s.job.parse(r);
     return listAllJobs<s.Job | R>(this.http, query, { ...paging, parse });
@@ -70,17 +68,20 @@ export class JobsApi {
   /** GET /jobs/{id}/joberrors: the legacy per-job error list (≤1000, celigo-api.md §6.4). */
   async jobErrors(id: string, call: Call = {}): Promise<Record<string, unknown>[]> {
     const res = await this.http.request('GET', `/jobs/${enc(id)}/joberrors`, { signal: call.signal });
-    return Array.isArray(res.body) ? (res.body as Record<string, unknown>[]) : [];
+    return asArray<Record<string, unknown>>(res.body, 'GET /jobs/{id}/joberrors');
   }
 
-  /** POST /jobs/current: jobs in progress; the body is a filter (reads only). */
-  async current(filter: Record<string, unknown> = {}, call: Call = {}): Promise<s.Job[]> {
-    const res = await this.http.request('POST', '/jobs/current', { body: filter, signal: call.signal, readOnlyPost: true });
-    return Array.isArray(res.body) ? res.body.map((j) => s.job.parse(j)) : [];
+  /**
+   * POST /jobs/current: jobs in progress; the body is a filter (reads only). Celigo's web app reads
+   * `{jobs:[…], nextPageURL?}` (celigo-api.md W8); older sources a bare array. Both are read, every page.
+   */
+  async current(filter: Record<string, unknown> = {}, opts: ListOptions = {}): Promise<s.Job[]> {
+    const rows = await listAllByNextPageUrl<unknown>(this.http, '/jobs/current', ['jobs'], {}, { ...opts, method: 'POST', body: filter, bareArray: true });
+    return rows.map((j) => s.job.parse(j));
   }
 
-  /** Children of a flow job (export and import steps). */
+  /** Children of a flow job (export and import steps); the type is always sent (celigo-api.md W14). */
   children(flowJobId: string, opts: ListOptions = {}): Promise<s.Job[]> {
-    return this.list({ _flowJobId: flowJobId }, opts);
+    return this.list({ _flowJobId: flowJobId, type_in: ['export', 'import'] }, opts);
   }
 }

@@ -1,6 +1,7 @@
 // Reading lists to the end (or to a caller's limit): Link headers, 204 = empty, the jobs
 // createdAt_lte cursor, and nextPageURL for flow-step errors (celigo-api.md §1.7).
 import type { HttpClient, HttpResponse, RequestOptions } from './http.js';
+import { UnexpectedShapeError, describeShape } from './errors.js';
 
 export interface ListOptions {
   /** Stop after this many items (the result may then be incomplete). */
@@ -18,10 +19,34 @@ export function nextLink(header: string | null): string | undefined {
   return undefined;
 }
 
-function asArray<T>(body: unknown): T[] {
+/** A list answer: a JSON array, or no body (204). Anything else is an error that names the endpoint. */
+export function asArray<T>(body: unknown, endpoint: string): T[] {
   if (body === undefined || body === null || body === '') return [];
   if (Array.isArray(body)) return body as T[];
-  throw new Error('Expected a JSON array from integrator.io');
+  throw new UnexpectedShapeError(endpoint, 'a JSON array', describeShape(body));
+}
+
+/**
+ * The rows of an answer that puts them under one of `keys` (`{resolved:[…]}`, `{jobs:[…]}`), or, where
+ * `bareArray` allows, a bare array; no body (204) is an empty list. Any other shape is an error that
+ * names the endpoint and the keys it saw, never an empty list.
+ */
+export function listIn<T>(body: unknown, keys: readonly string[], endpoint: string, bareArray = false): { rows: T[]; nextPageURL?: string } {
+  if (body === undefined || body === null || body === '') return { rows: [] };
+  if (Array.isArray(body)) {
+    if (bareArray) return { rows: body as T[] };
+  } else if (typeof body === 'object') {
+    const b = body as Record<string, unknown>;
+    const key = keys.find((k) => Array.isArray(b[k]));
+    const next = typeof b.nextPageURL === 'string' && b.nextPageURL ? b.nextPageURL : undefined;
+    if (key) return { rows: b[key] as T[], nextPageURL: next };
+  }
+  const expected = keys.map((k) => `{${k}:[…]}`).join(' or ') + (bareArray ? ' or an array' : '');
+  throw new UnexpectedShapeError(endpoint, expected, describeShape(body));
+}
+
+function endpointOf(method: string, path: string): string {
+  return `${method} ${path.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '')}`;
 }
 
 /** GET a Link-paged list. */
@@ -35,9 +60,10 @@ export async function listAll<T>(
   let next: string | undefined = path;
   let q: RequestOptions['query'] | undefined = query;
   const seen = new Set<string>();
+  if (http.forms.listPaging === 'skip') return listBySkip<T>(http, path, query, opts);
   while (next) {
     const res = await http.request<unknown>('GET', next, { query: q, signal: opts.signal });
-    for (const item of asArray<T>(res.body)) {
+    for (const item of asArray<T>(res.body, endpointOf('GET', next))) {
       out.push(item);
       if (opts.limit !== undefined && out.length >= opts.limit) return out;
     }
@@ -49,6 +75,23 @@ export async function listAll<T>(
     q = undefined;
   }
   return out;
+}
+
+/** Page size asked for where an account sends no Link header (doctor's `link-paging` row). */
+export const SKIP_PAGE_SIZE = 1000;
+
+/** A list on an account that sends no Link header: explicit limit and skip until a short page. */
+async function listBySkip<T>(http: HttpClient, path: string, query: RequestOptions['query'] = {}, opts: ListOptions = {}): Promise<T[]> {
+  const out: T[] = [];
+  for (let skip = 0; ; skip += SKIP_PAGE_SIZE) {
+    const res = await http.request<unknown>('GET', path, { query: { ...query, limit: SKIP_PAGE_SIZE, skip }, signal: opts.signal });
+    const rows = asArray<T>(res.body, endpointOf('GET', path));
+    for (const item of rows) {
+      out.push(item);
+      if (opts.limit !== undefined && out.length >= opts.limit) return out;
+    }
+    if (rows.length < SKIP_PAGE_SIZE) return out;
+  }
 }
 
 export interface JobLike {
@@ -74,7 +117,7 @@ export interface JobPagingOptions<T> extends ListOptions {
  */
 export async function listAllJobs<T = JobLike>(
   http: HttpClient,
-  query: Record<string, string | number | boolean | undefined>,
+  query: NonNullable<RequestOptions['query']>,
   opts: JobPagingOptions<T> = {},
 ): Promise<T[]> {
   const threshold = opts.pageThreshold ?? 1000;
@@ -84,7 +127,7 @@ export async function listAllJobs<T = JobLike>(
   let q = { ...query };
   let page: Promise<HttpResponse<unknown>> | undefined = http.request<unknown>('GET', '/jobs', { query: q, signal: opts.signal });
   while (page) {
-    const rows = asArray<JobLike>((await page).body);
+    const rows = asArray<JobLike>((await page).body, 'GET /jobs');
     // As many new rows as the caller's limit leaves room for (at least one, as listAll does).
     const room = opts.limit === undefined ? Infinity : Math.max(1, opts.limit - out.length);
     const fresh = newRows(rows, ids, room);
@@ -127,29 +170,36 @@ function nextCursor(current: unknown, oldest: string, broughtNew: boolean): stri
   return cursor === current ? new Date(oldestMs - 1).toISOString() : cursor;
 }
 
-/** Follow `nextPageURL` in the body (flow-step errors). */
+/**
+ * Follow `nextPageURL` in the body (flow-step errors, running jobs). `keys` are the keys the rows may
+ * come under (the first is the documented one); any other shape is an error (see listIn).
+ */
 export async function listAllByNextPageUrl<T>(
   http: HttpClient,
   path: string,
-  key: string,
+  keys: readonly string[],
   query: RequestOptions['query'] = {},
-  opts: ListOptions = {},
+  opts: ListOptions & { method?: 'GET' | 'POST'; body?: unknown; bareArray?: boolean } = {},
 ): Promise<T[]> {
   const out: T[] = [];
   let next: string | undefined = path;
   let q: RequestOptions['query'] | undefined = query;
   const seen = new Set<string>();
   while (next) {
-    const res: { body: Record<string, unknown> | undefined } = await http.request<Record<string, unknown> | undefined>('GET', next, {
+    // The first request of a POST list carries the filter; nextPageURL pages are plain GETs.
+    const first: boolean = next === path;
+    const method: 'GET' | 'POST' = first ? (opts.method ?? 'GET') : 'GET';
+    const res: { body: unknown } = await http.request<unknown>(method, next, {
       query: q,
       signal: opts.signal,
+      ...(method === 'POST' ? { body: opts.body ?? {}, readOnlyPost: true } : {}),
     });
-    const body: Record<string, unknown> = res.body ?? {};
-    for (const item of (body[key] as T[] | undefined) ?? []) {
+    const page: { rows: T[]; nextPageURL?: string } = listIn<T>(res.body, keys, endpointOf(method, next), opts.bareArray);
+    for (const item of page.rows) {
       out.push(item);
       if (opts.limit !== undefined && out.length >= opts.limit) return out;
     }
-    const n: string | undefined = typeof body.nextPageURL === 'string' && body.nextPageURL ? body.nextPageURL : undefined;
+    const n: string | undefined = page.nextPageURL;
     if (!n || seen.has(n)) break;
     seen.add(n);
     next = n;

@@ -3,6 +3,8 @@ import type { z } from 'zod';
 import type { HttpClient, RequestOptions } from './http.js';
 import { listAll, type ListOptions } from './paging.js';
 import { readModifyWrite, type Mutator, type UpdateOptions } from './update.js';
+import { listAudit, type AuditEntry } from './audit.js';
+import { UnexpectedShapeError, describeShape } from './errors.js';
 
 export type Query = RequestOptions['query'];
 export interface Call {
@@ -13,18 +15,6 @@ export interface Dependency {
   type: string;
   _id: string;
   name?: string;
-}
-
-export interface AuditEntry {
-  _id?: string;
-  resourceType?: string;
-  _resourceId?: string;
-  _byUserId?: string;
-  source?: string;
-  action?: string;
-  time?: string;
-  fieldChanges?: { fieldPath: string; oldValue?: unknown; newValue?: unknown }[];
-  [k: string]: unknown;
 }
 
 /** Patch body format: the reference does not settle it (celigo-api.md §1.4, §11). */
@@ -90,16 +80,16 @@ export class ResourceApi<T extends { _id: string; lastModified?: string }> {
     await this.http.request('DELETE', `/${this.path}/${enc(id)}`, { signal: call.signal });
   }
 
-  /** Resources using or used by this one, normalised from either documented shape (celigo-api.md §3.4). */
+  /** Resources using or used by this one, normalised from either shape (celigo-api.md W7, §3.4). */
   async dependencies(id: string, call: Call = {}): Promise<Dependency[]> {
-    const res = await this.http.request('GET', `/${this.path}/${enc(id)}/dependencies`, { signal: call.signal });
-    return normaliseDependencies(res.body);
+    const path = `/${this.path}/${enc(id)}/dependencies`;
+    const res = await this.http.request('GET', path, { signal: call.signal });
+    return normaliseDependencies(res.body, `GET ${path}`);
   }
 
-  /** Change log of one resource; accepts a bare array or `{auditLogs: [...]}` (celigo-api.md §3.4, §9.4). */
-  async audit(id: string, call: Call = {}): Promise<AuditEntry[]> {
-    const res = await this.http.request('GET', `/${this.path}/${enc(id)}/audit`, { signal: call.signal });
-    return normaliseAudit(res.body);
+  /** Change log of one resource, every page (celigo-api.md W4; see core/audit.ts for the forms read). */
+  audit(id: string, opts: ListOptions = {}): Promise<AuditEntry[]> {
+    return listAudit(this.http, `/${this.path}/${enc(id)}/audit`, {}, opts);
   }
 }
 
@@ -107,28 +97,27 @@ export function enc(id: string): string {
   return encodeURIComponent(id);
 }
 
-export function normaliseDependencies(body: unknown): Dependency[] {
-  if (!body || typeof body !== 'object') return [];
+/**
+ * `{<plural type>: [{id, name}]}` as Celigo's web app reads it (W7: entries carry `id`), with `_id`
+ * accepted too (the 2023 evidence could be out of date), or ILY's `{dependencies:[{type,_id,name}]}`.
+ * No body means nothing depends on it; any other shape is an error, never "no dependencies".
+ */
+export function normaliseDependencies(body: unknown, endpoint = 'GET …/dependencies'): Dependency[] {
+  if (body === undefined || body === null || body === '') return [];
+  if (typeof body !== 'object' || Array.isArray(body)) throw new UnexpectedShapeError(endpoint, '{<type>s:[{id,name}]}', describeShape(body));
   const b = body as Record<string, unknown>;
-  if (Array.isArray(b.dependencies)) return b.dependencies as Dependency[];
   const out: Dependency[] = [];
-  for (const [key, list] of Object.entries(b)) {
-    if (!Array.isArray(list)) continue;
-    const type = key.replace(/s$/, '');
+  const idOf = (item: Record<string, unknown>): string | undefined => (typeof item.id === 'string' ? item.id : typeof item._id === 'string' ? item._id : undefined);
+  const lists = Array.isArray(b.dependencies) ? [['', b.dependencies] as const] : Object.entries(b);
+  for (const [key, list] of lists) {
+    if (!Array.isArray(list)) throw new UnexpectedShapeError(endpoint, '{<type>s:[{id,name}]}', describeShape(body));
     for (const item of list) {
-      if (item && typeof item === 'object' && '_id' in item) {
-        const r = item as { _id: string; name?: string };
-        out.push({ type, _id: r._id, name: r.name });
-      }
+      const r = item && typeof item === 'object' ? (item as Record<string, unknown>) : undefined;
+      const id = r && idOf(r);
+      if (!r || !id) throw new UnexpectedShapeError(endpoint, 'entries with id or _id', `an entry that is ${describeShape(item)}`);
+      const type = key ? key.replace(/s$/, '') : String(r.type ?? 'unknown');
+      out.push({ type, _id: id, name: typeof r.name === 'string' ? r.name : undefined });
     }
   }
   return out;
-}
-
-export function normaliseAudit(body: unknown): AuditEntry[] {
-  if (Array.isArray(body)) return body as AuditEntry[];
-  if (body && typeof body === 'object' && Array.isArray((body as { auditLogs?: unknown }).auditLogs)) {
-    return (body as { auditLogs: AuditEntry[] }).auditLogs;
-  }
-  return [];
 }

@@ -56,6 +56,8 @@ export const flowStepError = z.looseObject({
   _flowJobId: z.string().optional(),
 });
 export const flowStepErrorsPage = z.object({ errors: z.array(flowStepError), nextPageURL: z.string().optional() });
+/** Resolved errors come under `resolved` (celigo-api.md W3). */
+export const flowStepResolvedPage = z.object({ resolved: z.array(flowStepError), nextPageURL: z.string().optional() });
 export const flowErrorSummary = z.object({
   flowErrors: z.array(z.looseObject({ _expOrImpId: z.string(), numError: z.number(), lastErrorAt: z.string().optional() })),
 });
@@ -92,7 +94,10 @@ export const CONNECTION_TYPES = [
   'netsuite', 'salesforce', 'ftp', 's3', 'wrapper', 'http', 'rdbms', 'mongodb', 'as2', 'filesystem', 'mcp',
   'dynamodb', 'jdbc', 'van', 'rest',
 ] as const;
-export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'canceled', 'retrying'] as const;
+/** Job statuses Celigo's web app knows (celigo-api.md W2), `canceling` included. */
+export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'canceled', 'canceling', 'retrying'] as const;
+/** Error classifications Celigo's web app knows (W11); `governance` is the rate-limit class. */
+export const ERROR_CLASSIFICATIONS = ['connection', 'duplicate', 'governance', 'missing', 'parse', 'value', 'intermittent'] as const;
 export const JOB_TYPES = ['flow', 'export', 'import', 'retry', 'bulk_retry'] as const;
 
 /** Six-field Quartz-like cron whose first field is `?` (celigo-api.md §3.2). */
@@ -150,7 +155,8 @@ export const PATCH_WHITELIST: Record<string, readonly string[]> = {
     'routers/*/branches/*/description', 'aliases',
   ],
   integrations: ['name', 'description', 'readme', 'settings'],
-  connections: ['name', 'offline', 'debugDate'],
+  // The readable part of the docs' whitelist (celigo-api.md W15): `offline` is not in it; `**` = any deeper path.
+  connections: ['name', 'debugDate', 'rest/cookieAuth/**', 'http/ping/**', 'http/auth/**'],
   exports: ['name', 'description', 'debugUntil'],
   imports: ['name', 'description', 'debugUntil'],
 };

@@ -3,6 +3,7 @@
 import { MASKED } from '../core/schemas.js';
 import { SECRET_KEYS, masked } from './secrets.js';
 import { iso } from './clock.js';
+import { USERS } from './tokens.js';
 
 export interface FieldChange {
   fieldPath: string;
@@ -100,15 +101,21 @@ export class AuditLog {
   }
 }
 
-export function renderAudit(e: AuditEntry): Record<string, unknown> {
+/**
+ * The wire shape Celigo's web app reads (celigo-api.md W4): `event` and `byUser {_id, name, email}`.
+ * `legacy` is the older belief (`action`, `_byUserId`), answered when the `audit-entries` row is
+ * switched to its other form.
+ */
+export function renderAudit(e: AuditEntry, legacy = false): Record<string, unknown> {
+  const who = legacy ? { _byUserId: e._byUserId } : { byUser: { _id: e._byUserId, ...(USERS[e._byUserId] ?? {}) } };
   return {
     _id: e._id,
     resourceType: e.resourceType,
     _resourceId: e._resourceId,
-    _byUserId: e._byUserId,
     source: e.source,
-    action: e.action,
+    ...(legacy ? { action: e.action } : { event: e.action }),
     time: iso(e.time),
+    ...who,
     fieldChanges: e.fieldChanges,
   };
 }

@@ -13,7 +13,7 @@ export interface ErrorPattern {
   source: string;
   code: string;
   message: string;
-  /** celigo-api.md §7.3: spellings other than `missing` are unconfirmed (§11 "the set of classification values"). */
+  /** The values Celigo's web app knows (celigo-api.md W11): connection, duplicate, governance, missing, parse, value, intermittent. */
   classification: string;
   cause: Cause;
 }
@@ -26,7 +26,7 @@ export const PATTERNS = {
   nsDuplicate: p('nsDuplicate', 'application', 'DUP_RCRD', 'DUP_RCRD: This record already exists.', 'duplicate', 'data'),
   sfRequiredLastName: p('sfRequiredLastName', 'application', 'REQUIRED_FIELD_MISSING', 'REQUIRED_FIELD_MISSING: Required fields are missing: [LastName]', 'missing', 'mapping'),
   mappingGeneric: p('mappingGeneric', 'mapping', 'mapping_failed', 'Mapping failed: could not map field "email": value is required.', 'missing', 'mapping'),
-  http429: p('http429', 'application', '429', 'HTTP 429 Too Many Requests: rate limit exceeded, retry later.', 'rateLimit', 'transient'),
+  http429: p('http429', 'application', '429', 'HTTP 429 Too Many Requests: rate limit exceeded, retry later.', 'governance', 'transient'),
   zendesk503: p('zendesk503', 'application', '503', 'HTTP 503 Service Unavailable: Zendesk is temporarily unavailable. Please try again later.', 'intermittent', 'transient'),
   timeout: p('timeout', 'connection', 'ETIMEDOUT', 'Request timed out after 120000 ms.', 'intermittent', 'transient'),
   http422: p('http422', 'application', '422', 'HTTP 422 Unprocessable Entity: {"errors":{"email":["is invalid"]}}', 'value', 'data'),

@@ -8,6 +8,7 @@ import { ApiError, type Reply } from './respond.js';
 import type { SeedName } from './seed/index.js';
 import type { Store } from './store.js';
 import { zodEntries } from './validate.js';
+import { FORM_IDS } from '../core/forms.js';
 
 export interface RequestLogEntry {
   method: string;
@@ -46,9 +47,14 @@ const configBody = z.strictObject({
   pageSize: z.number().int().min(1).max(100_000).optional(),
   jobsPageSize: z.number().int().min(1).max(100_000).optional(),
   errorsPageSize: z.number().int().min(1).max(100_000).optional(),
+  auditPageSize: z.number().int().min(1).max(100_000).optional(),
   emptyListStatus: z.union([z.literal(200), z.literal(204)]).optional(),
   rateLimit: z.union([z.literal(false), z.strictObject({ capacity: z.number().int().min(1), refillPerSec: z.number().min(0) })]).optional(),
 });
+
+const formValue = z.enum(['expected', 'other']);
+/** `{"all":"other"}` switches every uncertain row; `{"resolved-key":"other", …}` one by one; `all` first. */
+const formsBody = z.strictObject({ all: formValue.optional(), ...Object.fromEntries(FORM_IDS.map((id) => [id, formValue.optional()])) });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body ?? {});
@@ -59,6 +65,10 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 function clockReply(t: ControlTarget): Reply {
   const now = t.clock.now();
   return { status: 200, body: { now, iso: iso(now) } };
+}
+
+function formsReply(t: ControlTarget): Record<string, 'expected' | 'other'> {
+  return Object.fromEntries(FORM_IDS.map((id) => [id, t.config.forms[id] ?? 'expected']));
 }
 
 export function handleControl(t: ControlTarget, method: string, path: string, body: unknown): Reply {
@@ -85,6 +95,14 @@ export function handleControl(t: ControlTarget, method: string, path: string, bo
       const b = parse(faultConfigSchema, body);
       t.setFaults(b as FaultConfig);
       return { status: 200, body: t.faults() };
+    }
+    case 'GET /__emulator/forms':
+      return { status: 200, body: formsReply(t) };
+    case 'POST /__emulator/forms': {
+      const b = parse(formsBody, body) as Record<string, 'expected' | 'other' | undefined>;
+      if (b.all) for (const id of FORM_IDS) t.config.forms[id] = b.all;
+      for (const id of FORM_IDS) if (b[id]) t.config.forms[id] = b[id];
+      return { status: 200, body: formsReply(t) };
     }
     case 'GET /__emulator/requests':
       return { status: 200, body: t.requestLog() };

@@ -87,3 +87,10 @@ export function dependencies(store: Store, kind: Kind, rec: Rec): Dependencies {
     connections: named('connections', sets.connections),
   };
 }
+
+/** Entries carry `id` as Celigo's web app reads them (celigo-api.md W7); `legacy` keeps the older `_id`. */
+export function renderDependencies(d: Dependencies, legacy = false): Record<string, { id?: string; _id?: string; name: unknown }[]> {
+  const out: Record<string, { id?: string; _id?: string; name: unknown }[]> = {};
+  for (const [k, list] of Object.entries(d)) out[k] = list.map((e: { _id: string; name: unknown }) => (legacy ? { _id: e._id, name: e.name } : { id: e._id, name: e.name }));
+  return out;
+}

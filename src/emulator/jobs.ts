@@ -302,10 +302,10 @@ export function isFixable(store: Store, e: ErrRec): boolean {
 }
 
 /** Creates a queued retry job for open errors of one step; errors already being retried must be filtered out by the caller. */
-export function startRetry(store: Store, flow: Rec, step: FlowStep, errs: ErrRec[], by: string, at: number = store.now()): JobRec {
+export function startRetry(store: Store, flow: Rec, step: FlowStep, errs: ErrRec[], by: string, at: number = store.now(), type: 'retry' | 'bulk_retry' = 'retry'): JobRec {
   const job = newJob({
     _id: store.ids.objectId(),
-    type: 'retry',
+    type,
     status: 'queued',
     createdAt: at,
     _integrationId: typeof flow._integrationId === 'string' ? flow._integrationId : undefined,
@@ -338,18 +338,37 @@ export function startRetry(store: Store, flow: Rec, step: FlowStep, errs: ErrRec
   return job;
 }
 
-/** Cancels a queued or running job (and its children). Returns false when the job had already ended. */
+/** How long a running job stays `canceling` before it is `canceled` (celigo-api.md W2 lists the status). */
+export const CANCEL_MS = 1000;
+
+/**
+ * Cancels a queued or running job (and its children). A queued job is canceled at once; a running one
+ * is `canceling` until its current page is done (CANCEL_MS), then `canceled`. Returns false when the job
+ * had already ended.
+ */
 export function cancelJob(store: Store, job: JobRec, by: string, at: number = store.now()): boolean {
   if (isTerminal(job.status)) return job.status === 'canceled';
+  if (job.status === 'canceling') return true;
+  job.canceledBy = by; // a user _id, as in real data (§6.3; §11 "canceledBy")
+  if (job.status === 'running') {
+    job.status = 'canceling';
+    job.lastModified = at;
+    job.timeline = [{ at: at + CANCEL_MS, run: (t) => finishCancel(store, job, t) }];
+    store.jobs.active.add(job);
+    return true;
+  }
+  finishCancel(store, job, at);
+  store.jobs.active.delete(job);
+  return true;
+}
+
+function finishCancel(store: Store, job: JobRec, at: number): void {
   for (const c of job.children ?? []) if (!isTerminal(c.status)) endJob(c, 'canceled', at);
   endJob(job, 'canceled', at);
-  job.canceledBy = by; // a user _id, as in real data (§6.3; §11 "canceledBy")
   job.timeline = undefined;
-  store.jobs.active.delete(job);
-  if (job.type === 'retry' && job._flowId) {
+  if ((job.type === 'retry' || job.type === 'bulk_retry') && job._flowId) {
     const stepId = job._exportId ?? job._importId;
     for (const e of (stepId && store.errors.step(job._flowId, stepId)?.open) || []) if (e.retryJobId === job._id) e.retryJobId = undefined;
   }
   if (job.type === 'flow' && job._flowId && job.startedAt !== undefined) setLastExecuted(store, job._flowId, at);
-  return true;
 }

@@ -4,6 +4,8 @@ import { ApiError, type Reply } from './respond.js';
 import type { Ctx } from './router.js';
 import type { Rec } from './store.js';
 import { parseIntParam } from './validate.js';
+import { otherForm } from './config.js';
+import { isBracketKey } from './query.js';
 
 const RESERVED = new Set(['limit', 'skip', 'include', 'exclude', 'mergeInstance']);
 const FIELD_LIST = /^[A-Za-z0-9_$.]+(,[A-Za-z0-9_$.]+)*$/;
@@ -21,7 +23,8 @@ function getPath(o: unknown, path: string): unknown {
 function matches(rec: Rec, key: string, want: string): boolean {
   const v = getPath(rec, key);
   if (Array.isArray(v)) return v.some((x) => String(x) === want);
-  if (v === undefined || v === null) return want === 'false' || want === 'null';
+  // `_integrationId=none` addresses standalone flows (celigo-api.md W12): a reference that is not set.
+  if (v === undefined || v === null) return want === 'false' || want === 'null' || (key.startsWith('_') && want === 'none');
   if (typeof v === 'object') return JSON.stringify(v) === want;
   return String(v) === want;
 }
@@ -29,7 +32,7 @@ function matches(rec: Rec, key: string, want: string): boolean {
 /** Applies the equality filters in the query (every parameter that is not paging or projection). */
 export function filterByQuery(items: Iterable<Rec>, query: URLSearchParams, reserved: Set<string> = RESERVED): Rec[] {
   const filters: [string, string][] = [];
-  for (const [k, v] of query) if (!reserved.has(k)) filters.push([k, v]);
+  for (const [k, v] of query) if (!reserved.has(k) && !isBracketKey(k)) filters.push([k, v]);
   const out: Rec[] = [];
   for (const r of items) {
     let ok = true;
@@ -124,9 +127,11 @@ export function listReply(ctx: Ctx, items: Iterable<Rec>, opts: ListOptions = {}
   };
   if (skip + limit < all.length) links.push(link(skip + limit, 'next'));
   if (skip > 0) links.push(link(Math.max(0, skip - limit), 'prev'));
-  const headers = links.length ? { Link: links.join(', ') } : undefined;
+  // Other form of `link-paging`: limit and skip honoured, but no Link header (clients page with skip).
+  const headers = links.length && !otherForm(ctx.config, 'link-paging') ? { Link: links.join(', ') } : undefined;
   if (page.length === 0) {
-    return ctx.config.emptyListStatus === 204 ? { status: 204, headers } : { status: 200, body: [], headers };
+    const status = otherForm(ctx.config, 'empty-list') ? 200 : ctx.config.emptyListStatus;
+    return status === 204 ? { status: 204, headers } : { status: 200, body: [], headers };
   }
   const defaults = opts.defaults ?? [];
   const body = proj.include || proj.exclude ? page.map((r) => project(r, proj, defaults)) : page;

@@ -18,6 +18,7 @@ function allowed(kind: string, path: string[]): boolean {
   const list = PATCH_WHITELIST[kind] ?? [];
   return list.some((w) => {
     const parts = w.split('/');
+    if (parts[parts.length - 1] === '**') return path.length >= parts.length && parts.slice(0, -1).every((p, i) => p === path[i]);
     return parts.length === path.length && parts.every((p, i) => (p === '*' ? /^\d+$/.test(path[i]) : p === path[i]));
   });
 }

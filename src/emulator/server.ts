@@ -3,7 +3,7 @@
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ControlledClock } from './clock.js';
-import { DEFAULT_CONFIG, type RuntimeConfig } from './config.js';
+import { DEFAULT_CONFIG, otherForm, type RuntimeConfig } from './config.js';
 import { type ControlTarget, type RequestLogEntry, handleControl } from './control.js';
 import { type FaultConfig, type FaultDecision, Faults, faultBody } from './faults.js';
 import { tick } from './jobs.js';
@@ -82,7 +82,7 @@ export class EmulatorServer implements ControlTarget {
   private baseOrigin = '';
 
   constructor(private readonly opts: ServerOptions) {
-    this.config = { ...DEFAULT_CONFIG, ...opts.config };
+    this.config = { ...DEFAULT_CONFIG, ...opts.config, forms: { ...(opts.config?.forms ?? {}) } };
     this.clock = opts.clock;
     this.quiet = opts.quiet;
     this._store = seedStore(opts.seed, this.clock);
@@ -232,6 +232,10 @@ export class EmulatorServer implements ControlTarget {
       }
     }
     if (fault && fault.when === 'after' && (fault.reset || fault.status)) return this.applyFault(fault, entry);
+    if (otherForm(this.config, 'rate-limit-headers') && this.bucket) {
+      // Other form of `rate-limit-headers` (APIEV's scaffold, §1.6): X-RateLimit-* on every answer.
+      reply = { ...reply, headers: { ...reply.headers, 'X-RateLimit-Limit': String(this.bucket.config.capacity), 'X-RateLimit-Remaining': String(this.bucket.remaining()) } };
+    }
     entry.status = reply.status;
     return { reply };
   }
@@ -258,6 +262,8 @@ export class EmulatorServer implements ControlTarget {
   private async dispatch(req: RawRequest, method: string, pathname: string, search: string, text: string): Promise<Reply> {
     const caller = callerForToken(bearerToken(req.headers.authorization) ?? '');
     if (!caller) {
+      // Other form of `unauthorized-body`: a 401 that is not the errors envelope (none was ever captured, §1.5).
+      if (otherForm(this.config, 'unauthorized-body')) return { status: 401, text: 'Unauthorized' };
       throw new ApiError(401, 'unauthorized', req.headers.authorization ? 'The API token is invalid or has been revoked.' : 'Missing Authorization: Bearer <token> header.');
     }
     const store = this._store;

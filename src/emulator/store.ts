@@ -46,6 +46,8 @@ export class Store {
   readonly imports = new Map<string, Rec>();
   readonly connections = new Map<string, Rec>();
   readonly tags = new Map<string, Rec>();
+  /** Scripts (hooks); read-only lists in the emulator (celigo-api.md §9.3). */
+  readonly scripts = new Map<string, Rec>();
   readonly jobs = new JobTable();
   readonly errors = new ErrorTable(this.jobs);
   readonly audit = new AuditLog();

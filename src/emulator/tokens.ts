@@ -10,6 +10,13 @@ export const SCOPED_USER_ID = '65f1c0de00000000000000a2';
 /** A colleague who made changes in the UI (seeded audit entries, resolved errors). */
 export const OPS_USER_ID = '65f1c0de00000000000000a3';
 
+/** The people of the demo account, as Celigo names them in audit entries (`byUser`) and account shares. */
+export const USERS: Record<string, { name: string; email: string }> = {
+  [DEMO_USER_ID]: { name: 'Dana Whitfield', email: 'dana.whitfield@acme.example' },
+  [SCOPED_USER_ID]: { name: 'Integration Bot', email: 'integration-bot@acme.example' },
+  [OPS_USER_ID]: { name: 'Priya Natarajan', email: 'priya.natarajan@acme.example' },
+};
+
 export interface Caller {
   userId: string;
   /** `*` is full access; `custom` may reach only the seed's scoped connections and their exports/imports. */

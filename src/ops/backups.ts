@@ -593,11 +593,22 @@ async function restoreItem(ctx: OpContext, item: BackupItem, live: Live): Promis
   }
   if (item.type === 'connection') {
     // A connection's secrets are masked on read and never backed up: PUT cannot carry them, so only the
-    // fields a PATCH may change are put back, and the rest is reported.
-    const patchable = ['name', 'offline', 'debugDate'];
+    // fields a PATCH may change are put back, and the rest is reported. `offline` is not among them
+    // (celigo-api.md W15): it changes only by PUT, which would need the secrets.
+    const patchable = ['name', 'debugDate'];
     const fields: Record<string, unknown> = {};
     for (const k of patchable) if (JSON.stringify(data[k]) !== JSON.stringify(live[k]) && data[k] !== undefined) fields[k] = data[k];
     if (Object.keys(fields).length) await ctx.api.connections.patch(item.id, fields, { signal: ctx.signal });
+    if (data.offline !== undefined && !!data.offline !== !!live.offline) {
+      throw new CeligoApiError({
+        status: 422,
+        code: 'not_patchable',
+        message: `connection ${JSON.stringify(item.name ?? item.id)} was ${data.offline ? 'offline' : 'online'} in the backup; the API changes that only by a full PUT, which needs the connection's credentials, and celigo-manage never stores them`,
+        method: 'PATCH',
+        path: `/connections/${item.id}`,
+        remedy: `Set it in the integrator.io web app: Resources > Connections > ${item.name ?? item.id} > ${data.offline ? 'take it offline' : 'bring it back online'}.`,
+      });
+    }
     return (await ctx.api.connections.get(item.id, { signal: ctx.signal })) as Live;
   }
   // Every resource API shares ResourceApi's update; the union of their element types is not callable as one.

@@ -140,7 +140,7 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
     api.integrations.list({}, { signal }),
     api.flows.list({}, { signal }),
     api.jobs.list(
-      { type_in: ['flow', 'retry'], createdAt_gte: new Date(baseFrom).toISOString(), createdAt_lte: new Date(to).toISOString() },
+      { type_in: ['flow', 'retry', 'bulk_retry'], createdAt_gte: new Date(baseFrom).toISOString(), createdAt_lte: new Date(to).toISOString() },
       { signal, map: rowMaker(from, to, days) },
     ),
     tagMapRead,

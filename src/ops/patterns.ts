@@ -94,7 +94,7 @@ export function classifyCause(code: string | undefined, message: string | undefi
   const cls = (classification ?? '').toLowerCase();
   let cause: CauseKind;
   if (st(AUTH_STATUS) || AUTH.test(text)) cause = 'auth';
-  else if (st(RATE_STATUS) || RATE.test(text) || cls === 'ratelimit' || cls === 'rate limit') cause = 'rate_limit';
+  else if (st(RATE_STATUS) || RATE.test(text) || cls === 'governance' || cls === 'ratelimit' || cls === 'rate limit') cause = 'rate_limit';
   else if (CONN_DOWN.test(text)) cause = 'connection';
   else if (MISSING_RES.test(text)) cause = 'missing_resource';
   else if (st(REMOTE_STATUS) || REMOTE.test(text) || cls === 'intermittent') cause = 'remote_server';

@@ -4,7 +4,7 @@
 // most common root cause.
 import { CeligoApiError, UsageError } from '../core/errors.js';
 import { flowSteps } from '../core/flows.js';
-import type { AuditEntry } from '../core/resource.js';
+import { auditUserLabel, type AuditEntry } from '../core/audit.js';
 import type { Flow, Job } from '../core/schemas.js';
 import type { OpContext } from './context.js';
 import { listBackupRecords } from './backups.js';
@@ -130,7 +130,13 @@ async function changesBefore(
     // No account-wide audit: ask each resource (few: the flow, its failing steps and their connections).
     const per = await mapPool([...resources.entries()], 4, async ([id, r]) => {
       const api = r.type === 'flow' ? ctx.api.flows : r.type === 'export' ? ctx.api.exports : r.type === 'import' ? ctx.api.imports : r.type === 'connection' ? ctx.api.connections : ctx.api.integrations;
-      return (await api.audit(id, { signal: ctx.signal }).catch(() => [] as AuditEntry[])).map((e) => ({ ...e, _resourceId: e._resourceId ?? id }));
+      // A resource without an audit log (404) or out of the token's scope (403) has nothing to tell;
+      // any other failure, an unknown answer shape included, is reported rather than read as "no changes".
+      const rows = await api.audit(id, { signal: ctx.signal }).catch((e: unknown) => {
+        if (e instanceof CeligoApiError && (e.status === 404 || e.status === 403)) return [] as AuditEntry[];
+        throw e;
+      });
+      return rows.map((e) => ({ ...e, _resourceId: e._resourceId ?? id }));
     }, ctx.signal);
     entries = per.flat();
   }
@@ -144,9 +150,9 @@ async function changesBefore(
       resourceType: r.type,
       resourceId: id,
       resourceName: r.name,
-      action: e.action ?? 'update',
+      action: e.event ?? 'change',
       fields: (e.fieldChanges ?? []).map((f) => f.fieldPath).slice(0, 20),
-      by: e._byUserId,
+      by: auditUserLabel(e.byUser),
       source: 'audit',
       mappingEffect: r.type === 'import' ? mappingEffect(e.fieldChanges ?? []) : undefined,
       minutesBeforeFirstError: 0,
@@ -291,7 +297,7 @@ export async function troubleshoot(ctx: OpContext, input: { job?: string; flow?:
     if (top) evidence.push(`${top.count}x ${q(top.pattern)} on ${q(top.stepName ?? top.stepId)} since ${top.firstSeen}`);
     if (top?.changedBefore) {
       const c = top.changedBefore;
-      evidence.push(`${c.resourceType} ${q(c.resourceName ?? c.resourceId)} was changed ${c.minutesBeforeFirstError} min before the first error${c.mappingEffect ? ` (${describeEffect(c.mappingEffect)})` : c.fields.length ? ` (${c.fields.slice(0, 5).join(', ')})` : ''}`);
+      evidence.push(`${c.resourceType} ${q(c.resourceName ?? c.resourceId)} was changed${c.by ? ` by ${c.by}` : ''} ${c.minutesBeforeFirstError} min before the first error${c.mappingEffect ? ` (${describeEffect(c.mappingEffect)})` : c.fields.length ? ` (${c.fields.slice(0, 5).join(', ')})` : ''}`);
       if (isMappingChange(c) && (cause === 'validation' || cause === 'unknown')) cause = 'mapping';
     }
     const info = causeInfo(cause);
@@ -331,7 +337,7 @@ export async function troubleshoot(ctx: OpContext, input: { job?: string; flow?:
       ? `Job ${job._id} (${JSON.stringify(target.name)}) is ${job.status} with no open errors${likely ? `; likely ${likely.label}` : ''}.`
       : `No open errors for ${target.type} ${target.name !== undefined ? JSON.stringify(target.name) : target.id}.`
     : `${plural(errors.length, 'open error')} in ${plural(groups.length, 'pattern')}; the largest (${top!.count}x on ${top!.stepName ?? top!.stepId}) looks like ${likely!.label}.` +
-      (suspect ? ` ${suspect.resourceType} ${suspect.resourceName ?? suspect.resourceId} was changed ${suspect.minutesBeforeFirstError} min before the errors began${suspect.mappingEffect ? ` (mapping: ${describeEffect(suspect.mappingEffect)})` : isMappingChange(suspect) ? ' (its mapping)' : ''}.` : '') +
+      (suspect ? ` ${suspect.resourceType} ${suspect.resourceName ?? suspect.resourceId} was changed${suspect.by ? ` by ${suspect.by}` : ''} ${suspect.minutesBeforeFirstError} min before the errors began${suspect.mappingEffect ? ` (mapping: ${describeEffect(suspect.mappingEffect)})` : isMappingChange(suspect) ? ' (its mapping)' : ''}.` : '') +
       ` Fix: ${likely!.fix}`;
 
   return {

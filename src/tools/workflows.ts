@@ -98,7 +98,7 @@ export const workflowTools: ToolDef[] = [
           r.likelyCause && `Likely cause: ${r.likelyCause.label}. Evidence: ${r.likelyCause.evidence.join('; ')}`,
           groups && `Error patterns (${r.errorGroups.length}):\n${groups}`,
           badConns.length > 0 && `Connection tests failed: ${badConns.map((s) => `${s.connection!.name ?? s.connection!.connectionId} (${s.connection!.code})`).join(', ')}`,
-          r.suspectChange && `Changed before the errors: ${r.suspectChange.resourceType} ${r.suspectChange.resourceName ?? r.suspectChange.resourceId} at ${r.suspectChange.at} (${r.suspectChange.minutesBeforeFirstError} min before)${r.suspectChange.fields.length ? `: ${r.suspectChange.fields.slice(0, 6).join(', ')}` : ''}${r.suspectChange.by ? ` by user ${r.suspectChange.by}` : ''}`,
+          r.suspectChange && `Changed before the errors: ${r.suspectChange.resourceType} ${r.suspectChange.resourceName ?? r.suspectChange.resourceId} at ${r.suspectChange.at} (${r.suspectChange.minutesBeforeFirstError} min before)${r.suspectChange.fields.length ? `: ${r.suspectChange.fields.slice(0, 6).join(', ')}` : ''}${r.suspectChange.by ? ` by ${r.suspectChange.by}` : ''}`,
           r.nextSteps.length > 0 && `Next:\n- ${r.nextSteps.join('\n- ')}`,
         ),
         r,

@@ -270,8 +270,10 @@ describe('connections', () => {
     expect(r.status).toBe(200);
     expect(emu.store.connections.get(c._id)).toBeTruthy();
     expect(JSON.stringify(emu.store.connections.get(c._id))).toContain('real-secret-value');
-    await api.connections.patch(c._id, { offline: true });
-    expect((await api.connections.get(c._id)).offline).toBe(true);
+    // `offline` is not patchable (celigo-api.md W15): the emulator refuses it as the real whitelist would.
+    await expect(api.connections.patch(c._id, { offline: true })).rejects.toMatchObject({ status: 422 });
+    await api.connections.patch(c._id, { name: 'Patched name' });
+    expect((await api.connections.get(c._id)).name).toBe('Patched name');
     expect(Array.isArray(await api.connections.dependencies(c._id))).toBe(true);
     expect(Array.isArray(await api.connections.audit(c._id))).toBe(true);
     await api.connections.delete(c._id);
@@ -579,6 +581,156 @@ describe('traps', () => {
     const both = await raw('GET', '/flows?include=name&exclude=name');
     expect(both.status).toBe(400);
     expect(both.json.errors[0].code).toBe('invalid_query_params');
+    collect();
+  });
+});
+
+// Celigo's own web app (celigo-api.md, corrections section): one case per W row, in both forms where the
+// row says to accept both, and each fails on the old belief.
+describe('corrections from Celigo\'s web app (W rows)', () => {
+  const forms = async (body: Record<string, string>) => {
+    const r = await fetch(`${emu.url}/__emulator/forms`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+    expect(r.status).toBe(200);
+  };
+  const since = '2026-11-20T00:00:00.000Z';
+  afterAll(async () => {
+    await forms({ all: 'expected' });
+  });
+
+  it('W1: multi-value filters go out as bracket arrays, never commas; a comma list matches nothing', async () => {
+    const rows = await api.jobs.list({ type_in: ['retry', 'bulk_retry'], createdAt_gte: since });
+    expect(new Set(rows.map((r) => r.type))).toEqual(new Set(['retry', 'bulk_retry']));
+    const sent = emu.requestLog().map((e) => decodeURIComponent(e.path)).filter((p) => p.startsWith('/v1/jobs?'));
+    expect(sent.some((p) => p.includes('type_in[0]=retry') && p.includes('type_in[1]=bulk_retry'))).toBe(true);
+    expect(sent.some((p) => /type_in=[^&]*,/.test(p))).toBe(false);
+    expect((await raw('GET', `/jobs?createdAt_gte=${since}&type_in=retry,bulk_retry`)).json).toEqual([]);
+    // The other form: a parser without brackets. The client sends repeated keys once doctor has learned it.
+    await forms({ 'array-filters': 'other' });
+    const ignored = await api.jobs.list({ type_in: ['retry', 'bulk_retry'], createdAt_gte: since });
+    expect(ignored.some((r) => r.type === 'flow')).toBe(true); // the brackets were ignored: the old client would see this
+    const repeat = client({ forms: { arrayFilters: 'repeat' } });
+    expect(new Set((await repeat.jobs.list({ type_in: ['retry', 'bulk_retry'], createdAt_gte: since })).map((r) => r.type))).toEqual(new Set(['retry', 'bulk_retry']));
+    await forms({ 'array-filters': 'expected' });
+    collect();
+  });
+
+  it('W2: bulk_retry jobs and the canceling status are known', async () => {
+    const { JOB_STATUSES, JOB_TYPES } = await import('../../src/core/schemas.js');
+    expect(JOB_STATUSES).toContain('canceling');
+    expect(JOB_TYPES).toContain('bulk_retry');
+    const bulk = await api.jobs.list({ type: 'bulk_retry', createdAt_gte: since });
+    expect(bulk.length).toBeGreaterThan(0);
+    collect();
+  });
+
+  it('W3: resolved errors are read under `resolved`, and under `errors` in the older form', async () => {
+    const f = (await api.flows.list()).find((x) => x.name === 'Salesforce Case Comments to Zendesk')!;
+    const step = flowSteps(f).find((st) => st.kind === 'import')!.id;
+    const resolved = await api.errors.listResolved(f._id, step);
+    expect(resolved.length).toBeGreaterThan(0);
+    await forms({ 'resolved-key': 'other' });
+    expect((await api.errors.listResolved(f._id, step)).length).toBe(resolved.length);
+    await forms({ 'resolved-key': 'expected' });
+    const { mockFetch } = await import('../helpers/mock-fetch.js');
+    const m = mockFetch([{ status: 200, body: { items: [], total: 0 } }]);
+    const odd = new CeligoClient({ baseUrl: 'https://api.integrator.io/v1', token: 't', fetch: m.fetch });
+    await expect(odd.errors.listResolved('f1', 's1')).rejects.toThrow(/GET \/flows\/f1\/s1\/resolved.*keys items, total/);
+    collect();
+  });
+
+  it('W4: audit entries carry event and byUser, and the log is read past its first page', async () => {
+    const all = await api.audit({ from: '2026-11-01T00:00:00.000Z' });
+    expect(all.length).toBeGreaterThan(100);
+    expect(emu.requestLog().filter((e) => e.path.startsWith('/v1/audit')).length).toBeGreaterThan(1);
+    const byPriya = all.find((e) => e.byUser?.name === 'Priya Natarajan');
+    expect(byPriya).toMatchObject({ event: expect.stringMatching(/create|update|delete/), byUser: { email: 'priya.natarajan@acme.example' } });
+    await forms({ 'audit-entries': 'other', 'audit-paging': 'other' });
+    const legacy = await api.audit({ from: '2026-11-01T00:00:00.000Z' });
+    expect(legacy.length).toBe(all.length);
+    expect(legacy.find((e) => e._id === byPriya!._id)).toMatchObject({ event: byPriya!.event, byUser: { _id: byPriya!.byUser!._id } });
+    await forms({ 'audit-entries': 'expected', 'audit-paging': 'expected' });
+    const { mockFetch } = await import('../helpers/mock-fetch.js');
+    const odd = new CeligoClient({ baseUrl: 'https://api.integrator.io/v1', token: 't', fetch: mockFetch([{ status: 200, body: { entries: [] } }]).fetch });
+    await expect(odd.audit()).rejects.toThrow(/GET \/audit.*keys entries/);
+    collect();
+  });
+
+  it('W7: dependencies entries use `id` (and `_id` in the older form); an unknown shape is an error', async () => {
+    const conn = (await api.connections.list()).find((c) => c.name === 'Zendesk - acme.zendesk.com')!;
+    const deps = await api.connections.dependencies(conn._id);
+    expect(deps.filter((d) => d.type === 'flow').length).toBe(3);
+    for (const d of deps) expect(d._id).toMatch(/^[0-9a-f]{24}$/);
+    await forms({ dependencies: 'other' });
+    expect(await api.connections.dependencies(conn._id)).toEqual(deps);
+    await forms({ dependencies: 'expected' });
+    const { mockFetch } = await import('../helpers/mock-fetch.js');
+    const odd = new CeligoClient({ baseUrl: 'https://api.integrator.io/v1', token: 't', fetch: mockFetch([{ status: 200, body: { flows: [{ ref: 'x' }] } }]).fetch });
+    await expect(odd.flows.dependencies('f1')).rejects.toThrow(/dependencies/);
+    collect();
+  });
+
+  it('W8: running jobs come as {jobs} (or a bare array in the older form)', async () => {
+    const f = await someFlow();
+    const { _jobId } = await api.flows.run(f._id);
+    const running = await api.jobs.current();
+    expect(running.map((j) => j._id)).toContain(_jobId);
+    await forms({ 'jobs-current': 'other' });
+    expect((await api.jobs.current()).map((j) => j._id)).toContain(_jobId);
+    await forms({ 'jobs-current': 'expected' });
+    clock.advance(3_600_000);
+    collect();
+  });
+
+  it('W9: a backdated run sends its start date under `export`', async () => {
+    const f = await someFlow();
+    const { _jobId } = await api.flows.run(f._id, { export: { startDate: '2026-11-01T00:00:00.000Z' } });
+    expect(_jobId).toMatch(/^[0-9a-f]{24}$/);
+    const old = await raw('POST', `/flows/${f._id}/run`, JSON.stringify({ startDate: '2026-11-01T00:00:00.000Z' }), { 'content-type': 'application/json' });
+    expect(old.status).toBe(422);
+    clock.advance(3_600_000);
+    collect();
+  });
+
+  it('W10: a failed ping is HTTP 200 with the remote status in errors[0].code', async () => {
+    const conns = await api.connections.list();
+    const broken = await api.connections.ping(conns.find((c) => c.name === 'Salesforce - Integration User')!._id);
+    expect(broken).toMatchObject({ ok: false, code: 401 });
+    const off = await api.connections.ping(conns.find((c) => c.name === '3PL Partner SFTP')!._id);
+    expect(off).toMatchObject({ ok: false, code: 503 });
+    const { mockFetch } = await import('../helpers/mock-fetch.js');
+    const odd = new CeligoClient({ baseUrl: 'https://api.integrator.io/v1', token: 't', fetch: mockFetch([{ status: 200, body: { errors: [{ code: 403, message: 'Forbidden' }] } }, { status: 200, body: ['?'] }]).fetch });
+    expect(await odd.connections.ping('c1')).toMatchObject({ ok: false, code: 403, message: 'Forbidden' });
+    await expect(odd.connections.ping('c1')).rejects.toThrow(/ping/);
+    collect();
+  });
+
+  it('W12: standalone flows and their jobs are addressed with _integrationId=none', async () => {
+    const standalone = await api.flows.list({ _integrationId: 'none' });
+    const all = await api.flows.list();
+    expect(standalone.map((f) => f._id).sort()).toEqual(all.filter((f) => !f._integrationId).map((f) => f._id).sort());
+    expect(standalone.length).toBeGreaterThan(0);
+    const jobs = await api.jobs.list({ _integrationId: 'none', type: 'flow', createdAt_gte: since });
+    for (const j of jobs) expect(j._integrationId).toBeUndefined();
+    collect();
+  });
+
+  it('W14: the type is always sent; children of a flow job are asked for as export and import', async () => {
+    const [parent] = await api.jobs.list({ type: 'flow', status: 'completed', createdAt_gte: since }, { limit: 1 });
+    const kids = await api.jobs.children(parent._id);
+    expect(kids.length).toBeGreaterThan(0);
+    for (const k of kids) expect(['export', 'import']).toContain(k.type);
+    const sent = emu.requestLog().map((e) => decodeURIComponent(e.path)).filter((p) => p.startsWith('/v1/jobs?'));
+    expect(sent.every((p) => /[?&]type(_in\[\d\])?=/.test(p))).toBe(true);
+    collect();
+  });
+
+  it('users (/ashares) and scripts (/scripts) are listed', async () => {
+    const shares = await raw('GET', '/ashares');
+    expect(shares.json.map((u: any) => u.sharedWithUser.email)).toContain('priya.natarajan@acme.example');
+    const scripts = await raw('GET', '/scripts');
+    expect(scripts.json.length).toBeGreaterThan(0);
+    expect(scripts.json[0].content).toBeUndefined();
+    expect((await raw('GET', `/scripts/${scripts.json[0]._id}`)).json.content).toMatch(/function/);
     collect();
   });
 });

@@ -103,7 +103,7 @@ describe('paging', () => {
       { status: 200, body: { errors: [{ errorId: '1' }], nextPageURL: '/v1/flows/f/s/errors?cursor=2' } },
       { status: 200, body: { errors: [{ errorId: '2' }] } },
     ]);
-    const rows = await listAllByNextPageUrl<{ errorId: string }>(http, '/flows/f/s/errors', 'errors');
+    const rows = await listAllByNextPageUrl<{ errorId: string }>(http, '/flows/f/s/errors', ['errors']);
     expect(rows.map((r) => r.errorId)).toEqual(['1', '2']);
     expect(calls[1].url).toBe(`${base}/flows/f/s/errors?cursor=2`);
   });

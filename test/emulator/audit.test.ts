@@ -13,10 +13,12 @@ describe('audit', () => {
     h.clock.advance(1000);
     await h.api('DELETE', `/integrations/${created._id}`);
     const entries = (await h.get(`/audit?resourceType=integration&_resourceId=${created._id}`)).body;
-    expect(entries.map((e: any) => e.action)).toEqual(['delete', 'update', 'create']);
+    expect(entries.map((e: any) => e.event)).toEqual(['delete', 'update', 'create']);
+    // The web app's entry shape (celigo-api.md W4): `event` and `byUser {_id, name, email}`.
     expect(entries[1]).toEqual({
-      _id: expect.stringMatching(/^[0-9a-f]{24}$/), resourceType: 'integration', _resourceId: created._id, _byUserId: '65f1c0de00000000000000a1',
-      source: 'api', action: 'update', time: new Date(START + 1000).toISOString(),
+      _id: expect.stringMatching(/^[0-9a-f]{24}$/), resourceType: 'integration', _resourceId: created._id,
+      byUser: { _id: '65f1c0de00000000000000a1', name: 'Dana Whitfield', email: 'dana.whitfield@acme.example' },
+      source: 'api', event: 'update', time: new Date(START + 1000).toISOString(),
       fieldChanges: [{ fieldPath: 'description', oldValue: 'v1', newValue: 'v2' }],
     });
     expect(entries[2].fieldChanges).toEqual(expect.arrayContaining([{ fieldPath: 'name', newValue: 'Audited' }]));
@@ -36,8 +38,8 @@ describe('audit', () => {
     const flow = byName(h, 'flows', 'Zendesk Users to Salesforce Contacts');
     const imp = flow.pageProcessors[0]._importId;
     const audit = (await h.get(`/imports/${imp}/audit`)).body;
-    const edit = audit.find((e: any) => e.action === 'update');
-    expect(edit).toMatchObject({ source: 'ui', _byUserId: '65f1c0de00000000000000a3' });
+    const edit = audit.find((e: any) => e.event === 'update');
+    expect(edit).toMatchObject({ source: 'ui', byUser: { _id: '65f1c0de00000000000000a3', name: 'Priya Natarajan' } });
     expect(edit.fieldChanges[0].fieldPath).toBe('mapping.fields');
     expect(JSON.stringify(edit.fieldChanges[0].oldValue)).toContain('LastName');
     expect(JSON.stringify(edit.fieldChanges[0].newValue)).not.toContain('LastName');
@@ -48,5 +50,17 @@ describe('audit', () => {
     expect(gap).toBeLessThan(8 * 60_000);
     const window = (await h.get(`/audit?from=${new Date(Date.parse(edit.time) - 1).toISOString()}&to=${edit.time}`)).body;
     expect(window.map((e: any) => e._id)).toContain(edit._id);
+  });
+
+  it('is Link-paged: the seeded mapping edit is on the second page of the last week', async () => {
+    const from = new Date(START - 7 * 86_400_000).toISOString();
+    const first = await h.get(`/audit?from=${from}`);
+    expect(first.body).toHaveLength(100);
+    const next = /<([^>]+)>;\s*rel="next"/.exec(first.headers.get('link') ?? '')?.[1];
+    expect(next).toBeDefined();
+    const isEdit = (e: any) => e.source === 'ui' && e.fieldChanges?.[0]?.fieldPath === 'mapping.fields';
+    expect(first.body.some(isEdit)).toBe(false);
+    const second = await h.get(next!.replace(/^.*\/v1/, ''));
+    expect(second.body.some(isEdit)).toBe(true);
   });
 });

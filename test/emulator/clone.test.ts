@@ -46,7 +46,8 @@ describe('clone, dependencies, template, invoke', () => {
     expect(d.integrations.map((x: any) => x.name)).toEqual(['HTTP Webhooks - Zendesk to Salesforce']);
     expect(d.flows.map((x: any) => x.name).sort()).toEqual(['Salesforce Case Comments to Zendesk', 'Zendesk Tickets to Salesforce Cases', 'Zendesk Users to Salesforce Contacts']);
     const exp = byName(h, 'exports', 'Get Shopify orders');
-    expect((await h.get(`/exports/${exp._id}/dependencies`)).body.flows).toEqual([{ _id: expect.any(String), name: 'Shopify Orders to NetSuite Sales Orders' }]);
+    // Entries carry `id`, not `_id` (celigo-api.md W7).
+    expect((await h.get(`/exports/${exp._id}/dependencies`)).body.flows).toEqual([{ id: expect.any(String), name: 'Shopify Orders to NetSuite Sales Orders' }]);
     const integ = byName(h, 'integrations', 'NetSuite - FTP Inventory Export');
     const di = (await h.get(`/integrations/${integ._id}/dependencies`)).body;
     expect(di.connections.map((c: any) => c.name).sort()).toEqual(['3PL Partner SFTP', 'Acme Warehouse SFTP', 'NetSuite Production']);

@@ -24,7 +24,8 @@ describe('coverage', () => {
     expect(has('POST', '/flows/{id}/run')).toMatchObject({ implemented: true });
     expect(has('GET', '/flows/{id}/{stepId}/errors')).toMatchObject({ implemented: true });
     expect(has('PUT', '/jobs/{id}/cancel')).toMatchObject({ implemented: true });
-    expect(has('GET', '/scripts')).toMatchObject({ implemented: false });
+    expect(has('GET', '/scripts')).toMatchObject({ implemented: true });
+    expect(has('POST', '/scripts')).toMatchObject({ implemented: false });
     expect(routes.filter((r) => r.implemented).length).toBeGreaterThan(100);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { flowErrorSummary, flowStepErrorsPage, integrationErrorSummary } from '../../src/core/schemas.js';
+import { flowErrorSummary, flowStepErrorsPage, flowStepResolvedPage, integrationErrorSummary } from '../../src/core/schemas.js';
 import { type Harness, byName, start } from './helpers.js';
 
 let h: Harness;
@@ -15,7 +15,7 @@ async function allErrors(path: string): Promise<any[]> {
   while (url) {
     const r = await h.get(url);
     expect(r.status).toBe(200);
-    const page = flowStepErrorsPage.parse(r.body);
+    const page = path.split('?')[0].endsWith('/resolved') ? { ...flowStepResolvedPage.parse(r.body), errors: r.body.resolved } : flowStepErrorsPage.parse(r.body);
     out.push(...page.errors);
     url = page.nextPageURL;
     if (url) expect(url).toMatch(/^\/v1\/flows\/[0-9a-f]{24}\/[0-9a-f]{24}\/(errors|resolved)\?.*cursor=/);

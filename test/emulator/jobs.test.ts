@@ -25,7 +25,10 @@ describe('GET /jobs', () => {
     expect(r.headers.get('link')).toBeNull();
     expect(r.body).toHaveLength(100);
     expect(isDesc(r.body)).toBe(true);
-    for (const j of r.body) expect(['flow', 'retry']).toContain(job.parse(j).type);
+    // Without `type`, flow jobs come with their export/import children (celigo-api.md W14).
+    const types = new Set(r.body.map((j: any) => job.parse(j).type));
+    expect([...types].every((t) => ['flow', 'retry', 'bulk_retry', 'export', 'import'].includes(t as string))).toBe(true);
+    expect(types.has('export') || types.has('import')).toBe(true);
     const last = r.body[99];
     const next = await h.get(`/jobs?createdAt_gte=2026-01-01&createdAt_lte=${new Date(Date.parse(last.createdAt) - 1).toISOString()}`);
     expect(next.body).toHaveLength(100);
@@ -50,21 +53,26 @@ describe('GET /jobs', () => {
   });
 
   it('filters: status, type_in, counts, _flowId_in, retriable, children of a flow job', async () => {
-    const failed = (await h.get('/jobs?createdAt_gte=2026-01-01&status=failed')).body;
+    const failed = (await h.get('/jobs?createdAt_gte=2026-01-01&type_in[0]=flow&type_in[1]=retry&type_in[2]=bulk_retry&status=failed')).body;
     expect(failed.length).toBe(37);
     for (const j of failed) expect(j.status).toBe('failed');
-    const canceled = (await h.get('/jobs?createdAt_gte=2026-01-01&status=canceled')).body;
+    const canceled = (await h.get('/jobs?createdAt_gte=2026-01-01&type=flow&status=canceled')).body;
     expect(canceled).toHaveLength(3);
     for (const j of canceled) expect(j.canceledBy).toBe('65f1c0de00000000000000a3');
-    const retries = (await h.get('/jobs?createdAt_gte=2026-01-01&type_in=retry')).body;
-    expect(retries).toHaveLength(3);
+    // Bracket arrays and repeated keys are multi-value filters; a comma list is one literal value (W1).
+    const retries = (await h.get('/jobs?createdAt_gte=2026-01-01&type_in[0]=retry&type_in[1]=bulk_retry')).body;
+    expect(retries.map((j: any) => j.type).sort()).toEqual(['bulk_retry', 'retry', 'retry']);
+    expect((await h.get('/jobs?createdAt_gte=2026-01-01&type_in=retry&type_in=bulk_retry')).body).toHaveLength(3);
+    expect((await h.get('/jobs?createdAt_gte=2026-01-01&type_in=retry,bulk_retry')).body).toEqual([]);
+    expect((await h.get('/jobs?createdAt_gte=2026-01-01&type=flow&status=failed&status=canceled')).body).toHaveLength(40);
     const withErrors = (await h.get('/jobs?createdAt_gte=2026-01-01&type=flow&numError_gte=3&numError_lte=5')).body;
     expect(withErrors.length).toBeGreaterThan(0);
     for (const j of withErrors) expect(j.numError >= 3 && j.numError <= 5).toBe(true);
     const f1 = byName(h, 'flows', 'Stripe Payouts to NetSuite Deposits');
     const f2 = byName(h, 'flows', 'Daily Exchange Rates to NetSuite');
-    const both = (await h.get(`/jobs?_flowId_in=${f1._id},${f2._id}`)).body;
+    const both = (await h.get(`/jobs?type=flow&_flowId_in[0]=${f1._id}&_flowId_in[1]=${f2._id}`)).body;
     expect(both).toHaveLength(14);
+    expect((await h.get(`/jobs?type=flow&_flowId_in=${f1._id},${f2._id}`)).body).toEqual([]);
     const parent = both[0];
     const children = (await h.get(`/jobs?_flowJobId=${parent._id}`)).body;
     expect(children.map((c: any) => [c.type, c.oIndex])).toEqual(expect.arrayContaining([['export', 0], ['import', 1]]));

@@ -8,7 +8,7 @@ describe('seeds', () => {
     const s = seedStore('demo', new ManualClock(START));
     expect(s.counts()).toEqual({
       integrations: 7, flows: 23, exports: 24, imports: 23, connections: 12, tags: 4,
-      jobs: 2170, flowJobs: 707, openErrors: 242, resolvedErrors: 83, auditEntries: 96,
+      jobs: 2170, flowJobs: 707, openErrors: 242, resolvedErrors: 83, auditEntries: 288,
     });
     const types = new Set([...s.connections.values()].map((c) => c.type));
     expect([...types].sort()).toEqual(['ftp', 'http', 'netsuite', 's3', 'salesforce']);

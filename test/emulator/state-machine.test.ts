@@ -90,7 +90,7 @@ describe('job state machine', () => {
     const on = byName(h, 'flows', 'Stripe Payouts to NetSuite Deposits');
     const bad = await h.api('POST', `/flows/${on._id}/run`, { _exportIds: ['665f00000000000000000000'] });
     expect(bad.status).toBe(422);
-    const good = await h.api('POST', `/flows/${on._id}/run`, { _exportIds: [on.pageGenerators[0]._exportId], startDate: '2026-01-01T00:00:00Z' });
+    const good = await h.api('POST', `/flows/${on._id}/run`, { _exportIds: [on.pageGenerators[0]._exportId], export: { startDate: '2026-01-01T00:00:00Z' } });
     expect(good.status).toBe(201);
   });
 
@@ -100,7 +100,12 @@ describe('job state machine', () => {
     h.clock.advance(1000);
     const c = await h.api('PUT', `/jobs/${id}/cancel`);
     expect(c.status).toBe(200);
-    expect(c.body).toMatchObject({ _id: id, status: 'canceled', canceledBy: '65f1c0de00000000000000a1', endedAt: new Date(h.clock.now()).toISOString() });
+    // A running job is `canceling` (celigo-api.md W2) until its current page is done, then `canceled`.
+    expect(c.body).toMatchObject({ _id: id, status: 'canceling', canceledBy: '65f1c0de00000000000000a1' });
+    expect((await h.api('POST', '/jobs/current', {})).body.jobs.map((j: any) => [j._id, j.status])).toContainEqual([id, 'canceling']);
+    expect((await h.api('PUT', `/jobs/${id}/cancel`)).status).toBe(200);
+    h.clock.advance(1000);
+    expect((await h.get(`/jobs/${id}`)).body).toMatchObject({ status: 'canceled', endedAt: new Date(h.clock.now()).toISOString() });
     h.clock.advance(60_000);
     expect((await h.get(`/jobs/${id}`)).body.status).toBe('canceled');
     expect((await children(id)).every((k: any) => k.status === 'canceled')).toBe(true);
@@ -111,8 +116,9 @@ describe('job state machine', () => {
     const k = await kid();
     expect((await h.api('DELETE', `/jobs/${k._id}`)).status).toBe(422);
     expect((await h.api('DELETE', `/jobs/${id2}`)).status).toBe(204);
+    h.clock.advance(1000);
     expect((await h.get(`/jobs/${id2}`)).body.status).toBe('canceled');
-    const done = (await h.get('/jobs?createdAt_gte=2026-01-10&status=completed')).body[0];
+    const done = (await h.get('/jobs?createdAt_gte=2026-01-10&type=flow&status=completed')).body[0];
     expect((await h.api('PUT', `/jobs/${done._id}/cancel`)).status).toBe(422);
   });
 });

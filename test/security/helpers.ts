@@ -120,7 +120,8 @@ export async function tokenProxy(target: string, token: string): Promise<{ baseU
       const body = Buffer.concat(chunks);
       seen.push({ method: req.method ?? '', url: req.url ?? '', body: body.toString('utf8') });
       const auth = req.headers.authorization;
-      const headers = { ...req.headers, host: up.host };
+      // Host is passed through, as a reverse proxy does: the emulator builds absolute Link URLs from it.
+      const headers = { ...req.headers };
       if (auth === `Bearer ${token}`) headers.authorization = `Bearer ${DEMO_TOKEN}`;
       else headers.authorization = 'Bearer wrong-token-for-the-emulator';
       const fwd = request({ host: up.hostname, port: up.port, path: req.url, method: req.method, headers }, (r) => {

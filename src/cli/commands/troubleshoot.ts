@@ -15,7 +15,7 @@ export function renderTroubleshoot(r: TroubleshootReport, c: Colors, width: numb
   }
   if (r.suspectChange) {
     const s = r.suspectChange;
-    lines.push('', `${c.yellow('!')} ${c.bold('Changed just before the errors')}: ${s.resourceType} ${s.resourceName ?? s.resourceId} at ${s.at} (${s.minutesBeforeFirstError} min before the first error, from ${s.source})${s.fields.length ? `: ${s.fields.slice(0, 6).join(', ')}` : ''}`);
+    lines.push('', `${c.yellow('!')} ${c.bold('Changed just before the errors')}: ${s.resourceType} ${s.resourceName ?? s.resourceId} at ${s.at} (${s.minutesBeforeFirstError} min before the first error${s.by ? `, by ${s.by}` : ''}, from ${s.source})${s.fields.length ? `: ${s.fields.slice(0, 6).join(', ')}` : ''}`);
   }
   if (r.errorGroups.length) {
     lines.push('', c.bold(`Errors by pattern (${r.totalErrors} open)`));

@@ -25,16 +25,16 @@ export const connectionSpec: ResourceSpec = {
 };
 
 /**
- * The ping/test answer. Healthy: {"code":200} (IAD). The failure body is unknown (celigo-api.md §5.1, §11
- * "the failure body of ping"); best guess: still HTTP 200, with the remote status in `code` and an errors list.
+ * The ping/test answer. Healthy: {"code":200} (IAD). A failure is HTTP 200 with the remote status as a
+ * number in `errors[0].code` (Celigo's web app, celigo-api.md W10).
  */
 export function pingResult(store: Store, conn: Rec): Record<string, unknown> {
   if (conn.offline === true) {
-    return { code: 503, errors: [{ code: 'connection_offline', message: 'The connection is offline. Review its settings and bring it back online.' }] };
+    return { errors: [{ code: 503, message: 'The connection is offline. Review its settings and bring it back online.' }] };
   }
   if (store.hidden.badCredentials.has(conn._id)) {
     const p = authPatternFor(typeof conn.type === 'string' ? conn.type : undefined);
-    return { code: 401, errors: [{ code: 'invalid_credentials', message: p.message }] };
+    return { errors: [{ code: 401, message: p.message }] };
   }
   return { code: 200 };
 }
@@ -45,7 +45,7 @@ const ping = (ctx: Parameters<RouteDef['handler']>[0]) => ok(pingResult(ctx.stor
 export const connectionRoutes: RouteDef[] = [
   ...crudRoutes(connectionSpec),
   ...auditAndDependencyRoutes(connectionSpec),
-  { method: 'GET', path: '/connections/:id/ping', handler: ping, access, note: 'IAD form; 200 {"code":200|401|503,...} (failure body is a guess, §11)' },
+  { method: 'GET', path: '/connections/:id/ping', handler: ping, access, note: 'IAD form; 200 {"code":200} or 200 {errors:[{code:401|503,message}]} (W10)' },
   { method: 'POST', path: '/connections/:id/ping', handler: ping, access, note: 'current form (§11: accept both)' },
   { method: 'POST', path: '/connections/:id/test', handler: ping, access, note: 'same answers as ping' },
   {
@@ -54,7 +54,7 @@ export const connectionRoutes: RouteDef[] = [
     note: 'virtual connection in the body; offline:true -> code 503',
     handler: (ctx) => {
       const body = validateBody(connectionCreate, ctx.body);
-      return ok(body.offline === true ? { code: 503, errors: [{ code: 'connection_offline', message: 'The connection is offline.' }] } : { code: 200 });
+      return ok(body.offline === true ? { errors: [{ code: 503, message: 'The connection is offline.' }] } : { code: 200 });
     },
   },
 ];

@@ -12,6 +12,7 @@ import type { Ctx, RouteDef } from '../router.js';
 import type { Rec } from '../store.js';
 import { errorFilterFromQuery, passes } from '../summaries.js';
 import { parseIntParam, validateBody } from '../validate.js';
+import { otherForm } from '../config.js';
 import { getOr404 } from './resources.js';
 
 function flowAndStep(ctx: Ctx): { flow: Rec; step: FlowStep } {
@@ -54,18 +55,21 @@ function page(ctx: Ctx, resolved: boolean): Reply {
     out.push(renderError(e, resolved));
     last = e;
   }
-  const body: { errors: Record<string, unknown>[]; nextPageURL?: string } = { errors: out };
+  // Resolved errors come under `resolved` (celigo-api.md W3); the other form keeps the older `errors`.
+  const key = resolved && !otherForm(ctx.config, 'resolved-key') ? 'resolved' : 'errors';
+  const body: Record<string, unknown> = { [key]: out };
   if (more && last) {
     const q = new URLSearchParams(ctx.query);
     q.set('cursor', encodeCursor(last));
-    body.nextPageURL = `/v1/flows/${flow._id}/${step.stepId}/${resolved ? 'resolved' : 'errors'}?${q.toString()}`;
+    const rel = `/v1/flows/${flow._id}/${step.stepId}/${resolved ? 'resolved' : 'errors'}?${q.toString()}`;
+    body.nextPageURL = otherForm(ctx.config, 'errors-next-page') ? `${ctx.origin}${rel}` : rel;
   }
   return { status: 200, body, mask: false };
 }
 
 export const errorRoutes: RouteDef[] = [
   { method: 'GET', path: '/flows/:id/:stepId/errors', handler: (ctx) => page(ctx, false), note: 'filters occurredAt_gte/_lte, source; nextPageURL with a cursor' },
-  { method: 'GET', path: '/flows/:id/:stepId/resolved', handler: (ctx) => page(ctx, true), note: 'same shape, plus resolvedAt/resolvedBy' },
+  { method: 'GET', path: '/flows/:id/:stepId/resolved', handler: (ctx) => page(ctx, true), note: '{resolved:[…], nextPageURL?} (W3), plus resolvedAt/resolvedBy' },
   {
     method: 'PUT',
     path: '/flows/:id/:stepId/resolved',

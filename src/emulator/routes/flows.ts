@@ -54,10 +54,13 @@ export const flowSpec: ResourceSpec = {
   },
 };
 
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date');
+// A backdated run carries its dates under `export` (celigo-api.md W9); a top-level startDate is the old
+// belief and is refused, so a client still sending it fails here as it would fail to backdate for real.
 const runBody = z.looseObject({
   _exportIds: z.array(z.string()).optional(),
-  startDate: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date').optional(),
-  endDate: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 date').optional(),
+  export: z.looseObject({ startDate: isoDate.optional(), endDate: isoDate.optional() }).optional(),
+  startDate: z.never({ error: 'is not a run parameter; send {"export":{"startDate":…}}' }).optional(),
 });
 
 const flowOf = (ctx: Ctx): Rec => getOr404(ctx.store, 'flows', ctx.params.id, 'Flow');
@@ -68,7 +71,7 @@ export const flowRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/flows/:id/run',
-    note: '201 {_jobId}; body optional {_exportIds, startDate, endDate}; disabled flow -> 422 flow_disabled',
+    note: '201 {_jobId}; body optional {_exportIds, export:{startDate, endDate}} (W9); disabled flow -> 422 flow_disabled',
     handler: (ctx) => {
       const flow = flowOf(ctx);
       const body = validateBody(runBody, ctx.body);

@@ -10,6 +10,7 @@ import { stateRoutes } from './state.js';
 import { exportRoutes, importRoutes } from './steps.js';
 import { tagRoutes } from './tags.js';
 import { tokenInfoRoutes } from './token-info.js';
+import { userAndScriptRoutes } from './users-scripts.js';
 
 let router: Router | undefined;
 
@@ -26,6 +27,7 @@ export function apiRouter(): Router {
     ...jobRoutes,
     ...stateRoutes,
     ...auditRoutes,
+    ...userAndScriptRoutes,
   );
   return router;
 }

@@ -7,10 +7,12 @@ import { cancelJob } from '../jobs.js';
 import { ApiError, notFound, type Reply } from '../respond.js';
 import type { Ctx, RouteDef } from '../router.js';
 import { parseDateParam, parseIntParam } from '../validate.js';
+import { otherForm } from '../config.js';
+import { multi } from '../query.js';
 
 const PARENT_ANCHORS = ['_integrationId', '_flowId', '_flowId_in', '_exportId', '_importId', '_flowJobId', '_jobId', '_bulkJobId', 'createdAt_gte', 'createdAt_lte', 'createdAt_gt'];
 const NUM_FIELDS = ['numSuccess', 'numExport', 'numIgnore', 'numError', 'numOpenError', 'numResolved'] as const;
-const EQ_FIELDS = ['_integrationId', '_exportId', '_importId', '_flowId', '_flowJobId', '_bulkJobId', 'status'] as const;
+const EQ_FIELDS = ['_integrationId', '_exportId', '_importId', '_flowId', '_flowJobId', '_bulkJobId'] as const;
 
 type Pred = (j: JobRec) => boolean;
 
@@ -18,9 +20,9 @@ function buildQuery(ctx: Ctx): { preds: Pred[]; lte?: number; lower?: { t: numbe
   const q = ctx.query;
   const preds: Pred[] = [];
   const type = q.get('type');
-  const typeIn = q.get('type_in');
-  const types = type ? [type] : typeIn ? typeIn.split(',').filter(Boolean) : undefined;
-  const has = (k: string): boolean => q.get(k) !== null && q.get(k) !== '';
+  const typeIn = multi(q, 'type_in', ctx.config);
+  const types = type ? [type] : typeIn;
+  const has = (k: string): boolean => (k.endsWith('_in') ? !!multi(q, k, ctx.config)?.length : q.get(k) !== null && q.get(k) !== '');
 
   if (types && types.every((t) => t === 'export' || t === 'import')) {
     if (!has('_flowJobId') && !has('_exportId') && !has('_importId')) {
@@ -33,18 +35,26 @@ function buildQuery(ctx: Ctx): { preds: Pred[]; lte?: number; lower?: { t: numbe
   if (types) {
     const set = new Set(types);
     preds.push((j) => set.has(j.type));
-  } else if (!has('_flowJobId')) {
+  } else if (!has('_flowJobId') && otherForm(ctx.config, 'jobs-without-type')) {
+    // Other form of W14: without `type`, only parent jobs.
     preds.push((j) => isParentType(j.type));
   }
+  // Without `type`, a real 2023 capture holds flow jobs and their export/import children (W14).
+  const statuses = multi(q, 'status', ctx.config);
+  if (statuses) {
+    const set = new Set(statuses);
+    preds.push((j) => set.has(j.status));
+  }
+  if (q.get('_integrationId') === 'none') preds.push((j) => !j._integrationId); // standalone flows (W12)
   for (const f of EQ_FIELDS) {
     const v = q.get(f);
-    if (v !== null && v !== '') preds.push((j) => j[f] === v);
+    if (v !== null && v !== '' && !(f === '_integrationId' && v === 'none')) preds.push((j) => j[f] === v);
   }
   const jobId = q.get('_jobId');
   if (jobId) preds.push((j) => j._id === jobId);
-  const flowIn = q.get('_flowId_in');
+  const flowIn = multi(q, '_flowId_in', ctx.config);
   if (flowIn) {
-    const set = new Set(flowIn.split(','));
+    const set = new Set(flowIn);
     preds.push((j) => j._flowId !== undefined && set.has(j._flowId));
   }
   const retriable = q.get('retriable');
@@ -157,15 +167,15 @@ export const jobRoutes: RouteDef[] = [
   {
     method: 'POST',
     path: '/jobs/current',
-    note: 'queued and running parent jobs; optional body filter {_integrationId?, _flowId?}',
+    note: 'queued, running and canceling parent jobs -> {jobs:[…]} (W8); optional body filter {_integrationId?, _flowId?}',
     handler: (ctx) => {
       const f = (ctx.body && typeof ctx.body === 'object' ? ctx.body : {}) as Record<string, unknown>;
       const rows = [...ctx.store.jobs.active]
-        .filter((j) => isParentType(j.type) && (j.status === 'queued' || j.status === 'running'))
+        .filter((j) => isParentType(j.type) && (j.status === 'queued' || j.status === 'running' || j.status === 'canceling'))
         .filter((j) => (typeof f._integrationId !== 'string' || j._integrationId === f._integrationId) && (typeof f._flowId !== 'string' || j._flowId === f._flowId))
         .sort((a, b) => b.createdAt - a.createdAt)
         .map(renderJob);
-      return { status: 200, body: rows, mask: false };
+      return { status: 200, body: otherForm(ctx.config, 'jobs-current') ? rows : { jobs: rows }, mask: false };
     },
   },
 ];

@@ -1,8 +1,9 @@
 // Generic CRUD for the Link-paged resources (celigo-api.md §1.4, §12.3): POST 201, GET, PUT full replace
 // (200), PATCH whitelist (204), DELETE 204, plus the resource-level audit and dependencies routes.
 import type { z } from 'zod';
-import { renderAudit } from '../audit.js';
-import { dependencies } from '../deps.js';
+import { auditReply } from './audit.js';
+import { otherForm } from '../config.js';
+import { dependencies, renderDependencies } from '../deps.js';
 import { listReply } from '../lists.js';
 import { applyPatch, parsePatch } from '../patch.js';
 import { ApiError, type ErrorEntry, notFound, ok, type Reply } from '../respond.js';
@@ -136,20 +137,20 @@ export function auditAndDependencyRoutes(spec: ResourceSpec): RouteDef[] {
       method: 'GET',
       path: `/${kind}/:id/audit`,
       access,
-      note: 'array, newest first (entry shape is a best guess, §11)',
+      note: 'entries {event, byUser} (W4), newest first, Link-paged like GET /audit',
       handler: (ctx) => {
         const rec = getOr404(ctx.store, kind, ctx.params.id, label);
-        return ok(ctx.store.audit.query({ resourceType: RESOURCE_TYPE[kind], resourceId: rec._id }).map(renderAudit));
+        return auditReply(ctx, ctx.store.audit.query({ resourceType: RESOURCE_TYPE[kind], resourceId: rec._id }));
       },
     },
     {
       method: 'GET',
       path: `/${kind}/:id/dependencies`,
       access,
-      note: '{integrations,flows,exports,imports,connections} of {_id,name} (shape is a best guess, §3.4/§11)',
+      note: '{integrations,flows,exports,imports,connections} of {id,name} (W7)',
       handler: (ctx) => {
         const rec = getOr404(ctx.store, kind, ctx.params.id, label);
-        return ok(dependencies(ctx.store, kind, rec));
+        return ok(renderDependencies(dependencies(ctx.store, kind, rec), otherForm(ctx.config, 'dependencies')));
       },
     },
   ];

@@ -1,6 +1,6 @@
 // The demo account: a realistic mid-size integrator.io account with a week of history.
 // Facts tests may rely on are listed in ./README.md; keep the two in step.
-import { INTEGRATION_TAGS_STATE_KEY } from '../../core/schemas.js';
+import { INTEGRATION_TAGS_STATE_KEY, MASKED } from '../../core/schemas.js';
 import type { FlowProfile, StepTarget } from '../behaviour.js';
 import { cancelJob, startRetry } from '../jobs.js';
 import { flowSteps } from '../flow-steps.js';
@@ -297,7 +297,24 @@ export function seedDemo(store: Store): void {
       store.errors.resolve(F.sfOpportunities._id, M.nsSalesOrdersFromSf._id, new Set(open), t, OPS_USER_ID);
     },
   });
-  sim.add({ at: ago(20 * HOUR), run: (t) => { startRetry(store, F.sfAccounts, stepOf(F.sfAccounts, E.sfAccounts._id), openOf(F.sfAccounts, E.sfAccounts._id), DEMO_USER_ID, t); } });
+  // A retry of every open error of a step from the web app's "Retry all" is a bulk_retry job (celigo-api.md W2).
+  sim.add({ at: ago(20 * HOUR), run: (t) => { startRetry(store, F.sfAccounts, stepOf(F.sfAccounts, E.sfAccounts._id), openOf(F.sfAccounts, E.sfAccounts._id), DEMO_USER_ID, t, 'bulk_retry'); } });
 
   sim.run(until);
+
+  // The platform refreshes the HubSpot connection's access token every 30 minutes, and each refresh is an
+  // audit entry: enough of them that older changes, the mapping edit above among them, are on the
+  // second page of the Link-paged audit log (celigo-api.md W4), as on a real busy account.
+  for (let t = ago(4 * DAY) + 11 * MIN; t < until; t += 30 * MIN) {
+    store.recordAudit('connections', c.hubspot._id, 'update', DEMO_USER_ID, t, [{ fieldPath: 'http.auth.token.token', oldValue: MASKED, newValue: MASKED }], 'system');
+  }
+
+  // Hooks (GET /scripts); content is only in GET /scripts/{id} (§9.3).
+  for (const [name, description, content] of [
+    ['Normalise phone numbers', 'preMap hook: E.164 phone numbers for Salesforce contacts', 'function preMap(options) {\n  return options.data.map((d) => ({ ...d, phone: (d.phone || "").replace(/[^+\\d]/g, "") }));\n}\n'],
+    ['Skip test orders', 'preSavePage hook: drops Shopify orders tagged "test"', 'function preSavePage(options) {\n  return { data: options.data.filter((o) => !(o.tags || "").includes("test")), errors: options.errors };\n}\n'],
+  ] as const) {
+    const id = store.ids.objectId();
+    store.scripts.set(id, { _id: id, name, description, content, createdAt: new Date(ago(90 * DAY)).toISOString(), lastModified: new Date(ago(30 * DAY)).toISOString() });
+  }
 }
