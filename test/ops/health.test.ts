@@ -129,3 +129,31 @@ describe('healthCheck reads which connection each export and import uses alongsi
     }
   });
 });
+
+describe('healthCheck and the multi-value filter form (celigo-api.md W1)', () => {
+  it('asks for flow, retry and bulk_retry jobs as a bracket array, and the old comma form would see no runs at all', async () => {
+    const env = await demoEnv();
+    try {
+      env.emu.clearRequestLog();
+      const good = await healthCheck(env.ctx, {});
+      const jobsRead = env.emu.requestLog().find((l) => l.path.startsWith('/v1/jobs'))!;
+      expect(decodeURIComponent(jobsRead.path)).toContain('type_in[0]=flow&type_in[1]=retry&type_in[2]=bulk_retry');
+      expect(good.verdicts).toMatchObject({ failing: 1, degraded: 1 });
+      // The belief this replaces: the same check with the filter comma-joined, as a real qs parser reads it.
+      const { CeligoClient } = await import('../../src/core/client.js');
+      const { DEMO_TOKEN } = await import('../../src/emulator/index.js');
+      const commas: typeof fetch = (url, init) => {
+        const u = new URL(String(url));
+        const types = [...u.searchParams].filter(([k]) => k.startsWith('type_in[')).map(([, v]) => v);
+        for (const k of [...u.searchParams.keys()].filter((x) => x.startsWith('type_in['))) u.searchParams.delete(k);
+        if (types.length) u.searchParams.set('type_in', types.join(','));
+        return env.emu.fetch(u.href, init as never) as never;
+      };
+      const old = new CeligoClient({ baseUrl: env.emu.baseUrl, token: DEMO_TOKEN, fetch: commas as never, backoffMs: 1, sleep: async () => {} });
+      const wrong = await healthCheck({ ...env.ctx, api: old }, {});
+      expect(wrong.integrations.every((i) => i.jobs.total === 0)).toBe(true);
+    } finally {
+      await env.close();
+    }
+  });
+});

@@ -84,3 +84,10 @@ describe('matchesPattern', () => {
     expect(matchesPattern('timeout', err)).toBe(false);
   });
 });
+
+describe('classification values of Celigo\'s web app (celigo-api.md W11)', () => {
+  it('reads governance as the rate-limit class even when the message does not say so', () => {
+    expect(classifyCause('LIMIT_REACHED', 'Request could not be processed now', 'application', 'governance').cause).toBe('rate_limit');
+    expect(classifyCause('LIMIT_REACHED', 'Request could not be processed now', 'application', undefined).cause).not.toBe('rate_limit');
+  });
+});

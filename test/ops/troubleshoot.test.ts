@@ -30,6 +30,19 @@ describe('troubleshoot on the demo account', () => {
     expect(r.recentJobs?.length).toBeGreaterThan(0);
   });
 
+  it('names who edited the mapping, from an audit entry that is only on the second page of the log', async () => {
+    env.emu.clearRequestLog();
+    const r = await troubleshoot(env.ctx, { flow: DEMO.mappingEditedFlow });
+    // Audit entries carry event and byUser {name, email} (celigo-api.md W4).
+    expect(r.suspectChange).toMatchObject({ action: 'update', by: 'Priya Natarajan <priya.natarajan@acme.example>' });
+    expect(r.summary).toContain('by Priya Natarajan');
+    const auditPages = env.emu.requestLog().filter((e) => e.path.startsWith('/v1/audit'));
+    expect(auditPages.length).toBeGreaterThan(1);
+    // The first page alone (what a reader of page 1 would see) does not hold the edit.
+    const page1 = await env.api.audit({ from: new Date(env.clock.now() - 8 * 86_400_000).toISOString() }, { limit: 100 });
+    expect(page1.some((e) => e.fieldChanges?.some((f) => f.fieldPath === 'mapping.fields'))).toBe(false);
+  });
+
   it('blames the expired Salesforce credentials for the failing integration, with a failed connection test', async () => {
     const r = await troubleshoot(env.ctx, { integration: DEMO.failingIntegration });
     expect(r.likelyCause?.cause).toBe('auth');
