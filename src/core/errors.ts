@@ -99,6 +99,17 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * A 2xx answer whose shape we cannot read. Unlike a missing body it is never taken for "nothing": the
+ * request may have done its work, so the message names the endpoint and what came back.
+ */
+export class UnexpectedAnswerError extends Error {
+  constructor(readonly method: string, readonly path: string, readonly expected: string, readonly seen: string) {
+    super(`integrator.io answered ${method} ${path} with ${seen}; expected ${expected}.`);
+    this.name = 'UnexpectedAnswerError';
+  }
+}
+
 /** A read-modify-write found the object changed between read and write; nothing was written. */
 export class ConflictError extends Error {
   constructor(readonly resource: string, readonly id: string, readonly expected?: string, readonly actual?: string) {
