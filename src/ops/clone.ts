@@ -3,10 +3,10 @@
 // created in the backup, so restore_backup removes the whole copy.
 import type { OpContext } from './context.js';
 import { backup, recordCreated, type BackupType } from './backups.js';
-import { mustConfirm } from './confirm.js';
+import { makePlan, mustConfirm } from './confirm.js';
 import { invalidateNames, matchByName, resolveConnection, resolveIntegration } from './resolve.js';
 import { compact } from './project.js';
-import { createOnce, digestOf, plural } from './util.js';
+import { createOnce, plural } from './util.js';
 import { UnexpectedAnswerError, UsageError } from '../core/errors.js';
 import { flowSteps } from '../core/flows.js';
 import type { ClonePreview } from '../core/clone.js';
@@ -90,11 +90,7 @@ export async function cloneIntegration(ctx: OpContext, input: CloneIntegrationIn
   const { map, lines } = await connectionMapFor(ctx, preview.objects.Connection ?? [], input.connectionMap ?? {});
   // Integrations carry one string `tag` (W5); the web app sends it with the clone.
   const tag = typeof src.tag === 'string' && src.tag ? src.tag : undefined;
-  await mustConfirm(
-    ctx,
-    { action: `Clone integration "${src.name}" as "${name}"`, details: [`copies ${describePreview(preview)}`, ...lines], digest: digestOf(['clone', src._id, name, map]) },
-    { mutating: true },
-  );
+  await mustConfirm(ctx, makePlan(`Clone integration "${src.name}" as "${name}"`, [`copies ${describePreview(preview)}`, ...lines], { source: src._id, name, map }), { mutating: true });
   const rec = await backup(ctx, [], `clone integration ${src.name} as ${name}`);
   const existed = new Set([src._id, ...Object.values(preview.objects).flat().map((d) => d._id), ...Object.keys(map), ...Object.values(map)]);
 

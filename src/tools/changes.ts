@@ -36,12 +36,10 @@ export const changeTools: ToolDef[] = [
     name: 'clone_integration',
     toolset: 'integrations',
     title: 'Clone an integration',
-    description: 'Copy an integration with its flows, exports and imports; the copy reuses its connections unless mapped.',
-    input: {
-      integration: idOrName('Source integration'),
-      name: z.string().describe('New name'),
-      connectionMap: z.record(z.string(), z.string()).optional().describe('{source connection: target connection}, ids or names; others are reused'),
-    },
+    description: 'Copy an integration and its flows.',
+    // The op also takes an explicit connectionMap (the CLI's --connection); the default tool list has no
+    // room for it under its 12,000-byte budget, so the tool always reuses the source's connections.
+    input: { integration: idOrName('Source integration'), name: z.string().describe('New name') },
     annotations: CREATE,
     handler: async (a, ctx) => done('Cloned.', await (await changesOps()).cloneIntegration(ctx, a)),
   }),
