@@ -131,14 +131,19 @@ export class UnexpectedShapeError extends Error {
   }
 }
 
-/** "an object with keys a, b" / "an array" / "a string": a description of a value's shape, never its content. */
+/** A short description of a body: its type, an object's keys, a list's length and first entry's keys; never values. */
 export function describeShape(v: unknown): string {
-  if (v === undefined) return 'no body';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return `an array of ${v.length}`;
-  if (typeof v === 'object') {
-    const keys = Object.keys(v as object);
-    return keys.length ? `an object with keys ${keys.slice(0, 12).join(', ')}${keys.length > 12 ? ', …' : ''}` : 'an empty object';
+  if (v === undefined || v === null || v === '') return 'no body';
+  if (Array.isArray(v)) {
+    if (v.length === 0) return 'an empty list';
+    const first = v[0];
+    return first && typeof first === 'object' && !Array.isArray(first) ? `a list of ${v.length} whose first entry has keys ${keysOf(first)}` : `a list of ${v.length} ${typeof first}s`;
   }
+  if (typeof v === 'object') return Object.keys(v as object).length ? `an object with keys ${keysOf(v as object)}` : 'an empty object';
   return `a ${typeof v}`;
+}
+
+function keysOf(o: object): string {
+  const keys = Object.keys(o);
+  return keys.slice(0, 12).join(', ') + (keys.length > 12 ? ', …' : '');
 }

@@ -1,6 +1,7 @@
 import * as s from './schemas.js';
 import { ResourceApi, enc, type Call } from './resource.js';
 import { asArray } from './paging.js';
+import { parseCloneAnswer, parseClonePreview, type CloneBody, type ClonePreview } from './clone.js';
 
 /**
  * Body of POST /flows/{id}/run. A backdated run (delta exports from a given date) carries the date
@@ -24,9 +25,22 @@ export class FlowsApi extends ResourceApi<s.Flow> {
     return { _jobId: jobId };
   }
 
-  async clone(id: string, body: { _integrationId: string; name?: string; connectionMap?: Record<string, string> }, call: Call = {}): Promise<s.Flow | { model: string; _id: string; name?: string }[]> {
-    const res = await this.http.request('POST', `/flows/${enc(id)}/clone`, { body, signal: call.signal });
-    return res.body as s.Flow;
+  /** GET /flows/{id}/clone/preview: what a clone would copy, grouped by model (celigo-api.md W6). */
+  async clonePreview(id: string, call: Call = {}): Promise<ClonePreview> {
+    const path = `/flows/${enc(id)}/clone/preview`;
+    const res = await this.http.request('GET', path, { signal: call.signal });
+    return parseClonePreview(res.body, path);
+  }
+
+  /**
+   * POST /flows/{id}/clone → the created components (celigo-api.md W6, §3.5). `_integrationId` is the
+   * target integration ("none" for standalone, W12); the connectionMap must cover every previewed
+   * Connection. Never retried on 5xx or a network error.
+   */
+  async clone(id: string, body: CloneBody & { _integrationId: string }, call: Call = {}): Promise<s.CloneComponent[]> {
+    const path = `/flows/${enc(id)}/clone`;
+    const res = await this.http.request('POST', path, { body, signal: call.signal });
+    return parseCloneAnswer(res.body, path, 'Flow');
   }
 
   /** Open-error counts per step, every step included (celigo-api.md §7.6). */

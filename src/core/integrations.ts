@@ -1,6 +1,7 @@
 import * as s from './schemas.js';
 import { ResourceApi, enc, type Call } from './resource.js';
 import { asArray, listAll, type ListOptions } from './paging.js';
+import { parseCloneAnswer, parseClonePreview, type CloneBody, type ClonePreview } from './clone.js';
 
 export class IntegrationsApi extends ResourceApi<s.Integration> {
   flows(id: string, opts: ListOptions = {}): Promise<s.Flow[]> {
@@ -25,10 +26,22 @@ export class IntegrationsApi extends ResourceApi<s.Integration> {
     return res.body === undefined ? [] : s.integrationErrorSummary.parse(res.body);
   }
 
-  /** POST /integrations/{id}/clone → the new integration, or a manifest (celigo-api.md §2.3). */
-  async clone(id: string, body: { name?: string; connectionMap?: Record<string, string> } = {}, call: Call = {}): Promise<s.Integration | { model: string; _id: string; name?: string }[]> {
-    const res = await this.http.request('POST', `/integrations/${enc(id)}/clone`, { body, signal: call.signal });
-    return res.body as s.Integration;
+  /** GET /integrations/{id}/clone/preview: what a clone would copy, grouped by model (celigo-api.md W6). */
+  async clonePreview(id: string, call: Call = {}): Promise<ClonePreview> {
+    const path = `/integrations/${enc(id)}/clone/preview`;
+    const res = await this.http.request('GET', path, { signal: call.signal });
+    return parseClonePreview(res.body, path);
+  }
+
+  /**
+   * POST /integrations/{id}/clone → the created components (celigo-api.md W6). The connectionMap must
+   * cover every Connection of the preview. Never retried on 5xx or a network error: the clone may have
+   * happened (ops/changes.ts checks before trying again).
+   */
+  async clone(id: string, body: CloneBody, call: Call = {}): Promise<s.CloneComponent[]> {
+    const path = `/integrations/${enc(id)}/clone`;
+    const res = await this.http.request('POST', path, { body, signal: call.signal });
+    return parseCloneAnswer(res.body, path, 'Integration');
   }
 
   /** GET /integrations/{id}/template: the shape is unknown (§11); returns what came back. */

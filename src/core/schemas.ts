@@ -78,6 +78,8 @@ export type FlowStepError = z.infer<typeof flowStepError>;
 export type FlowErrorSummary = z.infer<typeof flowErrorSummary>;
 export type IntegrationErrorSummary = z.infer<typeof integrationErrorSummary>;
 export type TokenInfo = z.infer<typeof tokenInfo>;
+export type ClonePreviewDoc = z.infer<typeof clonePreviewDoc>;
+export type CloneComponent = z.infer<typeof cloneComponent>;
 
 // ---- request bodies (what the emulator accepts, what the client sends on create) ----
 
@@ -137,15 +139,36 @@ export const retryErrorsBody = z.union([
   z.object({ retryDataKeys: z.array(z.string()).min(1) }),
   z.object({ errorIds: z.array(z.string()).min(1) }),
 ]);
-export const cloneFlowBody = z.looseObject({
-  name: z.string().optional(),
-  _integrationId: objectId,
+// Clone bodies, as Celigo's web app sends them (celigo-api.md W6): {connectionMap, name, tag, sandbox,
+// _integrationId, _flowGroupingId}. The web app sends `_flowGroupingId: null` for "no group" and
+// `_integrationId: "none"` for standalone flows (W12).
+const cloneCommon = {
+  name: z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters').optional(),
+  tag: z.string().optional(),
+  sandbox: z.boolean().optional(),
   connectionMap: z.record(z.string(), z.string()).optional(),
+  _flowGroupingId: z.string().nullable().optional(),
+};
+export const cloneFlowBody = z.looseObject({ ...cloneCommon, _integrationId: z.union([objectId, z.literal('none')]) });
+export const cloneIntegrationBody = z.looseObject({ ...cloneCommon, _integrationId: z.string().optional() });
+
+// ---- clone answers (celigo-api.md W6) ----
+
+/** One object a clone would copy, as GET …/clone/preview lists it (the web app reads `_id`, `name`, connection `type`). */
+export const clonePreviewDoc = z.looseObject({ _id: z.string(), name: z.string().optional(), type: z.string().optional() });
+/**
+ * GET /{integrations|flows}/{id}/clone/preview. Celigo's web app reads `objects` as a list of
+ * `{model, doc}` (src/utils/template.js, src/views/Clone/Preview.jsx); the reference's summary describes
+ * `{objects:{Connection:[…], Export:[…]}}`. Both are accepted.
+ */
+export const clonePreviewAnswer = z.looseObject({
+  objects: z.union([
+    z.array(z.looseObject({ model: z.string(), doc: clonePreviewDoc })),
+    z.record(z.string(), z.array(clonePreviewDoc)),
+  ]),
 });
-export const cloneIntegrationBody = z.looseObject({
-  name: z.string().optional(),
-  connectionMap: z.record(z.string(), z.string()).optional(),
-});
+/** One created component in the answer to POST …/clone. */
+export const cloneComponent = z.looseObject({ model: z.string(), _id: z.string(), name: z.string().optional() });
 
 /** Field paths a PATCH may touch, per resource (celigo-api.md §1.4). `*` stands for an array index. */
 export const PATCH_WHITELIST: Record<string, readonly string[]> = {

@@ -465,7 +465,9 @@ export interface RestoreReport {
 }
 
 const RESTORE_ORDER: ItemType[] = ['connection', 'export', 'import', 'flow', 'integration', 'tag', 'state'];
-const DELETE_ORDER: BackupType[] = ['flow', 'integration', 'export', 'import', 'connection', 'tag', 'state'];
+// Users before what they use: flows, then their exports and imports, then the integration (deleting it
+// may take its flows with it), then connections, which the integration registers.
+const DELETE_ORDER: BackupType[] = ['flow', 'export', 'import', 'integration', 'connection', 'tag', 'state'];
 
 /** Whether a restore can put back every field: secrets that were left out cannot be sent back. */
 function secretBlocked(item: BackupItem): boolean {

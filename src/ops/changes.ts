@@ -30,26 +30,8 @@ export async function createIntegration(ctx: OpContext, input: { name: string; d
   return { id: created._id, name: created.name, backupId: rec.id };
 }
 
-export async function cloneIntegration(ctx: OpContext, input: { integration: string; name: string }) {
-  const src = await resolveIntegration(ctx.api, input.integration);
-  const name = input.name.trim();
-  if (!name) throw new UsageError('Give the clone a new name.');
-  await mustConfirm(ctx, { action: `Clone integration "${src.name}" as "${name}"`, details: [], digest: digestOf('clone', src._id, name) }, { mutating: true });
-  const rec = await backup(ctx, [], `clone integration ${src.name} as ${name}`);
-  // Same environment: map every registered connection to itself (celigo-api.md §2.3).
-  const conns = Array.isArray(src._registeredConnectionIds) ? (src._registeredConnectionIds as string[]) : [];
-  const named = async () => (await ctx.api.integrations.list({}, { signal: ctx.signal })).filter((i) => i.name === name);
-  const { _id: newId } = await createOnce(ctx, `the copy "${name}" of integration "${src.name}"`, async () => {
-    const res = await ctx.api.integrations.clone(src._id, { name, connectionMap: Object.fromEntries(conns.map((c) => [c, c])) }, { signal: ctx.signal });
-    const id = Array.isArray(res) ? res.find((m) => m.model === 'Integration')?._id : res._id;
-    if (!id) throw new Error('integrator.io answered the clone without the new integration id; check list_integrations.');
-    return { _id: id };
-  }, named);
-  await recordCreated(ctx, rec.id, { type: 'integration', id: newId });
-  invalidateNames(ctx.api);
-  const flows = await ctx.api.integrations.flows(newId, { signal: ctx.signal });
-  return { id: newId, name, sourceId: src._id, flows: flows.length, backupId: rec.id };
-}
+// Cloning follows Celigo's preview -> connectionMap -> component list protocol; it lives in clone.ts.
+export { cloneIntegration } from './clone.js';
 
 /** Tags an integration: creates the tag in /tags if new, then updates the account's tag map in state. */
 export async function addTagToIntegration(ctx: OpContext, input: { integration: string; tag: string }) {

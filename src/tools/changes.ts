@@ -37,6 +37,8 @@ export const changeTools: ToolDef[] = [
     toolset: 'integrations',
     title: 'Clone an integration',
     description: 'Copy an integration and its flows.',
+    // The op also takes an explicit connectionMap (the CLI's --connection); the default tool list has no
+    // room for it under its 12,000-byte budget, so the tool always reuses the source's connections.
     input: { integration: idOrName('Source integration'), name: z.string().describe('New name') },
     annotations: CREATE,
     handler: async (a, ctx) => done('Cloned.', await (await changesOps()).cloneIntegration(ctx, a)),

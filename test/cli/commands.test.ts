@@ -51,6 +51,20 @@ describe('commands against --demo', () => {
     expect(JSON.parse(cloned.stdout)).toEqual({ name: 'Copy of orders', flows: 5 });
   });
 
+  it('integrations clone --connection source=target makes the copy use another connection', async () => {
+    const cloned = await run(['--demo', '--yes', 'integrations', 'clone', 'HubSpot - Salesforce Leads', 'Leads (second org)', '--connection', 'Salesforce Production=Salesforce - Integration User', '--json', 'created,connectionMap']);
+    expect(cloned.code).toBe(0);
+    const r = JSON.parse(cloned.stdout);
+    expect(r.created).toMatchObject({ Integration: 1, Flow: 2 });
+    expect(new Set(Object.values(r.connectionMap)).size).toBe(2);
+    expect(Object.entries(r.connectionMap).filter(([from, to]) => from !== to)).toHaveLength(1);
+    const tty = await run(['--demo', '--yes', 'integrations', 'clone', 'HubSpot - Salesforce Leads', 'Leads (copy)'], { tty: true, env: { NO_COLOR: '1' } });
+    expect(tty.stdout).toMatch(/Cloned as "Leads \(copy\)" \(665f[0-9a-f]+\): 1 integration, 2 flows, \d+ exports, \d+ imports\. Backup bk-/);
+    const bad = await run(['--demo', '--yes', 'integrations', 'clone', 'HubSpot - Salesforce Leads', 'X', '--connection', 'HubSpot']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--connection takes source=target');
+  });
+
   it('destructive work without --yes and without a terminal is refused (exit 2)', async () => {
     const r = await run(['--demo', 'errors', 'clear', '--flow', FAILING_FLOW]);
     expect(r.code).toBe(2);

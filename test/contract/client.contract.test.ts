@@ -121,14 +121,46 @@ describe('integrations', () => {
     collect();
   });
 
-  it('clones an integration with its flows', async () => {
+  it('previews an integration clone (W6): the integration, its flows and steps, every connection with its type', async () => {
+    const f = await someFlow();
+    const p = await api.integrations.clonePreview(f._integrationId!);
+    expect(p.objects.Integration?.map((d) => d._id)).toEqual([f._integrationId]);
+    expect(p.objects.Flow?.map((d) => d._id)).toContain(f._id);
+    expect(p.objects.Export?.length).toBeGreaterThan(0);
+    expect(p.objects.Import?.length).toBeGreaterThan(0);
+    const conns = p.objects.Connection ?? [];
+    expect(conns.length).toBeGreaterThan(0);
+    for (const c of conns) expect(c).toMatchObject({ _id: expect.any(String), name: expect.any(String), type: expect.any(String) });
+    collect();
+  });
+
+  it('clones an integration with a connectionMap covering the preview: the answer lists every created component', async () => {
     const f = await someFlow();
     const src = await api.integrations.get(f._integrationId!);
-    const res = await api.integrations.clone(src._id, { name: 'Cloned by contract test' });
-    const newId = Array.isArray(res) ? res.find((m) => m.model === 'Integration')!._id : res._id;
+    const p = await api.integrations.clonePreview(src._id);
+    const connectionMap = Object.fromEntries((p.objects.Connection ?? []).map((c) => [c._id, c._id]));
+    const made = await api.integrations.clone(src._id, { name: 'Cloned by contract test', connectionMap });
+    const newId = made.find((m) => m.model === 'Integration')!._id;
     const srcFlows = await api.integrations.flows(src._id);
     const newFlows = await api.integrations.flows(newId);
     expect(newFlows.length).toBe(srcFlows.length);
+    expect(made.filter((m) => m.model === 'Flow').map((m) => m._id).sort()).toEqual(newFlows.map((x) => x._id).sort());
+    const steps = new Set(newFlows.flatMap((x) => flowSteps(x).map((st) => st.id)));
+    expect(made.filter((m) => m.model === 'Export' || m.model === 'Import').every((m) => steps.has(m._id))).toBe(true);
+    expect(made.filter((m) => m.model === 'Export' || m.model === 'Import').length).toBe(steps.size);
+    collect();
+  });
+
+  it('clone with a connectionMap missing a previewed connection: 400 invalid_connectionMap, nothing created', async () => {
+    const f = await someFlow();
+    const p = await api.integrations.clonePreview(f._integrationId!);
+    const [, ...rest] = p.objects.Connection ?? [];
+    const before = (await api.integrations.list()).length;
+    const err: CeligoApiError = await api.integrations.clone(f._integrationId!, { name: 'Half mapped', connectionMap: Object.fromEntries(rest.map((c) => [c._id, c._id])) }).catch((e) => e);
+    expect(err).toBeInstanceOf(CeligoApiError);
+    expect(err.status).toBe(400);
+    expect(err.code).toBe('invalid_connectionMap');
+    expect((await api.integrations.list()).length).toBe(before);
     collect();
   });
 });
@@ -196,11 +228,15 @@ describe('flows', () => {
     expect(deps.some((d) => d.type === 'export' || d.type === 'import' || d.type === 'connection')).toBe(true);
     expect(Array.isArray(await api.flows.audit(f._id))).toBe(true);
     expect(await api.flows.template(f._id)).toBeTruthy();
-    const conns = [...new Set((await api.flows.dependencies(f._id)).filter((d) => d.type === 'connection').map((d) => d._id))];
     expect(await api.flows.descendants(f._id)).toBeTruthy();
+    const preview = await api.flows.clonePreview(f._id);
+    expect(preview.objects.Flow?.map((d) => d._id)).toEqual([f._id]);
+    const conns = (preview.objects.Connection ?? []).map((c) => c._id);
+    expect(conns.sort()).toEqual([...new Set((await api.flows.dependencies(f._id)).filter((d) => d.type === 'connection').map((d) => d._id))].sort());
     const cloned = await api.flows.clone(f._id, { _integrationId: f._integrationId!, name: 'Clone of flow', connectionMap: Object.fromEntries(conns.map((c) => [c, c])) });
-    expect(Array.isArray(cloned) ? cloned.length : cloned._id).toBeTruthy();
-    const noMap: CeligoApiError = await api.flows.clone(f._id, { _integrationId: f._integrationId! }).catch((e) => e);
+    expect(cloned.filter((c) => c.model === 'Flow')).toHaveLength(1);
+    expect((await api.flows.get(cloned.find((c) => c.model === 'Flow')!._id)).name).toBe('Clone of flow');
+    const noMap: CeligoApiError = await api.flows.clone(f._id, { _integrationId: f._integrationId!, connectionMap: {} }).catch((e) => e);
     expect(noMap.status).toBe(400);
     expect(noMap.code).toBe('invalid_connectionMap');
     collect();

@@ -66,15 +66,25 @@ export const integrations: NounSpec = {
     },
     {
       name: 'clone',
-      summary: 'Copy an integration with its flows under a new name',
+      summary: 'Copy an integration with its flows, exports and imports under a new name',
       args: ['<integration>', '<name>'],
       argHelp: { integration: 'Source integration id or name', name: 'Name of the copy' },
+      options: [opt('--connection <source=target>', 'Make the copy use another connection (ids or names; repeatable); the others are reused', { repeat: true })],
       mutating: true,
-      examples: ['integrations clone "Shopify - NetSuite Orders" "Shopify - NetSuite Orders (copy)"'],
+      examples: [
+        'integrations clone "Shopify - NetSuite Orders" "Shopify - NetSuite Orders (copy)"',
+        'integrations clone "Shopify - NetSuite Orders" "Orders (sandbox)" --connection "NetSuite Production=NetSuite Sandbox"',
+      ],
       async run(rc) {
         const { cloneIntegration } = await import('../../ops/changes.js');
-        const r = await cloneIntegration(await rc.ctx(), { integration: arg(rc, 0), name: arg(rc, 1) });
-        done(rc, `Cloned as "${r.name}" (${r.id}) with ${r.flows} flow(s).`, r);
+        const connectionMap: Record<string, string> = {};
+        for (const pair of (rc.opts.connection as string[] | undefined) ?? []) {
+          const at = pair.indexOf('=');
+          if (at <= 0 || at === pair.length - 1) throw new UsageError(`--connection takes source=target, e.g. "NetSuite Production=NetSuite Sandbox"; got "${pair}".`);
+          connectionMap[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+        }
+        const r = await cloneIntegration(await rc.ctx(), { integration: arg(rc, 0), name: arg(rc, 1), connectionMap });
+        done(rc, `Cloned as "${r.name}" (${r.id}): ${Object.entries(r.created).map(([m, n]) => `${n} ${m.toLowerCase()}${n === 1 ? '' : 's'}`).join(', ')}. Backup ${r.backupId}.`, r);
       },
     },
     {

@@ -1,7 +1,7 @@
 // /flows: CRUD, run, clone, summaries, latest jobs (celigo-api.md §3).
 import { z } from 'zod';
 import { cloneFlowBody, flowCreate } from '../../core/schemas.js';
-import { cloneFlow, flowConnectionIds } from '../clone.js';
+import { type CloneComponent, checkConnectionMap, cloneFlow, clonePreview, flowClonePlan } from '../clone.js';
 import { flowResourceIds, flowSteps } from '../flow-steps.js';
 import { renderJob } from '../job-table.js';
 import { startFlowRun } from '../jobs.js';
@@ -86,24 +86,26 @@ export const flowRoutes: RouteDef[] = [
     },
   },
   {
+    method: 'GET',
+    path: '/flows/:id/clone/preview',
+    note: 'W6: {objects:[{model, doc}]}: the flow, its exports and imports, and every connection the clone must map',
+    handler: (ctx) => ok(clonePreview(flowClonePlan(ctx.store, flowOf(ctx)))),
+  },
+  {
     method: 'POST',
     path: '/flows/:id/clone',
-    note: '§3.5: _integrationId required; connectionMap must cover the flow\'s connections (400 invalid_connectionMap); unknown integration 422 invalid_ref',
+    note: 'W6, §3.5: body {_integrationId ("none" = standalone), connectionMap, name?, _flowGroupingId?}; 201 [{model, _id, name}]; a previewed connection unmapped or mapped to an unknown one -> 400 invalid_connectionMap; unknown integration 422 invalid_ref',
     handler: (ctx) => {
       const flow = flowOf(ctx);
       const body = validateBody(cloneFlowBody, ctx.body);
-      if (!ctx.store.integrations.has(body._integrationId)) throw new ApiError(422, 'invalid_ref', 'Integration not found for the given id', '_integrationId');
-      const used = flowConnectionIds(ctx.store, flow);
-      const map = body.connectionMap;
-      const missing = used.filter((c) => !map || !map[c]);
-      if (missing.length) {
-        throw new ApiError(400, 'invalid_connectionMap', `connectionMap must map every connection the flow uses (missing: ${missing.join(', ')}). Map an id to itself to reuse it.`, 'connectionMap');
-      }
-      const bad = Object.entries(map ?? {}).filter(([, to]) => !ctx.store.connections.has(to)).map(([from]) => invalidRef(`connectionMap.${from}`));
-      if (bad.length) throw new ApiError(422, bad);
+      const integrationId = body._integrationId === 'none' ? undefined : body._integrationId;
+      if (integrationId && !ctx.store.integrations.has(integrationId)) throw new ApiError(422, 'invalid_ref', 'Integration not found for the given id', '_integrationId');
+      const map = checkConnectionMap(ctx.store, flowClonePlan(ctx.store, flow), body.connectionMap, 'flow');
       const extra: Record<string, unknown> = {};
       if (typeof body._flowGroupingId === 'string') extra._flowGroupingId = body._flowGroupingId;
-      return ok(cloneFlow(ctx.store, flow, { integrationId: body._integrationId, name: body.name, connectionMap: map ?? {}, by: ctx.caller.userId, extra }), 201);
+      const made: CloneComponent[] = [];
+      cloneFlow(ctx.store, flow, { integrationId, name: body.name, connectionMap: map, by: ctx.caller.userId, extra, made });
+      return ok(made, 201);
     },
   },
   {

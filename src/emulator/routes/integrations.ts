@@ -1,11 +1,11 @@
 // /integrations and its sub-resources (celigo-api.md §2).
 import { cloneIntegrationBody, integrationCreate } from '../../core/schemas.js';
-import { cloneIntegration } from '../clone.js';
+import { checkConnectionMap, cloneIntegration, clonePreview, integrationClonePlan } from '../clone.js';
 import { iso } from '../clock.js';
 import { flowResourceIds } from '../flow-steps.js';
 import { renderJob } from '../job-table.js';
 import { listReply } from '../lists.js';
-import { ApiError, type ErrorEntry, ok } from '../respond.js';
+import { type ErrorEntry, ok } from '../respond.js';
 import type { Ctx, RouteDef } from '../router.js';
 import type { Rec, Store } from '../store.js';
 import { errorFilterFromQuery, flowTotals } from '../summaries.js';
@@ -102,16 +102,20 @@ export const integrationRoutes: RouteDef[] = [
     },
   },
   {
+    method: 'GET',
+    path: '/integrations/:id/clone/preview',
+    note: 'W6: {objects:[{model, doc}]}: the integration, its flows, their exports and imports, and every connection the clone must map',
+    handler: (ctx) => ok(clonePreview(integrationClonePlan(ctx.store, integ(ctx)))),
+  },
+  {
     method: 'POST',
     path: '/integrations/:id/clone',
-    note: 'clones the integration with its flows, exports and imports; body {name?, connectionMap?}; 201 the new integration',
+    note: 'W6: body {connectionMap, name?, tag?, sandbox?}; copies the flows, exports and imports; 201 [{model, _id, name}]; a previewed connection unmapped or mapped to an unknown one -> 400 invalid_connectionMap',
     handler: (ctx) => {
       const src = integ(ctx);
       const body = validateBody(cloneIntegrationBody, ctx.body);
-      const map = body.connectionMap ?? {};
-      const bad = Object.entries(map).filter(([, to]) => !ctx.store.connections.has(to)).map(([from]) => invalidRef(`connectionMap.${from}`));
-      if (bad.length) throw new ApiError(422, bad);
-      return ok(cloneIntegration(ctx.store, src, { name: body.name, connectionMap: map, by: ctx.caller.userId }), 201);
+      const map = checkConnectionMap(ctx.store, integrationClonePlan(ctx.store, src), body.connectionMap, 'integration');
+      return ok(cloneIntegration(ctx.store, src, { name: body.name, tag: body.tag, sandbox: body.sandbox, connectionMap: map, by: ctx.caller.userId }), 201);
     },
   },
 ];
