@@ -45,10 +45,13 @@ export const changeTools: ToolDef[] = [
     name: 'add_tag_to_integration',
     toolset: 'tags',
     title: 'Tag an integration',
-    description: 'Tag an integration (the tag is created if new).',
+    description: 'Celigo keeps ONE tag per integration: sets it, replacing any existing tag.',
     input: { integration: idOrName('Integration'), tag: z.string().describe('e.g. critical') },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    handler: async (a, ctx) => done('Tagged.', await (await changesOps()).addTagToIntegration(ctx, a)),
+    handler: async (a, ctx) => {
+      const r = await (await changesOps()).addTagToIntegration(ctx, a);
+      return done(r.summary, r);
+    },
   }),
   defineTool({
     name: 'update_flow',
