@@ -73,16 +73,16 @@ export async function addTagToIntegration(ctx: OpContext, input: { integration: 
   const label = (input.tag ?? '').trim();
   if (input.remove && label) throw new UsageError('Give either a tag to set or remove, not both.');
   if (!input.remove && !label) {
-    throw new UsageError('Give a tag, e.g. "critical". A blank tag is not a way to clear one: to remove the integration\'s tag, ask for removal explicitly (--remove).');
+    throw new UsageError('Give a tag, e.g. "critical". A blank tag does not clear the tag: removal must be asked for explicitly (celigo-manage integrations tag <integration> --remove).');
   }
   // Read fresh: the name lookup may come from a cached list, and the tag it replaces must be the current one.
   const integration = await ctx.api.integrations.get((await resolveIntegration(ctx.api, input.integration))._id, { signal: ctx.signal });
   const previous = tagOf(integration);
-  const base = { integration: integration.name, integrationId: integration._id, previousTag: previous ?? null };
+  const base = { integration: integration.name, integrationId: integration._id };
   const quoted = `"${integration.name}"`;
   if (input.remove ? previous === undefined : previous === label) {
     const summary = input.remove ? `${quoted} has no tag; nothing to remove.` : `${quoted} already has tag "${label}"; nothing changed.`;
-    return { ...base, tag: previous ?? null, changed: false, summary };
+    return { ...base, tag: previous ?? null, previousTag: previous ?? null, changed: false, summary };
   }
   const action = input.remove
     ? `Remove tag "${previous}" from ${quoted}`
@@ -104,7 +104,7 @@ export async function addTagToIntegration(ctx: OpContext, input: { integration: 
   const summary = input.remove
     ? `Removed tag "${previous}" from ${quoted}.`
     : `Tagged ${quoted} with "${label}"` + (previous !== undefined ? ` (replaced "${previous}": Celigo keeps one tag per integration).` : ' (it had no tag).');
-  return { ...base, tag: input.remove ? null : label, changed: true, backupId: rec.id, summary };
+  return { ...base, tag: input.remove ? null : label, previousTag: previous ?? null, changed: true, backupId: rec.id, summary };
 }
 
 /** Accepts Celigo's 6-field form ("? 0 2 ? * *") or a 5-field cron, which gets the leading "?". */

@@ -44,7 +44,7 @@ export const changeTools: ToolDef[] = [
   defineTool({
     name: 'add_tag_to_integration',
     toolset: 'tags',
-    title: 'Tag an integration',
+    title: 'Set an integration\'s tag',
     description: 'Celigo keeps ONE tag per integration: sets it, replacing any existing tag.',
     input: { integration: idOrName('Integration'), tag: z.string().describe('e.g. critical') },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
