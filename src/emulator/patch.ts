@@ -64,10 +64,10 @@ export function applyPatch(rec: Record<string, unknown>, ops: Op[]): Record<stri
     if (Array.isArray(target) && !(Number(leaf) < target.length)) {
       throw new ApiError(422, 'invalid_field', `\`${op.path.join('.')}\` does not exist.`, op.path.join('.'));
     }
-    if (!op.remove) (target as Record<string, unknown>)[leaf] = op.value;
-    else if (Array.isArray(target)) target.splice(Number(leaf), 1);
     // Removing a field that is not there changes nothing (best guess: Celigo stores in MongoDB, where an
     // $unset of a missing field is no error; RFC 6902 would answer an error).
+    if (!op.remove) (target as Record<string, unknown>)[leaf] = op.value;
+    else if (Array.isArray(target)) target.splice(Number(leaf), 1);
     else delete (target as Record<string, unknown>)[leaf];
   }
   return out;
