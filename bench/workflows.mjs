@@ -8,7 +8,6 @@ import { startEmulator, DEMO_TOKEN } from '../dist/emulator/index.js';
 import { CeligoClient } from '../dist/core/client.js';
 import { healthCheck, PING_CONCURRENCY } from '../dist/ops/health.js';
 import { retryFailedJobs } from '../dist/ops/retry.js';
-import { readTagMap } from '../dist/ops/tags.js';
 import { fmt, stats, spawnEmulator } from './lib.mjs';
 
 const DAY = 86_400_000;
@@ -39,7 +38,6 @@ export async function benchHealth() {
     api.exports.list({ include: 'name,_connectionId' }),
     api.imports.list({ include: 'name,_connectionId' }),
     api.connections.list(),
-    readTagMap(api).then((map) => (Object.values(map).some((ids) => ids.length) ? api.tags.list() : [])),
   ]);
   const sideReads = performance.now() - t1;
 
@@ -56,14 +54,14 @@ export async function benchHealth() {
   const fixed = new Map();
   for (const r of log) {
     if (r.path.startsWith('/v1/jobs') || /\/(ping|test)$/.test(pathOf(r))) continue;
-    const what = pathOf(r).startsWith('/v1/state/') ? 'tag map' : pathOf(r).split('/')[2];
+    const what = pathOf(r).split('/')[2];
     fixed.set(what, (fixed.get(what) ?? 0) + 1);
   }
   const fixedNote = [...fixed].map(([what, n]) => `${what} ${n}`).join(', ');
   const fixedCount = [...fixed.values()].reduce((a, b) => a + b, 0);
   const target = 2 + Math.ceil(jobCount / 1000) + pings;
   // Critical path at the chosen concurrency: the longer of the jobs chain and the reads beside it (the
-  // lists, the tag map then the tags, the exports/imports/connections that map failing flows to their
+  // lists (integrations carry their tag), the exports/imports/connections that map failing flows to their
   // connections), then the connection tests, PING_CONCURRENCY at a time. Nothing else waits on the network.
   const pingRounds = Math.ceil(pings / PING_CONCURRENCY);
   const critical = Math.max(jobsChain, sideReads) + pingRounds * onePing;

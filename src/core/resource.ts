@@ -71,8 +71,20 @@ export class ResourceApi<T extends { _id: string; lastModified?: string }> {
   async patch(id: string, fields: Record<string, unknown>, call: Call = {}): Promise<void> {
     const body =
       this.patchFormat === 'json-patch'
-        ? Object.entries(fields).map(([path, value]) => ({ op: 'replace', path: '/' + path.replace(/^\//, ''), value }))
+        ? Object.entries(fields).map(([path, value]) => ({ op: 'replace', path: pointer(path), value }))
         : fields;
+    await this.http.request('PATCH', `/${this.path}/${enc(id)}`, { body, signal: call.signal });
+  }
+
+  /**
+   * PATCH that removes whitelisted fields (204): JSON-Patch `remove` ops, as Celigo's web app clears an
+   * integration's tag (celigo-api.md W5); in a merge patch, `null` values.
+   */
+  async unset(id: string, paths: string[], call: Call = {}): Promise<void> {
+    const body =
+      this.patchFormat === 'json-patch'
+        ? paths.map((path) => ({ op: 'remove', path: pointer(path) }))
+        : Object.fromEntries(paths.map((path) => [path.replace(/^\//, ''), null]));
     await this.http.request('PATCH', `/${this.path}/${enc(id)}`, { body, signal: call.signal });
   }
 
@@ -91,6 +103,10 @@ export class ResourceApi<T extends { _id: string; lastModified?: string }> {
   audit(id: string, opts: ListOptions = {}): Promise<AuditEntry[]> {
     return listAudit(this.http, `/${this.path}/${enc(id)}/audit`, {}, opts);
   }
+}
+
+function pointer(path: string): string {
+  return '/' + path.replace(/^\//, '');
 }
 
 export function enc(id: string): string {

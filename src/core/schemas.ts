@@ -18,7 +18,8 @@ export type ErrorEnvelope = z.infer<typeof errorEnvelope>;
 
 const base = { _id: z.string(), createdAt: z.string().optional(), lastModified: z.string().optional() };
 
-export const integration = z.looseObject({ ...base, name: z.string() });
+// `tag`: Celigo keeps ONE label per integration (celigo-api.md W5). /tags is the error-tag vocabulary.
+export const integration = z.looseObject({ ...base, name: z.string(), tag: z.string().optional() });
 export const flowStepRef = z.looseObject({ _exportId: z.string().optional(), _importId: z.string().optional(), type: z.string().optional() });
 export const flow = z.looseObject({
   ...base,
@@ -32,6 +33,7 @@ export const flow = z.looseObject({
 export const exportResource = z.looseObject({ ...base, name: z.string(), adaptorType: z.string().optional() });
 export const importResource = z.looseObject({ ...base, name: z.string(), adaptorType: z.string().optional() });
 export const connection = z.looseObject({ ...base, name: z.string(), type: z.string() });
+/** An error tag of /tags (labels for errors, not integrations: celigo-api.md W5). */
 export const tag = z.looseObject({ _id: z.string(), tag: z.string(), tagId: z.string().optional() });
 export const job = z.looseObject({
   _id: z.string(),
@@ -107,7 +109,7 @@ export const SCHEDULE = /^\?(\s+\S+){5}$/;
 
 const name = z.string().min(1, 'is required').max(100, 'must be at most 100 characters');
 
-export const integrationCreate = z.looseObject({ name, description: z.string().max(5120).optional() });
+export const integrationCreate = z.looseObject({ name, description: z.string().max(5120).optional(), tag: z.string().optional() });
 export const flowCreate = z.looseObject({
   name,
   disabled: z.boolean().optional(),
@@ -177,7 +179,8 @@ export const PATCH_WHITELIST: Record<string, readonly string[]> = {
     'pageGenerators/*/schedule', 'pageGenerators/*/skipRetries', 'routers/*/name', 'routers/*/branches/*/name',
     'routers/*/branches/*/description', 'aliases',
   ],
-  integrations: ['name', 'description', 'readme', 'settings'],
+  // `tag` is set with replace and cleared with remove by Celigo's own web app (celigo-api.md W5).
+  integrations: ['name', 'description', 'readme', 'settings', 'tag'],
   // The readable part of the docs' whitelist (celigo-api.md W15): `offline` is not in it; `**` = any deeper path.
   connections: ['name', 'debugDate', 'rest/cookieAuth/**', 'http/ping/**', 'http/auth/**'],
   exports: ['name', 'description', 'debugUntil'],
@@ -190,6 +193,3 @@ export const SECRET_KEYS = new Set([
   'refresh_token', 'apiKey', 'api_key', 'encrypted', 'privateKey', 'passphrase', 'tokenSecret', 'consumerSecret',
   'secretAccessKey', 'clientKey', 'apiSecret', 'webhookSecret', 'signingSecret',
 ]);
-
-/** State key (global scope) where celigo-manage keeps which integration carries which tag (issue 4, item 12). */
-export const INTEGRATION_TAGS_STATE_KEY = 'celigo-manage.integration-tags';

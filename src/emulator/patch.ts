@@ -1,12 +1,14 @@
 // PATCH: only whitelisted field paths (celigo-api.md §1.4, PATCH_WHITELIST in core/schemas.ts). The body
-// format is unconfirmed (§11 "PATCH body format"), so both an RFC-6902 array of replace/add operations and
-// a plain partial object (top-level keys) are accepted.
+// format is unconfirmed (§11 "PATCH body format"), so both an RFC-6902 array of replace/add/remove
+// operations and a plain partial object (top-level keys; `null` removes, as in a merge patch) are accepted.
+// Celigo's web app clears an integration's tag with `[{op:"remove",path:"/tag"}]` (W5).
 import { PATCH_WHITELIST } from '../core/schemas.js';
 import { ApiError, type ErrorEntry } from './respond.js';
 
 interface Op {
   path: string[];
   value: unknown;
+  remove?: boolean;
 }
 
 function pointer(p: unknown): string[] | undefined {
@@ -29,13 +31,13 @@ export function parsePatch(kind: string, body: unknown): Op[] {
     body.forEach((o, i) => {
       const op = o as { op?: unknown; path?: unknown; value?: unknown } | null;
       const path = pointer(op?.path);
-      if (!op || (op.op !== 'replace' && op.op !== 'add') || !path) {
-        throw new ApiError(400, 'invalid_patch', `Operation ${i} must be {"op":"replace","path":"/field","value":...}.`, String(i));
+      if (!op || (op.op !== 'replace' && op.op !== 'add' && op.op !== 'remove') || !path) {
+        throw new ApiError(400, 'invalid_patch', `Operation ${i} must be {"op":"replace","path":"/field","value":...} or {"op":"remove","path":"/field"}.`, String(i));
       }
-      ops.push({ path, value: op.value });
+      ops.push(op.op === 'remove' ? { path, value: undefined, remove: true } : { path, value: op.value });
     });
   } else if (body && typeof body === 'object') {
-    for (const [k, v] of Object.entries(body as Record<string, unknown>)) ops.push({ path: [k], value: v });
+    for (const [k, v] of Object.entries(body as Record<string, unknown>)) ops.push(v === null ? { path: [k], value: undefined, remove: true } : { path: [k], value: v });
   } else {
     throw new ApiError(400, 'invalid_patch', 'The body must be a JSON Patch array or a JSON object.');
   }
@@ -63,7 +65,11 @@ export function applyPatch(rec: Record<string, unknown>, ops: Op[]): Record<stri
     if (Array.isArray(target) && !(Number(leaf) < target.length)) {
       throw new ApiError(422, 'invalid_field', `\`${op.path.join('.')}\` does not exist.`, op.path.join('.'));
     }
-    (target as Record<string, unknown>)[leaf] = op.value;
+    // Removing a field that is not there changes nothing (best guess: Celigo stores in MongoDB, where an
+    // $unset of a missing field is no error; RFC 6902 would answer an error).
+    if (!op.remove) (target as Record<string, unknown>)[leaf] = op.value;
+    else if (Array.isArray(target)) target.splice(Number(leaf), 1);
+    else delete (target as Record<string, unknown>)[leaf];
   }
   return out;
 }

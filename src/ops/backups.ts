@@ -22,6 +22,11 @@ export interface BackupTarget {
   type: BackupType;
   /** A resource id; for `state`, the key (global), or `<resourceType>/<id>/<key>` for a scoped key. */
   id: string;
+  /**
+   * An integration alone, without its flows, exports, imports and connection references: for a change
+   * to the integration object only (its tag), so a restore cannot touch anything else.
+   */
+  shallow?: boolean;
 }
 
 export interface BackupItem {
@@ -255,7 +260,7 @@ export async function backup(ctx: OpContext, targets: BackupTarget[], reason: st
   const seen = new Set<string>();
   for (const t of targets) {
     if (!BACKUP_TYPES.includes(t.type)) throw new UsageError(`Cannot back up a "${t.type}"; types: ${BACKUP_TYPES.join(', ')}.`);
-    const got = t.type === 'integration' ? await integrationItems(ctx, t.id) : [itemOf(t.type, t.id, await readLive(ctx, t.type, t.id))];
+    const got = t.type === 'integration' && !t.shallow ? await integrationItems(ctx, t.id) : [itemOf(t.type, t.id, await readLive(ctx, t.type, t.id))];
     for (const it of got) {
       const key = `${it.type}:${it.id}`;
       if (seen.has(key)) continue;
@@ -523,7 +528,8 @@ export async function restoreBackup(ctx: OpContext, input: { id: string; force?:
 
   const pre = await backup(
     ctx,
-    [...todo.map((c) => ({ type: c.item.type as BackupType, id: c.item.id })), ...createdLive.map((c) => ({ type: c.type, id: c.id }))],
+    // Each item is one object: an integration item is the integration alone (its flows are items of their own).
+    [...todo.map((c) => ({ type: c.item.type as BackupType, id: c.item.id, ...(c.item.type === 'integration' ? { shallow: true } : {}) })), ...createdLive.map((c) => ({ type: c.type, id: c.id }))],
     `before restoring ${rec.id}`,
   );
 
@@ -619,5 +625,16 @@ async function restoreItem(ctx: OpContext, item: BackupItem, live: Live): Promis
     expectLastModified: live.lastModified,
     signal: ctx.signal,
   });
+  if (item.type === 'integration' && written && written.tag !== data.tag) return restoreTag(ctx, item.id, data.tag);
   return written;
+}
+
+/**
+ * An integration's tag is what Celigo's web app changes with a JSON Patch (celigo-api.md W5). Should the
+ * full PUT not have carried it, the backed-up tag is put back with a replace, or removed if there was none.
+ */
+async function restoreTag(ctx: OpContext, id: string, tag: unknown): Promise<Live> {
+  if (typeof tag === 'string') await ctx.api.integrations.patch(id, { tag }, { signal: ctx.signal });
+  else await ctx.api.integrations.unset(id, ['tag'], { signal: ctx.signal });
+  return (await ctx.api.integrations.get(id, { signal: ctx.signal })) as Live;
 }

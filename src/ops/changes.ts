@@ -5,9 +5,9 @@ import { backup, recordCreated, recordChanged } from './backups.js';
 import { mustConfirm } from './confirm.js';
 import { checkDependencies } from './dependencies.js';
 import { updateMapping } from './mapping.js';
-import { resolveIntegration, resolveFlow, resolveTag, invalidateNames } from './resolve.js';
-import { readTagMap, writeTagMap } from './tags.js';
-import { SCHEDULE, CONNECTION_TYPES, INTEGRATION_TAGS_STATE_KEY, type Flow } from '../core/schemas.js';
+import { resolveIntegration, resolveFlow, invalidateNames } from './resolve.js';
+import { tagOf } from './tags.js';
+import { SCHEDULE, CONNECTION_TYPES, type Flow } from '../core/schemas.js';
 import { UsageError } from '../core/errors.js';
 import { compact } from './project.js';
 import { createOnce, gaveUp, testConnection } from './util.js';
@@ -33,33 +33,60 @@ export async function createIntegration(ctx: OpContext, input: { name: string; d
 // Cloning follows Celigo's preview -> connectionMap -> component list protocol; it lives in clone.ts.
 export { cloneIntegration } from './clone.js';
 
-/** Tags an integration: creates the tag in /tags if new, then updates the account's tag map in state. */
-export async function addTagToIntegration(ctx: OpContext, input: { integration: string; tag: string }) {
-  const integration = await resolveIntegration(ctx.api, input.integration);
-  const label = input.tag.trim();
-  if (!label) throw new UsageError('Give a tag, e.g. "critical".');
-  let tag = await resolveTag(ctx.api, label).catch((e) => {
-    if (e instanceof UsageError && !e.candidates) return undefined;
-    throw e;
-  });
-  if (tag && tag.tag.toLowerCase() !== label.toLowerCase()) tag = undefined; // a substring match is not the same tag
-  await mustConfirm(ctx, { action: `Tag "${integration.name}" with "${label}"`, details: [], digest: digestOf('tag', integration._id, label) }, { mutating: true });
-  const rec = await backup(ctx, [{ type: 'state', id: INTEGRATION_TAGS_STATE_KEY }], `tag ${integration.name} with ${label}`);
-  if (!tag) {
-    tag = await createOnce(ctx, `tag "${label}"`, () => ctx.api.tags.create({ tag: label }, { signal: ctx.signal }),
-      async () => (await ctx.api.tags.list({}, { signal: ctx.signal })).filter((t) => t.tag.toLowerCase() === label.toLowerCase()), []);
-    await recordCreated(ctx, rec.id, { type: 'tag', id: tag._id });
+export interface TagResult {
+  integration: string;
+  integrationId: string;
+  /** The tag now on the integration (none after a removal). */
+  tag: string | null;
+  /** The tag it had before: replaced or removed (none if it had no tag). */
+  previousTag: string | null;
+  /** False when the integration already had exactly this tag (or, for a removal, none): nothing was written. */
+  changed: boolean;
+  backupId?: string;
+  summary: string;
+}
+
+/**
+ * Sets an integration's tag. Celigo keeps ONE tag per integration, in its `tag` field (celigo-api.md W5),
+ * so tagging replaces any tag it had; `remove` clears it. Written with a JSON Patch (replace or remove
+ * of /tag), backed up first, and read back. The error tags of /tags are not involved.
+ */
+export async function addTagToIntegration(ctx: OpContext, input: { integration: string; tag?: string; remove?: boolean }): Promise<TagResult> {
+  const label = (input.tag ?? '').trim();
+  if (input.remove && label) throw new UsageError('Give either a tag to set or remove, not both.');
+  if (!input.remove && !label) {
+    throw new UsageError('Give a tag, e.g. "critical". A blank tag does not clear the tag: removal must be asked for explicitly (celigo-manage integrations tag <integration> --remove).');
   }
-  const map = await readTagMap(ctx.api, ctx.signal);
-  const ids = new Set(map[integration._id] ?? []);
-  const already = ids.has(tag._id);
-  ids.add(tag._id);
-  map[integration._id] = [...ids];
-  if (!already) await writeTagMap(ctx.api, map, ctx.signal);
-  const check = await readTagMap(ctx.api, ctx.signal);
-  await recordChanged(ctx, rec.id, { type: 'state', id: INTEGRATION_TAGS_STATE_KEY }, check);
-  if (!(check[integration._id] ?? []).includes(tag._id)) throw new Error('The tag did not stick: the account\'s tag map does not show it after writing.');
-  return { integration: integration.name, integrationId: integration._id, tag: tag.tag, tagId: tag._id, alreadyTagged: already, backupId: rec.id };
+  // Read fresh: the name lookup may come from a cached list, and the tag it replaces must be the current one.
+  const integration = await ctx.api.integrations.get((await resolveIntegration(ctx.api, input.integration))._id, { signal: ctx.signal });
+  const previous = tagOf(integration);
+  const base = { integration: integration.name, integrationId: integration._id };
+  const quoted = `"${integration.name}"`;
+  if (input.remove ? previous === undefined : previous === label) {
+    const summary = input.remove ? `${quoted} has no tag; nothing to remove.` : `${quoted} already has tag "${label}"; nothing changed.`;
+    return { ...base, tag: previous ?? null, previousTag: previous ?? null, changed: false, summary };
+  }
+  const action = input.remove
+    ? `Remove tag "${previous}" from ${quoted}`
+    : previous !== undefined
+      ? `Replace tag "${previous}" of ${quoted} with "${label}" (Celigo keeps one tag per integration)`
+      : `Tag ${quoted} with "${label}"`;
+  await mustConfirm(ctx, { action, details: [], digest: digestOf('tag', integration._id, integration.lastModified, previous ?? null, input.remove ? null : label) }, { mutating: true });
+  const target = { type: 'integration' as const, id: integration._id };
+  const rec = await backup(ctx, [{ ...target, shallow: true }], input.remove ? `remove tag ${previous} from ${integration.name}` : `tag ${integration.name} with ${label}`);
+  if (input.remove) await ctx.api.integrations.unset(integration._id, ['tag'], { signal: ctx.signal });
+  else await ctx.api.integrations.patch(integration._id, { tag: label }, { signal: ctx.signal });
+  const check = await ctx.api.integrations.get(integration._id, { signal: ctx.signal });
+  await recordChanged(ctx, rec.id, target, check);
+  invalidateNames(ctx.api); // cached integration lists carry the old tag
+  const now = tagOf(check);
+  if (input.remove ? now !== undefined : check.tag !== label) {
+    throw new Error(`The tag did not stick: integration ${integration._id} reads back with ${now === undefined ? 'no tag' : `tag "${now}"`}. Backup ${rec.id} holds the state before.`);
+  }
+  const summary = input.remove
+    ? `Removed tag "${previous}" from ${quoted}.`
+    : `Tagged ${quoted} with "${label}"` + (previous !== undefined ? ` (replaced "${previous}": Celigo keeps one tag per integration).` : ' (it had no tag).');
+  return { ...base, tag: input.remove ? null : label, previousTag: previous ?? null, changed: true, backupId: rec.id, summary };
 }
 
 /** Accepts Celigo's 6-field form ("? 0 2 ? * *") or a 5-field cron, which gets the leading "?". */

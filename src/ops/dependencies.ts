@@ -5,8 +5,8 @@ import { UsageError } from '../core/errors.js';
 import { flowSteps } from '../core/flows.js';
 import type { Flow } from '../core/schemas.js';
 import type { OpContext } from './context.js';
-import { resolveConnection, resolveExport, resolveFlow, resolveImport, resolveIntegration, resolveTag } from './resolve.js';
-import { readTagMap } from './tags.js';
+import { resolveConnection, resolveExport, resolveFlow, resolveImport, resolveIntegration } from './resolve.js';
+import { hasTag, tagOf } from './tags.js';
 import { plural } from './util.js';
 
 export const DEPENDENCY_TYPES = ['integration', 'flow', 'export', 'import', 'connection', 'tag'] as const;
@@ -46,16 +46,22 @@ export async function checkDependencies(ctx: OpContext, input: { type: Dependenc
   const steps: DependencyReport['steps'] = [];
   let target: DependencyReport['target'];
   let integrationIds = new Set<string>();
+  let integrationList: { _id: string; name: string }[] | undefined;
 
   if (input.type === 'integration') {
     const integ = await resolveIntegration(api, input.id);
     target = { type: 'integration', id: integ._id, name: integ.name };
     for (const f of await api.integrations.flows(integ._id, { signal })) note(f, 'member');
   } else if (input.type === 'tag') {
-    const tag = await resolveTag(api, input.id);
-    target = { type: 'tag', id: tag._id, name: tag.tag };
-    const map = await readTagMap(api, signal);
-    integrationIds = new Set(Object.entries(map).filter(([, ids]) => ids.includes(tag._id)).map(([i]) => i));
+    // An integration tag is the label in each integration's one `tag` field (celigo-api.md W5), not an
+    // object with an id: the integrations that carry it are what uses it.
+    const label = input.id.trim();
+    if (!label) throw new UsageError('Give a tag, e.g. critical. Use list_tags to see the integration tags in use.');
+    const all = await api.integrations.list({}, { signal });
+    integrationList = all;
+    const carrying = all.filter((i) => hasTag(i, label));
+    target = { type: 'tag', id: label, name: carrying.length ? tagOf(carrying[0]) : label };
+    integrationIds = new Set(carrying.map((i) => i._id));
   } else {
     const flows = await api.flows.list({}, { signal });
     if (input.type === 'flow') {
@@ -101,7 +107,7 @@ export async function checkDependencies(ctx: OpContext, input: { type: Dependenc
   for (const f of dependents) if (f._integrationId && input.type !== 'integration') integrationIds.add(f._integrationId);
   let integrations: DependencyReport['integrations'] = [];
   if (integrationIds.size) {
-    const all = await api.integrations.list({}, { signal });
+    const all = integrationList ?? (await api.integrations.list({}, { signal }));
     integrations = all.filter((i) => integrationIds.has(i._id)).map((i) => ({ _id: i._id, name: i.name }));
   }
   const enabledFlows = dependents.filter((f) => !f.disabled).length;

@@ -43,7 +43,8 @@ export interface IntegrationHealth {
   name: string;
   verdict: Verdict;
   reasons: string[];
-  tags: string[];
+  /** The integration's one tag (Celigo keeps one per integration), if it has one. */
+  tag?: string;
   jobs: JobCounts;
   successRate: number | null;
   openErrors: number;

@@ -5,7 +5,7 @@ import type { Connection, Flow, Integration } from '../core/schemas.js';
 import { flowSteps } from '../core/flows.js';
 import type { OpContext } from './context.js';
 import { mapPool } from './pool.js';
-import { readTagMap, type TagMap } from './tags.js';
+import { hasTag, tagOf } from './tags.js';
 import { parseTimeRange } from './timerange.js';
 import { groupBy, nowOf, num, percentiles, plural, report, testConnection } from './util.js';
 import { counts, durations, rate, rowMaker, runTime, splitByWindow, sumOf, type JobRow } from './job-rows.js';
@@ -72,8 +72,6 @@ async function readConnectionSources(api: OpContext['api'], signal?: AbortSignal
   return { connectionOf, connections };
 }
 
-const isTagged = (map: TagMap) => Object.values(map).some((ids) => ids.length > 0);
-
 /**
  * Jobs by integration, through their flow. A flow's jobs are already together, so this looks up each
  * flow rather than each job. The order of jobs inside a group differs from the read's, which nothing
@@ -130,27 +128,24 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
   // One paged read of every flow and retry job of the window and the 7-day baseline: run counts, run
   // times and open errors all come from it (a retry job holds the errors it retried), so there is no
   // per-integration or per-flow call. Its pages form a chain, the longest part of the check, so every
-  // other read that does not need the jobs goes alongside it: the tag map and then the tag names, and
-  // (when connections are to be tested) which connection each export and import uses. On an account with
-  // nothing failing and nothing critical that last read is not needed, but it costs no wall time, while
-  // waiting for the verdicts to decide would add a round of requests after the chain.
+  // other read that does not need the jobs goes alongside it: the integrations (each carries its one tag,
+  // celigo-api.md W5), the flows, and (when connections are to be tested) which connection each export
+  // and import uses. On an account with nothing failing and nothing critical that last read is not
+  // needed, but it costs no wall time, while waiting for the verdicts to decide would add a round of
+  // requests after the chain.
   const connectionSources = (input.testConnections ?? true) ? prefetch(signal, (s) => readConnectionSources(api, s)) : undefined;
-  const tagMapRead = readTagMap(api, signal).catch(() => ({}) as TagMap);
-  const [integrations, flows, allRows, tagMap, tags] = await Promise.all([
+  const [integrations, flows, allRows] = await Promise.all([
     api.integrations.list({}, { signal }),
     api.flows.list({}, { signal }),
     api.jobs.list(
       { type_in: ['flow', 'retry', 'bulk_retry'], createdAt_gte: new Date(baseFrom).toISOString(), createdAt_lte: new Date(to).toISOString() },
       { signal, map: rowMaker(from, to, days) },
     ),
-    tagMapRead,
-    tagMapRead.then((map) => (isTagged(map) ? api.tags.list({}, { signal }).catch(() => []) : [])),
   ]).catch((err: unknown) => {
     connectionSources?.cancel();
     throw err;
   });
   await report(ctx, 1, 4, 'judging each flow');
-  const tagName = new Map(tags.map((t) => [t._id, t.tag]));
   const rows = allRows.filter((r) => r.job.type === 'flow');
   const openByFlow = new Map<string, number>();
   for (const { job: j } of allRows) if (j._flowId) openByFlow.set(j._flowId, (openByFlow.get(j._flowId) ?? 0) + num(j.numOpenError));
@@ -222,7 +217,7 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
   }
 
   // ---- connections: those of failing or degraded flows, and of integrations tagged critical ----
-  const critical = new Set(Object.entries(tagMap).filter(([, ids]) => ids.some((id) => /^critical$/i.test(tagName.get(id) ?? ''))).map(([i]) => i));
+  const critical = new Set(integrations.filter((i) => hasTag(i, 'critical')).map((i) => i._id));
   const toTest = new Map<string, { reasons: Set<string>; flows: Set<string> }>();
   const problemFlows = flowHealth.filter((f) => f.verdict !== 'healthy' && !f.disabled);
   const criticalFlows = flows.filter((f) => f._integrationId && critical.has(f._integrationId) && !f.disabled);
@@ -297,7 +292,7 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
       name: g.name,
       verdict,
       reasons,
-      tags: (tagMap[g.id] ?? []).map((id) => tagName.get(id) ?? id),
+      ...(g.integ && tagOf(g.integ) !== undefined ? { tag: tagOf(g.integ) } : {}),
       jobs: c,
       successRate: rate(c),
       openErrors,

@@ -4,7 +4,7 @@ import type { OpContext } from './context.js';
 import type { Flow, Job, Connection, Export, Import, FlowStepError } from '../core/schemas.js';
 import { flowSteps } from '../core/flows.js';
 import { mapPool } from './pool.js';
-import { readTagMap, tagLabels } from './tags.js';
+import { hasTag, tagOf } from './tags.js';
 import { resolveIntegration, resolveFlow, resolveConnection, resolveExport, resolveImport } from './resolve.js';
 import { parseTimeRange } from './timerange.js';
 import { compact } from './project.js';
@@ -20,19 +20,15 @@ export interface IntegrationRow {
   flows: number;
   enabledFlows: number;
   openErrors?: number;
-  tags: string[];
+  /** Its one tag (Celigo keeps one per integration), if it has one. */
+  tag?: string;
   [k: string]: unknown;
 }
-export const INTEGRATION_FIELDS = ['id', 'name', 'status', 'version', 'flows', 'enabledFlows', 'openErrors', 'tags'] as const;
+export const INTEGRATION_FIELDS = ['id', 'name', 'status', 'version', 'flows', 'enabledFlows', 'openErrors', 'tag'] as const;
 
 export async function listIntegrations(ctx: OpContext, q: { name?: string; tag?: string; errors?: boolean } = {}): Promise<IntegrationRow[]> {
   const { api, signal } = ctx;
-  const [integrations, flows, tags, tagMap] = await Promise.all([
-    api.integrations.list({}, { signal }),
-    api.flows.list({}, { signal }),
-    api.tags.list({}, { signal }),
-    readTagMap(api, signal),
-  ]);
+  const [integrations, flows] = await Promise.all([api.integrations.list({}, { signal }), api.flows.list({}, { signal })]);
   const byIntegration = new Map<string, Flow[]>();
   for (const f of flows) if (f._integrationId) byIntegration.set(f._integrationId, [...(byIntegration.get(f._integrationId) ?? []), f]);
   let rows: IntegrationRow[] = integrations.map((i) => {
@@ -46,19 +42,19 @@ export async function listIntegrations(ctx: OpContext, q: { name?: string; tag?:
       version: typeof i.version === 'string' ? i.version : undefined,
       flows: fl.length,
       enabledFlows: enabled,
-      tags: tagLabels(tagMap, tags, i._id),
+      tag: tagOf(i),
     }) as IntegrationRow;
   });
   if (q.name) {
     const n = q.name.toLowerCase();
     rows = rows.filter((r) => r.name.toLowerCase().includes(n));
   }
-  if (q.tag) {
-    const t = q.tag.toLowerCase();
-    if (!tags.some((x) => x.tag.toLowerCase() === t)) {
-      throw new UsageError(`No tag "${q.tag}". Tags: ${tags.map((x) => x.tag).join(', ') || '(none)'}.`);
+  if (q.tag?.trim()) {
+    const inUse = [...new Set(integrations.map(tagOf).filter((t): t is string => t !== undefined))].sort();
+    if (!integrations.some((i) => hasTag(i, q.tag!))) {
+      throw new UsageError(`No integration has tag "${q.tag}". Integration tags in use: ${inUse.join(', ') || '(none)'}.`);
     }
-    rows = rows.filter((r) => r.tags.some((x) => x.toLowerCase() === t));
+    rows = rows.filter((r) => hasTag(r, q.tag!));
   }
   if (q.errors !== false) {
     await mapPool(rows, CONCURRENCY, async (r) => {
@@ -72,16 +68,13 @@ export async function listIntegrations(ctx: OpContext, q: { name?: string; tag?:
 export async function getIntegration(ctx: OpContext, idOrName: string) {
   const { api, signal } = ctx;
   const integration = await resolveIntegration(api, idOrName);
-  const [flows, errors, tags, tagMap] = await Promise.all([
+  const [flows, errors] = await Promise.all([
     api.integrations.flows(integration._id, { signal }),
     api.integrations.errorSummary(integration._id, {}, { signal }),
-    api.tags.list({}, { signal }),
-    readTagMap(api, signal),
   ]);
   const openByFlow = new Map(errors.map((e) => [e._flowId, e.numError]));
   return {
     integration,
-    tags: tagLabels(tagMap, tags, integration._id),
     flows: flows.map((f) => compact({ id: f._id, name: f.name, enabled: !f.disabled, schedule: f.schedule, openErrors: openByFlow.get(f._id) ?? 0 })),
   };
 }

@@ -1,7 +1,7 @@
 // Every id argument also takes a name: case-insensitive; several matches is an error listing them.
 import type { CeligoClient } from '../core/client.js';
 import { CeligoApiError, UsageError } from '../core/errors.js';
-import { OBJECT_ID, type Integration, type Flow, type Export, type Import, type Connection, type Tag } from '../core/schemas.js';
+import { OBJECT_ID, type Integration, type Flow, type Export, type Import, type Connection } from '../core/schemas.js';
 
 interface Named {
   _id: string;
@@ -82,14 +82,3 @@ export const resolveImport = (api: CeligoClient, q: string): Promise<Import> =>
   resolve(api, q, 'import', 'list_imports', (id) => api.imports.get(id), () => api.imports.list());
 export const resolveConnection = (api: CeligoClient, q: string): Promise<Connection> =>
   resolve(api, q, 'connection', 'list_connections', (id) => api.connections.get(id), () => api.connections.list());
-
-/** Tags are named by their `tag` label. */
-export async function resolveTag(api: CeligoClient, q: string): Promise<Tag> {
-  const tags = await api.tags.list();
-  const named = tags.map((t) => ({ ...t, name: t.tag }));
-  if (OBJECT_ID.test(q.trim())) {
-    const hit = named.find((t) => t._id === q.trim());
-    if (hit) return hit;
-  }
-  return matchByName(named, q, 'tag', 'list_tags');
-}

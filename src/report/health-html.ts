@@ -269,7 +269,7 @@ export function renderHealthHtml(report: HealthHtmlInput, opts: RenderOptions = 
     .join('');
 
   const verdictRows = r.integrations.map((i) => [
-    esc(i.name) + (i.tags.length ? ` <span class="muted">${i.tags.map(esc).join(', ')}</span>` : ''),
+    esc(i.name) + (i.tag ? ` <span class="muted">${esc(i.tag)}</span>` : ''),
     badge(i.verdict),
     `<span class="num">${pct(i.successRate)}</span>`,
     `<span class="num">${i.jobs.total}</span>`,

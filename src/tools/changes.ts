@@ -46,11 +46,14 @@ export const changeTools: ToolDef[] = [
   defineTool({
     name: 'add_tag_to_integration',
     toolset: 'tags',
-    title: 'Tag an integration',
-    description: 'Tag an integration (the tag is created if new).',
+    title: 'Set an integration\'s tag',
+    description: 'Celigo keeps ONE tag per integration: sets it, replacing any existing tag.',
     input: { integration: idOrName('Integration'), tag: z.string().describe('e.g. critical') },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    handler: async (a, ctx) => done('Tagged.', await (await changesOps()).addTagToIntegration(ctx, a)),
+    handler: async (a, ctx) => {
+      const r = await (await changesOps()).addTagToIntegration(ctx, a);
+      return done(r.summary, r);
+    },
   }),
   defineTool({
     name: 'update_flow',

@@ -8,7 +8,7 @@ export const integrationTools: ToolDef[] = [
     name: 'list_integrations',
     toolset: 'integrations',
     title: 'List integrations',
-    description: 'Integrations: status, flows, open errors, tags.',
+    description: 'Integrations: status, flows, open errors, tag.',
     input: {
       name: z.string().optional().describe('Name contains'),
       tag: z.string().optional().describe('Tag'),

@@ -45,7 +45,12 @@ describe('commands against --demo', () => {
     expect(r.backupId).toMatch(/^bk-/);
     const tagged = await run(['--demo', 'integrations', 'tag', INTEGRATION, 'weekly', '--yes'], { tty: true, env: { NO_COLOR: '1' } });
     expect(tagged.code).toBe(0);
-    expect(tagged.stdout).toContain('Tagged "Shopify - NetSuite Orders" with "weekly"');
+    expect(tagged.stdout).toContain('Tagged "Shopify - NetSuite Orders" with "weekly" (replaced "critical": Celigo keeps one tag per integration).');
+    const removed = await run(['--demo', 'integrations', 'tag', INTEGRATION, '--remove', '--yes', '--json', 'tag,previousTag,changed']);
+    expect([removed.code, JSON.parse(removed.stdout)]).toEqual([0, { tag: null, previousTag: 'critical', changed: true }]);
+    const blank = await run(['--demo', 'integrations', 'tag', INTEGRATION, ' ', '--yes']);
+    expect(blank.code).toBe(1);
+    expect(blank.stderr).toContain('A blank tag does not clear the tag');
     const cloned = await run(['--demo', 'integrations', 'clone', INTEGRATION, 'Copy of orders', '--yes', '--json', 'name,flows']);
     expect(cloned.code).toBe(0);
     expect(JSON.parse(cloned.stdout)).toEqual({ name: 'Copy of orders', flows: 5 });
@@ -179,10 +184,22 @@ describe('commands against --demo', () => {
     expect(bad.code).toBe(1);
   });
 
-  it('tags list', async () => {
+  it('tags list: integration tags with counts, and the error tags apart', async () => {
     const r = await run(['--demo', 'tags', 'list', '--json']);
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as { tag: string }[]).map((t) => t.tag)).toContain('critical');
+    const rows = JSON.parse(r.stdout) as { kind: string; tag: string; integrations?: number; id?: string }[];
+    expect(rows.filter((t) => t.kind === 'integration')).toEqual([
+      { kind: 'integration', tag: 'critical', integrations: 2 },
+      { kind: 'integration', tag: 'nightly', integrations: 2 },
+      { kind: 'integration', tag: 'finance', integrations: 1 },
+    ]);
+    expect(rows.filter((t) => t.kind === 'error').map((t) => t.tag)).toEqual(['investigating', 'known issue', 'waiting on vendor', 'needs data fix']);
+    const tty = await run(['--demo', 'tags', 'list'], { tty: true, env: { NO_COLOR: '1' } });
+    expect(tty.code).toBe(0);
+    expect(tty.stdout).toContain('Integration tags (Celigo keeps one per integration; 5 of 7 integrations tagged)');
+    expect(tty.stdout).toContain('Error tags (/tags: labels for errors, not integrations)');
+    expect(tty.stdout.indexOf('critical')).toBeLessThan(tty.stdout.indexOf('Error tags'));
+    expect(tty.stdout.indexOf('investigating')).toBeGreaterThan(tty.stdout.indexOf('Error tags'));
   });
 
   it('health prints the summary first, then the verdict table', async () => {

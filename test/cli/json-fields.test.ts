@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { run } from './helpers.js';
 
 const LISTS: Record<string, string[]> = {
-  'integrations list': ['id', 'name', 'status', 'version', 'flows', 'enabledFlows', 'openErrors', 'tags'],
+  'integrations list': ['id', 'name', 'status', 'version', 'flows', 'enabledFlows', 'openErrors', 'tag'],
   'flows list': ['id', 'name', 'integration', 'integrationId', 'enabled', 'schedule', 'lastRun', 'openErrors'],
   'connections list': ['id', 'name', 'type', 'status', 'offline'],
   'jobs list': ['id', 'type', 'status', 'flow', 'flowId', 'integrationId', 'createdAt', 'startedAt', 'endedAt', 'durationMs', 'success', 'errors', 'openErrors', 'ignored'],
@@ -12,7 +12,7 @@ const LISTS: Record<string, string[]> = {
   'exports list': ['id', 'name', 'adaptorType', 'connection', 'flow', 'status', 'schedule'],
   'imports list': ['id', 'name', 'adaptorType', 'connection', 'mappingFormat', 'mappedFields'],
   'mapping show "Salesforce Accounts to NetSuite Customers"': ['generate', 'extract', 'hardCodedValue', 'dataType', 'value', 'missing'],
-  'tags list': ['id', 'tag', 'integrations'],
+  'tags list': ['kind', 'tag', 'integrations', 'id'],
   'backups list': ['id', 'createdAt', 'reason', 'targets', 'items', 'created'],
   'profiles list': ['name', 'current', 'region', 'baseUrl', 'tokenEnv', 'token', 'production', 'description'],
 };
@@ -42,7 +42,7 @@ describe('--json fields', () => {
   it('--json before the command is the bare flag, not a field list', async () => {
     const r = await run(['--json', 'tags', 'list', '--demo']);
     expect(r.code).toBe(0);
-    expect(Object.keys(JSON.parse(r.stdout)[0])).toEqual(['id', 'tag', 'integrations']);
+    expect(Object.keys(JSON.parse(r.stdout)[0])).toEqual(['kind', 'tag', 'integrations']);
   });
 
   it('objects pin fields too: unknown ones are listed', async () => {

@@ -416,6 +416,28 @@ describe('errors', () => {
 });
 
 describe('tags, state, audit', () => {
+  it("an integration's one tag: the client sends exactly Celigo's JSON Patch, the emulator stores it (W5)", async () => {
+    const sent: { method: string; url: string; body?: string }[] = [];
+    const c = client({ fetch: (url, init) => { sent.push({ method: init.method, url, body: init.body }); return globalThis.fetch(url, init); } });
+    const integ = (await c.integrations.list()).find((i) => i.tag === undefined)!;
+    await c.integrations.patch(integ._id, { tag: 'contract' });
+    expect(sent.at(-1)).toEqual({ method: 'PATCH', url: `${emu.baseUrl}/integrations/${integ._id}`, body: JSON.stringify([{ op: 'replace', path: '/tag', value: 'contract' }]) });
+    expect((await c.integrations.get(integ._id)).tag).toBe('contract');
+    expect((await c.integrations.list()).find((i) => i._id === integ._id)?.tag).toBe('contract');
+    await c.integrations.unset(integ._id, ['tag']);
+    expect(sent.at(-1)).toEqual({ method: 'PATCH', url: `${emu.baseUrl}/integrations/${integ._id}`, body: JSON.stringify([{ op: 'remove', path: '/tag' }]) });
+    expect(await c.integrations.get(integ._id)).not.toHaveProperty('tag');
+    // The merge-patch form (patchFormat "merge") clears with null.
+    const m = client({ patchFormat: 'merge', fetch: (url, init) => { sent.push({ method: init.method, url, body: init.body }); return globalThis.fetch(url, init); } });
+    await m.integrations.patch(integ._id, { tag: 'merged' });
+    expect(sent.at(-1)?.body).toBe(JSON.stringify({ tag: 'merged' }));
+    expect((await m.integrations.get(integ._id)).tag).toBe('merged');
+    await m.integrations.unset(integ._id, ['tag']);
+    expect(sent.at(-1)?.body).toBe(JSON.stringify({ tag: null }));
+    expect(await m.integrations.get(integ._id)).not.toHaveProperty('tag');
+    collect();
+  });
+
   it('tags CRUD', async () => {
     const t = await api.tags.create({ tag: 'contract' });
     expect((await api.tags.get(t._id)).tag).toBe('contract');

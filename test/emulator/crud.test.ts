@@ -79,8 +79,38 @@ describe('create, replace, patch, delete', () => {
     expect(bad.status).toBe(422);
     expect(bad.body.errors.map((e: any) => e.field)).toEqual(['pageGenerators.0._exportId', '_integrationId']);
     expect((await h.api('PATCH', `/flows/${f._id}`, { schedule: '0 3 * * *' })).body.errors[0]).toMatchObject({ code: 'invalid_field', field: 'schedule' });
-    expect((await h.api('PATCH', `/flows/${f._id}`, [{ op: 'remove', path: '/name' }])).status).toBe(400);
-    expect((await h.api('PATCH', `/tags/${byName(h, 'tags', 'critical')._id}`, { tag: 'x' })).status).toBe(405);
+    expect((await h.api('PATCH', `/flows/${f._id}`, [{ op: 'move', from: '/name', path: '/description' }])).status).toBe(400);
+    const noName = await h.api('PATCH', `/flows/${f._id}`, [{ op: 'remove', path: '/name' }]);
+    expect([noName.status, noName.body.errors[0].field]).toEqual([422, 'name']);
+    expect((await h.api('PATCH', `/tags/${byName(h, 'tags', 'investigating')._id}`, { tag: 'x' })).status).toBe(405);
+  });
+
+  it('an integration carries one `tag`: set with a JSON-Patch replace, cleared with remove (W5)', async () => {
+    const i = byName(h, 'integrations', 'HubSpot - Salesforce Leads');
+    expect(i).not.toHaveProperty('tag');
+    const set = await h.api('PATCH', `/integrations/${i._id}`, [{ op: 'replace', path: '/tag', value: 'marketing' }]);
+    expect([set.status, set.text]).toEqual([204, '']);
+    expect((await h.get(`/integrations/${i._id}`)).body.tag).toBe('marketing');
+    expect((await h.get('/integrations')).body.find((x: any) => x._id === i._id).tag).toBe('marketing');
+    await h.api('PATCH', `/integrations/${i._id}`, [{ op: 'replace', path: '/tag', value: 'sales' }]);
+    expect((await h.get(`/integrations/${i._id}`)).body.tag).toBe('sales');
+    expect((await h.api('PATCH', `/integrations/${i._id}`, [{ op: 'remove', path: '/tag' }])).status).toBe(204);
+    expect((await h.get(`/integrations/${i._id}`)).body).not.toHaveProperty('tag');
+    // Removing a tag that is not there changes nothing.
+    expect((await h.api('PATCH', `/integrations/${i._id}`, [{ op: 'remove', path: '/tag' }])).status).toBe(204);
+    // A merge-style body: a string sets it, null clears it; anything but a string is refused.
+    await h.api('PATCH', `/integrations/${i._id}`, { tag: 'leads' });
+    expect((await h.get(`/integrations/${i._id}`)).body.tag).toBe('leads');
+    await h.api('PATCH', `/integrations/${i._id}`, { tag: null });
+    expect((await h.get(`/integrations/${i._id}`)).body).not.toHaveProperty('tag');
+    const bad = await h.api('PATCH', `/integrations/${i._id}`, [{ op: 'replace', path: '/tag', value: ['a', 'b'] }]);
+    expect([bad.status, bad.body.errors[0].field]).toEqual([422, 'tag']);
+    // Created with a tag, and a full PUT keeps or drops it like any other field.
+    const made = await h.api('POST', '/integrations', { name: 'Tagged on create', tag: 'pilot' });
+    expect([made.status, made.body.tag]).toEqual([201, 'pilot']);
+    const put = await h.api('PUT', `/integrations/${made.body._id}`, { name: 'Tagged on create' });
+    expect(put.body).not.toHaveProperty('tag');
+    integration.parse(made.body);
   });
 
   it('DELETE answers 204, then the id is gone', async () => {

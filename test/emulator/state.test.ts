@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { INTEGRATION_TAGS_STATE_KEY } from '../../src/core/schemas.js';
 import { type Harness, byName, start } from './helpers.js';
 
 let h: Harness;
@@ -8,7 +7,7 @@ afterAll(async () => { await h.emu.close(); });
 
 describe('state API', () => {
   it('global keys: PUT Created/OK as text, GET value, list, DELETE', async () => {
-    expect((await h.get('/state')).body).toEqual({ keys: [INTEGRATION_TAGS_STATE_KEY] });
+    expect((await h.get('/state')).body).toEqual({ keys: [] });
     const a = await h.api('PUT', '/state/apple', { message: "Don't slip!" });
     expect(a.status).toBe(201);
     expect(a.text).toBe('Created');
@@ -17,18 +16,16 @@ describe('state API', () => {
     expect([b.status, b.text]).toEqual([200, 'OK']);
     expect((await h.get('/state/apple')).body).toEqual({ message: 'again' });
     expect((await h.api('PUT', '/state/a%20b%2Fc', [1, 2])).status).toBe(201);
-    expect((await h.get('/state')).body.keys).toEqual([INTEGRATION_TAGS_STATE_KEY, 'apple', 'a b/c']);
+    expect((await h.get('/state')).body.keys).toEqual(['apple', 'a b/c']);
     expect((await h.get('/state/a%20b%2Fc')).body).toEqual([1, 2]);
     expect((await h.api('DELETE', '/state/apple')).status).toBe(204);
     expect((await h.get('/state/apple')).status).toBe(404);
     expect((await h.api('PUT', '/state/x', undefined, { raw: 'plain', contentType: 'text/plain' })).status).toBe(415);
   });
 
-  it('the integration-tags map uses tag _ids', async () => {
-    const map = (await h.get(`/state/${INTEGRATION_TAGS_STATE_KEY}`)).body;
-    const shop = byName(h, 'integrations', 'Shopify - NetSuite Orders');
-    expect(map[shop._id]).toEqual([byName(h, 'tags', 'ecommerce')._id, byName(h, 'tags', 'critical')._id]);
-    expect(Object.keys(map)).toHaveLength(5);
+  it('the demo keeps no integration tags in state: each integration carries its one tag in `tag` (W5)', async () => {
+    expect((await h.get('/state/celigo-manage.integration-tags')).status).toBe(404);
+    expect(byName(h, 'integrations', 'Shopify - NetSuite Orders').tag).toBe('critical');
   });
 
   it('resource-scoped state; DELETE answers 200', async () => {

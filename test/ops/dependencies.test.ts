@@ -32,13 +32,16 @@ describe('checkDependencies', () => {
     expect(fx.integrations).toEqual([]);
   });
 
-  it('finds the integrations that carry a tag, and says when nothing uses a resource', async () => {
-    const crit = await checkDependencies(env.ctx, { type: 'tag', id: 'critical' });
+  it('finds the integrations that carry a tag (their `tag` field), and says when nothing uses a resource', async () => {
+    const crit = await checkDependencies(env.ctx, { type: 'tag', id: 'Critical' });
+    expect(crit.target).toEqual({ type: 'tag', id: 'Critical', name: 'critical' });
     expect(crit.integrations.map((i) => i.name).sort()).toEqual([DEMO.integrations.salesforce, DEMO.integrations.shopify].sort());
-    const tag = await env.api.tags.create({ tag: 'unused' });
-    const none = await checkDependencies(env.ctx, { type: 'tag', id: tag._id });
+    const none = await checkDependencies(env.ctx, { type: 'tag', id: 'unused' });
     expect(none.inUse).toBe(false);
     expect(none.summary).toBe('Nothing uses tag "unused".');
+    // An error tag of /tags labels errors: no integration carries it.
+    const errorTag = await checkDependencies(env.ctx, { type: 'tag', id: DEMO.errorTags[0] });
+    expect(errorTag.integrations).toEqual([]);
   });
 
   it('lists the member flows of an integration', async () => {

@@ -47,6 +47,8 @@ describe('healthCheck on the demo account', () => {
     expect(down).toEqual(['Salesforce - Integration User']);
     const shopify = r.connections.find((c) => c.name === 'Shopify - acme-store');
     expect(shopify?.reasons).toContain('integration tagged critical');
+    expect(r.integrations.find((i) => i.name === DEMO.integrations.shopify)?.tag).toBe('critical');
+    expect(r.integrations.find((i) => i.name === DEMO.integrations.zendesk)).not.toHaveProperty('tag');
     expect(shopify?.ok).toBe(true);
   });
 
@@ -80,8 +82,9 @@ describe('healthCheck on the demo account', () => {
     expect(summaries).toHaveLength(0);
     const pings = logged.filter((l) => /\/ping$/.test(l.path));
     expect(pings).toHaveLength(r.connections.length);
-    // integrations + flows + jobs + tag map + tags + exports + imports + connections = 8, plus the connection tests.
-    expect(r.requests).toBe(8 + pings.length);
+    // integrations (each with its tag) + flows + jobs + exports + imports + connections = 6, plus the connection tests.
+    expect(r.requests).toBe(6 + pings.length);
+    expect(logged.filter((l) => l.path.startsWith('/v1/state') || l.path.startsWith('/v1/tags'))).toEqual([]);
   });
 
   it('takes other windows', async () => {

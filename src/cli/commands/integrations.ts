@@ -24,14 +24,14 @@ export const integrations: NounSpec = {
   verbs: [
     {
       name: 'list',
-      summary: 'List integrations with flow counts, open errors and tags',
-      options: [opt('--name <text>', 'Only names containing this text'), opt('--tag <tag>', 'Only integrations with this tag'), opt('--no-errors', 'Skip open-error counts (faster on large accounts)'), LIMIT],
+      summary: 'List integrations with flow counts, open errors and their tag',
+      options: [opt('--name <text>', 'Only names containing this text'), opt('--tag <tag>', 'Only integrations with this tag (case-insensitive)'), opt('--no-errors', 'Skip open-error counts (faster on large accounts)'), LIMIT],
       examples: ['integrations list', 'integrations list --tag critical', 'integrations list --json id,name,openErrors'],
       async run(rc) {
         const { listIntegrations, INTEGRATION_FIELDS } = await import('../../ops/listing.js');
         rc.out.expectFields(INTEGRATION_FIELDS);
         const rows = await listIntegrations(await rc.ctx(), { name: optStr(rc, 'name'), tag: optStr(rc, 'tag'), errors: rc.opts.errors !== false });
-        rc.out.list(rows, { noun: 'integrations', fields: INTEGRATION_FIELDS, columns: ['id', 'name', 'status', 'flows', 'enabledFlows', ...(rc.opts.errors !== false ? ['openErrors'] : []), 'tags'], limit: limitOf(rc) });
+        rc.out.list(rows, { noun: 'integrations', fields: INTEGRATION_FIELDS, columns: ['id', 'name', 'status', 'flows', 'enabledFlows', ...(rc.opts.errors !== false ? ['openErrors'] : []), 'tag'], limit: limitOf(rc) });
       },
     },
     {
@@ -45,8 +45,8 @@ export const integrations: NounSpec = {
         const r = await getIntegration(await rc.ctx(), arg(rc, 0));
         const i = r.integration;
         rc.out.object(
-          { id: i._id, name: i.name, description: i.description, tags: r.tags, lastModified: i.lastModified, flows: r.flows },
-          { fields: ['id', 'name', 'description', 'tags', 'lastModified', 'flows'] },
+          { id: i._id, name: i.name, description: i.description, tag: i.tag, lastModified: i.lastModified, flows: r.flows },
+          { fields: ['id', 'name', 'description', 'tag', 'lastModified', 'flows'] },
         );
       },
     },
@@ -89,15 +89,17 @@ export const integrations: NounSpec = {
     },
     {
       name: 'tag',
-      summary: 'Tag an integration (the tag is created if new; every user of the account sees it)',
-      args: ['<integration>', '<tag>'],
-      argHelp: { integration: 'Integration id or name', tag: 'Tag label, e.g. critical' },
+      summary: 'Set an integration\'s tag (Celigo keeps ONE tag per integration: this replaces any existing tag)',
+      args: ['<integration>', '[tag]'],
+      argHelp: { integration: 'Integration id or name', tag: 'The tag, e.g. critical (required unless --remove)' },
+      options: [opt('--remove', 'Remove the integration\'s tag instead of setting one')],
+      details: 'The tag is the integration\'s own `tag` field, shown on its tile in integrator.io; the previous tag is backed up (restore with: backups restore). Error tags (tags list) label errors, not integrations.',
       mutating: true,
-      examples: ['integrations tag "Shopify - NetSuite Orders" critical'],
+      examples: ['integrations tag "Shopify - NetSuite Orders" critical', 'integrations tag "Shopify - NetSuite Orders" --remove'],
       async run(rc) {
         const { addTagToIntegration } = await import('../../ops/changes.js');
-        const r = await addTagToIntegration(await rc.ctx(), { integration: arg(rc, 0), tag: arg(rc, 1) });
-        done(rc, r.alreadyTagged ? `"${r.integration}" already had tag "${r.tag}".` : `Tagged "${r.integration}" with "${r.tag}".`, r);
+        const r = await addTagToIntegration(await rc.ctx(), { integration: arg(rc, 0), tag: arg(rc, 1), remove: rc.opts.remove === true });
+        done(rc, r.summary, r);
       },
     },
     {

@@ -1,6 +1,6 @@
 // The demo account: a realistic mid-size integrator.io account with a week of history.
 // Facts tests may rely on are listed in ./README.md; keep the two in step.
-import { INTEGRATION_TAGS_STATE_KEY, MASKED } from '../../core/schemas.js';
+import { MASKED } from '../../core/schemas.js';
 import type { FlowProfile, StepTarget } from '../behaviour.js';
 import { cancelJob, startRetry } from '../jobs.js';
 import { flowSteps } from '../flow-steps.js';
@@ -27,7 +27,10 @@ export const DEMO = {
   failingIntegration: 'Salesforce - NetSuite Customers',
   degradedIntegration: 'HTTP Webhooks - Zendesk to Salesforce',
   mappingEditedFlow: 'Zendesk Users to Salesforce Contacts',
-  tags: ['critical', 'finance', 'ecommerce', 'nightly'],
+  /** Integration tags (each integration's one `tag` field, celigo-api.md W5). */
+  tags: ['critical', 'finance', 'nightly'],
+  /** Error tags: the /tags vocabulary, used to tag errors (not integrations). */
+  errorTags: ['investigating', 'known issue', 'waiting on vendor', 'needs data fix'],
 } as const;
 
 export function seedDemo(store: Store): void {
@@ -101,12 +104,12 @@ export function seedDemo(store: Store): void {
       flowGroupings: [], apiGroupings: [], _registeredConnectionIds: conns.map((x) => x._id), _registeredLookupCacheIds: [], ...extra,
     }, at);
   const I = {
-    shopify: integ(DEMO.integrations.shopify, 'Orders, fulfillments, inventory and customers between Shopify and NetSuite.', [c.shopify, c.netsuite], ago(95 * DAY)),
-    salesforce: integ(DEMO.integrations.salesforce, 'Keeps Salesforce accounts, contacts and opportunities in step with NetSuite customers and sales orders.', [c.salesforceIntegration, c.netsuite], ago(92 * DAY)),
-    ftp: integ(DEMO.integrations.ftp, 'Nightly inventory and item files for the warehouse SFTP; price files back into NetSuite.', [c.netsuite, c.sftp, c.threePl], ago(88 * DAY)),
+    shopify: integ(DEMO.integrations.shopify, 'Orders, fulfillments, inventory and customers between Shopify and NetSuite.', [c.shopify, c.netsuite], ago(95 * DAY), { tag: 'critical' }),
+    salesforce: integ(DEMO.integrations.salesforce, 'Keeps Salesforce accounts, contacts and opportunities in step with NetSuite customers and sales orders.', [c.salesforceIntegration, c.netsuite], ago(92 * DAY), { tag: 'critical' }),
+    ftp: integ(DEMO.integrations.ftp, 'Nightly inventory and item files for the warehouse SFTP; price files back into NetSuite.', [c.netsuite, c.sftp, c.threePl], ago(88 * DAY), { tag: 'nightly' }),
     zendesk: integ(DEMO.integrations.zendesk, 'Zendesk tickets and users into Salesforce Service Cloud; case comments back to Zendesk.', [c.zendesk, c.salesforce], ago(80 * DAY)),
-    s3: integ(DEMO.integrations.s3, 'Nightly JSON archives of NetSuite transactions and Shopify orders in S3.', [c.s3, c.netsuite, c.shopify], ago(75 * DAY)),
-    stripe: integ(DEMO.integrations.stripe, 'Stripe payouts and charges as NetSuite deposits and customer payments.', [c.stripe, c.netsuite], ago(70 * DAY)),
+    s3: integ(DEMO.integrations.s3, 'Nightly JSON archives of NetSuite transactions and Shopify orders in S3.', [c.s3, c.netsuite, c.shopify], ago(75 * DAY), { tag: 'nightly' }),
+    stripe: integ(DEMO.integrations.stripe, 'Stripe payouts and charges as NetSuite deposits and customer payments.', [c.stripe, c.netsuite], ago(70 * DAY), { tag: 'finance' }),
     hubspot: integ(DEMO.integrations.hubspot, 'HubSpot contacts as Salesforce leads; lead status back to HubSpot.', [c.hubspot, c.salesforce], ago(60 * DAY)),
   };
 
@@ -239,16 +242,11 @@ export function seedDemo(store: Store): void {
   for (const f of [F.shopifyOrders, F.fulfillments, F.refunds]) f._flowGroupingId = groups[0]._id;
   for (const f of [F.inventory]) f._flowGroupingId = groups[1]._id;
 
-  // ---------------- tags ----------------
-  const tag = (name: string, tagId: string) => b.create('tags', { tag: name, tagId }, ago(50 * DAY));
-  const T = { critical: tag('critical', 'crit01'), finance: tag('finance', 'fin001'), ecommerce: tag('ecommerce', 'ecom01'), nightly: tag('nightly', 'night1') };
-  store.globalState.set(INTEGRATION_TAGS_STATE_KEY, {
-    [I.shopify._id]: [T.ecommerce._id, T.critical._id],
-    [I.salesforce._id]: [T.critical._id, T.finance._id],
-    [I.ftp._id]: [T.nightly._id],
-    [I.s3._id]: [T.nightly._id],
-    [I.stripe._id]: [T.finance._id],
-  });
+  // ---------------- error tags ----------------
+  // /tags holds the labels people put on errors; integrations carry their one tag in `tag` (above).
+  for (const [tag, tagId] of [['investigating', 'inv001'], ['known issue', 'known1'], ['waiting on vendor', 'vend01'], ['needs data fix', 'data01']]) {
+    b.create('tags', { tag, tagId }, ago(50 * DAY));
+  }
   store.scopedState.set(`imports/${M.ftpInventoryFile._id}`, new Map<string, unknown>([['lastFileSequence', 1042]]));
 
   // ---------------- a week of history ----------------
