@@ -100,7 +100,8 @@ export class HttpClient {
   /** Counters for benchmarks and reports. */
   readonly stats = { requests: 0, retries: 0, rateLimited: 0 };
 
-  constructor(opts: HttpOptions) {
+  constructor(private readonly init: HttpOptions) {
+    const opts = init;
     this.baseUrl = opts.baseUrl.replace(/\/+$/, '');
     this.origin = new URL(this.baseUrl).origin;
     this.readOnly = !!opts.readOnly;
@@ -119,6 +120,14 @@ export class HttpClient {
       random: opts.random ?? Math.random,
       userAgent: opts.userAgent ?? 'celigo-manage',
     };
+  }
+
+  /**
+   * The same client with another token, read-only and without retries: `doctor` uses it to see the
+   * shape of a 401 with a token that is certainly invalid, never the user's.
+   */
+  withProbeToken(token: string): HttpClient {
+    return new HttpClient({ ...this.init, token, readOnly: true, maxRetries: 0, maxRateLimitRetries: 0 });
   }
 
   /** Absolute URL for a path relative to the base (`/flows`), a `/v1/...` path, or an absolute URL on our origin. */
