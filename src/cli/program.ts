@@ -29,7 +29,7 @@ const ENV_HELP = `Environment:
   CELIGO_MANAGE_READ_ONLY   1 to block every change
   NO_COLOR                  no colour`;
 
-const GLOBAL_KEYS = ['demo', 'profile', 'readOnly', 'json', 'yes', 'color'] as const;
+const GLOBAL_KEYS = ['demo', 'profile', 'readOnly', 'json', 'yes', 'color', 'record'] as const;
 
 export function exitCodeFor(err: unknown, aborted = false): number {
   if (aborted || err instanceof Cancelled || (err instanceof Error && (err.name === 'AbortError' || err.name === 'Cancelled' || err.name === 'ConfirmationRequired'))) {
@@ -101,7 +101,7 @@ export function nounOf(argv: readonly string[], entries: readonly { name: string
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') return undefined;
-    if (a === '--profile') {
+    if (a === '--profile' || a === '--record') {
       i++;
       continue;
     }
@@ -132,6 +132,7 @@ export function buildProgram(io: CliIO, runner: Runner, loaded: readonly LoadedN
     .option('--read-only', 'Block every change (also CELIGO_MANAGE_READ_ONLY=1)')
     .option('--json [fields]', 'Print JSON; with a comma-separated list, exactly those fields')
     .option('-y, --yes', 'Answer yes to confirmations (needed for changes when not on a terminal)')
+    .option('--record <file>', 'Write every API request and answer to FILE, values redacted (to report an API difference)')
     .option('--no-color', 'No colour (also NO_COLOR=1)')
     .helpOption('-h, --help', 'Show help')
     .showSuggestionAfterError(true)
@@ -247,7 +248,7 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
           /* openSession reports the problem */
         }
       }
-      session = await openSession({ demo: global.demo, profile: global.profile, readOnly: global.readOnly ? true : undefined, env: io.env });
+      session = await openSession({ demo: global.demo, profile: global.profile, readOnly: global.readOnly ? true : undefined, env: io.env, record: global.record });
       if (global.demo) out.addSecret((await import('../emulator/index.js')).DEMO_TOKEN);
       opCtx = {
         api: session.api,

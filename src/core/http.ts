@@ -33,6 +33,21 @@ export interface HttpOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   userAgent?: string;
+  /**
+   * Called once per finished attempt (any status, retries included) with what was sent and received;
+   * `--record` uses it. Never given the request headers, so never the token. A throw here is ignored.
+   */
+  onExchange?: (exchange: HttpExchange) => void;
+}
+
+/** One request and its answer, as seen by HttpOptions.onExchange. */
+export interface HttpExchange {
+  method: Method;
+  url: string;
+  requestBody?: string;
+  status: number;
+  headers: HeadersLike;
+  responseText: string;
 }
 
 /** What the client reads of a response: fetch's Response has it, and so does the emulator's in-process reply. */
@@ -92,7 +107,8 @@ export class HttpClient {
   readonly origin: string;
   readonly readOnly: boolean;
   private readonly auth: string;
-  private readonly o: Required<Omit<HttpOptions, 'token' | 'baseUrl' | 'readOnly' | 'userAgent'>> & { userAgent: string };
+  private readonly o: Required<Omit<HttpOptions, 'token' | 'baseUrl' | 'readOnly' | 'userAgent' | 'onExchange'>> & { userAgent: string };
+  private readonly onExchange?: (exchange: HttpExchange) => void;
   /** Counters for benchmarks and reports. */
   readonly stats = { requests: 0, retries: 0, rateLimited: 0 };
 
@@ -101,6 +117,7 @@ export class HttpClient {
     this.origin = new URL(this.baseUrl).origin;
     this.readOnly = !!opts.readOnly;
     this.auth = `Bearer ${opts.token}`;
+    this.onExchange = opts.onExchange;
     this.o = {
       timeoutMs: opts.timeoutMs ?? 30_000,
       writeTimeoutMs: opts.writeTimeoutMs ?? opts.timeoutMs ?? 30_000,
@@ -174,6 +191,7 @@ export class HttpClient {
       const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
       try {
         res = await this.o.fetch(url.href, { method, headers, body: payload, signal });
+        if (this.onExchange) res = await observe(res, (responseText) => this.onExchange!({ method, url: url.href, requestBody: payload, status: res.status, headers: res.headers, responseText }));
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason ?? err;
         const timedOut = timeout.aborted;
@@ -234,6 +252,17 @@ export class HttpClient {
     // "Full jitter": spread retries of many clients over the whole window.
     await this.o.sleep(Math.floor(cap / 2 + this.o.random() * (cap / 2)), signal);
   }
+}
+
+/** Reads the body once, reports it, and hands back a response that replays the same text. */
+async function observe(res: ResponseLike, report: (text: string) => void): Promise<ResponseLike> {
+  const text = await res.text();
+  try {
+    report(text);
+  } catch {
+    /* a recording must never break a request */
+  }
+  return { status: res.status, headers: res.headers, text: async () => text };
 }
 
 function parseRetryAfter(v: string | null): number {

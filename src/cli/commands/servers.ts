@@ -30,7 +30,7 @@ export const mcp: NounSpec = {
       opt('--tools <list>', 'Only these tools, comma-separated (env CELIGO_MANAGE_TOOLS)'),
       opt('--exclude-tools <list>', 'Never these tools (env CELIGO_MANAGE_EXCLUDE_TOOLS)'),
     ],
-    details: 'Global flags that apply: --demo, --profile, --read-only (keeps only read-only tools and blocks every change).',
+    details: 'Global flags that apply: --demo, --profile, --read-only (keeps only read-only tools and blocks every change), --record FILE.',
     examples: ['mcp --demo', 'mcp --read-only --toolsets integrations,flows,jobs', 'mcp --http --port 8765 --profile sandbox'],
     async run(rc) {
       const { runMcp } = await import('../../mcp/main.js');
@@ -41,6 +41,7 @@ export const mcp: NounSpec = {
         demo: !!rc.global.demo,
         profile: rc.global.profile,
         readOnly: rc.global.readOnly ? true : undefined,
+        record: rc.global.record,
         toolsets: list(rc.opts.toolsets),
         tools: list(rc.opts.tools),
         excludeTools: list(rc.opts.excludeTools),
