@@ -17,6 +17,8 @@ export const RECORDING_VERSION = 1;
 export interface RecordingHeader {
   format: typeof RECORDING_FORMAT;
   version: number;
+  /** When the recording began (a replay starts the emulator's clock there, so kept query dates still fit). */
+  startedAt?: string;
   /** The celigo-manage version that wrote it. */
   recordedWith?: string;
 }
@@ -24,6 +26,8 @@ export interface RecordingHeader {
 export interface RecordedExchange {
   /** 1, 2, … in the order the answers arrived. */
   n: number;
+  /** Milliseconds from the start of the recording to the answer (a replay moves the emulator's clock alike). */
+  ms?: number;
   method: string;
   /** Below the API base, ids as placeholders: /flows/<id:1>/<id:2>/errors. */
   path: string;
@@ -62,6 +66,8 @@ const COLLECTIONS = new Set([
 ]);
 
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
+/** State keys celigo-manage itself writes (celigo-manage.integration-tags): vocabulary, not data. */
+const OWN_STATE_KEY = /^celigo-manage\.[\w.-]{1,60}$/;
 /** Keys whose string values are ids: _id, id, _flowId, _flowJobId, errorId, errorIds, retryDataKey(s), _flowId_in. */
 const ID_KEY = /^(?:_id|id|_\w*Ids?|\w+Ids?|retryDataKeys?|_\w+Id_in)$/;
 const ID_LIKE = /^[\w.:-]{1,100}$/;
@@ -138,7 +144,7 @@ export class Redactor {
     });
     const out = raw.map((seg, i) => {
       const prev = raw[i - 1];
-      if (LITERAL_SEGMENTS.has(seg) && prev !== 'state' && !OBJECT_ID.test(seg)) return seg;
+      if (prev === 'state' ? OWN_STATE_KEY.test(seg) : LITERAL_SEGMENTS.has(seg)) return seg;
       let kind = 'unknown';
       if (prev === 'state') kind = 'stateKeys';
       else if (prev && COLLECTIONS.has(prev)) kind = prev;
@@ -155,7 +161,7 @@ export class Redactor {
       const base = k.replace(/\[\d*\]$/, '');
       let value: string;
       if (OBJECT_ID.test(v) || (ID_KEY.test(base) && ID_LIKE.test(v))) value = this.placeholder(v, kindOfKey(base, undefined, undefined));
-      else if (ENUM_PARAMS.has(base) && ENUM_VALUE.test(v)) value = v;
+      else if (ENUM_PARAMS.has(base.replace(/_in$/, '')) && ENUM_VALUE.test(v)) value = v;
       else if (COUNT_PARAMS.has(base) && /^\d{1,7}$/.test(v)) value = v;
       else if (v === 'true' || v === 'false') value = v;
       else if (DATE_PARAM.test(base) && (isDateString(v) || /^\d{10,13}$/.test(v))) value = v;
@@ -202,12 +208,12 @@ export class Redactor {
     });
   }
 
-  exchange(x: HttpExchange, n: number): RecordedExchange {
+  exchange(x: HttpExchange, n: number, ms?: number): RecordedExchange {
     this.changedKinds = {};
     const url = new URL(x.url);
     const path = this.path(url.pathname);
     const collection = [...path.split('/')].reverse().find((s) => COLLECTIONS.has(s));
-    const rec: RecordedExchange = { n, method: x.method, path, status: x.status };
+    const rec: RecordedExchange = { n, ...(ms !== undefined ? { ms } : {}), method: x.method, path, status: x.status };
     const query = this.query(url.searchParams);
     if (query) rec.query = query;
     if (x.requestBody !== undefined && x.requestBody !== '') {
@@ -258,6 +264,7 @@ export interface RecorderOptions {
 export class Recorder {
   private fd: number | undefined;
   private n = 0;
+  private readonly started = Date.now();
   private readonly redactor: Redactor;
   private readonly secrets: string[];
 
@@ -265,13 +272,18 @@ export class Recorder {
     this.redactor = new Redactor(opts.baseUrl);
     this.secrets = (opts.secrets ?? []).filter((s) => s && s.length >= 8);
     this.fd = openSync(opts.file, 'w', 0o600);
-    const header: RecordingHeader = { format: RECORDING_FORMAT, version: RECORDING_VERSION, ...(opts.recordedWith ? { recordedWith: opts.recordedWith } : {}) };
+    const header: RecordingHeader = {
+      format: RECORDING_FORMAT,
+      version: RECORDING_VERSION,
+      startedAt: new Date(this.started).toISOString(),
+      ...(opts.recordedWith ? { recordedWith: opts.recordedWith } : {}),
+    };
     this.write(header);
   }
 
   readonly onExchange = (x: HttpExchange): void => {
     if (this.fd === undefined) return;
-    this.write(this.redactor.exchange(x, ++this.n));
+    this.write(this.redactor.exchange(x, ++this.n, Date.now() - this.started));
   };
 
   get count(): number {
