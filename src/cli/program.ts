@@ -29,6 +29,11 @@ const ENV_HELP = `Environment:
   CELIGO_MANAGE_READ_ONLY   1 to block every change
   NO_COLOR                  no colour`;
 
+const RECORD_HELP = `Reporting an API difference (record the failing command, check it, attach the file;
+it keeps the shape of each request and answer, never values, ids or the token):
+  $ celigo-manage --record run.jsonl health
+  $ celigo-manage emulator --check-recording run.jsonl`;
+
 const GLOBAL_KEYS = ['demo', 'profile', 'readOnly', 'json', 'yes', 'color', 'record'] as const;
 
 export function exitCodeFor(err: unknown, aborted = false): number {
@@ -138,7 +143,7 @@ export function buildProgram(io: CliIO, runner: Runner, loaded: readonly LoadedN
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
-      `\nExamples:\n  $ celigo-manage --demo flows list\n  $ celigo-manage --demo health\n  $ celigo-manage flows run "Shopify Customers to NetSuite" --wait\n  $ celigo-manage errors retry --flow "Shopify Customers to NetSuite" --yes\n  $ celigo-manage integrations list --json id,name\n\n${EXIT_CODES_HELP}\n\n${ENV_HELP}`,
+      `\nExamples:\n  $ celigo-manage --demo flows list\n  $ celigo-manage --demo health\n  $ celigo-manage flows run "Shopify Customers to NetSuite" --wait\n  $ celigo-manage errors retry --flow "Shopify Customers to NetSuite" --yes\n  $ celigo-manage integrations list --json id,name\n\n${EXIT_CODES_HELP}\n\n${ENV_HELP}\n\n${RECORD_HELP}`,
     );
   for (const entry of entries) {
     const noun = loaded.find((n) => n.name === entry.name);
@@ -286,5 +291,8 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
     if (!io.signal) process.removeListener('SIGINT', onSigint);
     io.signal?.removeEventListener('abort', onExternalAbort);
     if (session) await session.close().catch(() => {});
+    // A command that made no API call still leaves the file it was asked for (mcp records through its own
+    // session; the emulator makes no API call and may be checking the very file named).
+    else if (global.record && !server) await import('../core/recording.js').then((m) => m.writeEmptyRecording(global.record!)).catch(() => {});
   }
 }

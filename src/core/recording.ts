@@ -303,6 +303,11 @@ export class Recorder {
   }
 }
 
+/** A recording of a run that made no API call: the header alone. */
+export function writeEmptyRecording(file: string): void {
+  new Recorder({ file, baseUrl: 'http://localhost/v1' }).close();
+}
+
 /** Reads a recording (JSON lines, header first). Throws with the line number on anything else. */
 export function parseRecording(text: string): { header: RecordingHeader; exchanges: RecordedExchange[] } {
   const lines = text.split('\n').map((l) => l.trim());

@@ -172,3 +172,15 @@ describe('recording the MCP server', () => {
     expect(exchanges.map((x) => endpointOf(x.method, x.path))).toContain('GET /integrations');
   });
 });
+
+describe('a command that makes no API call', () => {
+  it('still leaves a recording, with the header alone', async () => {
+    const f = file('none.jsonl');
+    const r = await run(['--record', f, 'profiles', 'list']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(parseRecording(readFileSync(f, 'utf8')).exchanges).toEqual([]);
+    const check = await run(['emulator', '--check-recording', f]);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/Replayed 0 of 0 .*: 0 differences/);
+  });
+});
