@@ -41,6 +41,8 @@ export interface RecordedExchange {
   headers?: Record<string, string>;
   /** Absent when the answer had no body. */
   body?: Shape;
+  /** The answer's `nextPageURL`, redacted like a Link URL (a replay follows the emulator's own instead). */
+  next?: string;
   /** For each placeholder in the answer, the first place it occurs (a replay binds it from there). */
   ids?: Record<string, JsonPath>;
   /** What the placeholders first seen (or first understood) here name: flows, jobs, steps, errors, … */
@@ -176,18 +178,19 @@ export class Redactor {
 
   /** A Link header with each URL reduced to its redacted path and query (other hosts: <other-host>). */
   link(header: string, requestUrl: string): string {
-    return header.replace(/<([^>]*)>/g, (_, target: string) => {
-      let u: URL;
-      try {
-        u = new URL(target, requestUrl);
-      } catch {
-        return '<invalid-url>';
-      }
-      if (u.origin !== this.origin) return '<other-host>';
-      const q = this.query(u.searchParams);
-      const qs = q ? '?' + Object.entries(q).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${k}=${x}`)).join('&') : '';
-      return `<${this.path(u.pathname)}${qs}>`;
-    });
+    return header.replace(/<([^>]*)>/g, (_, target: string) => `<${this.url(target, requestUrl)}>`);
+  }
+
+  /** A URL (absolute, or relative to the request) as its redacted path and query. */
+  url(target: string, requestUrl: string): string {
+    let u: URL;
+    try {
+      u = new URL(target, requestUrl);
+    } catch {
+      return 'invalid-url';
+    }
+    if (u.origin !== this.origin) return 'other-host';
+    return requestTarget({ path: this.path(u.pathname), query: this.query(u.searchParams) });
   }
 
   /** The shape of a body, with ids as placeholders; `onId` hears where each placeholder sits. */
@@ -234,10 +237,19 @@ export class Redactor {
       const parsed = parseJson(x.responseText);
       rec.body = parsed === NOT_JSON ? '<text>' : this.body(parsed, collection, (p, ph) => void (ids[ph] ??= p));
       if (Object.keys(ids).length) rec.ids = ids;
+      const next = parsed && typeof parsed === 'object' ? (parsed as { nextPageURL?: unknown }).nextPageURL : undefined;
+      if (typeof next === 'string' && next) rec.next = this.url(next, x.url);
     }
     if (Object.keys(this.changedKinds).length) rec.kinds = this.changedKinds;
     return rec;
   }
+}
+
+/** A recorded request as one string, the form Link targets and `next` take: /flows?skip=100&limit=100. */
+export function requestTarget(x: Pick<RecordedExchange, 'path' | 'query'>): string {
+  const q = x.query ?? {};
+  const qs = Object.entries(q).flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((one) => `${k}=${one}`)).join('&');
+  return x.path + (qs ? `?${qs}` : '');
 }
 
 const NOT_JSON = Symbol('not json');

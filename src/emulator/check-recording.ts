@@ -7,7 +7,8 @@
 // "could not replay: unknown id". Request bodies are rebuilt from their shapes (strings "x", numbers 1,
 // dates now), so a change that the real API accepted may be refused here for want of real values.
 import { readFile } from 'node:fs/promises';
-import { Redactor, parseRecording, type RecordedExchange, type RecordingHeader } from '../core/recording.js';
+import { Redactor, parseRecording, requestTarget, type RecordedExchange, type RecordingHeader } from '../core/recording.js';
+import { nextLink } from '../core/paging.js';
 import { compareShapes, describeDifference, isAnyOf, isArrayShape, scalarTypes, valueAt, type JsonPath, type Shape } from '../core/shape.js';
 import { type EmulatorOptions, type FaultConfig, ManualClock, type RunningEmulator, parseRateLimit, startEmulator } from './index.js';
 import { apiRouter } from './routes/index.js';
@@ -21,6 +22,8 @@ export interface CheckRecordingOptions {
   rateLimit?: string;
   faultRate?: number;
   latencyMs?: number;
+  /** Page sizes of the fresh emulator (tests). */
+  emulator?: Pick<EmulatorOptions, 'pageSize' | 'errorsPageSize' | 'jobsPageSize'>;
 }
 
 export interface RecordingDifference {
@@ -39,7 +42,10 @@ export interface CheckRecordingResult {
   exchanges: number;
   /** Sent to the emulator and compared. */
   replayed: number;
-  /** Not sent: attempts the client retried (429, and 5xx followed by the same request). */
+  /**
+   * Not sent: attempts the client retried (429, and 5xx followed by the same request), and further pages
+   * of a list the emulator ends sooner.
+   */
   skipped: number;
   /** Not sent: a placeholder that nothing could bind. */
   notReplayed: RecordingDifference[];
@@ -88,7 +94,33 @@ class Replay {
     for (const [p, k] of Object.entries(x.kinds ?? {})) if (k !== 'unknown' || !this.kinds.has(p)) this.kinds.set(p, k);
   }
 
-  async send(method: string, pathAndQuery: string, body?: string): Promise<{ status: number; text: string }> {
+  /** Recorded next-page targets (Link rel=next, nextPageURL) → the emulator's own, or null where its list ended. */
+  private readonly pages = new Map<string, string | null>();
+
+  notePages(x: RecordedExchange, link: string | null, answer: unknown): void {
+    const recorded = x.headers?.link ? nextLink(x.headers.link) : undefined;
+    if (recorded) this.pages.set(recorded, link && nextLink(link) ? this.below(nextLink(link)!) : null);
+    if (x.next) {
+      const next = answer && typeof answer === 'object' ? (answer as { nextPageURL?: unknown }).nextPageURL : undefined;
+      this.pages.set(x.next, typeof next === 'string' && next ? this.below(next) : null);
+    }
+  }
+
+  /**
+   * For a request that followed a recorded next-page link: the emulator's next page (its cursors are its
+   * own), or null when the emulator's list had no further page. Undefined for any other request.
+   */
+  followPage(x: RecordedExchange): string | null | undefined {
+    return this.pages.get(requestTarget(x));
+  }
+
+  private below(url: string): string {
+    const u = new URL(url, this.emu.baseUrl + '/');
+    const base = new URL(this.emu.baseUrl).pathname.replace(/\/+$/, '');
+    return (u.pathname.startsWith(base + '/') ? u.pathname.slice(base.length) : u.pathname) + u.search;
+  }
+
+  async send(method: string, pathAndQuery: string, body?: string): Promise<{ status: number; text: string; link: string | null }> {
     for (let attempt = 0; ; attempt++) {
       const res = await this.emu.fetch(this.emu.baseUrl + pathAndQuery, {
         method,
@@ -102,7 +134,7 @@ class Replay {
         await new Promise((r) => setTimeout(r, Math.min(10, Number.isFinite(wait) ? wait : 1) * 1000));
         continue;
       }
-      return { status: res.status, text };
+      return { status: res.status, text, link: res.headers.get('link') };
     }
   }
 
@@ -257,7 +289,7 @@ export async function checkRecording(text: string, opts: CheckRecordingOptions =
   const start = Date.parse(header.startedAt ?? '');
   const clock = new ManualClock(Number.isFinite(start) ? start : Date.now());
   const t0 = clock.now();
-  const emuOpts: EmulatorOptions = { seed, clock, listen: false, quiet: true, rateLimit: opts.rateLimit === undefined ? false : parseRateLimit(opts.rateLimit) };
+  const emuOpts: EmulatorOptions = { ...opts.emulator, seed, clock, listen: false, quiet: true, rateLimit: opts.rateLimit === undefined ? false : parseRateLimit(opts.rateLimit) };
   const faults: FaultConfig = {};
   if (opts.faultRate !== undefined) faults.errorRate = opts.faultRate;
   if (opts.latencyMs !== undefined) faults.latencyMs = opts.latencyMs;
@@ -284,17 +316,26 @@ export async function checkRecording(text: string, opts: CheckRecordingOptions =
         continue;
       }
       const endpoint = endpointOf(x.method, x.path);
-      const missing = await replay.unresolved(x);
-      if (missing.length) {
-        note(notReplayed, endpoint, `could not replay: unknown id ${missing.join(', ')}`, x.n);
+      const page = replay.followPage(x);
+      if (page === null) {
+        // A further page of a list that is shorter in the emulator: nothing to compare it with.
+        skipped++;
         continue;
       }
-      const url = replay.url(x);
-      const res = await replay.send(x.method, url, replay.body(x, url));
+      if (page === undefined) {
+        const missing = await replay.unresolved(x);
+        if (missing.length) {
+          note(notReplayed, endpoint, `could not replay: unknown id ${missing.join(', ')}`, x.n);
+          continue;
+        }
+      }
+      const url = page ?? replay.url(x);
+      const res = await replay.send(x.method, url, page === undefined ? replay.body(x, url) : undefined);
       replayed++;
       const answer = parse(res.text);
       replay.bind(x, answer);
       replay.remember(url, res.status, answer);
+      replay.notePages(x, res.link, answer);
       if (res.status !== x.status) {
         note(differences, endpoint, `status ${x.status} vs ${res.status}`, x.n);
         continue;

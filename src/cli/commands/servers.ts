@@ -63,7 +63,7 @@ function printCheck(rc: RunContext, r: CheckRecordingResult, seed: string): void
   const n = r.differences.length;
   rc.out.object(r as unknown as Record<string, unknown>, {
     human: (c) => {
-      const skipped = r.skipped ? `, ${r.skipped} retried attempt${r.skipped === 1 ? '' : 's'} skipped` : '';
+      const skipped = r.skipped ? `; ${r.skipped} skipped: retried attempts, or pages past the end of the emulator's list` : '';
       const head = `Replayed ${r.replayed} of ${r.exchanges} recorded requests against a fresh emulator (seed ${seed}${skipped}): ` + (n ? c.red(`${n} difference${n === 1 ? '' : 's'}`) : c.green('0 differences'));
       const cols = ['endpoint', 'difference', 'count', 'first'];
       const headers = { count: 'times', first: 'first at' };
