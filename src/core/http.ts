@@ -191,7 +191,7 @@ export class HttpClient {
       const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
       try {
         res = await this.o.fetch(url.href, { method, headers, body: payload, signal });
-        if (this.onExchange) res = await observe(res, (responseText) => this.onExchange!({ method, url: url.href, requestBody: payload, status: res.status, headers: res.headers, responseText }));
+        if (this.onExchange) res = await observe(res, method, url.href, payload, this.onExchange);
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason ?? err;
         const timedOut = timeout.aborted;
@@ -254,11 +254,11 @@ export class HttpClient {
   }
 }
 
-/** Reads the body once, reports it, and hands back a response that replays the same text. */
-async function observe(res: ResponseLike, report: (text: string) => void): Promise<ResponseLike> {
+/** Reads the body once, reports the exchange, and hands back a response that replays the same text. */
+async function observe(res: ResponseLike, method: Method, url: string, requestBody: string | undefined, report: (x: HttpExchange) => void): Promise<ResponseLike> {
   const text = await res.text();
   try {
-    report(text);
+    report({ method, url, requestBody, status: res.status, headers: res.headers, responseText: text });
   } catch {
     /* a recording must never break a request */
   }
