@@ -8,6 +8,7 @@ export const GLOBAL_FLAGS: [string, string][] = [
   ['--read-only', 'Block every change'],
   ['--json', 'Print JSON (optionally: comma-separated fields)'],
   ['--yes', 'Answer yes to confirmations'],
+  ['--record', 'Write the API exchanges, redacted, to a file'],
   ['--no-color', 'No colour'],
   ['--help', 'Show help'],
 ];
@@ -37,7 +38,7 @@ export function bashCompletion(nouns: readonly NounSpec[]): string {
     .join('\n');
   const choiceFlags = new Map<string, readonly string[]>();
   for (const c of cmds) for (const f of flagsOf(c.spec)) if (f.choices) choiceFlags.set(f.flag, f.choices);
-  const valueFlags = [...new Set(cmds.flatMap((c) => flagsOf(c.spec).filter((f) => f.takesValue && !f.choices).map((f) => f.flag)))];
+  const valueFlags = [...new Set(['--record', ...cmds.flatMap((c) => flagsOf(c.spec).filter((f) => f.takesValue && !f.choices).map((f) => f.flag))])];
   const choiceCases = [...choiceFlags].map(([f, ch]) => `    ${f}) COMPREPLY=( $(compgen -W "${ch.join(' ')}" -- "$cur") ); return ;;`).join('\n');
   return `# bash completion for celigo-manage
 # Install: celigo-manage completion bash > ~/.local/share/bash-completion/completions/celigo-manage
@@ -48,6 +49,7 @@ _celigo_manage() {
   prev="\${COMP_WORDS[COMP_CWORD-1]}"
   case "$prev" in
     --profile) COMPREPLY=( $(compgen -W "$(${PROFILE_NAMES})" -- "$cur") ); return ;;
+    --record) COMPREPLY=( $(compgen -f -- "$cur") ); return ;;
     completion) COMPREPLY=( $(compgen -W "bash zsh" -- "$cur") ); return ;;
 ${choiceCases}
     ${valueFlags.join('|') || '--__none__'}) COMPREPLY=(); return ;;
@@ -107,7 +109,7 @@ export function zshCompletion(nouns: readonly NounSpec[]): string {
       }
     }
   }
-  const valueFlags = [...new Set(cmds.flatMap((c) => flagsOf(c.spec).filter((f) => f.takesValue && !f.choices).map((f) => f.flag)))];
+  const valueFlags = [...new Set(['--record', ...cmds.flatMap((c) => flagsOf(c.spec).filter((f) => f.takesValue && !f.choices).map((f) => f.flag))])];
   return `#compdef celigo-manage
 # zsh completion for celigo-manage
 # Install: celigo-manage completion zsh > "\${fpath[1]}/_celigo-manage"

@@ -17,7 +17,7 @@ export function tokenFlagIn(argv: readonly string[]): string | undefined {
 }
 
 /** Options of `mcp` (and the global ones) that take a value, so that value is not a bare argument. */
-const VALUE_FLAGS = new Set(['--profile', '--port', '--host', '--toolsets', '--tools', '--exclude-tools']);
+const VALUE_FLAGS = new Set(['--profile', '--record', '--port', '--host', '--toolsets', '--tools', '--exclude-tools']);
 /** Commands that read the API token but take no arguments (`celigo-manage mcp <token>` is a classic paste). */
 const SERVER_COMMANDS = new Set(['mcp']);
 /** Long runs of token characters with letters and digits: what an API token pasted on the command line looks like. */

@@ -15,6 +15,7 @@ const OPTIONS = {
   demo: { type: 'boolean' },
   profile: { type: 'string' },
   'read-only': { type: 'boolean' },
+  record: { type: 'string' },
 } as const;
 
 const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean));
@@ -39,6 +40,7 @@ export async function runMcpFast(argv: readonly string[], io: Partial<CliIO> | u
       demo: !!values.demo,
       profile: values.profile as string | undefined,
       readOnly: values['read-only'] ? true : undefined,
+      record: values.record as string | undefined,
       toolsets: list(values.toolsets as string | undefined),
       tools: list(values.tools as string | undefined),
       excludeTools: list(values['exclude-tools'] as string | undefined),

@@ -29,7 +29,12 @@ const ENV_HELP = `Environment:
   CELIGO_MANAGE_READ_ONLY   1 to block every change
   NO_COLOR                  no colour`;
 
-const GLOBAL_KEYS = ['demo', 'profile', 'readOnly', 'json', 'yes', 'color'] as const;
+const RECORD_HELP = `Reporting an API difference (record the failing command, check it, attach the file;
+it keeps the shape of each request and answer, never values, ids or the token):
+  $ celigo-manage --record run.jsonl health
+  $ celigo-manage emulator --check-recording run.jsonl`;
+
+const GLOBAL_KEYS = ['demo', 'profile', 'readOnly', 'json', 'yes', 'color', 'record'] as const;
 
 export function exitCodeFor(err: unknown, aborted = false): number {
   if (aborted || err instanceof Cancelled || (err instanceof Error && (err.name === 'AbortError' || err.name === 'Cancelled' || err.name === 'ConfirmationRequired'))) {
@@ -101,7 +106,7 @@ export function nounOf(argv: readonly string[], entries: readonly { name: string
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') return undefined;
-    if (a === '--profile') {
+    if (a === '--profile' || a === '--record') {
       i++;
       continue;
     }
@@ -132,12 +137,13 @@ export function buildProgram(io: CliIO, runner: Runner, loaded: readonly LoadedN
     .option('--read-only', 'Block every change (also CELIGO_MANAGE_READ_ONLY=1)')
     .option('--json [fields]', 'Print JSON; with a comma-separated list, exactly those fields')
     .option('-y, --yes', 'Answer yes to confirmations (needed for changes when not on a terminal)')
+    .option('--record <file>', 'Write every API request and answer to FILE, values redacted (to report an API difference)')
     .option('--no-color', 'No colour (also NO_COLOR=1)')
     .helpOption('-h, --help', 'Show help')
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
-      `\nExamples:\n  $ celigo-manage --demo flows list\n  $ celigo-manage --demo health\n  $ celigo-manage flows run "Shopify Customers to NetSuite" --wait\n  $ celigo-manage errors retry --flow "Shopify Customers to NetSuite" --yes\n  $ celigo-manage integrations list --json id,name\n\n${EXIT_CODES_HELP}\n\n${ENV_HELP}`,
+      `\nExamples:\n  $ celigo-manage --demo flows list\n  $ celigo-manage --demo health\n  $ celigo-manage flows run "Shopify Customers to NetSuite" --wait\n  $ celigo-manage errors retry --flow "Shopify Customers to NetSuite" --yes\n  $ celigo-manage integrations list --json id,name\n\n${EXIT_CODES_HELP}\n\n${ENV_HELP}\n\n${RECORD_HELP}`,
     );
   for (const entry of entries) {
     const noun = loaded.find((n) => n.name === entry.name);
@@ -247,7 +253,7 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
           /* openSession reports the problem */
         }
       }
-      session = await openSession({ demo: global.demo, profile: global.profile, readOnly: global.readOnly ? true : undefined, env: io.env });
+      session = await openSession({ demo: global.demo, profile: global.profile, readOnly: global.readOnly ? true : undefined, env: io.env, record: global.record });
       if (global.demo) out.addSecret((await import('../emulator/index.js')).DEMO_TOKEN);
       opCtx = {
         api: session.api,
@@ -285,5 +291,8 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
     if (!io.signal) process.removeListener('SIGINT', onSigint);
     io.signal?.removeEventListener('abort', onExternalAbort);
     if (session) await session.close().catch(() => {});
+    // A command that made no API call still leaves the file it was asked for (mcp records through its own
+    // session; the emulator makes no API call and may be checking the very file named).
+    else if (global.record && !server) await import('../core/recording.js').then((m) => m.writeEmptyRecording(global.record!)).catch(() => {});
   }
 }

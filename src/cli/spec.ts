@@ -24,6 +24,8 @@ export interface GlobalOptions {
   json?: boolean | string;
   yes?: boolean;
   color?: boolean;
+  /** --record FILE: write every API exchange, redacted, to FILE. */
+  record?: string;
 }
 
 export interface RunContext {

@@ -36,6 +36,21 @@ export interface HttpOptions {
   userAgent?: string;
   /** How to send multi-value filters and page lists where accounts differ (core/forms.ts; learned by doctor). */
   forms?: Partial<ApiForms>;
+  /**
+   * Called once per finished attempt (any status, retries included) with what was sent and received;
+   * `--record` uses it. Never given the request headers, so never the token. A throw here is ignored.
+   */
+  onExchange?: (exchange: HttpExchange) => void;
+}
+
+/** One request and its answer, as seen by HttpOptions.onExchange. */
+export interface HttpExchange {
+  method: Method;
+  url: string;
+  requestBody?: string;
+  status: number;
+  headers: HeadersLike;
+  responseText: string;
 }
 
 /** What the client reads of a response: fetch's Response has it, and so does the emulator's in-process reply. */
@@ -96,7 +111,8 @@ export class HttpClient {
   readonly readOnly: boolean;
   readonly forms: ApiForms;
   private readonly auth: string;
-  private readonly o: Required<Omit<HttpOptions, 'token' | 'baseUrl' | 'readOnly' | 'userAgent' | 'forms'>> & { userAgent: string };
+  private readonly o: Required<Omit<HttpOptions, 'token' | 'baseUrl' | 'readOnly' | 'userAgent' | 'forms' | 'onExchange'>> & { userAgent: string };
+  private readonly onExchange?: (exchange: HttpExchange) => void;
   /** Counters for benchmarks and reports. */
   readonly stats = { requests: 0, retries: 0, rateLimited: 0 };
 
@@ -107,6 +123,7 @@ export class HttpClient {
     this.readOnly = !!opts.readOnly;
     this.forms = { ...DEFAULT_FORMS, ...(opts.forms ?? {}) };
     this.auth = `Bearer ${opts.token}`;
+    this.onExchange = opts.onExchange;
     this.o = {
       timeoutMs: opts.timeoutMs ?? 30_000,
       writeTimeoutMs: opts.writeTimeoutMs ?? opts.timeoutMs ?? 30_000,
@@ -195,6 +212,7 @@ export class HttpClient {
       const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
       try {
         res = await this.o.fetch(url.href, { method, headers, body: payload, signal });
+        if (this.onExchange) res = await observe(res, method, url.href, payload, this.onExchange);
       } catch (err) {
         if (opts.signal?.aborted) throw opts.signal.reason ?? err;
         const timedOut = timeout.aborted;
@@ -255,6 +273,17 @@ export class HttpClient {
     // "Full jitter": spread retries of many clients over the whole window.
     await this.o.sleep(Math.floor(cap / 2 + this.o.random() * (cap / 2)), signal);
   }
+}
+
+/** Reads the body once, reports the exchange, and hands back a response that replays the same text. */
+async function observe(res: ResponseLike, method: Method, url: string, requestBody: string | undefined, report: (x: HttpExchange) => void): Promise<ResponseLike> {
+  const text = await res.text();
+  try {
+    report({ method, url, requestBody, status: res.status, headers: res.headers, responseText: text });
+  } catch {
+    /* a recording must never break a request */
+  }
+  return { status: res.status, headers: res.headers, text: async () => text };
 }
 
 function parseRetryAfter(v: string | null): number {

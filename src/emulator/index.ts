@@ -122,7 +122,7 @@ export function listRoutes(): { method: string; path: string; implemented: boole
   return routeCoverage();
 }
 
-function parseRateLimit(s: string | undefined): RateLimitConfig | false | undefined {
+export function parseRateLimit(s: string | undefined): RateLimitConfig | false | undefined {
   if (s === undefined || s === '') return undefined;
   if (/^(off|false|none|0)$/i.test(s)) return false;
   const m = /^(\d+)\s*[,:/]\s*(\d+(?:\.\d+)?)$/.exec(s.trim());

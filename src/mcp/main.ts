@@ -15,6 +15,8 @@ export interface RunMcpOptions {
   demo?: boolean;
   profile?: string;
   readOnly?: boolean;
+  /** Write every API exchange, redacted, to this file (--record). */
+  record?: string;
   toolsets?: string[];
   tools?: string[];
   excludeTools?: string[];
@@ -84,7 +86,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   const tools = selectTools(catalogue.tools, selection);
   const installFixtures: FixtureInstaller | undefined = fixtureMod?.installConformanceFixtures;
 
-  const session = await openSession({ demo: opts.demo, profile: opts.profile, readOnly: selection.readOnly, env });
+  const session = await openSession({ demo: opts.demo, profile: opts.profile, readOnly: selection.readOnly, env, record: opts.record });
   const factory: () => McpServer = createServerFactory({
     api: session.api,
     tools,

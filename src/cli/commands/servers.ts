@@ -1,6 +1,8 @@
 // Long-running commands: the MCP server and the emulator. They own their output (stdout is the MCP
 // protocol on stdio), and stop cleanly on Ctrl-C.
-import type { NounSpec } from '../spec.js';
+import type { NounSpec, RunContext } from '../spec.js';
+import type { CheckRecordingResult } from '../../emulator/check-recording.js';
+import { renderTable } from '../output.js';
 import { opt } from '../spec.js';
 import { optStr } from './common.js';
 import { UsageError } from '../../core/errors.js';
@@ -30,7 +32,7 @@ export const mcp: NounSpec = {
       opt('--tools <list>', 'Only these tools, comma-separated (env CELIGO_MANAGE_TOOLS)'),
       opt('--exclude-tools <list>', 'Never these tools (env CELIGO_MANAGE_EXCLUDE_TOOLS)'),
     ],
-    details: 'Global flags that apply: --demo, --profile, --read-only (keeps only read-only tools and blocks every change).',
+    details: 'Global flags that apply: --demo, --profile, --read-only (keeps only read-only tools and blocks every change), --record FILE.',
     examples: ['mcp --demo', 'mcp --read-only --toolsets integrations,flows,jobs', 'mcp --http --port 8765 --profile sandbox'],
     async run(rc) {
       const { runMcp } = await import('../../mcp/main.js');
@@ -41,6 +43,7 @@ export const mcp: NounSpec = {
         demo: !!rc.global.demo,
         profile: rc.global.profile,
         readOnly: rc.global.readOnly ? true : undefined,
+        record: rc.global.record,
         toolsets: list(rc.opts.toolsets),
         tools: list(rc.opts.tools),
         excludeTools: list(rc.opts.excludeTools),
@@ -56,6 +59,26 @@ export const mcp: NounSpec = {
   },
 };
 
+function printCheck(rc: RunContext, r: CheckRecordingResult, seed: string): void {
+  const n = r.differences.length;
+  rc.out.object(r as unknown as Record<string, unknown>, {
+    human: (c) => {
+      const skipped = r.skipped ? `; ${r.skipped} skipped: retried attempts, or pages past the end of the emulator's list` : '';
+      const head = `Replayed ${r.replayed} of ${r.exchanges} recorded requests against a fresh emulator (seed ${seed}${skipped}): ` + (n ? c.red(`${n} difference${n === 1 ? '' : 's'}`) : c.green('0 differences'));
+      const cols = ['endpoint', 'difference', 'count', 'first'];
+      const headers = { count: 'times', first: 'first at' };
+      const parts = [head];
+      if (n) parts.push(renderTable(r.differences as unknown as Record<string, unknown>[], cols, c, rc.out.width, headers));
+      if (r.notReplayed.length) {
+        const m = r.notReplayed.reduce((a, d) => a + d.count, 0);
+        parts.push(c.yellow(`Not replayed (${m}): ids that no earlier answer bound and no object of their kind could stand in for`), renderTable(r.notReplayed as unknown as Record<string, unknown>[], cols, c, rc.out.width, headers));
+      }
+      if (n) parts.push(c.dim('"recorded vs emulator"; missing = only in the recording, extra = only in the emulator\'s answer. "first at" is the exchange number (n) in the file.'));
+      return parts.join('\n\n');
+    },
+  });
+}
+
 export const emulator: NounSpec = {
   name: 'emulator',
   command: {
@@ -69,8 +92,18 @@ export const emulator: NounSpec = {
       opt('--rate-limit <spec>', '"<capacity>,<refillPerSec>" leaky bucket, or "off" (default: like the real API)'),
       opt('--fault-rate <p>', 'Fraction of requests that fail with 5xx, 0-1'),
       opt('--latency-ms <ms>', 'Added latency per request'),
+      opt('--check-recording <file>', 'Do not serve: replay a recording (made with --record) against a fresh emulator and list where its answers differ'),
     ],
-    examples: ['emulator', 'emulator --port 7777 --seed large --latency-ms 20', 'emulator --fault-rate 0.1 --rate-limit 100,100'],
+    details:
+      'With --check-recording FILE it serves nothing: it starts a fresh emulator (--seed, default demo; no rate limit unless --rate-limit is given), ' +
+      'replays the recorded requests in order and lists each endpoint whose status or answer shape differs (missing key, extra key, type). ' +
+      'Exit code 0 with "0 differences", 1 when there are differences.',
+    examples: [
+      'emulator',
+      'emulator --port 7777 --seed large --latency-ms 20',
+      'emulator --fault-rate 0.1 --rate-limit 100,100',
+      'emulator --check-recording health.rec.jsonl',
+    ],
     async run(rc) {
       const num = (k: string, what: string, min: number, max: number) => {
         const v = rc.opts[k];
@@ -80,6 +113,23 @@ export const emulator: NounSpec = {
         return n;
       };
       const rateLimit = optStr(rc, 'rateLimit');
+      const recording = optStr(rc, 'checkRecording');
+      if (recording !== undefined) {
+        const { checkRecordingFile } = await import('../../emulator/check-recording.js');
+        let result: Awaited<ReturnType<typeof checkRecordingFile>>;
+        try {
+          result = await checkRecordingFile(recording, {
+            seed: optStr(rc, 'seed'),
+            rateLimit,
+            faultRate: num('faultRate', '--fault-rate', 0, 1),
+            latencyMs: num('latencyMs', '--latency-ms', 0, 600_000),
+          });
+        } catch (err) {
+          throw new UsageError((err as Error).message);
+        }
+        printCheck(rc, result, optStr(rc, 'seed') ?? 'demo');
+        return result.differences.length ? 1 : 0;
+      }
       const { runEmulatorCommand } = await import('../../emulator/index.js');
       let emu: Awaited<ReturnType<typeof runEmulatorCommand>>;
       try {
