@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { manageHome } from './home.js';
 import { baseUrlFor } from '../core/regions.js';
 import { UsageError } from '../core/errors.js';
+import { DEFAULT_FORMS, type ApiForms } from '../core/forms.js';
 
 export const profileSchema = z.object({
   region: z.enum(['na', 'us', 'eu', 'au', 'ca']).optional(),
@@ -16,6 +17,12 @@ export const profileSchema = z.object({
   token: z.string().optional(),
   production: z.boolean().optional(),
   description: z.string().optional(),
+  /**
+   * API forms `celigo-manage doctor` found on this account where it differs from what we expect
+   * (core/forms.ts), and the base URL they were found on: they apply only there.
+   */
+  forms: z.strictObject({ arrayFilters: z.enum(['brackets', 'repeat']).optional(), listPaging: z.enum(['link', 'skip']).optional() }).optional(),
+  formsBaseUrl: z.string().optional(),
 });
 export type Profile = z.infer<typeof profileSchema>;
 
@@ -59,6 +66,8 @@ export interface ResolvedProfile {
   production: boolean;
   /** Where the token came from, for messages (never the token itself). */
   tokenSource: string;
+  /** API forms doctor learned for this profile's base URL (core/forms.ts). */
+  forms?: Partial<ApiForms>;
 }
 
 export interface ResolveOptions {
@@ -97,5 +106,24 @@ export function resolveProfile(opts: ResolveOptions = {}): ResolvedProfile {
       `No API token. Set CELIGO_API_TOKEN${profile?.tokenEnv ? ` or ${profile.tokenEnv}` : ''} in the environment (never on the command line), or try the embedded demo account with --demo.`,
     );
   }
-  return { name, baseUrl, token: token.trim(), production: !!profile?.production, tokenSource };
+  const forms = profile?.forms && profile.formsBaseUrl === baseUrl ? profile.forms : undefined;
+  return { name, baseUrl, token: token.trim(), production: !!profile?.production, tokenSource, ...(forms ? { forms } : {}) };
+}
+
+/**
+ * Keeps the forms doctor found for profile `name` (created if it does not exist yet, holding only this),
+ * tied to `baseUrl`. Forms equal to the defaults are dropped, so a fixed account goes back to them.
+ */
+export function rememberForms(name: string, baseUrl: string, forms: ApiForms, env: NodeJS.ProcessEnv = process.env): void {
+  const file = readProfiles(env);
+  const keep = Object.fromEntries(Object.entries(forms).filter(([k, v]) => DEFAULT_FORMS[k as keyof ApiForms] !== v)) as Partial<ApiForms>;
+  const cur: Profile = { ...(file.profiles[name] ?? {}) };
+  if (Object.keys(keep).length) Object.assign(cur, { forms: keep, formsBaseUrl: baseUrl });
+  else {
+    delete cur.forms;
+    delete cur.formsBaseUrl;
+  }
+  // A profile that exists only to hold nothing is not written.
+  if (!file.profiles[name] && !Object.keys(keep).length) return;
+  writeProfiles({ ...file, profiles: { ...file.profiles, [name]: cur } }, env);
 }

@@ -46,7 +46,7 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
   }
   const p = resolveProfile({ profile: opts.profile, env });
   const rec = await recorder(opts.record, p.baseUrl, p.token);
-  const api = new CeligoClient({ baseUrl: p.baseUrl, token: p.token, readOnly, onExchange: rec?.onExchange });
+  const api = new CeligoClient({ baseUrl: p.baseUrl, token: p.token, readOnly, onExchange: rec?.onExchange, forms: p.forms });
   return { api, close: async () => rec?.close(), label: p.name, production: p.production };
 }
 

@@ -4,6 +4,7 @@ import { type IncomingMessage, type Server, type ServerResponse, createServer } 
 import type { AddressInfo } from 'node:net';
 import { ControlledClock } from './clock.js';
 import { DEFAULT_CONFIG, otherForm, type RuntimeConfig } from './config.js';
+import { DEFAULT_RATE_LIMIT } from './rate-limit.js';
 import { type ControlTarget, type RequestLogEntry, handleControl } from './control.js';
 import { type FaultConfig, type FaultDecision, Faults, faultBody } from './faults.js';
 import { tick } from './jobs.js';
@@ -232,9 +233,10 @@ export class EmulatorServer implements ControlTarget {
       }
     }
     if (fault && fault.when === 'after' && (fault.reset || fault.status)) return this.applyFault(fault, entry);
-    if (otherForm(this.config, 'rate-limit-headers') && this.bucket) {
+    if (otherForm(this.config, 'rate-limit-headers')) {
       // Other form of `rate-limit-headers` (APIEV's scaffold, §1.6): X-RateLimit-* on every answer.
-      reply = { ...reply, headers: { ...reply.headers, 'X-RateLimit-Limit': String(this.bucket.config.capacity), 'X-RateLimit-Remaining': String(this.bucket.remaining()) } };
+      const capacity = this.bucket?.config.capacity ?? DEFAULT_RATE_LIMIT.capacity;
+      reply = { ...reply, headers: { ...reply.headers, 'X-RateLimit-Limit': String(capacity), 'X-RateLimit-Remaining': String(this.bucket?.remaining() ?? capacity) } };
     }
     entry.status = reply.status;
     return { reply };

@@ -8,6 +8,7 @@ import { flowSteps } from '../core/flows.js';
 import type { ApiForms, FormId } from '../core/forms.js';
 import type { HttpResponse } from '../core/http.js';
 import { nextLink } from '../core/paging.js';
+import { shapeOf as coreShapeOf } from '../core/shape.js';
 
 export type ProbeVerdict = 'holds' | 'differs' | 'could not tell';
 
@@ -28,27 +29,39 @@ export interface ProbeEnv {
   signal?: AbortSignal;
   /** Facts found by earlier probes (a flow with a step, a job with errors), to keep reads few. */
   facts: { flowId?: string; stepId?: string; errorFlowId?: string; jobTypes?: string[] };
+  /** Names of the headers of every answer the probes read (lower case). */
+  headers: Set<string>;
+}
+
+const RATE_HEADERS = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'];
+
+/** Notes which rate-limit headers an answer carried (the in-process transport only answers `get`). */
+function note<T extends HttpResponse<unknown>>(env: ProbeEnv, res: T): T {
+  for (const h of RATE_HEADERS) if (res.headers.get(h) !== null) env.headers.add(h);
+  return res;
 }
 
 type Probe = (env: ProbeEnv) => Promise<ProbeOutcome>;
 
-/** Type of a value for the report: never the value itself. */
-export function shapeOf(v: unknown, depth = 2): unknown {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return v.length ? [shapeOf(v[0], depth - 1), `${v.length} items`] : [];
-  if (typeof v === 'object') {
-    if (depth <= 0) return 'object';
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(v as object).slice(0, 30)) out[k] = shapeOf((v as Record<string, unknown>)[k], depth - 1);
-    return out;
+/** The shape of a value for the report (core/shape.ts): key names and types, never values. */
+function shapeOf(v: unknown, depth = 2): unknown {
+  return coreShapeOf(prune(v, depth));
+}
+
+/** Keeps objects `depth` levels deep and arrays to their first element, so a report stays small. */
+function prune(v: unknown, depth: number): unknown {
+  if (Array.isArray(v)) return v.length ? [prune(v[0], depth - 1)] : [];
+  if (v && typeof v === 'object') {
+    if (depth <= 0) return {};
+    return Object.fromEntries(Object.entries(v as object).slice(0, 30).map(([k, x]) => [k, prune(x, depth - 1)]));
   }
-  return typeof v;
+  return v;
 }
 
 async function get(env: ProbeEnv, path: string, query: Record<string, string> = {}): Promise<HttpResponse<unknown>> {
   const url = env.api.http.url(path);
   for (const [k, v] of Object.entries(query)) url.searchParams.append(k, v);
-  return env.api.http.request<unknown>('GET', url.href, { signal: env.signal });
+  return note(env, await env.api.http.request<unknown>('GET', url.href, { signal: env.signal }));
 }
 
 /** GET /jobs with the query written out key by key (the probe chooses the form, not the client). */
@@ -56,7 +69,7 @@ async function jobs(env: ProbeEnv, pairs: [string, string][]): Promise<Record<st
   const url = env.api.http.url('/jobs');
   url.searchParams.set('createdAt_gte', env.since);
   for (const [k, v] of pairs) url.searchParams.append(k, v);
-  const res = await env.api.http.request<unknown>('GET', url.href, { signal: env.signal });
+  const res = note(env, await env.api.http.request<unknown>('GET', url.href, { signal: env.signal }));
   return Array.isArray(res.body) ? (res.body as Record<string, unknown>[]) : [];
 }
 
@@ -142,7 +155,7 @@ const jobsWithoutType: Probe = async (env) => {
 };
 
 const jobsCurrent: Probe = async (env) => {
-  const res = await env.api.http.request<unknown>('POST', '/jobs/current', { body: {}, readOnlyPost: true, signal: env.signal });
+  const res = note(env, await env.api.http.request<unknown>('POST', '/jobs/current', { body: {}, readOnlyPost: true, signal: env.signal }));
   const observed = { status: res.status, shape: shapeOf(res.body, 1) };
   if (res.body && typeof res.body === 'object' && Array.isArray((res.body as { jobs?: unknown }).jobs)) return { result: 'holds', detail: 'running jobs come as {jobs:[…]}', observed };
   if (Array.isArray(res.body)) return { result: 'differs', detail: 'running jobs come as a bare array (the client reads both)', observed };
@@ -173,8 +186,8 @@ const emptyList: Probe = async (env) => {
   return { result: 'could not tell', detail: 'the filter for an unknown integration did not give an empty list', observed };
 };
 
-const rateLimitHeaders = (seen: Set<string>): Probe => async () => {
-  const names = [...seen].filter((h) => /^x-ratelimit-/i.test(h));
+const rateLimitHeaders: Probe = async (env) => {
+  const names = [...env.headers];
   const observed = { headers: names };
   return names.length
     ? { result: 'differs', detail: `answers carry ${names.join(', ')} (the client waits on 429 Retry-After either way)`, observed }
@@ -221,7 +234,7 @@ export async function findFacts(env: ProbeEnv): Promise<void> {
   }
 }
 
-export function probes(headersSeen: Set<string>): Record<FormId, Probe> {
+export function probes(): Record<FormId, Probe> {
   return {
     'array-filters': arrayFilters,
     'resolved-key': resolvedKey,
@@ -234,6 +247,6 @@ export function probes(headersSeen: Set<string>): Record<FormId, Probe> {
     'empty-list': emptyList,
     'errors-next-page': errorsNextPage,
     'unauthorized-body': unauthorizedBody,
-    'rate-limit-headers': rateLimitHeaders(headersSeen),
+    'rate-limit-headers': rateLimitHeaders,
   };
 }

@@ -52,6 +52,7 @@ describe('help', () => {
       health: [],
       troubleshoot: [],
       backups: ['list', 'diff', 'restore'],
+      doctor: [],
       profiles: ['list', 'add', 'use'],
       mcp: [],
       emulator: [],

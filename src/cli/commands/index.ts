@@ -16,6 +16,7 @@ export const NOUN_INDEX: readonly NounEntry[] = [
   { name: 'health', summary: 'Daily health check: verdict per integration, failed jobs, error trend, run times, connections', load: async () => (await import('./health.js')).health },
   { name: 'troubleshoot', summary: 'Why a job, flow or integration fails: errors by pattern, likely cause, the fix, what changed', load: async () => (await import('./troubleshoot.js')).troubleshootNoun },
   { name: 'backups', summary: 'List, diff and restore the backups taken before every change', load: async () => (await import('./backups.js')).backups },
+  { name: 'doctor', summary: 'Check, read-only, how your account\'s API answers where the API reference is uncertain', load: async () => (await import('./doctor.js')).doctor },
   { name: 'profiles', summary: 'Named accounts: region or base URL, the variable holding the token, production flag', load: async () => (await import('./profiles.js')).profiles },
   { name: 'mcp', summary: 'Run the MCP server for AI agents (stdio by default, or Streamable HTTP)', load: async () => (await import('./servers.js')).mcp },
   { name: 'emulator', summary: 'Run the integrator.io emulator (a stateful fake API for tests and demos)', load: async () => (await import('./servers.js')).emulator },
