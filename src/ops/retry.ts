@@ -19,6 +19,8 @@ export const RETRY_BATCH = 200;
 /** Attempts per batch in the first pass, and again in the final sweep of batches that gave up. */
 const POST_ATTEMPTS = 6;
 const TERMINAL = new Set(['completed', 'failed', 'canceled']);
+/** Jobs that retry errors: one step's (`retry`) or many errors at once (`bulk_retry`, celigo-api.md W2). */
+const RETRY_TYPES: ('retry' | 'bulk_retry')[] = ['retry', 'bulk_retry'];
 
 export interface RetryJobRef {
   jobId: string;
@@ -161,14 +163,14 @@ export async function executeRetry(ctx: WaitContext, errors: ScopedError[], flow
   const baselineOf = (flowId: string) => {
     let p = baselines.get(flowId);
     if (!p) {
-      p = api.jobs.list({ _flowId: flowId, type: 'retry', createdAt_gte: windowStart }, { signal }).then((rows) => new Set(rows.map((r) => r._id)));
+      p = api.jobs.list({ _flowId: flowId, type_in: RETRY_TYPES, createdAt_gte: windowStart }, { signal }).then((rows) => new Set(rows.map((r) => r._id)));
       baselines.set(flowId, p);
     }
     return p;
   };
   const findCreated = async (b: Batch): Promise<Job | undefined> => {
     const before = await baselineOf(b.flowId);
-    const rows = await api.jobs.list({ _flowId: b.flowId, type: 'retry', createdAt_gte: windowStart }, { signal });
+    const rows = await api.jobs.list({ _flowId: b.flowId, type_in: RETRY_TYPES, createdAt_gte: windowStart }, { signal });
     const fresh = rows.filter((r) => !before.has(r._id) && !claimed.has(r._id));
     return fresh.find((r) => stepOf(r) === b.stepId) ?? fresh.find((r) => stepOf(r) === undefined);
   };
@@ -181,6 +183,8 @@ export async function executeRetry(ctx: WaitContext, errors: ScopedError[], flow
   let failed = 0;
   let unconfirmed = 0;
   let recoveredAmbiguous = 0;
+  /** Batches accepted (2xx) whose retry job has not shown up yet. */
+  let unseenJobs = 0;
   let posted = 0;
   const errorIdsOf = (b: Batch): string[] => {
     const keys = new Set(b.keys);
@@ -205,8 +209,15 @@ export async function executeRetry(ctx: WaitContext, errors: ScopedError[], flow
     for (let attempt = 1; attempt <= attempts; attempt++) {
       try {
         const r = await api.errors.retry(b.flowId, b.stepId, b.keys, { signal });
-        if (!r._id) throw new Error('integrator.io accepted the retry but returned no job id');
-        accept(b, r._id, r.job?.status, r.job?.createdAt, false);
+        // Celigo's web app ignores the retry answer and looks the retry job up (celigo-api.md W13): use
+        // the id when the answer has one, and otherwise find the job as the web app does.
+        let job: Pick<Job, '_id' | 'status' | 'createdAt'> | undefined = r._id ? { _id: r._id, status: r.job?.status ?? 'queued', createdAt: r.job?.createdAt ?? '' } : undefined;
+        for (let look = 0; !job && look < 3; look++) {
+          if (look) await sleep(ctx, 500 * look);
+          job = await findCreated(b).catch(() => undefined);
+        }
+        if (job) accept(b, job._id, job.status, job.createdAt || undefined, false);
+        else unseenJobs++;
         return { kind: 'posted' };
       } catch (err) {
         if (signal?.aborted) throw err;
@@ -307,6 +318,7 @@ export async function executeRetry(ctx: WaitContext, errors: ScopedError[], flow
     (skippedCount() ? `; skipped ${skippedCount()}` : '') +
     (failed ? `; ${failed} NOT retried (still open) in ${plural(notRetried.filter((n) => !n.unconfirmed).length, 'step')}: ${notRetried.filter((n) => !n.unconfirmed).slice(0, 5).map((n) => `${n.flowName} step ${n.stepId}`).join(', ')}; retry them with retry_errors and the errorIds in notRetried` : '') +
     (unconfirmed ? `; ${unconfirmed} unconfirmed (the request may or may not have started a retry; see failures)` : '') +
+    (unseenJobs ? `; ${plural(unseenJobs, 'accepted request')} whose retry job has not shown in list_jobs yet` : '') +
     (errorsResolvedAfter !== undefined ? `; ${errorsResolvedAfter} resolved, ${stillOpenAfter} failed again` : likelyToFailAgain ? `; ${likelyToFailAgain} will likely fail again (data the target rejects)` : '') +
     (waitNote ? `; ${waitNote}` : '') +
     '.';
@@ -332,7 +344,7 @@ async function waitForJobs(ctx: WaitContext, jobs: RetryJobRef[], createdAt: Map
       const flowIds = new Set(open.map((j) => j.flowId));
       const filter = flowIds.size === 1 ? { _flowId: [...flowIds][0] } : {};
       const ids = new Set(open.map((j) => j.jobId));
-      fresh = (await api.jobs.list({ ...filter, type: 'retry', createdAt_gte: since }, { signal })).filter((r) => ids.has(r._id));
+      fresh = (await api.jobs.list({ ...filter, type_in: RETRY_TYPES, createdAt_gte: since }, { signal })).filter((r) => ids.has(r._id));
     }
     for (const f of fresh) {
       const j = jobs.find((x) => x.jobId === f._id);

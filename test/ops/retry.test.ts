@@ -161,3 +161,25 @@ describe('bulk retry under a rate limit and injected failures', () => {
     }
   });
 });
+
+describe('the retry answer is not relied on (celigo-api.md W13)', () => {
+  it('finds the retry job through list_jobs when the answer names none', async () => {
+    const env = await demoEnv();
+    try {
+      // The emulator's answer, with the job id and everything else taken out: {} as the web app might get.
+      const blank: typeof fetch = async (url, init) => {
+        const res = await env.emu.fetch(String(url), init as never);
+        if ((init?.method ?? 'GET') !== 'POST' || !/\/retry$/.test(new URL(String(url)).pathname)) return res as never;
+        return { status: res.status, headers: res.headers, text: async () => '{}' } as never;
+      };
+      const api = new CeligoClient({ baseUrl: env.emu.baseUrl, token: DEMO_TOKEN, fetch: blank as never, backoffMs: 1, sleep: async () => {} });
+      const r = await retryErrors({ ...env.ctx, api, yes: true }, { flow: 'Salesforce Case Comments to Zendesk', all: true });
+      expect(r.retried).toBeGreaterThan(0);
+      expect(r.jobs.length).toBeGreaterThan(0);
+      for (const j of r.jobs) expect(j.jobId).toMatch(/^[0-9a-f]{24}$/);
+      expect(r.summary).not.toMatch(/has not shown/);
+    } finally {
+      await env.close();
+    }
+  });
+});
