@@ -1,7 +1,8 @@
 // Turns the command table (commands/*.ts) into a commander program, runs one command, and maps
 // whatever happens to an exit code: 0 ok, 1 error, 2 cancelled, 4 auth, 8 still pending.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CeligoApiError } from '../core/errors.js';
+import { CeligoApiError, ReadOnlyRefused } from '../core/errors.js';
+import { readOnlyFromEnv } from '../config/env-flags.js';
 import { Cancelled, type OpContext } from '../ops/context.js';
 import type { CliIO } from './io.js';
 import { Output, errorInfo, makeColors, colorEnabled } from './output.js';
@@ -16,7 +17,7 @@ export const EXIT = { ok: 0, error: 1, cancelled: 2, auth: 4, pending: 8 } as co
 
 export const EXIT_CODES_HELP = `Exit codes:
   0  ok
-  1  error (bad input, API error, conflict)
+  1  error (bad input, API error, conflict, a change refused in read-only mode)
   2  cancelled (declined confirmation, no --yes without a terminal, Ctrl-C)
   4  authentication or permission (HTTP 401/403: check the token)
   8  still pending (e.g. flows run --wait timed out while the job still runs)`;
@@ -212,6 +213,12 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
   const global = globalsOf(cmd);
   const out = new Output(io, global);
   out.lenientFields = !!spec.mutating;
+  // Read-only is decided here, from the command's own declaration, before anything is read, planned,
+  // confirmed or backed up: a change under read-only mode sends no request at all.
+  if (spec.mutating && (global.readOnly || readOnlyFromEnv(io.env))) {
+    out.error(new ReadOnlyRefused(fullName, !!global.readOnly), EXIT.error);
+    return EXIT.error;
+  }
   const ac = new AbortController();
   const onExternalAbort = () => ac.abort(io.signal?.reason ?? new Cancelled());
   if (io.signal) {

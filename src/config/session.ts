@@ -2,6 +2,7 @@
 import { CeligoClient } from '../core/client.js';
 import type { HttpOptions } from '../core/http.js';
 import { resolveProfile } from './profiles.js';
+import { readOnlyFromEnv } from './env-flags.js';
 
 export interface SessionOptions {
   demo?: boolean;
@@ -24,14 +25,10 @@ export interface Session {
   emulatorUrl?: string;
 }
 
-export function isReadOnlyEnv(env: NodeJS.ProcessEnv): boolean {
-  const v = env.CELIGO_MANAGE_READ_ONLY;
-  return !!v && !/^(0|false|no|off)$/i.test(v);
-}
 
 export async function openSession(opts: SessionOptions = {}): Promise<Session> {
   const env = opts.env ?? process.env;
-  const readOnly = opts.readOnly ?? isReadOnlyEnv(env);
+  const readOnly = opts.readOnly ?? readOnlyFromEnv(env);
   if (opts.demo) {
     const { startEmulator, DEMO_TOKEN } = await import('../emulator/index.js');
     // No socket: the client calls the emulator in process (a one-shot command then pays for neither a

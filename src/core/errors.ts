@@ -99,6 +99,17 @@ export class UsageError extends Error {
   }
 }
 
+/** A command or tool that changes the account, asked for in read-only mode: refused before anything is sent. */
+export class ReadOnlyRefused extends UsageError {
+  constructor(what: string, byFlag: boolean) {
+    super(
+      `"${what}" changes the account, and read-only mode is on (${byFlag ? '--read-only' : 'CELIGO_MANAGE_READ_ONLY'}): nothing was read, planned, backed up or sent. ` +
+        `Run without ${byFlag ? '--read-only' : 'CELIGO_MANAGE_READ_ONLY'} to make changes.`,
+    );
+    this.name = 'ReadOnlyRefused';
+  }
+}
+
 /** A read-modify-write found the object changed between read and write; nothing was written. */
 export class ConflictError extends Error {
   constructor(readonly resource: string, readonly id: string, readonly expected?: string, readonly actual?: string) {

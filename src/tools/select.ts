@@ -2,6 +2,7 @@
 // environment twins. Pure data filtering; no SDK import (design.md §1, §3).
 import { UsageError } from '../core/errors.js';
 import { TOOLSETS, type ToolDef } from './types.js';
+import { envFlag, envList } from '../config/env-flags.js';
 
 export interface ToolSelection {
   /** Keep only tools in these toolsets (`all` keeps every toolset). */
@@ -76,23 +77,13 @@ export function selectTools<T extends AnyTool>(all: readonly T[], o: ToolSelecti
   });
 }
 
-function list(v: string | undefined): string[] | undefined {
-  if (v === undefined) return undefined;
-  return clean(v.split(','));
-}
-
-function flag(v: string | undefined): boolean | undefined {
-  if (v === undefined || v.trim() === '') return undefined;
-  return !/^(0|false|no|off)$/i.test(v.trim());
-}
-
 /** The selection the environment asks for (CELIGO_MANAGE_TOOLSETS, _TOOLS, _EXCLUDE_TOOLS, _READ_ONLY). */
 export function selectionFromEnv(env: NodeJS.ProcessEnv = process.env): ToolSelection {
   const out: ToolSelection = {};
-  const toolsets = list(env.CELIGO_MANAGE_TOOLSETS);
-  const tools = list(env.CELIGO_MANAGE_TOOLS);
-  const excludeTools = list(env.CELIGO_MANAGE_EXCLUDE_TOOLS);
-  const readOnly = flag(env.CELIGO_MANAGE_READ_ONLY);
+  const toolsets = envList(env, 'CELIGO_MANAGE_TOOLSETS');
+  const tools = envList(env, 'CELIGO_MANAGE_TOOLS');
+  const excludeTools = envList(env, 'CELIGO_MANAGE_EXCLUDE_TOOLS');
+  const readOnly = envFlag(env, 'CELIGO_MANAGE_READ_ONLY');
   if (toolsets) out.toolsets = toolsets;
   if (tools) out.tools = tools;
   if (excludeTools) out.excludeTools = excludeTools;

@@ -1,6 +1,6 @@
 // Exit codes: 0 ok, 1 error, 2 cancelled, 4 auth, 8 still pending; and how a production profile confirms.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, DEMO_TOKEN, type RunningEmulator } from '../../src/emulator/index.js';
 import { run, tempHome } from './helpers.js';
@@ -111,5 +111,28 @@ describe('exit codes', () => {
     const r = await run(['--help']);
     expect(r.code).toBe(0);
     for (const line of ['0  ok', '1  error', '2  cancelled', '4  authentication', '8  still pending']) expect(r.stdout).toContain(line);
+  });
+});
+
+describe('a change in read-only mode is refused at the edge', () => {
+  it('one line naming read-only mode, exit 1, no request sent, nothing planned or backed up', async () => {
+    emu.clearRequestLog();
+    {
+      for (const [argv, extra] of [
+        [['--read-only', 'flows', 'run', 'Shopify Customers to NetSuite', '--wait'], {}],
+        [['errors', 'clear', '--flow', 'Zendesk Users to Salesforce Contacts', '--yes'], { CELIGO_MANAGE_READ_ONLY: '1' }],
+        [['--read-only', 'integrations', 'tag', 'Stripe Payments to NetSuite', 'x', '--yes'], {}],
+      ] as const) {
+        const home = tempHome();
+        emu.clearRequestLog();
+        const r = await run([...argv], { env: { CELIGO_MANAGE_HOME: home, CELIGO_API_TOKEN: DEMO_TOKEN, CELIGO_BASE_URL: emu.baseUrl, ...extra } });
+        expect(r.code).toBe(1);
+        expect(r.stdout).toBe('');
+        expect(r.stderr.trim().split('\n')).toHaveLength(1);
+        expect(r.stderr).toMatch(/read-only mode is on/);
+        expect(emu.requestLog()).toEqual([]);
+        expect(existsSync(join(home, 'backups')) ? readdirSync(join(home, 'backups')) : []).toEqual([]);
+      }
+    }
   });
 });

@@ -1,0 +1,22 @@
+// The one reader of celigo-manage's environment switches and lists (CELIGO_MANAGE_READ_ONLY,
+// CELIGO_MANAGE_TOOLSETS, …), so that every front end reads them the same way.
+
+/** `1`, `true`, `yes`, `on` (any non-empty value but 0/false/no/off) → true; those four → false; unset or blank → undefined. */
+export function envFlag(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const v = env[name];
+  if (v === undefined || v.trim() === '') return undefined;
+  return !/^(0|false|no|off)$/i.test(v.trim());
+}
+
+/** A comma-separated list, trimmed, blanks dropped; undefined when unset or empty. */
+export function envList(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
+  const v = env[name];
+  if (v === undefined) return undefined;
+  const out = v.split(',').map((s) => s.trim()).filter(Boolean);
+  return out.length ? out : undefined;
+}
+
+/** Read-only mode as the environment asks for it (CELIGO_MANAGE_READ_ONLY). */
+export function readOnlyFromEnv(env: NodeJS.ProcessEnv): boolean {
+  return envFlag(env, 'CELIGO_MANAGE_READ_ONLY') ?? false;
+}
