@@ -1,17 +1,10 @@
 // Shell completion scripts generated from the command table: nouns, verbs, each command's flags, the
 // choices of flags that have them, and profile names for --profile.
 import type { CommandSpec, LoadedNoun as NounSpec } from './spec.js';
+import { GLOBAL_FLAGS, VALUE_FLAGS, longFlag } from './globals.js';
 
-export const GLOBAL_FLAGS: [string, string][] = [
-  ['--demo', 'Use the embedded demo account'],
-  ['--profile', 'Use this profile'],
-  ['--read-only', 'Block every change'],
-  ['--json', 'Print JSON (optionally: comma-separated fields)'],
-  ['--yes', 'Answer yes to confirmations'],
-  ['--record', 'Write the API exchanges, redacted, to a file'],
-  ['--no-color', 'No colour'],
-  ['--help', 'Show help'],
-];
+/** The global flags as completion shows them (cli/globals.ts), plus --help. */
+const COMPLETION_GLOBALS: [string, string][] = [...GLOBAL_FLAGS.map((g) => [longFlag(g), g.short] as [string, string]), ['--help', 'Show help']];
 
 function flagsOf(spec: CommandSpec): { flag: string; takesValue: boolean; choices?: readonly string[]; description: string }[] {
   return (spec.options ?? []).map((o) => {
@@ -27,7 +20,7 @@ function commandsOf(nouns: readonly NounSpec[]): { noun: string; verb?: string; 
 const PROFILE_NAMES = `celigo-manage profiles list --json name 2>/dev/null | sed -n 's/.*"name": *"\\([^"]*\\)".*/\\1/p'`;
 
 export function bashCompletion(nouns: readonly NounSpec[]): string {
-  const globals = GLOBAL_FLAGS.map(([f]) => f).join(' ');
+  const globals = COMPLETION_GLOBALS.map(([f]) => f).join(' ');
   const cmds = commandsOf(nouns);
   const verbCases = nouns
     .filter((n) => n.verbs)
@@ -38,7 +31,7 @@ export function bashCompletion(nouns: readonly NounSpec[]): string {
     .join('\n');
   const choiceFlags = new Map<string, readonly string[]>();
   for (const c of cmds) for (const f of flagsOf(c.spec)) if (f.choices) choiceFlags.set(f.flag, f.choices);
-  const valueFlags = [...new Set(['--record', ...cmds.flatMap((c) => flagsOf(c.spec).filter((f) => f.takesValue && !f.choices).map((f) => f.flag))])];
+  const valueFlags = [...new Set([...VALUE_FLAGS.filter((f) => f !== '--profile'), ...cmds.flatMap((c) => flagsOf(c.spec).filter((f) => f.takesValue && !f.choices).map((f) => f.flag))])];
   const choiceCases = [...choiceFlags].map(([f, ch]) => `    ${f}) COMPREPLY=( $(compgen -W "${ch.join(' ')}" -- "$cur") ); return ;;`).join('\n');
   return `# bash completion for celigo-manage
 # Install: celigo-manage completion bash > ~/.local/share/bash-completion/completions/celigo-manage
@@ -90,7 +83,7 @@ function zq(s: string): string {
 
 export function zshCompletion(nouns: readonly NounSpec[]): string {
   const nounList = nouns.map((n) => zq(`${n.name}:${n.summary}`)).join(' ');
-  const globalSpecs = GLOBAL_FLAGS.map(([f, d]) => zq(`${f}:${d}`)).join(' ');
+  const globalSpecs = COMPLETION_GLOBALS.map(([f, d]) => zq(`${f}:${d}`)).join(' ');
   const verbCases = nouns
     .filter((n) => n.verbs)
     .map((n) => `      ${n.name}) verbs=(${n.verbs!.map((v) => zq(`${v.name}:${v.summary}`)).join(' ')}) ;;`)
@@ -109,7 +102,7 @@ export function zshCompletion(nouns: readonly NounSpec[]): string {
       }
     }
   }
-  const valueFlags = [...new Set(['--record', ...cmds.flatMap((c) => flagsOf(c.spec).filter((f) => f.takesValue && !f.choices).map((f) => f.flag))])];
+  const valueFlags = [...new Set([...VALUE_FLAGS.filter((f) => f !== '--profile'), ...cmds.flatMap((c) => flagsOf(c.spec).filter((f) => f.takesValue && !f.choices).map((f) => f.flag))])];
   return `#compdef celigo-manage
 # zsh completion for celigo-manage
 # Install: celigo-manage completion zsh > "\${fpath[1]}/_celigo-manage"

@@ -4,6 +4,11 @@
 // through the full parser, which owns the error messages. The flags are those of commands/servers.ts.
 import { parseArgs } from 'node:util';
 import type { CliIO } from './io.js';
+import { GLOBAL_FLAGS, longFlag } from './globals.js';
+
+const MCP_GLOBALS = Object.fromEntries(
+  GLOBAL_FLAGS.filter((g) => g.mcp).map((g) => [longFlag(g).slice(2), { type: g.value ? 'string' : 'boolean' }] as const),
+) as Record<'demo' | 'read-only', { type: 'boolean' }> & Record<'profile' | 'record', { type: 'string' }>;
 
 const OPTIONS = {
   http: { type: 'boolean' },
@@ -12,10 +17,8 @@ const OPTIONS = {
   toolsets: { type: 'string' },
   tools: { type: 'string' },
   'exclude-tools': { type: 'string' },
-  demo: { type: 'boolean' },
-  profile: { type: 'string' },
-  'read-only': { type: 'boolean' },
-  record: { type: 'string' },
+  // The global flags `mcp` accepts (cli/globals.ts): --demo, --profile, --read-only, --record.
+  ...MCP_GLOBALS,
 } as const;
 
 const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((s) => s.trim()).filter(Boolean));

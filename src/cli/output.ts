@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { CeligoApiError, UsageError, ConflictError, describeError } from '../core/errors.js';
 import type { CliIO } from './io.js';
 import { cliWords } from './words.js';
-import type { GlobalOptions } from './spec.js';
+import type { GlobalOptions } from './globals.js';
 
 export interface Colors {
   enabled: boolean;

@@ -10,7 +10,8 @@ import { createProgress } from './progress.js';
 import { NOUN_INDEX, loadNouns } from './commands/index.js';
 import { join } from 'node:path';
 import { manageHome } from '../config/home.js';
-import type { CommandSpec, GlobalOptions, LoadedNoun, NounEntry, OptionSpec, RunContext } from './spec.js';
+import type { CommandSpec, LoadedNoun, NounEntry, OptionSpec, RunContext } from './spec.js';
+import { GLOBAL_FLAGS, VALUE_FLAGS, type GlobalOptions } from './globals.js';
 import { packageVersion } from './main.js';
 
 export const EXIT = { ok: 0, error: 1, cancelled: 2, auth: 4, pending: 8 } as const;
@@ -107,7 +108,7 @@ export function nounOf(argv: readonly string[], entries: readonly { name: string
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') return undefined;
-    if (a === '--profile' || a === '--record') {
+    if (VALUE_FLAGS.includes(a)) {
       i++;
       continue;
     }
@@ -133,19 +134,13 @@ export function buildProgram(io: CliIO, runner: Runner, loaded: readonly LoadedN
   program
     .description('Operate a Celigo integrator.io account: integrations, flows, jobs, errors, connections, health.')
     .version(packageVersion(), '-V, --version', 'Print the version')
-    .option('--demo', 'Use the embedded demo account (an in-process emulator; no token needed)')
-    .option('--profile <name>', 'Use this profile (default: $CELIGO_MANAGE_PROFILE or the current one)')
-    .option('--read-only', 'Block every change (also CELIGO_MANAGE_READ_ONLY=1)')
-    .option('--json [fields]', 'Print JSON; with a comma-separated list, exactly those fields')
-    .option('-y, --yes', 'Answer yes to confirmations (needed for changes when not on a terminal)')
-    .option('--record <file>', 'Write every API request and answer to FILE, values redacted (to report an API difference)')
-    .option('--no-color', 'No colour (also NO_COLOR=1)')
     .helpOption('-h, --help', 'Show help')
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
       `\nExamples:\n  $ celigo-manage --demo flows list\n  $ celigo-manage --demo health\n  $ celigo-manage flows run "Shopify Customers to NetSuite" --wait\n  $ celigo-manage errors retry --flow "Shopify Customers to NetSuite" --yes\n  $ celigo-manage integrations list --json id,name\n\n${EXIT_CODES_HELP}\n\n${ENV_HELP}\n\n${RECORD_HELP}`,
     );
+  for (const g of GLOBAL_FLAGS) program.option(g.flags, g.description);
   for (const entry of entries) {
     const noun = loaded.find((n) => n.name === entry.name);
     if (!noun) {
@@ -204,7 +199,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
 function globalsOf(cmd: Command): GlobalOptions {
   const all = cmd.optsWithGlobals() as Record<string, unknown>;
   const g: GlobalOptions = {};
-  for (const k of GLOBAL_KEYS) if (all[k] !== undefined) (g as Record<string, unknown>)[k] = all[k];
+  for (const { key } of GLOBAL_FLAGS) if (all[key] !== undefined) (g as Record<string, unknown>)[key] = all[key];
   if (g.json === '') g.json = true;
   return g;
 }
@@ -248,6 +243,7 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
     out,
     signal: ac.signal,
     home: () => (global.demo ? join(manageHome(io.env), 'demo') : manageHome(io.env)),
+    nouns: () => loadNouns(),
     async ctx() {
       if (opCtx) return opCtx;
       const { openSession } = await import('../config/session.js');

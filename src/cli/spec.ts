@@ -3,6 +3,9 @@
 import type { OpContext } from '../ops/context.js';
 import type { CliIO } from './io.js';
 import type { Output } from './output.js';
+import type { GlobalOptions } from './globals.js';
+
+export type { GlobalOptions };
 
 export interface OptionSpec {
   /** Commander flags, e.g. "--limit <n>", "--wait", "--no-test". */
@@ -16,17 +19,6 @@ export interface OptionSpec {
   repeat?: boolean;
 }
 
-export interface GlobalOptions {
-  demo?: boolean;
-  profile?: string;
-  readOnly?: boolean;
-  /** true for all fields, or a comma-separated field list. */
-  json?: boolean | string;
-  yes?: boolean;
-  color?: boolean;
-  /** --record FILE: write every API exchange, redacted, to FILE. */
-  record?: string;
-}
 
 export interface RunContext {
   /** Positional arguments in the order of the spec's `args` (variadic ones as arrays). */
@@ -41,6 +33,8 @@ export interface RunContext {
   ctx(): Promise<OpContext>;
   /** Local store (profiles, backups) for this run; the demo account has its own. */
   home(): string;
+  /** Every noun of the command table, loaded (for completion scripts). */
+  nouns(): Promise<LoadedNoun[]>;
 }
 
 /** A handler returns its exit code (default 0), e.g. 8 when a run is still pending. */

@@ -10,7 +10,7 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import type { CeligoClient } from '../core/client.js';
-import { CeligoApiError, ConflictError, UsageError } from '../core/errors.js';
+import { CeligoApiError, ConflictError, UnexpectedShapeError, UsageError } from '../core/errors.js';
 import { Cancelled, ConfirmationRequired, type Progress } from '../ops/context.js';
 import type { ToolContext, ToolDef, ToolResult } from '../tools/types.js';
 import { CONFIRM_TTL_SECONDS, ElicitationNeeded, confirmationInputRequired, makeConfirm } from './confirm.js';
@@ -115,7 +115,7 @@ export function describeForModel(err: unknown): string {
     const more = c.length > 20 ? `, ... (${c.length} in all)` : '';
     return `${err.message} Candidates: ${c.slice(0, 20).join(', ')}${more}.`;
   }
-  if (err instanceof ConflictError || err instanceof Cancelled) return err.message;
+  if (err instanceof ConflictError || err instanceof Cancelled || err instanceof UnexpectedShapeError) return err.message;
   if (err instanceof Error && err.name === 'AbortError') return new Cancelled().message;
   const issues = (err as { issues?: { path?: PropertyKey[]; message?: string }[] } | null)?.issues;
   if (err instanceof Error && err.name === 'ZodError' && Array.isArray(issues) && issues.length) {

@@ -12,8 +12,7 @@ export const completion: NounSpec = {
     examples: ['completion bash > ~/.local/share/bash-completion/completions/celigo-manage', 'completion zsh > "${fpath[1]}/_celigo-manage"', 'source <(celigo-manage completion bash)'],
     async run(rc) {
       const shell = arg(rc, 0).toLowerCase();
-      const [{ bashCompletion, zshCompletion }, { loadNouns }] = await Promise.all([import('../completion.js'), import('./index.js')]);
-      const NOUNS = await loadNouns();
+      const [{ bashCompletion, zshCompletion }, NOUNS] = await Promise.all([import('../completion.js'), rc.nouns()]);
       if (shell === 'bash') rc.out.print(bashCompletion(NOUNS));
       else if (shell === 'zsh') rc.out.print(zshCompletion(NOUNS));
       else throw new UsageError(`No completion for "${shell}": use bash or zsh.`);
