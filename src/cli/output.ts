@@ -2,7 +2,9 @@
 // --json [fields]. Colour only on a TTY, never with NO_COLOR or --no-color. Every write is scrubbed of
 // known secrets, so a token can never be printed by accident.
 import { createRequire } from 'node:module';
-import { CeligoApiError, UsageError, ConflictError, describeError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
+import { presentError, type ErrorInfo } from '../app/errors.js';
+import { redact, secretsFromEnv } from '../app/redact.js';
 import type { CliIO } from './io.js';
 import { cliWords } from './words.js';
 import type { GlobalOptions } from './globals.js';
@@ -102,7 +104,6 @@ export interface ObjectOptions {
   fields?: readonly string[];
 }
 
-const SECRET_ENV = /(TOKEN|SECRET|PASSWORD|API_KEY|APIKEY)/i;
 
 /** Default number of rows in a terminal table; piped output and --json print everything. */
 export const TTY_DEFAULT_LIMIT = 50;
@@ -117,7 +118,7 @@ export class Output {
   constructor(readonly io: CliIO, readonly global: GlobalOptions) {
     this.c = makeColors(colorEnabled(io, global, 'stdout'));
     this.errColors = makeColors(colorEnabled(io, global, 'stderr'));
-    for (const [k, v] of Object.entries(io.env)) if (v && v.length >= 8 && SECRET_ENV.test(k)) this.addSecret(v);
+    for (const v of secretsFromEnv(io.env)) this.addSecret(v);
   }
 
   addSecret(s: string | undefined): void {
@@ -125,9 +126,7 @@ export class Output {
   }
 
   redact(s: string): string {
-    let out = s;
-    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join('***');
-    return out;
+    return redact(s, this.secrets);
   }
 
   /** Width for tables: the terminal's, or unlimited when piped (a file or a pager gets whole cells). */
@@ -241,54 +240,9 @@ export class Output {
   }
 }
 
-export interface ErrorInfo {
-  message: string;
-  fix?: string;
-  type: string;
-  status?: number;
-  code?: string;
-  fields?: { field?: string; message: string }[];
-  candidates?: string[];
-}
-
-/** A run without spaces that long is an echoed argument, not prose (paths and ids are far shorter). */
-const LONG_WORD = /\S{201,}/g;
-
-/**
- * An error line stays readable whatever the input was: an echoed argument (a run of 200+ characters
- * without a space) is cut to its start and length, control characters (terminal escapes) are shown
- * escaped, and the whole is capped.
- */
-export function boundMessage(text: string): string {
-  let out = text.replace(LONG_WORD, (w) => `${Array.from(w).slice(0, 100).join('')}… (${w.length} characters)`);
-  // eslint-disable-next-line no-control-regex
-  out = out.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return out.length > 4000 ? `${Array.from(out.slice(0, 4000)).slice(0, -1).join('')}… (message truncated)` : out;
-}
-
-export function errorInfo(err: unknown): ErrorInfo {
-  const info = rawErrorInfo(err);
-  return { ...info, message: boundMessage(info.message) };
-}
-
-function rawErrorInfo(err: unknown): ErrorInfo {
-  if (err instanceof CeligoApiError) {
-    return {
-      type: 'api',
-      message: err.summary,
-      fix: err.remedy,
-      status: err.status,
-      code: err.code,
-      ...(err.fieldErrors.length ? { fields: err.fieldErrors.map((f) => ({ field: f.field, message: f.message })) } : {}),
-    };
-  }
-  if (err instanceof UsageError) return { type: 'usage', message: err.message, ...(err.candidates ? { candidates: err.candidates } : {}) };
-  if (err instanceof ConflictError) return { type: 'conflict', message: err.message };
-  if (err instanceof Error && (err.name === 'Cancelled' || err.name === 'AbortError')) {
-    return { type: 'cancelled', message: err.name === 'AbortError' ? 'Cancelled; nothing further was changed.' : err.message };
-  }
-  return { type: err instanceof Error ? err.name || 'error' : 'error', message: describeError(err).split('\n')[0] };
-}
+/** The error presenter both front ends share (app/errors.ts). */
+export const errorInfo = presentError;
+export type { ErrorInfo };
 
 // ---- tables ----
 

@@ -36,7 +36,6 @@ it keeps the shape of each request and answer, never values, ids or the token):
   $ celigo-manage --record run.jsonl health
   $ celigo-manage emulator --check-recording run.jsonl`;
 
-const GLOBAL_KEYS = ['demo', 'profile', 'readOnly', 'json', 'yes', 'color', 'record'] as const;
 
 export function exitCodeFor(err: unknown, aborted = false): number {
   if (aborted || err instanceof Cancelled || (err instanceof Error && (err.name === 'AbortError' || err.name === 'Cancelled' || err.name === 'ConfirmationRequired'))) {
@@ -233,7 +232,7 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
   const progressOn = !server && !!(io.stderrIsTTY ?? io.isTTY);
   let progress = createProgress(io, progressOn);
   out.beforeWrite = () => progress.stop();
-  let session: Awaited<ReturnType<typeof import('../config/session.js').openSession>> | undefined;
+  let session: Awaited<ReturnType<typeof import('../app/session.js').openSession>> | undefined;
   let opCtx: OpContext | undefined;
   const rc: RunContext = {
     args: cmd.processedArgs as RunContext['args'],
@@ -246,18 +245,9 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
     nouns: () => loadNouns(),
     async ctx() {
       if (opCtx) return opCtx;
-      const { openSession } = await import('../config/session.js');
-      if (!global.demo) {
-        // Only to scrub it from anything printed; the session resolves it again.
-        const { resolveProfile } = await import('../config/profiles.js');
-        try {
-          out.addSecret(resolveProfile({ profile: global.profile, env: io.env }).token);
-        } catch {
-          /* openSession reports the problem */
-        }
-      }
+      const { openSession } = await import('../app/session.js');
       session = await openSession({ demo: global.demo, profile: global.profile, readOnly: global.readOnly ? true : undefined, env: io.env, record: global.record });
-      if (global.demo) out.addSecret((await import('../emulator/index.js')).DEMO_TOKEN);
+      for (const secret of session.secrets) out.addSecret(secret);
       opCtx = {
         api: session.api,
         signal: ac.signal,
@@ -271,7 +261,7 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
           return ok;
         },
         // The demo account's backups stay apart from a real account's.
-        home: rc.home(),
+        home: session.home,
         production: session.production,
         yes: !!global.yes,
       };

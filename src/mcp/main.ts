@@ -1,12 +1,12 @@
 // `celigo-manage mcp`: pick the tools, open the session, serve stdio or Streamable HTTP.
 // Start-up stays cheap: no network here, and the emulator (--demo), the HTTP modules (--http) and the
 // conformance fixtures are imported only when asked for. Logs go to stderr; stdout is the protocol's.
-import { join } from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { PromptDef } from '../tools/prompts.js';
 import type { ToolDef } from '../tools/types.js';
 import { mergeSelection, selectTools, selectionFromEnv } from '../tools/select.js';
 import { createServerFactory, type FixtureInstaller } from './server.js';
+import { envFlag } from '../config/env-flags.js';
 
 export interface RunMcpOptions {
   http?: boolean;
@@ -38,9 +38,6 @@ export interface RunningMcp {
 
 export const DEFAULT_HTTP_PORT = 8765;
 
-function on(v: string | undefined): boolean {
-  return !!v && !/^(0|false|no|off)$/i.test(v.trim());
-}
 
 async function loadCatalogue(): Promise<{ tools: ToolDef[]; prompts: PromptDef[] }> {
   const mod = await import('../tools/index.js');
@@ -49,22 +46,10 @@ async function loadCatalogue(): Promise<{ tools: ToolDef[]; prompts: PromptDef[]
   return { tools: mod.catalogue(), prompts };
 }
 
-async function secretsFor(opts: RunMcpOptions, env: NodeJS.ProcessEnv): Promise<string[]> {
-  const out: string[] = [];
-  if (env.CELIGO_MANAGE_HTTP_TOKEN) out.push(env.CELIGO_MANAGE_HTTP_TOKEN);
-  try {
-    if (opts.demo) out.push((await import('../emulator/index.js')).DEMO_TOKEN);
-    else out.push((await import('../config/profiles.js')).resolveProfile({ profile: opts.profile, env }).token);
-  } catch {
-    /* openSession already reported any problem with the profile */
-  }
-  return out;
-}
-
 export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => void process.stderr.write(`celigo-manage mcp: ${line}\n`));
-  const fixtures = opts.fixtures ?? on(env.CELIGO_MANAGE_CONFORMANCE);
+  const fixtures = opts.fixtures ?? (envFlag(env, 'CELIGO_MANAGE_CONFORMANCE') ?? false);
   const selection = mergeSelection(
     { toolsets: opts.toolsets, tools: opts.tools, excludeTools: opts.excludeTools, readOnly: opts.readOnly },
     selectionFromEnv(env),
@@ -77,10 +62,9 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   httpMod?.checkHttpConfig(host, bearerToken);
 
   // Independent imports load in parallel; the fixtures module only when asked for.
-  const [catalogue, { openSession }, { manageHome }, fixtureMod] = await Promise.all([
+  const [catalogue, { openSession }, fixtureMod] = await Promise.all([
     loadCatalogue(),
-    import('../config/session.js'),
-    import('../config/home.js'),
+    import('../app/session.js'),
     fixtures ? import('./fixtures/index.js') : undefined,
   ]);
   const tools = selectTools(catalogue.tools, selection);
@@ -92,9 +76,9 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
     tools,
     prompts: catalogue.prompts,
     fixtures: installFixtures,
-    secrets: await secretsFor(opts, env),
+    secrets: [...session.secrets, ...(bearerToken ? [bearerToken] : [])],
     log,
-    home: opts.demo ? join(manageHome(env), 'demo') : manageHome(env),
+    home: session.home,
     production: session.production,
     label: session.label,
   });

@@ -10,7 +10,11 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import type { CeligoClient } from '../core/client.js';
-import { CeligoApiError, ConflictError, UnexpectedShapeError, UsageError } from '../core/errors.js';
+import { CeligoApiError, ConflictError, UsageError } from '../core/errors.js';
+import { boundMessage, describeForModel } from '../app/errors.js';
+import { redact } from '../app/redact.js';
+
+export { describeForModel, redact };
 import { Cancelled, ConfirmationRequired, type Progress } from '../ops/context.js';
 import type { ToolContext, ToolDef, ToolResult } from '../tools/types.js';
 import { CONFIRM_TTL_SECONDS, ElicitationNeeded, confirmationInputRequired, makeConfirm } from './confirm.js';
@@ -67,12 +71,6 @@ export function requestInfo(server: McpServer, ctx: ServerContext): { era: 'lega
   return { era: modern ? 'modern' : 'legacy', canElicit };
 }
 
-export function redact(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(/(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi, '$1***');
-  for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join('***');
-  return out;
-}
-
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
@@ -87,44 +85,6 @@ export function wellFormed<T>(value: T): T {
     return Object.fromEntries(Object.entries(value as object).map(([k, v]) => [wellFormed(k), wellFormed(v)])) as T;
   }
   return value;
-}
-
-/** A run without spaces that long is an echoed argument, not prose (paths and ids are far shorter). */
-const LONG_WORD = /\S{201,}/g;
-const MAX_ERROR_TEXT = 4000;
-
-/**
- * Keeps an error message readable whatever the input was: an echoed argument (a run of 200+ characters
- * without a space) is cut to its start and length, control characters are shown escaped, and the whole
- * stays under 4000 chars.
- */
-export function boundMessage(text: string): string {
-  let out = text.replace(LONG_WORD, (w) => `${Array.from(w).slice(0, 100).join('')}… (${w.length} characters)`);
-  // eslint-disable-next-line no-control-regex
-  out = out.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  if (out.length > MAX_ERROR_TEXT) out = `${Array.from(out.slice(0, MAX_ERROR_TEXT)).slice(0, -1).join('')}… (message truncated)`;
-  return out;
-}
-
-/** One safe line for the model: what went wrong and what to do; never a stack or a secret. */
-export function describeForModel(err: unknown): string {
-  if (err instanceof CeligoApiError) return err.summary;
-  if (err instanceof UsageError) {
-    const c = err.candidates ?? [];
-    if (!c.length) return err.message;
-    const more = c.length > 20 ? `, ... (${c.length} in all)` : '';
-    return `${err.message} Candidates: ${c.slice(0, 20).join(', ')}${more}.`;
-  }
-  if (err instanceof ConflictError || err instanceof Cancelled || err instanceof UnexpectedShapeError) return err.message;
-  if (err instanceof Error && err.name === 'AbortError') return new Cancelled().message;
-  const issues = (err as { issues?: { path?: PropertyKey[]; message?: string }[] } | null)?.issues;
-  if (err instanceof Error && err.name === 'ZodError' && Array.isArray(issues) && issues.length) {
-    const first = issues[0]!;
-    const where = first.path?.length ? first.path.map(String).join('.') : '(root)';
-    return `Internal error: unexpected data shape at ${where}: ${first.message ?? 'invalid'}${issues.length > 1 ? ` (and ${issues.length - 1} more)` : ''}`;
-  }
-  const msg = err instanceof Error ? err.message : String(err);
-  return `Internal error: ${msg.split('\n')[0]}`;
 }
 
 function textResult(text: string, isError?: boolean, structured?: Record<string, unknown>): CallToolResult {

@@ -1,6 +1,6 @@
 // The health check as an MCP App: the tool points at a ui:// resource that shows its latest report.
 import { describe, it, expect, afterAll } from 'vitest';
-import { openSession } from '../../src/config/session.js';
+import { openSession } from '../../src/app/session.js';
 import { catalogue } from '../../src/tools/index.js';
 import { selectTools } from '../../src/tools/select.js';
 import { connectInMemory, textOf } from './helpers.js';

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { openSession, type Session } from '../../src/config/session.js';
+import { openSession, type Session } from '../../src/app/session.js';
 import { healthCheck, type HealthReport } from '../../src/ops/health.js';
 import { renderHealthHtml, esc, type ErrorPatternCount } from '../../src/report/health-html.js';
 import { collectErrorPatterns } from '../../src/report/error-patterns.js';

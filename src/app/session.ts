@@ -1,12 +1,18 @@
-// Opens a client for a front end: against a profile, or (--demo) against an in-process emulator.
+// The one session layer, and the composition root of both front ends: it resolves the profile once (or
+// starts the embedded demo account for --demo), and hands the MCP server and the CLI everything they need
+// about the account: the API client, the secrets to redact, read-only, production, the local home and
+// a label. Only this layer knows about the emulator; config and the front ends do not import it.
+import { join } from 'node:path';
 import { CeligoClient } from '../core/client.js';
 import type { HttpOptions } from '../core/http.js';
-import { resolveProfile } from './profiles.js';
-import { readOnlyFromEnv } from './env-flags.js';
+import { manageHome } from '../config/home.js';
+import { readOnlyFromEnv } from '../config/env-flags.js';
+import { resolveProfile } from '../config/profiles.js';
 
 export interface SessionOptions {
   demo?: boolean;
   profile?: string;
+  /** Block every change; default: CELIGO_MANAGE_READ_ONLY. */
   readOnly?: boolean;
   env?: NodeJS.ProcessEnv;
   /** Emulator options for --demo (tests use a manual clock or a seed). */
@@ -21,14 +27,19 @@ export interface Session {
   /** "demo" or the profile name. */
   label: string;
   production: boolean;
+  readOnly: boolean;
+  /** Values no output may show: the API token (the demo token too). */
+  secrets: string[];
+  /** Local store (profiles, backups); the demo account keeps its own, apart. */
+  home: string;
   /** Base URL of the in-process emulator in demo mode. */
   emulatorUrl?: string;
 }
 
-
 export async function openSession(opts: SessionOptions = {}): Promise<Session> {
   const env = opts.env ?? process.env;
   const readOnly = opts.readOnly ?? readOnlyFromEnv(env);
+  const home = manageHome(env);
   if (opts.demo) {
     const { startEmulator, DEMO_TOKEN } = await import('../emulator/index.js');
     // No socket: the client calls the emulator in process (a one-shot command then pays for neither a
@@ -39,12 +50,21 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
       throw err;
     });
     const api = new CeligoClient({ baseUrl: emu.baseUrl, token: DEMO_TOKEN, readOnly, fetch: emu.fetch, onExchange: rec?.onExchange });
-    return { api, close: () => (rec?.close(), emu.close()), label: 'demo', production: false, emulatorUrl: emu.baseUrl };
+    return {
+      api,
+      close: () => (rec?.close(), emu.close()),
+      label: 'demo',
+      production: false,
+      readOnly,
+      secrets: [DEMO_TOKEN],
+      home: join(home, 'demo'),
+      emulatorUrl: emu.baseUrl,
+    };
   }
   const p = resolveProfile({ profile: opts.profile, env });
   const rec = await recorder(opts.record, p.baseUrl, p.token);
   const api = new CeligoClient({ baseUrl: p.baseUrl, token: p.token, readOnly, onExchange: rec?.onExchange, forms: p.forms });
-  return { api, close: async () => rec?.close(), label: p.name, production: p.production };
+  return { api, close: async () => rec?.close(), label: p.name, production: p.production, readOnly, secrets: [p.token], home };
 }
 
 /** The recorder for --record, loaded only when one is asked for. */
