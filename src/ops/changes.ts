@@ -1,10 +1,10 @@
 // Simple changes behind the basic tools and commands: create, clone, tag, update a flow, create a
-// connection. Each one backs up first (ops/backups.ts), writes by read-modify-write, and reads back.
+// connection. Each one backs up first (ops/backups/), writes by read-modify-write, and reads back.
 import type { OpContext } from './context.js';
-import { backup, recordCreated, recordChanged } from './backups.js';
+import { backup, recordCreated, recordChanged } from './backups/take.js';
 import { mustConfirm } from './confirm.js';
 import { checkDependencies } from './dependencies.js';
-import { updateMapping } from './mapping.js';
+import { updateMapping } from './mapping/update.js';
 import { resolveIntegration, resolveFlow, invalidateNames } from './resolve.js';
 import { tagOf } from './tags.js';
 import { SCHEDULE, CONNECTION_TYPES, type Flow } from '../core/schemas.js';

@@ -2,7 +2,8 @@
 // (GET …/clone/preview), map every previewed connection, POST the clone once, and note every component it
 // created in the backup, so restore_backup removes the whole copy.
 import type { OpContext } from './context.js';
-import { backup, recordCreated, type BackupType } from './backups.js';
+import { backup, recordCreated } from './backups/take.js';
+import type { BackupType } from './backups/store.js';
 import { makePlan, mustConfirm } from './confirm.js';
 import { invalidateNames, matchByName, resolveConnection, resolveIntegration } from './resolve.js';
 import { compact } from './project.js';

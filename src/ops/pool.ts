@@ -12,3 +12,6 @@ export async function mapPool<T, R>(items: readonly T[], limit: number, fn: (ite
   await Promise.all(workers);
   return out;
 }
+
+/** Calls the read ops (ops/read/) keep in flight at once: per step, per flow, per integration. */
+export const READ_CONCURRENCY = 8;

@@ -5,10 +5,11 @@
 import { CeligoApiError, UsageError, describeError } from '../core/errors.js';
 import { EXPORT_ADAPTORS, IMPORT_ADAPTORS, type Connection } from '../core/schemas.js';
 import type { OpContext } from './context.js';
-import { backup, recordChanged, recordCreated } from './backups.js';
+import { backup, recordChanged, recordCreated } from './backups/take.js';
 import { normaliseSchedule } from './changes.js';
 import { makePlan, mustConfirm } from './confirm.js';
-import { applyMappingChanges, previewMapping, type MappingChange } from './mapping.js';
+import { applyMappingChanges, type MappingChange } from './mapping/apply.js';
+import { previewMapping } from './mapping/preview.js';
 import { invalidateNames, resolveConnection, resolveIntegration } from './resolve.js';
 import { createOnce, sampleRecords, testConnection } from './util.js';
 

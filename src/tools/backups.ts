@@ -1,6 +1,6 @@
 // The backups toolset: every change celigo-manage makes is backed up first; these list, diff and undo.
 import { z } from 'zod';
-const backupsOps = () => import('../ops/backups.js');
+const backupsOps = async () => ({ ...(await import('../ops/backups/store.js')), ...(await import('../ops/backups/diff.js')), ...(await import('../ops/backups/restore.js')) });
 import { truncate } from '../ops/util.js';
 import { json, tsv } from './format.js';
 import { defineTool, type ToolDef } from './types.js';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
 import { listArgs, listResult, idOrName, READ, json } from './format.js';
-const listingOps = () => import('../ops/listing.js');
+const listingOps = () => import('../ops/read/connections.js');
 
 export const connectionReadTools: ToolDef[] = [
   defineTool({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
 import { listArgs, listResult, tsv, READ } from './format.js';
-const listingOps = () => import('../ops/listing.js');
+const listingOps = () => import('../ops/read/errors.js');
 import { RANGE_DESC } from './jobs.js';
 
 export const errorReadTools: ToolDef[] = [

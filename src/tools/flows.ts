@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
 import { listArgs, listResult, objectResult, idOrName, READ } from './format.js';
-const listingOps = () => import('../ops/listing.js');
+const listingOps = () => import('../ops/read/flows.js');
 
 export const flowReadTools: ToolDef[] = [
   defineTool({

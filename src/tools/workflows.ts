@@ -5,7 +5,7 @@ import { UsageError } from '../core/errors.js';
 const dependenciesOps = () => import('../ops/dependencies.js');
 import type { HealthReport } from '../ops/health.js';
 const healthOps = () => import('../ops/health.js');
-const mappingOps = () => import('../ops/mapping.js');
+const mappingOps = () => import('../ops/mapping/update.js');
 const retryOps = () => import('../ops/retry.js');
 const runOps = () => import('../ops/run.js');
 import type { SetupSpec } from '../ops/setup.js';

@@ -2,10 +2,10 @@
 // them, starts no run or retry twice, and loses no error.
 import { describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed/demo.js';
-import { restoreBackup } from '../../src/ops/backups.js';
+import { restoreBackup } from '../../src/ops/backups/restore.js';
 import { addTagToIntegration, cloneIntegration, createConnection, createIntegration, updateFlow } from '../../src/ops/changes.js';
 import { clearErrors } from '../../src/ops/clear.js';
-import { updateMapping } from '../../src/ops/mapping.js';
+import { updateMapping } from '../../src/ops/mapping/update.js';
 import { retryErrors, retryFailedJobs, retryJob } from '../../src/ops/retry.js';
 import { runExport, runFlow } from '../../src/ops/run.js';
 import { setupIntegration } from '../../src/ops/setup.js';

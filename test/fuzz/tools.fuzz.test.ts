@@ -43,7 +43,7 @@ const oversize = new Map<string, string>();
 const KNOWN_OVERSIZE = new Set(['daily_health_check', 'list_backups']);
 /**
  * Known "Internal error" results (reported): a backup id of thousands of characters reaches the file
- * system (ENAMETOOLONG) instead of being refused as invalid (src/ops/backups.ts pathOf); a pattern such
+ * system (ENAMETOOLONG) instead of being refused as invalid (src/ops/backups/store.ts pathOf); a pattern such
  * as "/[/" is compiled without a check (src/ops/patterns.ts matchesPattern).
  */
 /** Known (reported): the summary repeats the `pattern` argument, which has no length limit (src/tools/errors.ts, workflows.ts). */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { diffValues, stripSecrets } from '../../src/ops/backups.js';
+import { stripSecrets } from '../../src/ops/backups/content.js';
+import { diffValues } from '../../src/ops/backups/diff.js';
 import { scheduleIntervalMs } from '../../src/ops/health.js';
 
 describe('stripSecrets', () => {

@@ -3,9 +3,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import { DEMO } from '../../src/emulator/seed/demo.js';
-import { backup, backupDir, diffBackup, listBackups, recordCreated, restoreBackup } from '../../src/ops/backups.js';
+import { backupDir, listBackups } from '../../src/ops/backups/store.js';
+import { backup, recordCreated } from '../../src/ops/backups/take.js';
+import { diffBackup } from '../../src/ops/backups/diff.js';
+import { restoreBackup } from '../../src/ops/backups/restore.js';
 import { Cancelled } from '../../src/ops/context.js';
-import { updateMapping } from '../../src/ops/mapping.js';
+import { updateMapping } from '../../src/ops/mapping/update.js';
 import { demoEnv, snapshot, type Env } from './env.js';
 
 const FLOW = 'Shopify Orders to NetSuite Sales Orders';

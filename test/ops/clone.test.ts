@@ -5,7 +5,8 @@ import { CeligoClient } from '../../src/core/client.js';
 import { UsageError } from '../../src/core/errors.js';
 import { DEMO_TOKEN } from '../../src/emulator/index.js';
 import { DEMO } from '../../src/emulator/seed/demo.js';
-import { loadBackup, restoreBackup } from '../../src/ops/backups.js';
+import { loadBackup } from '../../src/ops/backups/store.js';
+import { restoreBackup } from '../../src/ops/backups/restore.js';
 import { cloneIntegration } from '../../src/ops/changes.js';
 import { demoEnv, type Env } from './env.js';
 

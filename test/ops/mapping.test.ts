@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyMappingChanges, listMappings, mappingFormat, previewMapping, readPath } from '../../src/ops/mapping.js';
+import { listMappings, mappingFormat } from '../../src/ops/mapping/formats.js';
+import { applyMappingChanges } from '../../src/ops/mapping/apply.js';
+import { previewMapping, readPath } from '../../src/ops/mapping/preview.js';
 import { UsageError } from '../../src/core/errors.js';
 
 const m1 = {

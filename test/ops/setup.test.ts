@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CeligoApiError } from '../../src/core/errors.js';
-import { restoreBackup } from '../../src/ops/backups.js';
+import { restoreBackup } from '../../src/ops/backups/restore.js';
 import { setupIntegration } from '../../src/ops/setup.js';
 import { demoEnv, type Env } from './env.js';
 

@@ -5,9 +5,11 @@ import { CeligoClient } from '../../src/core/client.js';
 import { UsageError } from '../../src/core/errors.js';
 import { DEMO_TOKEN } from '../../src/emulator/index.js';
 import { DEMO } from '../../src/emulator/seed/demo.js';
-import { diffBackup, loadBackup, restoreBackup } from '../../src/ops/backups.js';
+import { loadBackup } from '../../src/ops/backups/store.js';
+import { diffBackup } from '../../src/ops/backups/diff.js';
+import { restoreBackup } from '../../src/ops/backups/restore.js';
 import { addTagToIntegration } from '../../src/ops/changes.js';
-import { listIntegrations, getIntegration } from '../../src/ops/listing.js';
+import { listIntegrations, getIntegration } from '../../src/ops/read/integrations.js';
 import { listTags } from '../../src/ops/tags.js';
 import { demoEnv, snapshot, type Env } from './env.js';
 

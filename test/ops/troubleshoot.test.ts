@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed/demo.js';
-import { updateMapping } from '../../src/ops/mapping.js';
+import { updateMapping } from '../../src/ops/mapping/update.js';
 import { retryFailedJobs } from '../../src/ops/retry.js';
 import { troubleshoot } from '../../src/ops/troubleshoot.js';
 import { UsageError } from '../../src/core/errors.js';

@@ -4,7 +4,8 @@ import { arg, limitOf, optStr } from './common.js';
 import { renderTable, colorStatus, type Colors } from '../output.js';
 import { cliWords } from '../words.js';
 import type { OpContext } from '../../ops/context.js';
-import type { BackupDiff, RestoreReport } from '../../ops/backups.js';
+import type { BackupDiff } from '../../ops/backups/diff.js';
+import type { RestoreReport } from '../../ops/backups/restore.js';
 
 export const BACKUP_FIELDS = ['id', 'createdAt', 'reason', 'targets', 'items', 'created'] as const;
 
@@ -49,7 +50,7 @@ export const backups: NounSpec = {
       examples: ['backups list', 'backups list --target "Shopify Customers to NetSuite"', 'backups list --json id,reason'],
       async run(rc) {
         rc.out.expectFields(BACKUP_FIELDS);
-        const { listBackups } = await import('../../ops/backups.js');
+        const { listBackups } = await import('../../ops/backups/store.js');
         const r = await listBackups(localCtx(rc), { target: optStr(rc, 'target'), limit: 100_000 });
         const rows = r.backups.map((b) => ({ ...b, targets: b.targets.map((t) => `${t.type}:${t.id}`) }));
         rc.out.list(rows, { noun: 'backups', fields: BACKUP_FIELDS, columns: ['id', 'createdAt', 'reason', 'items', 'created'], limit: limitOf(rc), total: r.total });
@@ -62,7 +63,7 @@ export const backups: NounSpec = {
       argHelp: { id: 'Backup id (see: backups list)' },
       examples: ['backups diff bk-20261120-020000Z-a1b2c3'],
       async run(rc) {
-        const { diffBackup } = await import('../../ops/backups.js');
+        const { diffBackup } = await import('../../ops/backups/diff.js');
         const d = await diffBackup(await rc.ctx(), arg(rc, 0));
         rc.out.object(d as unknown as Record<string, unknown>, { human: (c) => renderDiff(d, c, rc.out.width) });
       },
@@ -77,7 +78,7 @@ export const backups: NounSpec = {
       mutating: true,
       examples: ['backups restore bk-20261120-020000Z-a1b2c3', 'backups restore bk-20261120-020000Z-a1b2c3 --force --yes'],
       async run(rc) {
-        const { restoreBackup } = await import('../../ops/backups.js');
+        const { restoreBackup } = await import('../../ops/backups/restore.js');
         const r = await restoreBackup(await rc.ctx(), { id: arg(rc, 0), force: !!rc.opts.force });
         rc.out.object(r as unknown as Record<string, unknown>, { human: (c) => renderRestore(r, c) });
         return r.problems.length || !r.verified ? 1 : 0;

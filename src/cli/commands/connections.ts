@@ -12,7 +12,7 @@ export const connections: NounSpec = {
       options: [opt('--type <type>', 'Only this type (http, netsuite, salesforce, ftp, …)'), opt('--name <text>', 'Only names containing this text'), LIMIT],
       examples: ['connections list', 'connections list --type http', 'connections list --json id,name,status'],
       async run(rc) {
-        const { listConnections, CONNECTION_FIELDS } = await import('../../ops/listing.js');
+        const { listConnections, CONNECTION_FIELDS } = await import('../../ops/read/connections.js');
         rc.out.expectFields(CONNECTION_FIELDS);
         const rows = await listConnections(await rc.ctx(), { type: optStr(rc, 'type'), name: optStr(rc, 'name') });
         rc.out.list(rows, { noun: 'connections', fields: CONNECTION_FIELDS, columns: ['id', 'name', 'type', 'status'], limit: limitOf(rc) });
@@ -25,7 +25,7 @@ export const connections: NounSpec = {
       argHelp: { connection: 'Connection id or name' },
       examples: ['connections get "NetSuite Production"', 'connections get "Shopify - acme-store" --json'],
       async run(rc) {
-        const [{ resolveConnection }, { stripSecrets }] = await Promise.all([import('../../ops/resolve.js'), import('../../ops/backups.js')]);
+        const [{ resolveConnection }, { stripSecrets }] = await Promise.all([import('../../ops/resolve.js'), import('../../ops/backups/content.js')]);
         const ctx = await rc.ctx();
         const conn = await resolveConnection(ctx.api, arg(rc, 0));
         const { data, stripped } = stripSecrets(conn);
@@ -40,7 +40,7 @@ export const connections: NounSpec = {
       argHelp: { connection: 'Connection id or name' },
       examples: ['connections test "NetSuite Production"', 'connections test "Shopify - acme-store" --json healthy,latencyMs'],
       async run(rc) {
-        const { testConnection } = await import('../../ops/listing.js');
+        const { testConnection } = await import('../../ops/read/connections.js');
         const r = await testConnection(await rc.ctx(), arg(rc, 0));
         done(rc, (c) => (r.healthy ? `${c.green('✓')} ${r.name} is healthy (${r.latencyMs} ms).` : `${c.red('✗')} ${r.name} failed the test: ${r.error ?? 'unknown error'}`), r);
         return r.healthy ? 0 : 1;

@@ -17,7 +17,7 @@ export const errors: NounSpec = {
       options: [INTEGRATION, FLOW, RANGE, opt('--resolved', 'Resolved errors instead of open ones'), opt('--source <source>', 'Only errors from this source (e.g. application, connection)'), LIMIT],
       examples: ['errors list --flow "Shopify Customers to NetSuite"', 'errors list --integration "Shopify - NetSuite Orders" --range "last 7 days"', 'errors list --flow "Shopify Customers to NetSuite" --json errorId,code,message'],
       async run(rc) {
-        const { listErrors, ERROR_FIELDS } = await import('../../ops/listing.js');
+        const { listErrors, ERROR_FIELDS } = await import('../../ops/read/errors.js');
         rc.out.expectFields(ERROR_FIELDS);
         const r = await listErrors(await rc.ctx(), {
           integration: optStr(rc, 'integration'),

@@ -12,7 +12,7 @@ export const exportsNoun: NounSpec = {
       options: [INTEGRATION, opt('--name <text>', 'Only names containing this text'), LIMIT],
       examples: ['exports list', 'exports list --integration "Shopify - NetSuite Orders" --json id,name,flow'],
       async run(rc) {
-        const { listExports, EXPORT_FIELDS } = await import('../../ops/listing.js');
+        const { listExports, EXPORT_FIELDS } = await import('../../ops/read/exports.js');
         rc.out.expectFields(EXPORT_FIELDS);
         const rows = await listExports(await rc.ctx(), { integration: optStr(rc, 'integration'), name: optStr(rc, 'name') });
         rc.out.list(rows, { noun: 'exports', fields: EXPORT_FIELDS, columns: ['id', 'name', 'adaptorType', 'connection', 'flow', 'status', 'schedule'], limit: limitOf(rc) });
@@ -45,7 +45,7 @@ export const importsNoun: NounSpec = {
       options: [INTEGRATION, opt('--name <text>', 'Only names containing this text'), LIMIT],
       examples: ['imports list', 'imports list --json id,name,mappedFields'],
       async run(rc) {
-        const { listImports, IMPORT_FIELDS } = await import('../../ops/listing.js');
+        const { listImports, IMPORT_FIELDS } = await import('../../ops/read/exports.js');
         rc.out.expectFields(IMPORT_FIELDS);
         const rows = await listImports(await rc.ctx(), { integration: optStr(rc, 'integration'), name: optStr(rc, 'name') });
         rc.out.list(rows, { noun: 'imports', fields: IMPORT_FIELDS, columns: ['id', 'name', 'adaptorType', 'connection', 'mappingFormat', 'mappedFields'], limit: limitOf(rc) });
@@ -58,7 +58,7 @@ export const importsNoun: NounSpec = {
       argHelp: { import: 'Import id or name' },
       examples: ['imports get "Create NetSuite sales orders"', 'imports get "Create NetSuite sales orders" --json'],
       async run(rc) {
-        const [{ getImport }, { stripSecrets }] = await Promise.all([import('../../ops/listing.js'), import('../../ops/backups.js')]);
+        const [{ getImport }, { stripSecrets }] = await Promise.all([import('../../ops/read/exports.js'), import('../../ops/backups/content.js')]);
         const imp = await getImport(await rc.ctx(), arg(rc, 0));
         const { data } = stripSecrets(imp);
         const { _id, name, adaptorType, _connectionId, mapping, mappings, lastModified, ...rest } = data as Record<string, unknown>;

@@ -52,7 +52,7 @@ export const flows: NounSpec = {
       options: [INTEGRATION, opt('--enabled', 'Only enabled flows'), opt('--disabled', 'Only disabled flows'), opt('--name <text>', 'Only names containing this text'), LIMIT],
       examples: ['flows list', 'flows list --integration "Shopify - NetSuite Orders" --enabled', 'flows list --json id,name,openErrors', '--demo flows list | cut -f2'],
       async run(rc) {
-        const { listFlows, FLOW_FIELDS } = await import('../../ops/listing.js');
+        const { listFlows, FLOW_FIELDS } = await import('../../ops/read/flows.js');
         rc.out.expectFields(FLOW_FIELDS);
         if (rc.opts.enabled && rc.opts.disabled) throw new UsageError('Give --enabled or --disabled, not both.');
         const enabled = rc.opts.enabled ? true : rc.opts.disabled ? false : undefined;
@@ -67,7 +67,7 @@ export const flows: NounSpec = {
       argHelp: { flow: 'Flow id or name' },
       examples: ['flows get "Shopify Customers to NetSuite"', 'flows get "Shopify Customers to NetSuite" --json steps'],
       async run(rc) {
-        const { getFlow } = await import('../../ops/listing.js');
+        const { getFlow } = await import('../../ops/read/flows.js');
         const r = await getFlow(await rc.ctx(), arg(rc, 0));
         const steps = r.steps.map(({ mapping: _m, connectionId: _c, ...s }) => s);
         rc.out.object({ ...r.flow, steps: rc.out.jsonMode ? r.steps : steps }, { fields: [...Object.keys(r.flow), 'steps'] });

@@ -28,7 +28,7 @@ export const integrations: NounSpec = {
       options: [opt('--name <text>', 'Only names containing this text'), opt('--tag <tag>', 'Only integrations with this tag (case-insensitive)'), opt('--no-errors', 'Skip open-error counts (faster on large accounts)'), LIMIT],
       examples: ['integrations list', 'integrations list --tag critical', 'integrations list --json id,name,openErrors'],
       async run(rc) {
-        const { listIntegrations, INTEGRATION_FIELDS } = await import('../../ops/listing.js');
+        const { listIntegrations, INTEGRATION_FIELDS } = await import('../../ops/read/integrations.js');
         rc.out.expectFields(INTEGRATION_FIELDS);
         const rows = await listIntegrations(await rc.ctx(), { name: optStr(rc, 'name'), tag: optStr(rc, 'tag'), errors: rc.opts.errors !== false });
         rc.out.list(rows, { noun: 'integrations', fields: INTEGRATION_FIELDS, columns: ['id', 'name', 'status', 'flows', 'enabledFlows', ...(rc.opts.errors !== false ? ['openErrors'] : []), 'tag'], limit: limitOf(rc) });
@@ -41,7 +41,7 @@ export const integrations: NounSpec = {
       argHelp: { integration: 'Integration id or name' },
       examples: ['integrations get "Shopify - NetSuite Orders"', 'integrations get 5f1a… --json'],
       async run(rc) {
-        const { getIntegration } = await import('../../ops/listing.js');
+        const { getIntegration } = await import('../../ops/read/integrations.js');
         const r = await getIntegration(await rc.ctx(), arg(rc, 0));
         const i = r.integration;
         rc.out.object(

@@ -41,7 +41,7 @@ export const jobs: NounSpec = {
       options: [RANGE, opt('--status <status>', 'Only this status', { choices: ['queued', 'running', 'completed', 'failed', 'canceled', 'retrying'] }), INTEGRATION, FLOW, opt('--type <type>', 'Job type (default flow)', { choices: ['flow', 'retry', 'bulk_retry'] }), LIMIT],
       examples: ['jobs list', 'jobs list --status failed --range yesterday', 'jobs list --flow "Shopify Customers to NetSuite" --json id,status,errors'],
       async run(rc) {
-        const { listJobs, JOB_FIELDS } = await import('../../ops/listing.js');
+        const { listJobs, JOB_FIELDS } = await import('../../ops/read/jobs.js');
         rc.out.expectFields(JOB_FIELDS);
         const rows = await listJobs(await rc.ctx(), {
           range: optStr(rc, 'range'),
@@ -60,7 +60,7 @@ export const jobs: NounSpec = {
       argHelp: { job: 'Job id' },
       examples: ['jobs get 6a1f…', 'jobs get 6a1f… --json errors'],
       async run(rc) {
-        const { getJob } = await import('../../ops/listing.js');
+        const { getJob } = await import('../../ops/read/jobs.js');
         const r = await getJob(await rc.ctx(), arg(rc, 0));
         rc.out.object({ ...r.job, steps: r.steps, errors: r.errors, totalErrors: r.totalErrors });
       },

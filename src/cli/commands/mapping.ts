@@ -4,7 +4,8 @@ import { arg, optStr, readJsonFile } from './common.js';
 import { renderTable, type Colors } from '../output.js';
 import { cliWords } from '../words.js';
 import { UsageError } from '../../core/errors.js';
-import type { MappingChange, UpdateMappingReport } from '../../ops/mapping.js';
+import type { MappingChange } from '../../ops/mapping/apply.js';
+import type { UpdateMappingReport } from '../../ops/mapping/update.js';
 
 export const MAPPING_FIELDS = ['generate', 'extract', 'hardCodedValue', 'dataType', 'value', 'missing'] as const;
 
@@ -63,7 +64,7 @@ export const mapping: NounSpec = {
       examples: ['mapping show "Shopify Customers to NetSuite"', 'mapping show "Shopify Customers to NetSuite" --sample order.json', 'mapping show "Shopify Customers to NetSuite" --json generate,extract'],
       async run(rc) {
         rc.out.expectFields(MAPPING_FIELDS);
-        const [{ getFlow }, { listMappings, mappingFormat, previewMapping }] = await Promise.all([import('../../ops/listing.js'), import('../../ops/mapping.js')]);
+        const [{ getFlow }, { listMappings, mappingFormat }, { previewMapping }] = await Promise.all([import('../../ops/read/flows.js'), import('../../ops/mapping/formats.js'), import('../../ops/mapping/preview.js')]);
         const ctx = await rc.ctx();
         const flow = await getFlow(ctx, arg(rc, 0));
         const imports = flow.steps.filter((s) => s.kind === 'import');
@@ -116,7 +117,7 @@ export const mapping: NounSpec = {
         const sampleFile = optStr(rc, 'sample');
         const sample = sampleFile ? await readJsonFile(rc, sampleFile, 'sample') : undefined;
         if (sample !== undefined && (!sample || typeof sample !== 'object' || Array.isArray(sample))) throw new UsageError('The sample must be one JSON object (a source record).');
-        const { updateMapping } = await import('../../ops/mapping.js');
+        const { updateMapping } = await import('../../ops/mapping/update.js');
         const r = await updateMapping(await rc.ctx(), {
           flow: arg(rc, 0),
           import: optStr(rc, 'import'),

@@ -1,0 +1,134 @@
+// What changed since a backup, object by object, and whether the change was ours or someone else's.
+import type { OpContext } from '../context.js';
+import { digestOf, plural } from '../util.js';
+import { stripSecrets, withoutReadOnly } from './content.js';
+import { readLive, type Live } from './live.js';
+import { listBackupRecords, loadBackup, type BackupItem, type BackupRecord, type BackupType, type ItemType } from './store.js';
+
+export interface FieldDiff {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export function diffValues(before: unknown, after: unknown, path = '', out: FieldDiff[] = []): FieldDiff[] {
+  if (JSON.stringify(before) === JSON.stringify(after)) return out;
+  const obj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
+  if (obj(before) && obj(after)) {
+    for (const k of new Set([...Object.keys(before), ...Object.keys(after)])) diffValues(before[k], after[k], path ? `${path}.${k}` : k, out);
+    return out;
+  }
+  if (Array.isArray(before) && Array.isArray(after) && before.length === after.length) {
+    before.forEach((b, i) => diffValues(b, after[i], `${path}.${i}`, out));
+    return out;
+  }
+  const d: FieldDiff = { path: path || '(root)' };
+  if (before !== undefined) d.before = before;
+  if (after !== undefined) d.after = after;
+  out.push(d);
+  return out;
+}
+
+/** Short rendering of a value for diffs (big objects are summarised). */
+function brief(v: unknown): unknown {
+  const s = JSON.stringify(v);
+  if (s === undefined || s.length <= 200) return v;
+  return s.slice(0, 197) + '…';
+}
+
+export type ItemStatus = 'unchanged' | 'changed' | 'deleted' | 'recreated';
+
+export interface ItemDiff {
+  type: ItemType;
+  id: string;
+  name?: string;
+  status: ItemStatus;
+  /** Changed by someone other than celigo-manage since the backup (a restore needs force). */
+  changedByOthers: boolean;
+  changes: FieldDiff[];
+  /** How many changes there are in all (`changes` holds at most 30). */
+  changeCount: number;
+}
+
+export interface BackupDiff {
+  id: string;
+  createdAt: string;
+  reason: string;
+  items: ItemDiff[];
+  created: { type: BackupType; id: string; name?: string; exists: boolean }[];
+  summary: string;
+}
+
+/** States of an object that celigo-manage itself produced, chained through later backups. */
+function ownStates(all: BackupRecord[], rec: BackupRecord, item: BackupItem): { lm: Set<string>; digests: Set<string> } {
+  const lm = new Set<string>();
+  const digests = new Set<string>();
+  if (item.lastModified) lm.add(item.lastModified);
+  for (const a of item.after ?? []) lm.add(a);
+  if (item.data !== undefined) digests.add(digestOf(item.data));
+  for (const d of item.afterDigests ?? []) digests.add(d);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const r of all) {
+      if (r.id === rec.id || r.createdAt < rec.createdAt) continue;
+      for (const it of r.items) {
+        if (it.type !== item.type || it.id !== item.id) continue;
+        const mine = it.data !== undefined && (it.afterDigests?.length ? digests.has(digestOf(it.data)) : !!it.lastModified && lm.has(it.lastModified));
+        if (!mine) continue;
+        for (const a of it.after ?? []) if (!lm.has(a)) (lm.add(a), (grew = true));
+        for (const d of it.afterDigests ?? []) if (!digests.has(d)) (digests.add(d), (grew = true));
+      }
+    }
+  }
+  return { lm, digests };
+}
+
+export async function compareItem(ctx: OpContext, all: BackupRecord[], rec: BackupRecord, item: BackupItem): Promise<{ diff: ItemDiff; live?: Live }> {
+  const base = { type: item.type, id: item.id, name: item.name, changedByOthers: false, changes: [] as FieldDiff[], changeCount: 0 };
+  if (item.type === 'connectionRef') return { diff: { ...base, status: 'unchanged' } };
+  const live = await readLive(ctx, item.type, item.id);
+  if (item.missing) return { diff: { ...base, status: live ? 'recreated' : 'unchanged' }, live };
+  if (!live) return { diff: { ...base, status: 'deleted' } };
+  const current = item.type === 'state' ? live : withoutReadOnly(live);
+  const { data } = stripSecrets(current);
+  const changes = diffValues(item.data, data);
+  const own = ownStates(all, rec, item);
+  // Content first (two edits in the same millisecond share a lastModified); lastModified when we only know that.
+  const byContent = own.digests.size > 1 || !!item.afterDigests?.length;
+  const changedByOthers =
+    changes.length > 0 && (byContent ? !own.digests.has(digestOf(data)) : item.type !== 'state' && !!live.lastModified && !own.lm.has(live.lastModified));
+  return {
+    diff: {
+      ...base,
+      status: changes.length ? 'changed' : 'unchanged',
+      changedByOthers,
+      changes: changes.slice(0, 30).map((c) => ({ path: c.path, before: brief(c.before), after: brief(c.after) })),
+      changeCount: changes.length,
+    },
+    live,
+  };
+}
+
+export async function createdExists(ctx: OpContext, c: { type: BackupType; id: string }): Promise<boolean> {
+  return (await readLive(ctx, c.type, c.id)) !== undefined;
+}
+
+/** What changed since the backup, item by item, and which created resources still exist. */
+export async function diffBackup(ctx: OpContext, id: string): Promise<BackupDiff> {
+  const all = await listBackupRecords(ctx);
+  const rec = all.find((r) => r.id === id) ?? (await loadBackup(ctx, id));
+  const items: ItemDiff[] = [];
+  for (const it of rec.items) items.push((await compareItem(ctx, all, rec, it)).diff);
+  const created = [];
+  for (const c of rec.created) created.push({ ...c, exists: await createdExists(ctx, c) });
+  const changed = items.filter((i) => i.status !== 'unchanged');
+  const summary =
+    changed.length === 0 && !created.some((c) => c.exists)
+      ? `Nothing changed since backup ${rec.id}.`
+      : `${plural(changed.length, 'object')} differ from backup ${rec.id}` +
+        (changed.some((c) => c.changedByOthers) ? ` (${changed.filter((c) => c.changedByOthers).length} changed by someone else)` : '') +
+        (created.some((c) => c.exists) ? `; ${plural(created.filter((c) => c.exists).length, 'created resource')} still exist` : '') +
+        '.';
+  return { id: rec.id, createdAt: rec.createdAt, reason: rec.reason, items, created, summary };
+}

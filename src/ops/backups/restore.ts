@@ -1,0 +1,232 @@
+// Restoring a backup: put back what differs (refusing what someone else changed, unless forced), delete
+// what the change created, back up the state it replaces, and read everything back.
+import { CeligoApiError, ConflictError, UsageError, describeError } from '../../core/errors.js';
+import type { ResourceApi } from '../../core/resource.js';
+import type { OpContext } from '../context.js';
+import { makePlan, mustConfirm } from '../confirm.js';
+import { plural, report } from '../util.js';
+import { compareItem, createdExists, type ItemDiff } from './diff.js';
+import { apiFor, stateScope, type Live } from './live.js';
+import { listBackupRecords, loadBackup, type BackupItem, type BackupRecord, type BackupType, type ItemType } from './store.js';
+import { backup, recordChanged } from './take.js';
+
+export interface RestoreReport {
+  id: string;
+  restored: { type: ItemType; id: string; name?: string }[];
+  deleted: { type: BackupType; id: string; name?: string }[];
+  skipped: { type: ItemType; id: string; name?: string; reason: string }[];
+  /** Backup of the state just before the restore (so the restore itself can be undone). */
+  preRestoreBackupId?: string;
+  /** Every restored object read back equal to the backup. */
+  verified: boolean;
+  problems: string[];
+  summary: string;
+}
+
+const RESTORE_ORDER: ItemType[] = ['connection', 'export', 'import', 'flow', 'integration', 'tag', 'state'];
+// Users before what they use: flows, then their exports and imports, then the integration (deleting it
+// may take its flows with it), then connections, which the integration registers.
+const DELETE_ORDER: BackupType[] = ['flow', 'export', 'import', 'integration', 'connection', 'tag', 'state'];
+
+/** Whether a restore can put back every field: secrets that were left out cannot be sent back. */
+function secretBlocked(item: BackupItem): boolean {
+  return !!item.stripped?.length && item.type !== 'connection';
+}
+
+type Created = BackupRecord['created'][number];
+/** An object that differs from its backup, with the live copy it was compared with. */
+interface Pending {
+  item: BackupItem;
+  diff: ItemDiff;
+  live?: Live;
+}
+interface RestorePlan {
+  todo: Pending[];
+  createdLive: Created[];
+  skipped: RestoreReport['skipped'];
+}
+
+/**
+ * Puts the backed-up objects back (read-modify-write, one PUT per changed object) and deletes what the
+ * change created. Refuses when an object was changed by someone else since the backup, unless `force`.
+ * Asks for confirmation; backs up the current state first.
+ */
+export async function restoreBackup(ctx: OpContext, input: { id: string; force?: boolean }): Promise<RestoreReport> {
+  const all = await listBackupRecords(ctx);
+  const rec = all.find((r) => r.id === input.id) ?? (await loadBackup(ctx, input.id));
+  if (rec.baseUrl !== ctx.api.http.baseUrl && !input.force) {
+    throw new UsageError(`Backup ${rec.id} was taken from ${rec.baseUrl}, not ${ctx.api.http.baseUrl}. Restore it with the profile it came from, or pass force.`);
+  }
+  const plan = await planRestore(ctx, all, rec);
+  const { todo, createdLive, skipped } = plan;
+  const conflicts = todo.filter((c) => c.diff.changedByOthers);
+  if (conflicts.length && !input.force) {
+    throw new UsageError(
+      `Refusing to restore backup ${rec.id}: ${conflicts.map((c) => `${c.item.type} ${c.item.name ?? c.item.id}`).join(', ')} changed after the backup by someone else ` +
+        '(see diff_backup). Restoring would overwrite those changes; pass force to restore anyway.',
+    );
+  }
+  if (todo.length === 0 && createdLive.length === 0) {
+    return { id: rec.id, restored: [], deleted: [], skipped, verified: true, problems: [], summary: `Nothing to restore: the live state already matches backup ${rec.id}.` };
+  }
+  await confirmRestore(ctx, rec, plan);
+
+  const pre = await backup(
+    ctx,
+    // Each item is one object: an integration item is the integration alone (its flows are items of their own).
+    [...todo.map((c) => ({ type: c.item.type as BackupType, id: c.item.id, ...(c.item.type === 'integration' ? { shallow: true } : {}) })), ...createdLive.map((c) => ({ type: c.type, id: c.id }))],
+    `before restoring ${rec.id}`,
+  );
+
+  const problems: string[] = [];
+  const ordered = [...todo].sort((a, b) => RESTORE_ORDER.indexOf(a.item.type) - RESTORE_ORDER.indexOf(b.item.type));
+  const total = ordered.length + createdLive.length;
+  const { restored, notRestored } = await putBack(ctx, pre.id, ordered, total, problems);
+  const { deleted, notDeleted } = await deleteCreated(ctx, createdLive, ordered.length, total, problems);
+  await readBack(ctx, rec, ordered, notRestored, problems);
+  const summary =
+    `Restored ${notRestored.length ? `${restored.length} of ${ordered.length} objects` : plural(restored.length, 'object')} from backup ${rec.id}` +
+    (notRestored.length ? ` (NOT restored: ${notRestored.map((n) => `${n.type} ${n.name ?? n.id}`).join(', ')}; run restore_backup ${rec.id} again to finish: it only writes what still differs)` : '') +
+    (deleted.length ? `, deleted ${plural(deleted.length, 'created resource')}` : '') +
+    (notDeleted.length ? ` (NOT deleted: ${notDeleted.map((n) => `${n.type} ${n.name ?? n.id}`).join(', ')}; run restore_backup ${rec.id} again to finish)` : '') +
+    (skipped.length ? `, skipped ${skipped.length}` : '') +
+    (problems.length ? `; ${plural(problems.length, 'problem')}` : '; verified by reading back') +
+    `. Undo with restore_backup ${pre.id}.`;
+  return { id: rec.id, restored, deleted, skipped, preRestoreBackupId: pre.id, verified: problems.length === 0, problems, summary };
+}
+
+/** Compares every item with the live object: what to put back, what to delete, what a restore cannot do. */
+async function planRestore(ctx: OpContext, all: BackupRecord[], rec: BackupRecord): Promise<RestorePlan> {
+  const compared: Pending[] = [];
+  for (const it of rec.items) compared.push({ item: it, ...(await compareItem(ctx, all, rec, it)) });
+  const createdLive: Created[] = [];
+  for (const c of rec.created) if (await createdExists(ctx, c)) createdLive.push(c);
+
+  const skipped: RestoreReport['skipped'] = [];
+  const todo = compared.filter((c) => {
+    if (c.diff.status === 'unchanged') return false;
+    if (c.diff.status === 'deleted' || c.diff.status === 'recreated') {
+      skipped.push({ type: c.item.type, id: c.item.id, name: c.item.name, reason: c.diff.status === 'deleted' ? 'deleted since the backup; a new object would get a new id, so recreate it by hand from diff_backup' : 'did not exist at backup time and exists now; delete it by hand if it should go' });
+      return false;
+    }
+    if (secretBlocked(c.item)) {
+      skipped.push({ type: c.item.type, id: c.item.id, name: c.item.name, reason: `holds secrets (${c.item.stripped!.join(', ')}) that backups never store; restore by hand` });
+      return false;
+    }
+    return true;
+  });
+  return { todo, createdLive, skipped };
+}
+
+async function confirmRestore(ctx: OpContext, rec: BackupRecord, { todo, createdLive, skipped }: RestorePlan): Promise<void> {
+  const details = [
+    ...todo.map((c) => `restore ${c.item.type} ${c.item.name ?? ''} (${c.item.id}): ${plural(c.diff.changeCount, 'field')} back to ${rec.createdAt}`),
+    ...createdLive.map((c) => `delete ${c.type} ${c.name ?? ''} (${c.id}), created after the backup`),
+    ...skipped.map((s) => `skip ${s.type} ${s.name ?? s.id}: ${s.reason}`),
+  ];
+  await mustConfirm(ctx, makePlan(`Restore backup ${rec.id} (${plural(todo.length, 'object')}, ${plural(createdLive.length, 'deletion')})`, details, { id: rec.id, todo: todo.map((c) => [c.item.type, c.item.id, c.live?.lastModified]), del: createdLive.map((c) => c.id) }), 'destructive');
+}
+
+/** Writes the objects back in order; progress counts from 0 of `total`. Failures land in `problems`. */
+async function putBack(ctx: OpContext, preId: string, ordered: Pending[], total: number, problems: string[]) {
+  const restored: RestoreReport['restored'] = [];
+  const notRestored: { type: ItemType; id: string; name?: string; reason: string }[] = [];
+  let done = 0;
+  for (const c of ordered) {
+    ctx.signal?.throwIfAborted();
+    try {
+      const after = await restoreItem(ctx, c.item, c.live!);
+      await recordChanged(ctx, preId, { type: c.item.type as BackupType, id: c.item.id }, after);
+      restored.push({ type: c.item.type, id: c.item.id, name: c.item.name });
+    } catch (err) {
+      // One object that cannot be written must not hide what was restored before it: go on, and say so.
+      if (ctx.signal?.aborted || !(err instanceof CeligoApiError || err instanceof ConflictError)) throw err;
+      notRestored.push({ type: c.item.type, id: c.item.id, name: c.item.name, reason: describeError(err) });
+      problems.push(`${c.item.type} ${c.item.name ?? c.item.id} (${c.item.id}) was NOT restored: ${describeError(err)}`);
+    }
+    await report(ctx, ++done, total, `restored ${c.item.type} ${c.item.name ?? c.item.id}`);
+  }
+  return { restored, notRestored };
+}
+
+/** Deletes what the change created, users before what they use; progress goes on from `done`. */
+async function deleteCreated(ctx: OpContext, createdLive: Created[], done: number, total: number, problems: string[]) {
+  const deleted: RestoreReport['deleted'] = [];
+  const notDeleted: RestoreReport['deleted'] = [];
+  for (const c of [...createdLive].sort((a, b) => DELETE_ORDER.indexOf(a.type) - DELETE_ORDER.indexOf(b.type))) {
+    ctx.signal?.throwIfAborted();
+    try {
+      if (c.type === 'state') {
+        const { key, scope } = stateScope(c.id);
+        await ctx.api.state.delete(key, scope, { signal: ctx.signal });
+      } else await apiFor(ctx, c.type).delete(c.id, { signal: ctx.signal });
+      deleted.push(c);
+    } catch (err) {
+      if (ctx.signal?.aborted) throw err;
+      if (!(err instanceof CeligoApiError && err.status === 404)) {
+        notDeleted.push(c);
+        problems.push(`${c.type} ${c.name ?? ''} (${c.id}) was NOT deleted: ${describeError(err)}`);
+      }
+    }
+    await report(ctx, ++done, total, `deleted ${c.type} ${c.name ?? c.id}`);
+  }
+  return { deleted, notDeleted };
+}
+
+/** Read back: every restored object must now equal the backup. */
+async function readBack(ctx: OpContext, rec: BackupRecord, ordered: Pending[], notRestored: { type: ItemType; id: string }[], problems: string[]): Promise<void> {
+  const fresh = await listBackupRecords(ctx);
+  for (const c of ordered) {
+    if (notRestored.some((n) => n.type === c.item.type && n.id === c.item.id)) continue;
+    const check = await compareItem(ctx, fresh, rec, c.item);
+    if (check.diff.status !== 'unchanged') problems.push(`${c.item.type} ${c.item.id} still differs after restore: ${check.diff.changes.map((d) => d.path).join(', ')}`);
+  }
+}
+
+/** PUTs one backed-up object back; returns it as written. */
+async function restoreItem(ctx: OpContext, item: BackupItem, live: Live): Promise<Live | undefined> {
+  const data = item.data as Record<string, unknown>;
+  if (item.type === 'state') {
+    const { key, scope } = stateScope(item.id);
+    await ctx.api.state.put(key, (data as { value: unknown }).value, scope, { signal: ctx.signal });
+    return { value: (data as { value: unknown }).value };
+  }
+  if (item.type === 'connection') {
+    // A connection's secrets are masked on read and never backed up: PUT cannot carry them, so only the
+    // fields a PATCH may change are put back, and the rest is reported. `offline` is not among them
+    // (celigo-api.md W15): it changes only by PUT, which would need the secrets.
+    const patchable = ['name', 'debugDate'];
+    const fields: Record<string, unknown> = {};
+    for (const k of patchable) if (JSON.stringify(data[k]) !== JSON.stringify(live[k]) && data[k] !== undefined) fields[k] = data[k];
+    if (Object.keys(fields).length) await ctx.api.connections.patch(item.id, fields, { signal: ctx.signal });
+    if (data.offline !== undefined && !!data.offline !== !!live.offline) {
+      throw new CeligoApiError({
+        status: 422,
+        code: 'not_patchable',
+        message: `connection ${JSON.stringify(item.name ?? item.id)} was ${data.offline ? 'offline' : 'online'} in the backup; the API changes that only by a full PUT, which needs the connection's credentials, and celigo-manage never stores them`,
+        method: 'PATCH',
+        path: `/connections/${item.id}`,
+        remedy: `Set it in the integrator.io web app: Resources > Connections > ${item.name ?? item.id} > ${data.offline ? 'take it offline' : 'bring it back online'}.`,
+      });
+    }
+    return (await ctx.api.connections.get(item.id, { signal: ctx.signal })) as Live;
+  }
+  // Every resource API shares ResourceApi's update; the union of their element types is not callable as one.
+  const api = apiFor(ctx, item.type as Exclude<BackupType, 'state' | 'connection'>) as unknown as ResourceApi<Live & { _id: string }>;
+  const written = await api.update(item.id, (cur) => ({ ...(structuredClone(data) as Live), _id: cur._id }), {
+    expectLastModified: live.lastModified,
+    signal: ctx.signal,
+  });
+  if (item.type === 'integration' && written && written.tag !== data.tag) return restoreTag(ctx, item.id, data.tag);
+  return written;
+}
+
+/**
+ * An integration's tag is what Celigo's web app changes with a JSON Patch (celigo-api.md W5). Should the
+ * full PUT not have carried it, the backed-up tag is put back with a replace, or removed if there was none.
+ */
+async function restoreTag(ctx: OpContext, id: string, tag: unknown): Promise<Live> {
+  if (typeof tag === 'string') await ctx.api.integrations.patch(id, { tag }, { signal: ctx.signal });
+  else await ctx.api.integrations.unset(id, ['tag'], { signal: ctx.signal });
+  return (await ctx.api.integrations.get(id, { signal: ctx.signal })) as Live;
+}

@@ -1,0 +1,118 @@
+// Taking a backup before a change (an integration with its flows, exports, imports and connection
+// references, or single objects), and recording what the change then created or wrote.
+import { UsageError } from '../../core/errors.js';
+import { flowSteps } from '../../core/flows.js';
+import type { OpContext } from '../context.js';
+import { nowOf } from '../util.js';
+import { contentDigest, stripSecrets, withoutReadOnly } from './content.js';
+import { readLive, type Live } from './live.js';
+import { BACKUP_TYPES, loadBackup, newBackupId, saveBackup, type BackupItem, type BackupRecord, type BackupTarget, type BackupType, type ItemType } from './store.js';
+
+function itemOf(type: Exclude<ItemType, 'connectionRef'>, id: string, live: Live | undefined): BackupItem {
+  if (!live) return { type, id, missing: true };
+  const { data, stripped } = stripSecrets(type === 'state' ? live : withoutReadOnly(live));
+  const item: BackupItem = { type, id, name: typeof live.name === 'string' ? live.name : type === 'tag' ? String(live.tag ?? '') : undefined, lastModified: live.lastModified, data };
+  if (stripped.length) item.stripped = stripped;
+  return item;
+}
+
+async function integrationItems(ctx: OpContext, id: string): Promise<BackupItem[]> {
+  const { api, signal } = ctx;
+  const integ = await readLive(ctx, 'integration', id);
+  if (!integ) return [{ type: 'integration', id, missing: true }];
+  const [flows, exps, imps] = await Promise.all([
+    api.integrations.flows(id, { signal }),
+    api.integrations.exports(id, { signal }).catch(() => []),
+    api.integrations.imports(id, { signal }).catch(() => []),
+  ]);
+  const items: BackupItem[] = [itemOf('integration', id, integ)];
+  for (const f of flows) items.push(itemOf('flow', f._id, f as Live));
+  const expById = new Map(exps.map((e) => [e._id, e as Live]));
+  const impById = new Map(imps.map((e) => [e._id, e as Live]));
+  // Steps the integration lists do not include (shared or standalone exports) are read one by one.
+  for (const f of flows) {
+    for (const st of flowSteps(f)) {
+      const map = st.kind === 'export' ? expById : impById;
+      if (!map.has(st.id)) {
+        const live = await readLive(ctx, st.kind, st.id);
+        if (live) map.set(st.id, live);
+      }
+    }
+  }
+  const connIds = new Set<string>();
+  for (const e of expById.values()) {
+    items.push(itemOf('export', String(e._id), e));
+    if (typeof e._connectionId === 'string') connIds.add(e._connectionId);
+  }
+  for (const e of impById.values()) {
+    items.push(itemOf('import', String(e._id), e));
+    if (typeof e._connectionId === 'string') connIds.add(e._connectionId);
+  }
+  for (const c of (integ._registeredConnectionIds as string[] | undefined) ?? []) connIds.add(c);
+  if (connIds.size) {
+    const conns = await api.connections.list({}, { signal }).catch(() => []);
+    const byId = new Map(conns.map((c) => [c._id, c]));
+    for (const cid of connIds) {
+      const c = byId.get(cid);
+      items.push({ type: 'connectionRef', id: cid, name: c?.name, data: c ? { type: c.type, name: c.name } : undefined, missing: c ? undefined : true });
+    }
+  }
+  return items;
+}
+
+/**
+ * Saves the targets (an integration with its flows, exports, imports and connection references) to the
+ * local store before a change. Returns the record; its id is what list_backups and restore_backup use.
+ */
+export async function backup(ctx: OpContext, targets: BackupTarget[], reason: string): Promise<BackupRecord> {
+  const items: BackupItem[] = [];
+  const seen = new Set<string>();
+  for (const t of targets) {
+    if (!BACKUP_TYPES.includes(t.type)) throw new UsageError(`Cannot back up a "${t.type}"; types: ${BACKUP_TYPES.join(', ')}.`);
+    const got = t.type === 'integration' && !t.shallow ? await integrationItems(ctx, t.id) : [itemOf(t.type, t.id, await readLive(ctx, t.type, t.id))];
+    for (const it of got) {
+      const key = `${it.type}:${it.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      items.push(it);
+    }
+  }
+  const rec: BackupRecord = {
+    id: newBackupId(nowOf(ctx)),
+    createdAt: nowOf(ctx).toISOString(),
+    reason,
+    baseUrl: ctx.api.http.baseUrl,
+    targets,
+    items,
+    created: [],
+  };
+  await saveBackup(ctx, rec);
+  return rec;
+}
+
+/** Notes a resource created by the change the backup precedes: restoring the backup deletes it. */
+export async function recordCreated(ctx: OpContext, backupId: string, target: { type: BackupType; id: string; name?: string }): Promise<void> {
+  const rec = await loadBackup(ctx, backupId);
+  if (!rec.created.some((c) => c.type === target.type && c.id === target.id)) rec.created.push(target);
+  await saveBackup(ctx, rec);
+}
+
+/**
+ * Notes what our own change produced on a backed-up object (its lastModified, or better the object as
+ * written), so that a later restore knows the live object was changed by us, not by someone else.
+ */
+export async function recordChanged(
+  ctx: OpContext,
+  backupId: string,
+  target: { type: BackupType; id: string },
+  written: string | (Record<string, unknown> & { lastModified?: string }) | undefined,
+): Promise<void> {
+  if (!written) return;
+  const rec = await loadBackup(ctx, backupId);
+  const item = rec.items.find((i) => i.type === target.type && i.id === target.id);
+  if (!item) return;
+  const lm = typeof written === 'string' ? written : written.lastModified;
+  if (lm) item.after = [...new Set([...(item.after ?? []), lm])];
+  if (typeof written === 'object') item.afterDigests = [...new Set([...(item.afterDigests ?? []), contentDigest(target.type, written)])];
+  await saveBackup(ctx, rec);
+}

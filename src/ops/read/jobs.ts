@@ -1,0 +1,102 @@
+// Reads of jobs: the list over a time range, and one job with its step jobs and the errors it produced.
+import type { OpContext } from '../context.js';
+import type { Flow, Job, FlowStepError } from '../../core/schemas.js';
+import { flowSteps } from '../../core/flows.js';
+import { UsageError } from '../../core/errors.js';
+import { mapPool, READ_CONCURRENCY as CONCURRENCY } from '../pool.js';
+import { resolveIntegration, resolveFlow } from '../resolve.js';
+import { parseTimeRange } from '../timerange.js';
+import { compact } from '../project.js';
+
+export interface JobRow {
+  id: string;
+  type: string;
+  status: string;
+  flow?: string;
+  flowId?: string;
+  integrationId?: string;
+  createdAt: string;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs?: number;
+  success?: number;
+  errors?: number;
+  openErrors?: number;
+  ignored?: number;
+  [k: string]: unknown;
+}
+export const JOB_FIELDS = ['id', 'type', 'status', 'flow', 'flowId', 'integrationId', 'createdAt', 'startedAt', 'endedAt', 'durationMs', 'success', 'errors', 'openErrors', 'ignored'] as const;
+
+export function jobRow(j: Job, flowName?: string): JobRow {
+  const started = typeof j.startedAt === 'string' ? j.startedAt : undefined;
+  const ended = typeof j.endedAt === 'string' ? j.endedAt : undefined;
+  return compact({
+    id: j._id,
+    type: j.type,
+    status: j.status,
+    flow: flowName,
+    flowId: j._flowId,
+    integrationId: j._integrationId,
+    createdAt: j.createdAt,
+    startedAt: started,
+    endedAt: ended,
+    durationMs: started && ended ? Date.parse(ended) - Date.parse(started) : undefined,
+    success: j.numSuccess,
+    errors: j.numError,
+    openErrors: j.numOpenError,
+    ignored: typeof j.numIgnore === 'number' ? j.numIgnore : undefined,
+  }) as JobRow;
+}
+
+export async function listJobs(
+  ctx: OpContext,
+  q: { range?: string; status?: string; integration?: string; flow?: string; type?: string; limit?: number } = {},
+): Promise<JobRow[]> {
+  const { api, signal } = ctx;
+  const now = ctx.now?.() ?? new Date();
+  const range = parseTimeRange(q.range, now);
+  const integration = q.integration ? await resolveIntegration(api, q.integration) : undefined;
+  const flow = q.flow ? await resolveFlow(api, q.flow) : undefined;
+  const statuses = ['queued', 'running', 'completed', 'failed', 'canceled', 'retrying'];
+  if (q.status && !statuses.includes(q.status)) throw new UsageError(`Unknown job status "${q.status}". Use one of: ${statuses.join(', ')}.`);
+  const [jobs, flows] = await Promise.all([
+    api.jobs.list(
+      {
+        _integrationId: integration?._id,
+        _flowId: flow?._id,
+        status: q.status as never,
+        type: (q.type ?? 'flow') as never,
+        createdAt_gte: range.from?.toISOString(),
+        createdAt_lte: range.to?.toISOString(),
+      },
+      { signal, limit: q.limit },
+    ),
+    flow ? Promise.resolve([flow]) : integration ? api.integrations.flows(integration._id, { signal }) : api.flows.list({}, { signal }),
+  ]);
+  const names = new Map(flows.map((f) => [f._id, f.name]));
+  return jobs.map((j) => jobRow(j, j._flowId ? names.get(j._flowId) : undefined));
+}
+
+/** A job with its step jobs and the open errors it produced. */
+export async function getJob(ctx: OpContext, jobId: string) {
+  const { api, signal } = ctx;
+  const job = await api.jobs.get(jobId.trim(), { signal });
+  const flowJobId = job.type === 'flow' || job.type === 'retry' ? job._id : job._flowJobId;
+  const children = flowJobId && job.type === 'flow' ? await api.jobs.children(job._id, { signal }) : [];
+  let flow: Flow | undefined;
+  if (job._flowId) flow = await api.flows.get(job._flowId, { signal }).catch(() => undefined);
+  const errors: (FlowStepError & { stepId: string })[] = [];
+  if (flow && (job.numOpenError ?? 0) > 0) {
+    const steps = flowSteps(flow);
+    await mapPool(steps, CONCURRENCY, async (s) => {
+      const rows = await api.errors.listOpen(flow!._id, s.id, { occurredAt_gte: job.createdAt }, { signal });
+      for (const e of rows) if (e._flowJobId === job._id || (flowJobId && e._flowJobId === flowJobId)) errors.push({ ...e, stepId: s.id });
+    }, signal);
+  }
+  return {
+    job: jobRow(job, flow?.name),
+    steps: children.map((c) => compact({ id: c._id, type: c.type, status: c.status, stepId: (c._exportId ?? c._importId) as string | undefined, success: c.numSuccess, errors: c.numError, openErrors: c.numOpenError })),
+    errors: errors.slice(0, 50).map((e) => compact({ errorId: e.errorId, stepId: e.stepId, occurredAt: e.occurredAt, code: e.code, message: e.message, retryDataKey: e.retryDataKey })),
+    totalErrors: errors.length,
+  };
+}
