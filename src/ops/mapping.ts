@@ -8,7 +8,8 @@ import type { OpContext } from './context.js';
 import { backup, recordChanged } from './backups.js';
 import { makePlan, mustConfirm } from './confirm.js';
 import { resolveFlow, resolveImport } from './resolve.js';
-import { gaveUp, plural, sampleRecords } from './util.js';
+import { gaveUp } from './at-most-once.js';
+import { plural, sampleRecords } from './util.js';
 
 export type MappingFormat = '1.0' | '2.0';
 

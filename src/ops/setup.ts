@@ -10,7 +10,8 @@ import { normaliseSchedule } from './changes.js';
 import { makePlan, mustConfirm } from './confirm.js';
 import { applyMappingChanges, previewMapping, type MappingChange } from './mapping.js';
 import { invalidateNames, resolveConnection, resolveIntegration } from './resolve.js';
-import { createOnce, sampleRecords, testConnection } from './util.js';
+import { createOnce } from './at-most-once.js';
+import { sampleRecords, testConnection } from './util.js';
 
 export interface EndpointSpec {
   /** Existing connection to reuse (id or name). */
