@@ -10,7 +10,8 @@ import { tagOf } from './tags.js';
 import { SCHEDULE, CONNECTION_TYPES, type Flow } from '../core/schemas.js';
 import { UsageError } from '../core/errors.js';
 import { compact } from './project.js';
-import { createOnce, gaveUp, testConnection } from './util.js';
+import { createOnce, gaveUp } from './at-most-once.js';
+import { testConnection } from './util.js';
 
 function digestOf(...parts: unknown[]): string {
   return JSON.stringify(parts);

@@ -1,80 +1,24 @@
 // Retrying errors: one job, chosen errors of a flow, or every failed job in a scope (issue 4 item 3).
-// Preview -> confirm -> POST /flows/{f}/{step}/retry in batches per step, with bounded concurrency.
-// A retry POST starts work, so it is never repeated blindly: after an ambiguous failure we look for the
-// retry job it may have created (design.md §2), and post again only when there is none (a 429 was never
-// processed: post again). After a timeout we never post again. No retryDataKey is accepted twice in one
-// operation; what could not be retried is reported with its error ids.
-import { CeligoApiError, UsageError, describeError } from '../core/errors.js';
+// Plan (retry-plan.ts, no I/O) -> confirm -> post in batches per step (retry-post.ts, at most once per
+// batch) -> optionally wait for the retry jobs -> report (retry-report.ts). What could not be retried is
+// reported with its error ids.
+import { UsageError, describeError } from '../core/errors.js';
 import type { Flow, Job } from '../core/schemas.js';
-import { makePlan, mustConfirm, type ConfirmKind } from './confirm.js';
-import { groupErrors, type ScopedError } from './patterns.js';
-import { mapPool } from './pool.js';
+import { mustConfirm, type ConfirmKind } from './confirm.js';
+import type { ScopedError } from './patterns.js';
 import { resolveFlow } from './resolve.js';
-import { isAmbiguous, jobErrors } from './run.js';
-import { byStep, scanErrors } from './scan.js';
-import { chunk, nowOf, plural, report, sleep, type WaitContext } from './util.js';
+import { planRetry } from './retry-plan.js';
+import { RETRY_TYPES, postRetries, type RetryJobRef } from './retry-post.js';
+import { nothingToRetryReport, retryReport, type RetryReport, type WaitResult } from './retry-report.js';
+import { jobErrors } from './run.js';
+import { scanErrors } from './scan.js';
+import { report, sleep, type WaitContext } from './util.js';
 
-/** Keys per retry request. The real limit is not documented; 200 keeps each request small. */
-export const RETRY_BATCH = 200;
-/** Attempts per batch in the first pass, and again in the final sweep of batches that gave up. */
-const POST_ATTEMPTS = 6;
+export { RETRY_BATCH } from './retry-plan.js';
+export type { RetryJobRef } from './retry-post.js';
+export type { NotRetried, RetryReport } from './retry-report.js';
+
 const TERMINAL = new Set(['completed', 'failed', 'canceled']);
-/** Jobs that retry errors: one step's (`retry`) or many errors at once (`bulk_retry`, celigo-api.md W2). */
-const RETRY_TYPES: ('retry' | 'bulk_retry')[] = ['retry', 'bulk_retry'];
-
-export interface RetryJobRef {
-  jobId: string;
-  flowId: string;
-  stepId: string;
-  keys: number;
-  status?: string;
-  /** Errors the retry resolved (the retry job's numSuccess), once it ended. */
-  resolved?: number;
-  /** Errors that failed again and stay open (the retry job's numOpenError), once it ended. */
-  failedAgain?: number;
-}
-
-export interface RetryReport {
-  scope: string;
-  /** Open errors selected. */
-  matched: number;
-  /** Distinct retry data keys posted and accepted. */
-  retried: number;
-  skipped: number;
-  skippedReasons: Record<string, number>;
-  /** Errors in batches that could not be posted (still open, not retried). */
-  failed: number;
-  /** Errors whose retry request timed out or could not be checked: maybe retried; never posted twice. */
-  unconfirmed?: number;
-  /** Per step, the errors not retried (or unconfirmed), with their ids to follow up with retry_errors. */
-  notRetried?: NotRetried[];
-  jobs: RetryJobRef[];
-  flows: { flowId: string; name: string; errors: number; jobs: number }[];
-  /** Errors expected to fail again (the target rejected the data itself). */
-  likelyToFailAgain: number;
-  /** After waiting for the retry jobs: errors resolved, and errors still open. */
-  errorsResolvedAfter?: number;
-  stillOpenAfter?: number;
-  /** A retry request failed ambiguously and its retry job was found instead of posting again. */
-  recoveredAmbiguous: number;
-  failures: string[];
-  summary: string;
-}
-
-export interface NotRetried {
-  flowId: string;
-  flowName: string;
-  stepId: string;
-  errorIds: string[];
-  reason: string;
-  unconfirmed?: boolean;
-}
-
-type BatchOutcome =
-  | { kind: 'posted' }
-  | { kind: 'rejected'; err: unknown; attempts: number }
-  | { kind: 'gaveUp'; err: unknown; attempts: number }
-  | { kind: 'unconfirmed'; err: unknown; why: string };
 
 export interface ExecuteOptions {
   scope: string;
@@ -86,247 +30,38 @@ export interface ExecuteOptions {
   skippedBefore?: Record<string, number>;
 }
 
-interface Batch {
-  flowId: string;
-  stepId: string;
-  keys: string[];
-  /** Errors covered by these keys. */
-  errors: number;
-}
-
-function stepOf(j: Job): string | undefined {
-  return (typeof j._importId === 'string' ? j._importId : undefined) ?? (typeof j._exportId === 'string' ? j._exportId : undefined);
+/**
+ * Plans, confirms, posts the retries, optionally waits for them, and reports. Shared by retryJob,
+ * retryErrors and retryFailedJobs. `errors` must carry flowId and stepId.
+ */
+export async function executeRetry(ctx: WaitContext, errors: ScopedError[], flows: Map<string, Flow>, opts: ExecuteOptions): Promise<RetryReport> {
+  const plan = planRetry(errors, flows, opts);
+  if (plan.totalKeys === 0) return nothingToRetryReport(plan);
+  await mustConfirm(ctx, plan.confirm.plan, plan.confirm.kind);
+  const posted = await postRetries(ctx, plan.batches, opts.concurrency);
+  const waited = opts.wait && posted.jobs.length ? await waitForRetryJobs(ctx, posted.jobs, posted.createdAt, opts.timeoutMs ?? 10 * 60_000) : {};
+  return retryReport(plan, errors, posted, waited);
 }
 
 /**
- * Posts the retries and reports. Shared by retryJob, retryErrors and retryFailedJobs.
- * `errors` must carry flowId and stepId.
+ * Follows the retry jobs until they end (updating `jobs` in place) and counts what they resolved; a
+ * timeout or a failure to follow them is told in `waitNote`, never thrown (the retries were posted).
  */
-export async function executeRetry(ctx: WaitContext, errors: ScopedError[], flows: Map<string, Flow>, opts: ExecuteOptions): Promise<RetryReport> {
-  const { api, signal } = ctx;
-  const skippedReasons: Record<string, number> = { ...(opts.skippedBefore ?? {}) };
-  const skip = (why: string, n = 1) => (skippedReasons[why] = (skippedReasons[why] ?? 0) + n);
-
-  // 1. Batches per step; every key once.
-  const seen = new Set<string>();
-  const batches: Batch[] = [];
-  for (const g of byStep(errors).values()) {
-    const keys: string[] = [];
-    for (const e of g.errors) {
-      const k = e.retryDataKey;
-      if (!k) {
-        skip('no retry data');
-        continue;
-      }
-      const full = `${g.flowId}/${g.stepId}/${k}`;
-      if (seen.has(full)) {
-        skip('same record as another selected error');
-        continue;
-      }
-      seen.add(full);
-      keys.push(k);
-    }
-    for (const part of chunk(keys, RETRY_BATCH)) batches.push({ flowId: g.flowId, stepId: g.stepId, keys: part, errors: part.length });
+export async function waitForRetryJobs(ctx: WaitContext, jobs: RetryJobRef[], createdAt: Map<string, string>, timeoutMs: number): Promise<WaitResult> {
+  try {
+    if (!(await pollRetryJobs(ctx, jobs, createdAt, timeoutMs))) return { waitNote: 'some retry jobs were still running when we stopped waiting' };
+    return {
+      errorsResolvedAfter: jobs.reduce((n, j) => n + (j.resolved ?? 0), 0),
+      stillOpenAfter: jobs.reduce((n, j) => n + (j.failedAgain ?? 0), 0),
+    };
+  } catch (err) {
+    if (ctx.signal?.aborted) throw err;
+    return { waitNote: `stopped following the retry jobs: ${describeError(err)}` };
   }
-  const totalKeys = batches.reduce((n, b) => n + b.keys.length, 0);
-  const groups = groupErrors(errors);
-  const likelyToFailAgain = groups.filter((g) => g.retry === 'no').reduce((n, g) => n + g.count, 0);
-  const flowRows = [...new Map([...byStep(errors).values()].map((g) => [g.flowId, g.flowId])).keys()].map((flowId) => {
-    const errs = errors.filter((e) => e.flowId === flowId);
-    return { flowId, name: flows.get(flowId)?.name ?? flowId, errors: errs.length, jobs: new Set(errs.map((e) => e._flowJobId).filter(Boolean)).size };
-  });
-  const base = {
-    scope: opts.scope,
-    matched: errors.length,
-    flows: flowRows,
-    likelyToFailAgain,
-  };
-  const skippedCount = () => Object.values(skippedReasons).reduce((a, b) => a + b, 0);
-  if (totalKeys === 0) {
-    return { ...base, retried: 0, skipped: skippedCount(), skippedReasons, failed: 0, unconfirmed: 0, notRetried: [], jobs: [], recoveredAmbiguous: 0, failures: [], summary: `Nothing to retry in ${opts.scope}: ${errors.length ? 'no selected error has retry data' : 'no open errors match'}.` };
-  }
-
-  // 2. Preview and confirm.
-  const jobCount = new Set(errors.map((e) => e._flowJobId).filter(Boolean)).size;
-  const details = [
-    `${plural(totalKeys, 'error')} in ${plural(jobCount, 'job')} of ${plural(flowRows.length, 'flow')}: ${flowRows.slice(0, 10).map((f) => `${f.name} (${f.errors})`).join(', ')}`,
-    ...groups.slice(0, 8).map((g) => `${g.count}x ${g.pattern} — ${g.causeLabel}${g.retry === 'no' ? ' (will likely fail again)' : ''}`),
-    ...(skippedCount() ? [`skipping ${skippedCount()}: ${Object.entries(skippedReasons).map(([k, v]) => `${v} ${k}`).join(', ')}`] : []),
-  ];
-  const kind: ConfirmKind = jobCount > 1 && opts.kind === 'change' ? 'mass' : opts.kind;
-  await mustConfirm(ctx, makePlan(`Retry ${plural(totalKeys, 'error')} in ${plural(jobCount, 'job')}`, details, batches.map((b) => [b.flowId, b.stepId, b.keys])), kind);
-
-  // 3. Post, steps in parallel (bounded), batches of one step in order.
-  const baselines = new Map<string, Promise<Set<string>>>();
-  const claimed = new Set<string>();
-  const windowStart = new Date(nowOf(ctx).getTime() - 10 * 60_000).toISOString();
-  const baselineOf = (flowId: string) => {
-    let p = baselines.get(flowId);
-    if (!p) {
-      p = api.jobs.list({ _flowId: flowId, type_in: RETRY_TYPES, createdAt_gte: windowStart }, { signal }).then((rows) => new Set(rows.map((r) => r._id)));
-      baselines.set(flowId, p);
-    }
-    return p;
-  };
-  const findCreated = async (b: Batch): Promise<Job | undefined> => {
-    const before = await baselineOf(b.flowId);
-    const rows = await api.jobs.list({ _flowId: b.flowId, type_in: RETRY_TYPES, createdAt_gte: windowStart }, { signal });
-    const fresh = rows.filter((r) => !before.has(r._id) && !claimed.has(r._id));
-    return fresh.find((r) => stepOf(r) === b.stepId) ?? fresh.find((r) => stepOf(r) === undefined);
-  };
-
-  const jobs: RetryJobRef[] = [];
-  const createdAt = new Map<string, string>();
-  const failures: string[] = [];
-  const notRetried: NotRetried[] = [];
-  let retried = 0;
-  let failed = 0;
-  let unconfirmed = 0;
-  let recoveredAmbiguous = 0;
-  /** Batches accepted (2xx) whose retry job has not shown up yet. */
-  let unseenJobs = 0;
-  let posted = 0;
-  const errorIdsOf = (b: Batch): string[] => {
-    const keys = new Set(b.keys);
-    return errors.filter((e) => e.flowId === b.flowId && e.stepId === b.stepId && e.retryDataKey && keys.has(e.retryDataKey)).map((e) => String(e.errorId));
-  };
-  const accept = (b: Batch, id: string, status: string | undefined, at: string | undefined, recovered: boolean) => {
-    claimed.add(id);
-    if (at) createdAt.set(id, at);
-    jobs.push({ jobId: id, flowId: b.flowId, stepId: b.stepId, keys: b.keys.length, status });
-    if (recovered) recoveredAmbiguous++;
-  };
-
-  /**
-   * Posts one batch. A POST that failed without taking effect (429, or 5xx / reset with no new retry job
-   * to be found) is posted again, up to `attempts` times. A timeout is different: the server may still be
-   * working on the request, so a job not visible yet proves nothing, and posting again could retry the
-   * same errors twice; the batch is then reported as unconfirmed, never re-posted.
-   */
-  const postBatch = async (b: Batch, attempts: number): Promise<BatchOutcome> => {
-    await baselineOf(b.flowId);
-    let lastErr: unknown;
-    for (let attempt = 1; attempt <= attempts; attempt++) {
-      try {
-        const r = await api.errors.retry(b.flowId, b.stepId, b.keys, { signal });
-        // Celigo's web app ignores the retry answer and looks the retry job up (celigo-api.md W13): use
-        // the id when the answer has one, and otherwise find the job as the web app does.
-        let job: Pick<Job, '_id' | 'status' | 'createdAt'> | undefined = r._id ? { _id: r._id, status: r.job?.status ?? 'queued', createdAt: r.job?.createdAt ?? '' } : undefined;
-        for (let look = 0; !job && look < 3; look++) {
-          if (look) await sleep(ctx, 500 * look);
-          job = await findCreated(b).catch(() => undefined);
-        }
-        if (job) accept(b, job._id, job.status, job.createdAt || undefined, false);
-        else unseenJobs++;
-        return { kind: 'posted' };
-      } catch (err) {
-        if (signal?.aborted) throw err;
-        const rateLimited = err instanceof CeligoApiError && err.status === 429;
-        if (!rateLimited && !isAmbiguous(err)) return { kind: 'rejected', err, attempts: attempt };
-        lastErr = err;
-        if (!rateLimited) {
-          let found: Job | undefined;
-          try {
-            for (let look = 0; look < 2 && !found; look++) {
-              found = await findCreated(b);
-              if (!found && look === 0) await sleep(ctx, 500 * attempt);
-            }
-          } catch (checkErr) {
-            if (signal?.aborted) throw checkErr;
-            return { kind: 'unconfirmed', err, why: `the retry request failed (${describeError(err)}) and checking whether it took effect failed too (${describeError(checkErr)})` };
-          }
-          if (found) {
-            accept(b, found._id, found.status, found.createdAt, true);
-            return { kind: 'posted' };
-          }
-          if (err instanceof CeligoApiError && err.code === 'timeout') {
-            return { kind: 'unconfirmed', err, why: `the retry request timed out and no retry job has appeared yet; it may still start` };
-          }
-        }
-        if (attempt < attempts) await sleep(ctx, Math.min(8000, 500 * 2 ** (attempt - 1)));
-      }
-    }
-    return { kind: 'gaveUp', err: lastErr, attempts };
-  };
-
-  const perStep = new Map<string, Batch[]>();
-  for (const b of batches) {
-    const k = `${b.flowId}/${b.stepId}`;
-    perStep.set(k, [...(perStep.get(k) ?? []), b]);
-  }
-  const settle = (b: Batch, out: BatchOutcome) => {
-    if (out.kind === 'posted') {
-      retried += b.keys.length;
-      return;
-    }
-    const name = flows.get(b.flowId)?.name ?? b.flowId;
-    const ids = errorIdsOf(b);
-    if (out.kind === 'unconfirmed') {
-      unconfirmed += b.errors;
-      failures.push(`${name} step ${b.stepId}: ${plural(b.keys.length, 'error')} not confirmed: ${out.why}. Not posted again, so nothing is retried twice; check list_jobs {"flow":"${b.flowId}","type":"retry"} before retrying them.`);
-      notRetried.push({ flowId: b.flowId, flowName: name, stepId: b.stepId, errorIds: ids, reason: out.why, unconfirmed: true });
-      return;
-    }
-    failed += b.errors;
-    const why = out.kind === 'gaveUp'
-      ? `the retry request failed ${out.attempts} times without taking effect (last: ${describeError(out.err)})`
-      : `integrator.io refused the retry request (${describeError(out.err)})`;
-    failures.push(`${name} step ${b.stepId}: ${plural(b.keys.length, 'error')} NOT retried and still open: ${why}`);
-    notRetried.push({ flowId: b.flowId, flowName: name, stepId: b.stepId, errorIds: ids, reason: why });
-  };
-
-  const concurrency = Math.max(1, Math.min(opts.concurrency ?? 4, 16));
-  const gaveUp: Batch[] = [];
-  await mapPool([...perStep.values()], concurrency, async (list) => {
-    for (const b of list) {
-      signal?.throwIfAborted();
-      const out = await postBatch(b, POST_ATTEMPTS);
-      if (out.kind === 'gaveUp') gaveUp.push(b);
-      else settle(b, out);
-      posted += b.keys.length;
-      await report(ctx, posted, totalKeys, `retried ${posted} of ${totalKeys}`);
-    }
-  }, signal);
-  // Batches that met a burst of failures get one more round once the others are done.
-  for (const b of gaveUp) {
-    signal?.throwIfAborted();
-    const out = await postBatch(b, POST_ATTEMPTS);
-    settle(b, out.kind === 'gaveUp' ? { ...out, attempts: 2 * POST_ATTEMPTS } : out);
-  }
-
-  // 4. Optionally wait for the retry jobs and count what they resolved.
-  let errorsResolvedAfter: number | undefined;
-  let stillOpenAfter: number | undefined;
-  let waitNote: string | undefined;
-  if (opts.wait && jobs.length) {
-    try {
-      const ended = await waitForJobs(ctx, jobs, createdAt, opts.timeoutMs ?? 10 * 60_000);
-      if (ended) {
-        errorsResolvedAfter = jobs.reduce((n, j) => n + (j.resolved ?? 0), 0);
-        stillOpenAfter = jobs.reduce((n, j) => n + (j.failedAgain ?? 0), 0);
-      } else waitNote = 'some retry jobs were still running when we stopped waiting';
-    } catch (err) {
-      if (signal?.aborted) throw err;
-      waitNote = `stopped following the retry jobs: ${describeError(err)}`;
-    }
-    if (waitNote) failures.push(`${waitNote}; the retries were posted and continue in integrator.io: check them with get_job ${jobs.slice(0, 5).map((j) => j.jobId).join(', ')}${jobs.length > 5 ? ', …' : ''}.`);
-  }
-
-  const notDone = failed + unconfirmed;
-  const summary =
-    `Retried ${notDone ? `${retried} of ${totalKeys} errors` : plural(retried, 'error')} in ${plural(jobs.length, 'retry job')} (${opts.scope})` +
-    (skippedCount() ? `; skipped ${skippedCount()}` : '') +
-    (failed ? `; ${failed} NOT retried (still open) in ${plural(notRetried.filter((n) => !n.unconfirmed).length, 'step')}: ${notRetried.filter((n) => !n.unconfirmed).slice(0, 5).map((n) => `${n.flowName} step ${n.stepId}`).join(', ')}; retry them with retry_errors and the errorIds in notRetried` : '') +
-    (unconfirmed ? `; ${unconfirmed} unconfirmed (the request may or may not have started a retry; see failures)` : '') +
-    (unseenJobs ? `; ${plural(unseenJobs, 'accepted request')} whose retry job has not shown in list_jobs yet` : '') +
-    (errorsResolvedAfter !== undefined ? `; ${errorsResolvedAfter} resolved, ${stillOpenAfter} failed again` : likelyToFailAgain ? `; ${likelyToFailAgain} will likely fail again (data the target rejects)` : '') +
-    (waitNote ? `; ${waitNote}` : '') +
-    '.';
-  return { ...base, retried, skipped: skippedCount(), skippedReasons, failed, unconfirmed, notRetried, jobs: jobs.slice(0, 200), errorsResolvedAfter, stillOpenAfter, recoveredAmbiguous, failures, summary };
 }
 
 /** Polls the retry jobs (one list request per round when there are many) until all end or time runs out. */
-async function waitForJobs(ctx: WaitContext, jobs: RetryJobRef[], createdAt: Map<string, string>, timeoutMs: number): Promise<boolean> {
+async function pollRetryJobs(ctx: WaitContext, jobs: RetryJobRef[], createdAt: Map<string, string>, timeoutMs: number): Promise<boolean> {
   const { api, signal } = ctx;
   let waited = 0;
   let delay = 1000;

@@ -9,7 +9,8 @@ import { makePlan, mustConfirm } from './confirm.js';
 import { groupErrors, type ErrorGroup, type ScopedError } from './patterns.js';
 import { mapPool } from './pool.js';
 import { resolveExport, resolveFlow } from './resolve.js';
-import { gaveUp, ms, postAtMostOnce, report, sleep, type WaitContext } from './util.js';
+import { gaveUp, postAtMostOnce } from './at-most-once.js';
+import { ms, report, sleep, type WaitContext } from './util.js';
 
 export interface RunCounts {
   exported: number;
@@ -48,8 +49,6 @@ export interface RunFlowInput {
 const TERMINAL = new Set(['completed', 'failed', 'canceled']);
 const DEFAULT_TIMEOUT_MS = 10 * 60_000;
 const POST_ATTEMPTS = 8;
-
-export { isAmbiguous } from './util.js';
 
 async function newestFlowJob(ctx: OpContext, flowId: string): Promise<Job | undefined> {
   const rows = await ctx.api.jobs.list({ _flowId: flowId, type: 'flow' }, { limit: 1, signal: ctx.signal });

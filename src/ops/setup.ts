@@ -11,7 +11,8 @@ import { makePlan, mustConfirm } from './confirm.js';
 import { applyMappingChanges, type MappingChange } from './mapping/apply.js';
 import { previewMapping } from './mapping/preview.js';
 import { invalidateNames, resolveConnection, resolveIntegration } from './resolve.js';
-import { createOnce, sampleRecords, testConnection } from './util.js';
+import { createOnce } from './at-most-once.js';
+import { sampleRecords, testConnection } from './util.js';
 
 export interface EndpointSpec {
   /** Existing connection to reuse (id or name). */

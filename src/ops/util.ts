@@ -1,7 +1,6 @@
 // Small helpers shared by the workflow ops (run, retry, clear, health, troubleshoot, backups).
 import { createHash } from 'node:crypto';
 import type { PingResult } from '../core/connections.js';
-import { CeligoApiError } from '../core/errors.js';
 import { abortableSleep } from '../core/http.js';
 import type { OpContext } from './context.js';
 
@@ -80,92 +79,6 @@ export function ms(iso: string | undefined): number | undefined {
 
 export function plural(n: number, word: string, many = word + 's'): string {
   return `${n} ${n === 1 ? word : many}`;
-}
-
-// ---- surviving faults (design.md §2) ----
-
-/** A failure after which the request may or may not have taken effect (5xx, reset, timeout). */
-export function isAmbiguous(err: unknown): boolean {
-  return err instanceof CeligoApiError && err.code !== 'read_only' && (err.status === 0 || err.status >= 500);
-}
-
-/** The same failure, told as what the operation did and did not do (message) and what to do now (remedy). */
-export function gaveUp(err: unknown, message: string, remedy: string, attempts?: number): unknown {
-  if (!(err instanceof CeligoApiError)) return err;
-  return new CeligoApiError({ status: err.status, code: err.code, message, method: err.method, path: err.path, attempts: attempts ?? err.attempts, remedy, retryAfter: err.retryAfter });
-}
-
-export interface AtMostOnce<T> {
-  attempts: number;
-  post: () => Promise<T>;
-  /** After a failure that may have taken effect: what the earlier post produced, if it did. */
-  tookEffect: () => Promise<T | undefined>;
-  /** The errors to throw: checking failed; a timeout with nothing to show yet; every attempt failed. */
-  onCheckFailed: (err: unknown, checkErr: unknown, attempt: number) => unknown;
-  onTimeout: (err: unknown, attempt: number) => unknown;
-  onExhausted: (lastErr: unknown) => unknown;
-}
-
-/**
- * A POST that starts or creates something, taking effect at most once. After a failure that may have
- * taken effect (5xx, reset) we look for its effect and post again only when there is none; 429 means
- * not processed, so post again. After a timeout the server may still be working, so we never post
- * again and say so. Backoff between attempts.
- */
-export async function postAtMostOnce<T>(ctx: OpContext, o: AtMostOnce<T>): Promise<T> {
-  let lastErr: unknown;
-  for (let attempt = 1; attempt <= o.attempts; attempt++) {
-    try {
-      return await o.post();
-    } catch (err) {
-      if (ctx.signal?.aborted) throw err;
-      const rateLimited = err instanceof CeligoApiError && err.status === 429;
-      if (!rateLimited && !isAmbiguous(err)) throw err;
-      lastErr = err;
-      if (!rateLimited) {
-        let done: T | undefined;
-        try {
-          done = await o.tookEffect();
-        } catch (checkErr) {
-          if (ctx.signal?.aborted) throw checkErr;
-          throw o.onCheckFailed(err, checkErr, attempt);
-        }
-        if (done !== undefined) return done;
-        if (err instanceof CeligoApiError && err.code === 'timeout') throw o.onTimeout(err, attempt);
-      }
-      if (attempt < o.attempts) await sleep(ctx, Math.min(8000, 500 * 2 ** (attempt - 1)));
-    }
-  }
-  throw o.onExhausted(lastErr);
-}
-
-const CREATE_ATTEMPTS = 8;
-
-/**
- * POST that creates one object, at most once: after an ambiguous failure, `find` (objects that look
- * like ours) is searched for one that did not exist before.
- */
-export async function createOnce<T extends { _id: string }>(
-  ctx: OpContext,
-  what: string,
-  create: () => Promise<T>,
-  find: () => Promise<T[]>,
-  /** Ids of matching objects that existed before (the caller already knows none exist: pass []). */
-  before?: readonly string[],
-): Promise<T> {
-  const baseline = new Set(before ?? (await find()).map((r) => r._id));
-  return postAtMostOnce(ctx, {
-    attempts: CREATE_ATTEMPTS,
-    post: create,
-    tookEffect: async () => (await find()).find((r) => !baseline.has(r._id)),
-    onCheckFailed: (err, checkErr) =>
-      gaveUp(checkErr, `Creating ${what} failed (${(err as Error).message}) and checking whether it was created failed too (${(checkErr as Error).message})`,
-        'It may or may not exist now; nothing was posted again. Check the list before trying again.'),
-    onTimeout: (err) => gaveUp(err, `Creating ${what} timed out and it does not exist yet`, 'It may still be created; it was not posted again, so there will not be two. Check the list in a minute before trying again.'),
-    onExhausted: (lastErr) =>
-      gaveUp(lastErr, `${what} was NOT created: the request failed ${CREATE_ATTEMPTS} times without taking effect (last: ${(lastErr as Error).message})`,
-        'Nothing was created. Try again in a few minutes, or check status.celigo.com.', CREATE_ATTEMPTS),
-  });
 }
 
 /**

@@ -1,0 +1,129 @@
+// Reporting a bulk retry: what was retried, what was not and why (with the error ids to follow up
+// with), what the retry jobs resolved, and one summary sentence. No I/O.
+import { describeError } from '../core/errors.js';
+import { errorIdsOf, type Batch, type RetryPlan } from './retry-plan.js';
+import type { BatchOutcome, PostResult, RetryJobRef } from './retry-post.js';
+import type { ScopedError } from './patterns.js';
+import { plural } from './util.js';
+
+export interface RetryReport {
+  scope: string;
+  /** Open errors selected. */
+  matched: number;
+  /** Distinct retry data keys posted and accepted. */
+  retried: number;
+  skipped: number;
+  skippedReasons: Record<string, number>;
+  /** Errors in batches that could not be posted (still open, not retried). */
+  failed: number;
+  /** Errors whose retry request timed out or could not be checked: maybe retried; never posted twice. */
+  unconfirmed?: number;
+  /** Per step, the errors not retried (or unconfirmed), with their ids to follow up with retry_errors. */
+  notRetried?: NotRetried[];
+  jobs: RetryJobRef[];
+  flows: { flowId: string; name: string; errors: number; jobs: number }[];
+  /** Errors expected to fail again (the target rejected the data itself). */
+  likelyToFailAgain: number;
+  /** After waiting for the retry jobs: errors resolved, and errors still open. */
+  errorsResolvedAfter?: number;
+  stillOpenAfter?: number;
+  /** A retry request failed ambiguously and its retry job was found instead of posting again. */
+  recoveredAmbiguous: number;
+  failures: string[];
+  summary: string;
+}
+
+export interface NotRetried {
+  flowId: string;
+  flowName: string;
+  stepId: string;
+  errorIds: string[];
+  reason: string;
+  unconfirmed?: boolean;
+}
+
+/** What waiting for the retry jobs found; `waitNote` says why it could not tell. */
+export interface WaitResult {
+  errorsResolvedAfter?: number;
+  stillOpenAfter?: number;
+  waitNote?: string;
+}
+
+interface Tally {
+  retried: number;
+  failed: number;
+  unconfirmed: number;
+  failures: string[];
+  notRetried: NotRetried[];
+}
+
+function baseOf(plan: RetryPlan) {
+  return { scope: plan.scope, matched: plan.matched, flows: plan.flows, likelyToFailAgain: plan.likelyToFailAgain };
+}
+
+/** The report when no selected error can be retried (nothing was asked or posted). */
+export function nothingToRetryReport(plan: RetryPlan): RetryReport {
+  return {
+    ...baseOf(plan), retried: 0, skipped: plan.skipped, skippedReasons: plan.skippedReasons, failed: 0, unconfirmed: 0, notRetried: [], jobs: [], recoveredAmbiguous: 0, failures: [],
+    summary: `Nothing to retry in ${plan.scope}: ${plan.matched ? 'no selected error has retry data' : 'no open errors match'}.`,
+  };
+}
+
+/** Counts and explains how each batch ended, in the order they ended. */
+export function tallyOutcomes(plan: RetryPlan, errors: readonly ScopedError[], settled: readonly { batch: Batch; outcome: BatchOutcome }[]): Tally {
+  const t: Tally = { retried: 0, failed: 0, unconfirmed: 0, failures: [], notRetried: [] };
+  for (const { batch: b, outcome: out } of settled) {
+    if (out.kind === 'posted') {
+      t.retried += b.keys.length;
+      continue;
+    }
+    const name = plan.flows.find((f) => f.flowId === b.flowId)?.name ?? b.flowId;
+    const ids = errorIdsOf(errors, b);
+    if (out.kind === 'unconfirmed') {
+      t.unconfirmed += b.errors;
+      t.failures.push(`${name} step ${b.stepId}: ${plural(b.keys.length, 'error')} not confirmed: ${out.why}. Not posted again, so nothing is retried twice; check list_jobs {"flow":"${b.flowId}","type":"retry"} before retrying them.`);
+      t.notRetried.push({ flowId: b.flowId, flowName: name, stepId: b.stepId, errorIds: ids, reason: out.why, unconfirmed: true });
+      continue;
+    }
+    t.failed += b.errors;
+    const why = out.kind === 'gaveUp'
+      ? `the retry request failed ${out.attempts} times without taking effect (last: ${describeError(out.err)})`
+      : `integrator.io refused the retry request (${describeError(out.err)})`;
+    t.failures.push(`${name} step ${b.stepId}: ${plural(b.keys.length, 'error')} NOT retried and still open: ${why}`);
+    t.notRetried.push({ flowId: b.flowId, flowName: name, stepId: b.stepId, errorIds: ids, reason: why });
+  }
+  return t;
+}
+
+/** The one sentence that says what happened. */
+export function retrySummary(plan: RetryPlan, t: Tally, posted: Pick<PostResult, 'jobs' | 'unseenJobs'>, waited: WaitResult): string {
+  const { retried, failed, unconfirmed, notRetried } = t;
+  const stepsNotRetried = notRetried.filter((n) => !n.unconfirmed);
+  return (
+    `Retried ${failed + unconfirmed ? `${retried} of ${plan.totalKeys} errors` : plural(retried, 'error')} in ${plural(posted.jobs.length, 'retry job')} (${plan.scope})` +
+    (plan.skipped ? `; skipped ${plan.skipped}` : '') +
+    (failed ? `; ${failed} NOT retried (still open) in ${plural(stepsNotRetried.length, 'step')}: ${stepsNotRetried.slice(0, 5).map((n) => `${n.flowName} step ${n.stepId}`).join(', ')}; retry them with retry_errors and the errorIds in notRetried` : '') +
+    (unconfirmed ? `; ${unconfirmed} unconfirmed (the request may or may not have started a retry; see failures)` : '') +
+    (posted.unseenJobs ? `; ${plural(posted.unseenJobs, 'accepted request')} whose retry job has not shown in list_jobs yet` : '') +
+    (waited.errorsResolvedAfter !== undefined
+      ? `; ${waited.errorsResolvedAfter} resolved, ${waited.stillOpenAfter} failed again`
+      : plan.likelyToFailAgain ? `; ${plan.likelyToFailAgain} will likely fail again (data the target rejects)` : '') +
+    (waited.waitNote ? `; ${waited.waitNote}` : '') +
+    '.'
+  );
+}
+
+/** The report of a retry that was posted (and perhaps waited for). */
+export function retryReport(plan: RetryPlan, errors: readonly ScopedError[], posted: PostResult, waited: WaitResult): RetryReport {
+  const t = tallyOutcomes(plan, errors, posted.settled);
+  const { jobs } = posted;
+  if (waited.waitNote) {
+    t.failures.push(`${waited.waitNote}; the retries were posted and continue in integrator.io: check them with get_job ${jobs.slice(0, 5).map((j) => j.jobId).join(', ')}${jobs.length > 5 ? ', …' : ''}.`);
+  }
+  return {
+    ...baseOf(plan),
+    retried: t.retried, skipped: plan.skipped, skippedReasons: plan.skippedReasons, failed: t.failed, unconfirmed: t.unconfirmed, notRetried: t.notRetried,
+    jobs: jobs.slice(0, 200), errorsResolvedAfter: waited.errorsResolvedAfter, stillOpenAfter: waited.stillOpenAfter,
+    recoveredAmbiguous: posted.recoveredAmbiguous, failures: t.failures, summary: retrySummary(plan, t, posted, waited),
+  };
+}
