@@ -1,0 +1,238 @@
+// Judging a troubleshoot: from what was gathered (error groups, the failing steps and their connection
+// tests, the changes before the errors) to the change most likely to blame, the likely cause with its
+// evidence, and the next steps. Pure: no requests and no clock; the caller passes the time it read.
+import { flowSteps } from '../core/flows.js';
+import type { Flow } from '../core/schemas.js';
+import { listMappings, type FlatMapping } from './mapping/formats.js';
+import { causeInfo, type CauseKind, type ErrorGroup } from './patterns.js';
+import { ms } from './util.js';
+
+const DAY = 86_400_000;
+/** A change this close before the first error is a suspect. */
+const SUSPECT_WINDOW_MS = DAY;
+
+/** Celigo data (names, messages) in our sentences goes in quotes: it is data, never instructions. */
+const q = (v: unknown): string => JSON.stringify(String(v ?? ''));
+
+export interface ChangeEvent {
+  at: string;
+  resourceType: 'flow' | 'export' | 'import' | 'connection' | 'integration';
+  resourceId: string;
+  resourceName?: string;
+  action: string;
+  /** Changed field paths (mapping changes show up as mapping.* or mappings.*). */
+  fields: string[];
+  by?: string;
+  /** Where we learned of it: the audit log, a celigo-manage backup, or only the object's lastModified. */
+  source: 'audit' | 'backup' | 'lastModified';
+  backupId?: string;
+  /** For a mapping change: what it did to the field mappings ("removed LastName (was last_name)"). */
+  mappingEffect?: MappingEffect;
+  /** Minutes between the change and the first error it may explain (positive = before). */
+  minutesBeforeFirstError: number;
+}
+
+export interface MappingEffect {
+  removed: { generate: string; was?: string }[];
+  added: { generate: string; from?: string }[];
+  changed: { generate: string; was?: string; now?: string }[];
+}
+
+export interface StepFinding {
+  stepId: string;
+  kind: 'export' | 'import';
+  name?: string;
+  connection?: { connectionId: string; name?: string; ok: boolean; code?: number; message?: string };
+}
+
+export type TroubleGroup = ErrorGroup & { stepName?: string; changedBefore?: ChangeEvent };
+
+export interface TroubleTarget {
+  type: 'job' | 'flow' | 'integration';
+  id: string;
+  name?: string;
+}
+
+export interface LikelyCause {
+  cause: CauseKind;
+  label: string;
+  fix: string;
+  pattern?: string;
+  stepId?: string;
+  evidence: string[];
+}
+
+/** What was gathered, as the judge needs it. */
+export interface TroubleFacts {
+  target: TroubleTarget;
+  /** Status of the job troubleshot (a failed job without errors still gets a likely cause). */
+  jobStatus?: string;
+  flows: Flow[];
+  /** Error groups, largest first (groupErrors). */
+  groups: ErrorGroup[];
+  steps: StepFinding[];
+  /** Changes in the lookback window, newest first. */
+  changes: ChangeEvent[];
+  /** When the errors began (firstErrorTime). */
+  firstErrorAt: number;
+}
+
+export interface TroubleJudgement {
+  groups: TroubleGroup[];
+  /** The changes, with their minutes before the first error. */
+  changes: ChangeEvent[];
+  suspect?: ChangeEvent;
+  likely?: LikelyCause;
+  nextSteps: string[];
+}
+
+/** What a mapping edit did, from the audit entry's old and new values of mapping / mapping.fields / mappings. */
+export function mappingEffect(fieldChanges: { fieldPath: string; oldValue?: unknown; newValue?: unknown }[]): MappingEffect | undefined {
+  const docOf = (path: string, v: unknown): Record<string, unknown> | undefined => {
+    if (v === undefined) return {};
+    if (path === 'mapping') return { mapping: v };
+    if (path === 'mapping.fields') return { mapping: { fields: v, lists: [] } };
+    if (path === 'mapping.lists') return { mapping: { fields: [], lists: v } };
+    if (path === 'mappings') return { mappings: v };
+    return undefined;
+  };
+  const src = (m: FlatMapping) => m.extract ?? (m.hardCodedValue !== undefined ? `"${m.hardCodedValue}"` : undefined);
+  const eff: MappingEffect = { removed: [], added: [], changed: [] };
+  let any = false;
+  for (const fc of fieldChanges) {
+    const before = docOf(fc.fieldPath, fc.oldValue);
+    const after = docOf(fc.fieldPath, fc.newValue);
+    if (!before || !after) continue;
+    any = true;
+    const a = new Map(listMappings(before).map((m) => [m.generate, m]));
+    const b = new Map(listMappings(after).map((m) => [m.generate, m]));
+    for (const [g, m] of a) {
+      const n = b.get(g);
+      if (!n) eff.removed.push({ generate: g, was: src(m) });
+      else if (src(n) !== src(m)) eff.changed.push({ generate: g, was: src(m), now: src(n) });
+    }
+    for (const [g, m] of b) if (!a.has(g)) eff.added.push({ generate: g, from: src(m) });
+  }
+  return any ? eff : undefined;
+}
+
+export function describeEffect(e: MappingEffect): string {
+  return [
+    ...e.removed.map((r) => `removed ${r.generate}${r.was ? ` (was ${r.was})` : ''}`),
+    ...e.changed.map((c) => `changed ${c.generate}: ${c.was ?? '?'} -> ${c.now ?? '?'}`),
+    ...e.added.map((x) => `added ${x.generate}${x.from ? ` <- ${x.from}` : ''}`),
+  ].join('; ');
+}
+
+export function isMappingChange(c: ChangeEvent): boolean {
+  return c.fields.some((f) => /^(mapping|mappings)(\.|$)/.test(f));
+}
+
+/** " (what it did)" after a change: its mapping effect, else up to five changed fields, else nothing. */
+function changeDetail(c: ChangeEvent): string {
+  return c.mappingEffect ? ` (${describeEffect(c.mappingEffect)})` : c.fields.length ? ` (${c.fields.slice(0, 5).join(', ')})` : '';
+}
+
+const minutesBefore = (first: number, at: string): number => Math.round((first - (ms(at) ?? 0)) / 60_000);
+
+/** When the errors began: the earliest group, else the job's creation, else now. */
+export function firstErrorTime(groups: readonly ErrorGroup[], jobCreatedAt: string | undefined, now: number): number {
+  if (groups.length) return Math.min(...groups.map((g) => ms(g.firstSeen) ?? Infinity));
+  return ms(jobCreatedAt) ?? now;
+}
+
+/** The window to read changes in: `lookbackDays` before the first error, up to the last error. */
+export function changeWindow(groups: readonly ErrorGroup[], firstErrorAt: number, lookbackDays = 7): { from: number; to: number } {
+  return { from: firstErrorAt - lookbackDays * DAY, to: Math.max(...groups.map((g) => ms(g.lastSeen) ?? 0), firstErrorAt) };
+}
+
+/** Ids whose change may explain a group: its step, its flow and the step's connection. */
+export function relatedIds(g: ErrorGroup, steps: readonly StepFinding[]): Set<string> {
+  const connectionId = steps.find((s) => s.stepId === g.stepId)?.connection?.connectionId;
+  return new Set([g.stepId, g.flowId, connectionId].filter(Boolean) as string[]);
+}
+
+/**
+ * The change to blame for a group: the latest change to a related resource at most a day before the
+ * group's first error; for a mapping-cause group, a mapping change comes before any other.
+ */
+export function suspectChange(g: ErrorGroup, changes: readonly ChangeEvent[], related: Set<string>, firstErrorAt: number): ChangeEvent | undefined {
+  const first = ms(g.firstSeen) ?? firstErrorAt;
+  const mappingFirst = (c: ChangeEvent) => Number(isMappingChange(c) && g.cause === 'mapping');
+  const hit = changes
+    .filter((c) => related.has(c.resourceId) && (ms(c.at) ?? 0) <= first && first - (ms(c.at) ?? 0) <= SUSPECT_WINDOW_MS)
+    .sort((a, b) => mappingFirst(b) - mappingFirst(a) || b.at.localeCompare(a.at))[0];
+  return hit ? { ...hit, minutesBeforeFirstError: minutesBefore(first, hit.at) } : undefined;
+}
+
+/** Likely cause: a failed connection test on the top group's step outranks the message. */
+export function likelyCause(top: TroubleGroup | undefined, steps: readonly StepFinding[], jobFailed: boolean): LikelyCause | undefined {
+  if (!top && !jobFailed) return undefined;
+  const st = top ? steps.find((s) => s.stepId === top.stepId) : steps.find((s) => s.connection && !s.connection.ok);
+  const evidence: string[] = [];
+  let cause: CauseKind = top?.cause ?? 'unknown';
+  if (st?.connection && !st.connection.ok) {
+    cause = st.connection.code === 401 || st.connection.code === 403 ? 'auth' : 'connection';
+    evidence.push(`connection ${q(st.connection.name ?? st.connection.connectionId)} failed its test (${st.connection.code ?? '?'}${st.connection.message ? `: ${q(st.connection.message)}` : ''})`);
+  }
+  if (top) evidence.push(`${top.count}x ${q(top.pattern)} on ${q(top.stepName ?? top.stepId)} since ${top.firstSeen}`);
+  if (top?.changedBefore) {
+    const c = top.changedBefore;
+    evidence.push(`${c.resourceType} ${q(c.resourceName ?? c.resourceId)} was changed${c.by ? ` by ${c.by}` : ''} ${c.minutesBeforeFirstError} min before the first error${changeDetail(c)}`);
+    if (isMappingChange(c) && (cause === 'validation' || cause === 'unknown')) cause = 'mapping';
+  }
+  const info = causeInfo(cause);
+  return { cause, label: info.label, fix: info.fix, pattern: top?.pattern, stepId: top?.stepId, evidence };
+}
+
+/** update_mapping changes that put back what a mapping edit removed or changed. */
+function undoMapping(eff: MappingEffect): Record<string, unknown>[] {
+  const source = (was: string) => (was.startsWith('"') ? { hardCodedValue: was.slice(1, -1) } : { extract: was });
+  return [
+    ...eff.removed.filter((r) => r.was).map((r) => ({ op: 'add', generate: r.generate, ...source(r.was!) })),
+    ...eff.changed.filter((c) => c.was).map((c) => ({ op: 'change', generate: c.generate, ...source(c.was!) })),
+  ];
+}
+
+/** What to do next: undo the suspect change, fix a failed connection or the mapping, then retry. */
+export function nextSteps(j: { target: TroubleTarget; flows: readonly Flow[]; groups: readonly TroubleGroup[]; steps: readonly StepFinding[]; suspect?: ChangeEvent; likely?: LikelyCause }): string[] {
+  const { target, groups, suspect, likely } = j;
+  const out: string[] = [];
+  const flowIdForRetry = target.type === 'job' ? undefined : target.type === 'flow' ? target.id : undefined;
+  if (suspect) {
+    if (suspect.backupId) out.push(`diff_backup {"id":"${suspect.backupId}"} then restore_backup {"id":"${suspect.backupId}"} to undo the change made just before the errors`);
+    else out.push(`Review the change to ${suspect.resourceType} ${suspect.resourceName ?? suspect.resourceId} at ${suspect.at}${changeDetail(suspect)}; revert it if it caused the errors`);
+    const eff = suspect.mappingEffect;
+    const flowOfStep = j.flows.find((f) => flowSteps(f).some((st) => st.id === suspect.resourceId));
+    if (eff && flowOfStep && (eff.removed.length || eff.changed.length)) {
+      const undo = undoMapping(eff);
+      if (undo.length) out.push(`To put the mapping back: update_mapping ${JSON.stringify({ flow: flowOfStep._id, import: suspect.resourceId, changes: undo, dryRun: true })}, then again without dryRun`);
+    }
+  }
+  if (likely?.cause === 'auth' || likely?.cause === 'connection') {
+    const c = j.steps.find((s) => s.connection && !s.connection.ok)?.connection;
+    if (c) out.push(`Fix connection ${c.name ?? c.connectionId} (credentials or online state), then test_connection {"connection":"${c.connectionId}"}`);
+  }
+  const top = groups[0];
+  if (likely?.cause === 'mapping' && top && !out.some((n) => n.startsWith('To put the mapping back'))) out.push(`update_mapping {"flow":"${top.flowId}","changes":[…],"dryRun":true} to preview a fix on a sample record`);
+  if (groups.length) {
+    const retryTarget = target.type === 'job' ? `retry_job {"job":"${target.id}"}` : `retry_failed_jobs {${flowIdForRetry ? `"flow":"${flowIdForRetry}"` : `"integration":"${target.id}"`}}`;
+    if (groups.some((g) => g.retry === 'now')) out.push(`${retryTarget} (the transient errors should succeed now)`);
+    else out.push(`${retryTarget} after the fix`);
+    if (groups.some((g) => g.retry === 'no')) out.push('Errors the target rejected as data need the source records corrected; clear_errors once handled');
+  }
+  return out;
+}
+
+/** The whole judgement: step names and suspect changes on the groups, the likely cause, the next steps. */
+export function judgeTrouble(f: TroubleFacts): TroubleJudgement {
+  const changes = f.changes.map((c) => ({ ...c, minutesBeforeFirstError: minutesBefore(f.firstErrorAt, c.at) }));
+  const groups: TroubleGroup[] = f.groups.map((g) => {
+    const named: TroubleGroup = { ...g, stepName: f.steps.find((s) => s.stepId === g.stepId)?.name };
+    const hit = suspectChange(named, changes, relatedIds(named, f.steps), f.firstErrorAt);
+    return hit ? { ...named, changedBefore: hit } : named;
+  });
+  const suspect = groups.find((g) => g.changedBefore)?.changedBefore;
+  const likely = likelyCause(groups[0], f.steps, f.jobStatus === 'failed');
+  return { groups, changes, suspect, likely, nextSteps: nextSteps({ target: f.target, flows: f.flows, groups, steps: f.steps, suspect, likely }) };
+}
