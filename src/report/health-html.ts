@@ -216,43 +216,48 @@ svg .window{fill:#eff6ff}
 footer{margin:32px 0 8px;color:var(--muted);font-size:12px}
 `;
 
-/** The whole report page. */
-export function renderHealthHtml(report: HealthHtmlInput, opts: RenderOptions = {}): string {
-  const r = report;
-  const title = opts.title ?? 'Celigo integration health';
-  const days = r.series.days;
-  const colorOf = new Map(r.series.integrations.map((s, i) => [s.integrationId + '\u0000' + s.name, PALETTE[i % PALETTE.length]]));
-  const color = (s: { integrationId: string; name: string }) => colorOf.get(s.integrationId + '\u0000' + s.name) ?? PALETTE[0];
-  const ws = windowStartIndex(r);
+type ColorOf = (s: { integrationId: string; name: string }) => string;
 
-  const successSeries: LineSeries[] = r.series.integrations.map((s) => ({ name: s.name, color: color(s), values: s.successRate.map((v) => (v === null ? null : v * 100)) }));
-  const success = lineChart({
+/** One palette colour per integration of the series, in their order (the same in every chart). */
+function integrationColors(r: HealthReport): ColorOf {
+  const colorOf = new Map(r.series.integrations.map((s, i) => [s.integrationId + '\u0000' + s.name, PALETTE[i % PALETTE.length]]));
+  return (s) => colorOf.get(s.integrationId + '\u0000' + s.name) ?? PALETTE[0];
+}
+
+/** The daily success rate of every integration in one chart, with its legend. */
+function successPanel(r: HealthReport, color: ColorOf, ws: number): string {
+  const series: LineSeries[] = r.series.integrations.map((s) => ({ name: s.name, color: color(s), values: s.successRate.map((v) => (v === null ? null : v * 100)) }));
+  const chart = lineChart({
     chart: 'success-rate',
     title: 'Job success rate per day per integration',
-    days,
-    series: successSeries,
+    days: r.series.days,
+    series,
     yMax: 100,
     yLabel: (v) => `${fmt(v)}%`,
     valueLabel: (v) => `${fmt(Math.round(v * 10) / 10)}%`,
     windowStart: ws,
   });
+  return `${chart}${legend(series)}`;
+}
 
-  const patterns = [...(r.errorPatterns ?? [])].sort((a, b) => b.count - a.count).slice(0, 15);
-  const patternChart = patterns.length
-    ? barChart('error-patterns', 'Error counts by pattern', patterns.map((p, i) => ({ label: p.pattern, value: p.count, color: PALETTE[(i + 1) % PALETTE.length], note: [p.cause, p.flow].filter(Boolean).join(', ') })))
-    : '<p class="muted" data-chart="error-patterns" data-points="0">No open errors in this window.</p>';
-  const patternTable = patterns.length
-    ? table(['Count', 'Pattern', 'Likely cause', 'Flow'], patterns.map((p) => [`<span class="num">${p.count}</span>`, esc(p.pattern), esc(p.cause ?? ''), esc(p.flow ?? '')]))
-    : '';
+/** The 15 commonest error patterns as bars and a table, or a note that there are none. */
+function patternPanel(errorPatterns: readonly ErrorPatternCount[] | undefined): string {
+  const patterns = [...(errorPatterns ?? [])].sort((a, b) => b.count - a.count).slice(0, 15);
+  if (!patterns.length) return '<p class="muted" data-chart="error-patterns" data-points="0">No open errors in this window.</p>';
+  const chart = barChart('error-patterns', 'Error counts by pattern', patterns.map((p, i) => ({ label: p.pattern, value: p.count, color: PALETTE[(i + 1) % PALETTE.length], note: [p.cause, p.flow].filter(Boolean).join(', ') })));
+  return chart + table(['Count', 'Pattern', 'Likely cause', 'Flow'], patterns.map((p) => [`<span class="num">${p.count}</span>`, esc(p.pattern), esc(p.cause ?? ''), esc(p.flow ?? '')]));
+}
 
-  const withRuntime = r.series.integrations.filter((s) => s.p50Ms.some((v) => v !== null) || s.p95Ms.some((v) => v !== null));
-  const runtimeCharts = withRuntime
+/** A p50 / p95 run-time chart per integration that has run times. */
+function runtimePanels(r: HealthReport, color: ColorOf, ws: number): string {
+  return r.series.integrations
+    .filter((s) => s.p50Ms.some((v) => v !== null) || s.p95Ms.some((v) => v !== null))
     .map((s) => {
       const c = color(s);
       const chart = lineChart({
         chart: 'runtime',
         title: `Run time of ${s.name}: p50 and p95 per day`,
-        days,
+        days: r.series.days,
         series: [
           { name: 'p50', color: c, values: s.p50Ms.map((v) => (v === null ? null : v / 1000)) },
           { name: 'p95', color: c, values: s.p95Ms.map((v) => (v === null ? null : v / 1000)), dashed: true },
@@ -267,8 +272,10 @@ export function renderHealthHtml(report: HealthHtmlInput, opts: RenderOptions = 
       return `<div class="panel"><h3>${esc(s.name)}</h3>${chart}${legend([{ name: 'p50', color: c }, { name: 'p95', color: c, dashed: true }])}</div>`;
     })
     .join('');
+}
 
-  const verdictRows = r.integrations.map((i) => [
+function verdictTable(r: HealthReport): string {
+  const rows = r.integrations.map((i) => [
     esc(i.name) + (i.tag ? ` <span class="muted">${esc(i.tag)}</span>` : ''),
     badge(i.verdict),
     `<span class="num">${pct(i.successRate)}</span>`,
@@ -279,12 +286,34 @@ export function renderHealthHtml(report: HealthHtmlInput, opts: RenderOptions = 
     `${duration(i.runTime.p50Ms)} / ${duration(i.runTime.p95Ms)} <span class="muted">(was ${duration(i.runTime.baselineP50Ms)} / ${duration(i.runTime.baselineP95Ms)})</span>`,
     i.reasons.length ? `<ul class="reasons">${i.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : '<span class="muted">–</span>',
   ]);
+  return table(['Integration', 'Verdict', 'Success', 'Runs', 'Failed', 'Open errors', 'Errors vs typical', 'Run time p50 / p95', 'Why'], rows, 'verdicts');
+}
 
-  const failedRows = r.failedJobs.slice(0, 25).map((j) => [esc(j.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')), esc(j.flowName), `<code>${esc(j.jobId)}</code>`, `<span class="num">${j.numError}</span>`]);
-  const connRows = r.connections.map((c) => [esc(c.name ?? c.connectionId), esc(c.type ?? ''), c.ok ? badge('healthy').replace('healthy</', 'ok</') : badge('failing').replace('failing</', 'down</'), esc(c.message ?? ''), esc(c.reasons.join('; '))]);
-  const schedRows = r.scheduleIssues.map((s) => [esc(s.name), `<code>${esc(s.schedule)}</code>`, esc(s.issue)]);
-  const fmtTime = (iso: string) => esc(iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z'));
+/** Failed jobs shown on the page. */
+const FAILED_JOBS_SHOWN = 25;
 
+function failedJobsTable(r: HealthReport): string {
+  const rows = r.failedJobs.slice(0, FAILED_JOBS_SHOWN).map((j) => [esc(j.createdAt.replace('T', ' ').replace(/\.\d+Z$/, 'Z')), esc(j.flowName), `<code>${esc(j.jobId)}</code>`, `<span class="num">${j.numError}</span>`]);
+  return table(['Created', 'Flow', 'Job', 'Errors'], rows);
+}
+
+function connectionsTable(r: HealthReport): string {
+  const rows = r.connections.map((c) => [esc(c.name ?? c.connectionId), esc(c.type ?? ''), c.ok ? badge('healthy').replace('healthy</', 'ok</') : badge('failing').replace('failing</', 'down</'), esc(c.message ?? ''), esc(c.reasons.join('; '))]);
+  return table(['Connection', 'Type', 'Result', 'Message', 'Why tested'], rows);
+}
+
+function scheduleTable(r: HealthReport): string {
+  return table(['Flow', 'Schedule', 'Issue'], r.scheduleIssues.map((s) => [esc(s.name), `<code>${esc(s.schedule)}</code>`, esc(s.issue)]));
+}
+
+const fmtTime = (iso: string) => esc(iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z'));
+
+/** The whole report page. */
+export function renderHealthHtml(report: HealthHtmlInput, opts: RenderOptions = {}): string {
+  const r = report;
+  const title = opts.title ?? 'Celigo integration health';
+  const color = integrationColors(r);
+  const ws = windowStartIndex(r);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -308,25 +337,25 @@ export function renderHealthHtml(report: HealthHtmlInput, opts: RenderOptions = 
 </section>
 
 <h2>Verdicts</h2>
-<div class="panel">${table(['Integration', 'Verdict', 'Success', 'Runs', 'Failed', 'Open errors', 'Errors vs typical', 'Run time p50 / p95', 'Why'], verdictRows, 'verdicts')}</div>
+<div class="panel">${verdictTable(r)}</div>
 
 <h2>Job success rate per day</h2>
-<div class="panel" id="success-rate">${success}${legend(successSeries)}<p class="muted">Shaded: the report window. Gaps: days without finished jobs.</p></div>
+<div class="panel" id="success-rate">${successPanel(r, color, ws)}<p class="muted">Shaded: the report window. Gaps: days without finished jobs.</p></div>
 
 <h2>Error counts by pattern</h2>
-<div class="panel" id="error-patterns">${patternChart}${patternTable}</div>
+<div class="panel" id="error-patterns">${patternPanel(r.errorPatterns)}</div>
 
 <h2>Run-time trend (p50 / p95)</h2>
-<div class="grid2" id="runtime">${runtimeCharts || '<p class="muted">No finished jobs with run times.</p>'}</div>
+<div class="grid2" id="runtime">${runtimePanels(r, color, ws) || '<p class="muted">No finished jobs with run times.</p>'}</div>
 
-<h2>Failed jobs${r.failedJobs.length > 25 ? ` (25 of ${r.failedJobs.length})` : ''}</h2>
-<div class="panel">${table(['Created', 'Flow', 'Job', 'Errors'], failedRows)}</div>
+<h2>Failed jobs${r.failedJobs.length > FAILED_JOBS_SHOWN ? ` (${FAILED_JOBS_SHOWN} of ${r.failedJobs.length})` : ''}</h2>
+<div class="panel">${failedJobsTable(r)}</div>
 
 <h2>Connections tested</h2>
-<div class="panel">${table(['Connection', 'Type', 'Result', 'Message', 'Why tested'], connRows)}</div>
+<div class="panel">${connectionsTable(r)}</div>
 
 <h2>Scheduled flows disabled or not run</h2>
-<div class="panel">${table(['Flow', 'Schedule', 'Issue'], schedRows)}</div>
+<div class="panel">${scheduleTable(r)}</div>
 
 <footer>Generated by celigo-manage from ${r.requests} API requests. Self-contained page: no scripts, no external resources.</footer>
 </main>

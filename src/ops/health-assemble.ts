@@ -1,0 +1,104 @@
+// The reporting half of the daily health check (health.ts): the HealthReport put together from what was
+// read and judged (health-judge.ts): the summary sentence, the most recent failed jobs, the daily series.
+import type { Flow } from '../core/schemas.js';
+import { num, percentiles, plural } from './util.js';
+import { counts, durations, rate, sumOf, type JobRow } from './job-rows.js';
+import { splitStandalone, STANDALONE, verdictCounts } from './health-judge.js';
+import type { ConnectionCheck, HealthReport, HealthSeries, IntegrationHealth, ScheduleIssue, Verdict } from './health-report.js';
+
+/** Failed jobs listed in the report, most recent first. */
+export const FAILED_JOBS_LISTED = 50;
+
+/** The check's time span: the window, and the baseline's start. Times in ms. */
+export interface HealthWindow {
+  from: number;
+  to: number;
+  baseFrom: number;
+  label: string;
+  /** UTC days of the series, oldest first (the baseline's, then the window's). */
+  days: string[];
+}
+
+export interface HealthFindings {
+  window: HealthWindow;
+  /** How many integrations were listed (the standalone flows are not one). */
+  integrationCount: number;
+  /** Judged and sorted, the standalone flows' group among them. */
+  integrations: IntegrationHealth[];
+  /** Flow jobs of the window and the baseline. */
+  rows: readonly JobRow[];
+  rowsByIntegration: ReadonlyMap<string, JobRow[]>;
+  flows: readonly Flow[];
+  checks: ConnectionCheck[];
+  scheduleIssues: ScheduleIssue[];
+}
+
+/** Daily figures of one integration's jobs, one entry per series day. */
+export function seriesOf(dayCount: number, rows: readonly JobRow[]): Omit<HealthSeries['integrations'][number], 'integrationId' | 'name'> {
+  const perDay = Array.from({ length: dayCount }, (): JobRow[] => []);
+  for (const r of rows) if (r.day !== undefined) perDay[r.day].push(r);
+  const dayCounts = perDay.map(counts);
+  const runTimes = perDay.map((l) => percentiles(durations(l), [50, 95]));
+  return {
+    jobs: perDay.map((l) => l.length),
+    failed: dayCounts.map((c) => c.failed),
+    successRate: dayCounts.map(rate),
+    p50Ms: runTimes.map(([p50]) => p50 ?? null),
+    p95Ms: runTimes.map(([, p95]) => p95 ?? null),
+    errors: perDay.map((l) => sumOf(l, 'numError')),
+  };
+}
+
+/** The window's failed jobs, most recent first, at most FAILED_JOBS_LISTED. */
+export function failedJobsOf(winRows: readonly JobRow[], flows: readonly Flow[]): HealthReport['failedJobs'] {
+  const flowById = new Map(flows.map((f) => [f._id, f]));
+  return winRows
+    .filter((r) => r.job.status === 'failed')
+    .map((r) => r.job)
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+    .slice(0, FAILED_JOBS_LISTED)
+    .map((j) => ({ jobId: j._id, flowId: j._flowId ?? '', flowName: flowById.get(j._flowId ?? '')?.name ?? j._flowId ?? '', integrationId: j._integrationId ?? STANDALONE, status: j.status, createdAt: j.createdAt, numError: num(j.numError) }));
+}
+
+/**
+ * The report's summary: integrations by verdict with the names of the bad ones (the standalone flows get
+ * their own verdict, not a count), runs and open errors, connections down, schedule problems.
+ */
+export function summarySentence(f: Pick<HealthFindings, 'integrationCount' | 'integrations' | 'checks' | 'scheduleIssues'>, label: string, winRows: readonly JobRow[]): string {
+  const { integrations, standalone } = splitStandalone(f.integrations);
+  const names = (verdict: Verdict) => integrations.filter((i) => i.verdict === verdict).map((i) => i.name);
+  const iv = verdictCounts(integrations);
+  const winJobs = counts(winRows);
+  const sr = rate(winJobs);
+  const totalOpen = f.integrations.reduce((n, i) => n + i.openErrors, 0);
+  const down = f.checks.filter((c) => !c.ok);
+  return [
+    `${plural(f.integrationCount, 'integration')}: ${iv.failing} failing${iv.failing ? ` (${names('failing').join(', ')})` : ''}, ${iv.degraded} degraded${iv.degraded ? ` (${names('degraded').join(', ')})` : ''}, ${iv.healthy} healthy${standalone ? `; standalone flows ${standalone.verdict}` : ''}.`,
+    `${plural(winJobs.total, 'run')} in ${label}${sr !== null ? `, ${Math.round(sr * 100)}% succeeded` : ''}, ${plural(winJobs.failed, 'failed run')}; ${plural(totalOpen, 'open error')}.`,
+    f.checks.length ? `${plural(f.checks.length, 'connection')} tested, ${down.length} down${down.length ? ` (${down.map((d) => d.name ?? d.connectionId).join(', ')})` : ''}.` : '',
+    f.scheduleIssues.length ? `${plural(f.scheduleIssues.length, 'scheduled flow')} disabled or not run.` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** Everything of the report but the request count, which the caller reads last. */
+export function assembleHealthReport(f: HealthFindings): Omit<HealthReport, 'requests'> {
+  const { window: w } = f;
+  const series: HealthSeries = {
+    days: w.days,
+    integrations: f.integrations.map((ih) => ({ integrationId: ih.integrationId, name: ih.name, ...seriesOf(w.days.length, f.rowsByIntegration.get(ih.integrationId) ?? []) })),
+  };
+  const winRows = f.rows.filter((r) => r.inWindow);
+  return {
+    window: { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), label: w.label },
+    baseline: { from: new Date(w.baseFrom).toISOString(), to: new Date(w.from).toISOString() },
+    summary: summarySentence(f, w.label, winRows),
+    verdicts: verdictCounts(f.integrations),
+    integrations: f.integrations,
+    failedJobs: failedJobsOf(winRows, f.flows),
+    connections: f.checks,
+    scheduleIssues: f.scheduleIssues,
+    series,
+  };
+}

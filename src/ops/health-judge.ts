@@ -1,0 +1,304 @@
+// The judging half of the daily health check (health.ts): pure functions of what it read, with no I/O and
+// no clock (the window arrives already applied to the job rows, and its length as `span`). Verdicts per
+// flow and per integration (the standalone flows are judged as one more group), which connections to
+// test, the error trend and the verdict counts.
+import type { Connection, Flow, Integration, Job } from '../core/schemas.js';
+import { flowSteps } from '../core/flows.js';
+import { hasTag, tagOf } from './tags.js';
+import { groupBy, num, plural } from './util.js';
+import { counts, rate, runTime, splitByWindow, sumOf, type JobRow } from './job-rows.js';
+import type { ConnectionCheck, FlowHealth, JobCounts, IntegrationHealth, ScheduleIssue, Verdict } from './health-report.js';
+
+export const DAY = 86_400_000;
+export const BASELINE_DAYS = 7;
+
+/** A flow whose window has a success rate under this is failing. */
+export const FAILING_SUCCESS_RATE = 0.5;
+/** A flow whose p95 run time is over this many times the baseline's, and SLOWER_BY_MS longer, is degraded. */
+export const SLOWER_FACTOR = 2;
+export const SLOWER_BY_MS = 60_000;
+/** A scheduled flow with no run in a window of at least this many schedule intervals did not run. */
+export const NOT_RUN_INTERVALS = 1.5;
+
+const VERDICT_ORDER: Record<Verdict, number> = { failing: 0, degraded: 1, healthy: 2 };
+
+/** The integration id of flows outside any integration, and of their group. */
+export const STANDALONE = '';
+export const STANDALONE_NAME = 'Standalone flows';
+
+/** Approximate interval between scheduled runs from a 6-field cron ("? m h ? * *"), in ms. */
+export function scheduleIntervalMs(schedule: string): number {
+  const f = schedule.trim().split(/\s+/);
+  if (f.length < 6) return DAY;
+  const countOf = (field: string, span: number): number => {
+    if (field === '*' || field === '?') return span;
+    const step = /^\*\/(\d+)$/.exec(field);
+    if (step) return Math.max(1, Math.floor(span / Number(step[1])));
+    return field.split(',').reduce((n, part) => {
+      const r = /^(\d+)-(\d+)$/.exec(part);
+      return n + (r ? Number(r[2]) - Number(r[1]) + 1 : 1);
+    }, 0);
+  };
+  const minutes = countOf(f[1], 60);
+  const hours = countOf(f[2], 24);
+  const restricted = (f[3] !== '?' && f[3] !== '*') || (f[5] !== '?' && f[5] !== '*');
+  const perDay = minutes * hours;
+  return restricted ? 7 * DAY : Math.max(60_000, DAY / Math.max(1, perDay));
+}
+
+// ---- per flow ----
+
+/** Open errors per flow: of its flow jobs and of the retry jobs that retried its errors. */
+export function openErrorsByFlow(rows: readonly JobRow[]): Map<string, number> {
+  const open = new Map<string, number>();
+  for (const { job: j } of rows) if (j._flowId) open.set(j._flowId, (open.get(j._flowId) ?? 0) + num(j.numOpenError));
+  return open;
+}
+
+/** A verdict and its reasons, built up check by check: a later check never makes it better. */
+class Judgement {
+  verdict: Verdict = 'healthy';
+  readonly reasons: string[] = [];
+  fail(reason: string): void {
+    this.verdict = 'failing';
+    this.reasons.push(reason);
+  }
+  /** At least as bad as `v`, with no reason of its own. */
+  atLeast(v: Verdict): void {
+    if (VERDICT_ORDER[v] < VERDICT_ORDER[this.verdict]) this.verdict = v;
+  }
+  degrade(reason: string): void {
+    if (this.verdict === 'healthy') this.verdict = 'degraded';
+    this.reasons.push(reason);
+  }
+}
+
+/** What the runs say (`latestFirst`: the window's jobs, newest first): the last one or two failed, most failed, some failed. */
+function judgeRuns(j: Judgement, c: JobCounts, latestFirst: readonly Job[], recordErrors: number): void {
+  const finished = latestFirst.filter((job) => job.status === 'completed' || job.status === 'failed');
+  const lastTwoFailed = finished.length >= 2 && finished[0].status === 'failed' && finished[1].status === 'failed';
+  const sr = rate(c);
+  if (lastTwoFailed || (finished.length === 1 && finished[0].status === 'failed')) j.fail(`last ${lastTwoFailed ? 'runs' : 'run'} failed`);
+  else if (sr !== null && sr < FAILING_SUCCESS_RATE) j.fail(`${Math.round(sr * 100)}% of runs succeeded`);
+  else if (c.failed > 0) j.degrade(`${plural(c.failed, 'failed run')}`);
+  if (c.withErrors > 0) j.degrade(`${plural(c.withErrors, 'run')} with record errors (${recordErrors})`);
+}
+
+/** A flow's schedule problem: disabled, or no run in a window long enough for one and a half intervals. */
+export function scheduleIssueOf(f: Flow, runsInWindow: number, span: number): ScheduleIssue | undefined {
+  if (!f.schedule) return undefined;
+  const issue = { flowId: f._id, name: f.name, integrationId: f._integrationId ?? STANDALONE, schedule: f.schedule };
+  if (f.disabled) return { ...issue, issue: 'disabled' };
+  if (runsInWindow === 0 && span >= scheduleIntervalMs(f.schedule) * NOT_RUN_INTERVALS) return { ...issue, issue: 'not run' };
+  return undefined;
+}
+
+/**
+ * One flow's health from its flow jobs (window and baseline rows) and open errors: failing when its last
+ * run or two failed or under half its runs succeeded; degraded for failed runs, runs with record errors,
+ * a p95 run time over twice the baseline's and a minute longer, or a schedule that did not run.
+ */
+export function judgeFlow(f: Flow, rows: readonly JobRow[], openErrors: number, span: number): { health: FlowHealth; scheduleIssue?: ScheduleIssue } {
+  const { win, base } = splitByWindow(rows);
+  const c = counts(win);
+  const latestFirst = [...win].sort((a, b) => b.t - a.t).map((r) => r.job);
+  const last = latestFirst[0];
+  const recordErrors = sumOf(win, 'numError');
+  const rt = runTime(win, base);
+  const j = new Judgement();
+  judgeRuns(j, c, latestFirst, recordErrors);
+  if (rt.p95Ms !== undefined && rt.baselineP95Ms !== undefined && rt.p95Ms > SLOWER_FACTOR * rt.baselineP95Ms && rt.p95Ms - rt.baselineP95Ms > SLOWER_BY_MS) {
+    j.degrade(`p95 run time ${Math.round(rt.p95Ms / 1000)} s vs ${Math.round(rt.baselineP95Ms / 1000)} s before`);
+  }
+  const scheduleIssue = scheduleIssueOf(f, win.length, span);
+  if (scheduleIssue?.issue === 'not run') j.degrade('scheduled but did not run');
+  const health: FlowHealth = {
+    flowId: f._id,
+    name: f.name,
+    integrationId: f._integrationId ?? STANDALONE,
+    disabled: !!f.disabled,
+    schedule: f.schedule,
+    jobs: c,
+    successRate: rate(c),
+    records: {
+      exported: sumOf(win, 'numExport'),
+      succeeded: sumOf(win, 'numSuccess'),
+      errors: recordErrors,
+      ignored: sumOf(win, 'numIgnore'),
+    },
+    openErrors,
+    lastRun: last ? { jobId: last._id, status: last.status, at: last.createdAt } : undefined,
+    runTime: rt,
+    verdict: j.verdict,
+    reasons: j.reasons,
+  };
+  return { health, scheduleIssue };
+}
+
+/** Every flow judged, in the order listed, with the schedule problems found on the way. */
+export function judgeFlows(flows: readonly Flow[], rowsByFlow: ReadonlyMap<string, JobRow[]>, openByFlow: ReadonlyMap<string, number>, span: number) {
+  const flowHealth: FlowHealth[] = [];
+  const scheduleIssues: ScheduleIssue[] = [];
+  for (const f of flows) {
+    const { health, scheduleIssue } = judgeFlow(f, rowsByFlow.get(f._id) ?? [], openByFlow.get(f._id) ?? 0, span);
+    flowHealth.push(health);
+    if (scheduleIssue) scheduleIssues.push(scheduleIssue);
+  }
+  return { flowHealth, scheduleIssues };
+}
+
+// ---- connections ----
+
+/**
+ * The flows whose connections are to be tested, and why: enabled flows judged failing or degraded, then
+ * the enabled flows of integrations tagged critical. None: no connection test, and no need to know which
+ * connection each export and import uses.
+ */
+export function flowsToTest(flowHealth: readonly FlowHealth[], flows: readonly Flow[], integrations: readonly Integration[]): { flow: Flow; why: string }[] {
+  const flowById = new Map(flows.map((f) => [f._id, f]));
+  const critical = new Set(integrations.filter((i) => hasTag(i, 'critical')).map((i) => i._id));
+  return [
+    ...flowHealth.filter((fh) => fh.verdict !== 'healthy' && !fh.disabled).map((fh) => ({ flow: flowById.get(fh.flowId)!, why: `used by ${fh.verdict} flow` })),
+    ...flows.filter((f) => f._integrationId && critical.has(f._integrationId) && !f.disabled).map((f) => ({ flow: f, why: 'integration tagged critical' })),
+  ];
+}
+
+export interface ConnectionToTest {
+  reasons: Set<string>;
+  flows: Set<string>;
+}
+
+/** The connections those flows' steps use (by export or import id), each with its reasons and flows. */
+export function connectionsToTest(candidates: readonly { flow: Flow; why: string }[], connectionOf: ReadonlyMap<string, string>): Map<string, ConnectionToTest> {
+  const toTest = new Map<string, ConnectionToTest>();
+  for (const { flow, why } of candidates) {
+    for (const st of flowSteps(flow)) {
+      const cid = connectionOf.get(st.id);
+      if (!cid) continue;
+      let e = toTest.get(cid);
+      if (!e) toTest.set(cid, (e = { reasons: new Set(), flows: new Set() }));
+      e.reasons.add(why);
+      e.flows.add(flow._id);
+    }
+  }
+  return toTest;
+}
+
+/** The part of a connection check known before the test: which connection, and why it is tested. */
+export function checkBase(cid: string, why: ConnectionToTest, c: Pick<Connection, 'name' | 'type'> | undefined): Omit<ConnectionCheck, 'ok'> {
+  return { connectionId: cid, name: c?.name, type: c?.type, reasons: [...why.reasons], usedByFlows: [...why.flows] };
+}
+
+/** The flows again, with those that use a connection found down now failing for that reason first. */
+export function withConnectionResults(flowHealth: readonly FlowHealth[], checks: readonly ConnectionCheck[]): FlowHealth[] {
+  const downFlows = new Map<string, string[]>();
+  for (const ch of checks) if (!ch.ok) for (const fid of ch.usedByFlows) downFlows.set(fid, [...(downFlows.get(fid) ?? []), ch.name ?? ch.connectionId]);
+  return flowHealth.map((fh) => {
+    const down = downFlows.get(fh.flowId);
+    return down ? { ...fh, verdict: 'failing', reasons: [`connection down: ${down.join(', ')}`, ...fh.reasons] } : fh;
+  });
+}
+
+// ---- per integration ----
+
+/** Record errors in the window against those of an average window of the same length in the baseline. */
+export function errorTrend(inWindow: number, baseline: number): 'up' | 'down' | 'flat' {
+  if (inWindow > baseline * 1.5 + 2) return 'up';
+  if (inWindow < baseline / 1.5 - 2) return 'down';
+  return 'flat';
+}
+
+/** Baseline record errors scaled to a window of `span` ms (the baseline is BASELINE_DAYS long). */
+export function errorsBaselineOf(baseRows: readonly JobRow[], span: number): number {
+  return Math.round((sumOf(baseRows, 'numError') * span) / (BASELINE_DAYS * DAY));
+}
+
+export interface IntegrationGroup {
+  id: string;
+  name: string;
+  integ?: Integration;
+}
+
+/** The integrations as listed, then the standalone flows as one more group when there are any. */
+export function integrationGroups(integrations: readonly Integration[], flowHealth: readonly FlowHealth[]): IntegrationGroup[] {
+  const groups: IntegrationGroup[] = integrations.map((i) => ({ id: i._id, name: i.name, integ: i }));
+  if (flowHealth.some((f) => f.integrationId === STANDALONE)) groups.push({ id: STANDALONE, name: STANDALONE_NAME });
+  return groups;
+}
+
+/**
+ * Jobs by integration, through their flow. A flow's jobs are already together, so this looks up each
+ * flow rather than each job. The order of jobs inside a group differs from the read's, which nothing
+ * computed from a group depends on (counts, sums, percentiles, days).
+ */
+export function groupRowsByIntegration(flowHealth: readonly FlowHealth[], rowsByFlow: ReadonlyMap<string, JobRow[]>): Map<string, JobRow[]> {
+  // One integration per flow id (the last flow listed with that id wins, as a Map built from them would).
+  const integrationOfFlow = new Map(flowHealth.map((f) => [f.flowId, f.integrationId]));
+  const groups = new Map<string, JobRow[]>();
+  for (const [flowId, integrationId] of integrationOfFlow) {
+    const flowRows = rowsByFlow.get(flowId);
+    if (!flowRows) continue;
+    let l = groups.get(integrationId);
+    if (!l) groups.set(integrationId, (l = []));
+    for (const r of flowRows) l.push(r);
+  }
+  return groups;
+}
+
+/**
+ * One integration (or the standalone flows) from its judged flows and its jobs: as bad as its worst flow,
+ * and at least degraded when its record errors are up on the baseline.
+ */
+export function judgeIntegration(g: IntegrationGroup, flows: FlowHealth[], rows: readonly JobRow[], span: number): IntegrationHealth {
+  const { win, base } = splitByWindow(rows);
+  const c = counts(win);
+  const errorsInWindow = sumOf(win, 'numError');
+  const errorsBaseline = errorsBaselineOf(base, span);
+  const trend = errorTrend(errorsInWindow, errorsBaseline);
+  const j = new Judgement();
+  for (const f of flows) {
+    j.atLeast(f.verdict);
+    if (f.verdict !== 'healthy') j.reasons.push(`${f.name}: ${f.reasons.join('; ')}`);
+  }
+  if (trend === 'up' && errorsInWindow > 0) j.degrade(`errors up: ${errorsInWindow} vs ${errorsBaseline} in a typical window of the previous 7 days`);
+  const tag = g.integ ? tagOf(g.integ) : undefined;
+  return {
+    integrationId: g.id,
+    name: g.name,
+    verdict: j.verdict,
+    reasons: j.reasons,
+    ...(tag !== undefined ? { tag } : {}),
+    jobs: c,
+    successRate: rate(c),
+    openErrors: flows.reduce((n, f) => n + f.openErrors, 0),
+    errorsInWindow,
+    errorsBaseline,
+    errorTrend: trend,
+    runTime: runTime(win, base),
+    flows,
+  };
+}
+
+/** Every group judged, failing first, then degraded, then healthy, by name within each. */
+export function judgeIntegrations(groups: readonly IntegrationGroup[], flowHealth: readonly FlowHealth[], rowsByIntegration: ReadonlyMap<string, JobRow[]>, span: number): IntegrationHealth[] {
+  const flowsByIntegration = groupBy(flowHealth, (f) => f.integrationId);
+  return groups
+    .map((g) => judgeIntegration(g, flowsByIntegration.get(g.id) ?? [], rowsByIntegration.get(g.id) ?? [], span))
+    .sort((a, b) => VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict] || a.name.localeCompare(b.name));
+}
+
+// ---- counts ----
+
+export type VerdictCounts = Record<Verdict, number>;
+
+export function verdictCounts(list: readonly { verdict: Verdict }[]): VerdictCounts {
+  const v = { healthy: 0, degraded: 0, failing: 0 };
+  for (const i of list) v[i.verdict]++;
+  return v;
+}
+
+/** The integrations proper (counted in the summary) apart from the standalone flows' group. */
+export function splitStandalone(integrationHealth: readonly IntegrationHealth[]): { integrations: IntegrationHealth[]; standalone?: IntegrationHealth } {
+  const standalone = integrationHealth.find((i) => i.integrationId === STANDALONE);
+  return { integrations: integrationHealth.filter((i) => i !== standalone), standalone };
+}

@@ -1,0 +1,49 @@
+// The health report's summary sentence and failed-jobs list, from judged figures (no emulator).
+import { describe, expect, it } from 'vitest';
+import { rowMaker } from '../../src/ops/job-rows.js';
+import { failedJobsOf, FAILED_JOBS_LISTED, summarySentence } from '../../src/ops/health-assemble.js';
+import { STANDALONE } from '../../src/ops/health-judge.js';
+import type { ConnectionCheck, IntegrationHealth, ScheduleIssue, Verdict } from '../../src/ops/health-report.js';
+
+const NOW = Date.parse('2026-01-15T12:00:00.000Z');
+const toRow = rowMaker(NOW - 86_400_000, NOW, []);
+const row = (i: number, status: string) => toRow({ _id: `j${i}`, type: 'flow', status, createdAt: new Date(NOW - i * 60_000).toISOString(), _flowId: i % 2 ? 'f1' : 'gone', numError: i });
+const ih = (name: string, verdict: Verdict, openErrors = 0, integrationId = name) => ({ integrationId, name, verdict, openErrors }) as IntegrationHealth;
+const issue = { flowId: 'f', name: 'F', integrationId: 'i', schedule: '? 0 1 ? * *', issue: 'disabled' } as ScheduleIssue;
+const conn = (name: string, ok: boolean): ConnectionCheck => ({ connectionId: `id-${name}`, name, ok, reasons: [], usedByFlows: [] });
+
+describe('summarySentence', () => {
+  it.each([
+    { name: 'an empty account', count: 0, integrations: [], rows: [], expected: '0 integrations: 0 failing, 0 degraded, 0 healthy. 0 runs in last 24 hours, 0 failed runs; 0 open errors.' },
+    {
+      name: 'failing and degraded named, standalone flows apart',
+      count: 3,
+      integrations: [ih('B', 'failing', 2), ih('C', 'degraded', 1), ih('A', 'healthy'), ih('Standalone flows', 'degraded', 4, STANDALONE)],
+      rows: [row(1, 'completed'), row(2, 'failed'), row(3, 'completed'), row(4, 'running')],
+      expected: '3 integrations: 1 failing (B), 1 degraded (C), 1 healthy; standalone flows degraded. 4 runs in last 24 hours, 67% succeeded, 1 failed run; 7 open errors.',
+    },
+    {
+      name: 'connections down and schedule problems',
+      count: 1,
+      integrations: [ih('A', 'healthy', 1)],
+      rows: [row(1, 'completed')],
+      checks: [conn('SF', false), conn('NS', true)],
+      issues: [issue, issue],
+      expected: '1 integration: 0 failing, 0 degraded, 1 healthy. 1 run in last 24 hours, 100% succeeded, 0 failed runs; 1 open error. 2 connections tested, 1 down (SF). 2 scheduled flows disabled or not run.',
+    },
+  ])('$name', (c) => {
+    const text = summarySentence({ integrationCount: c.count, integrations: c.integrations, checks: c.checks ?? [], scheduleIssues: c.issues ?? [] }, 'last 24 hours', c.rows);
+    expect(text).toBe(c.expected);
+  });
+});
+
+describe('failedJobsOf', () => {
+  it(`lists the failed jobs, newest first, at most ${FAILED_JOBS_LISTED}, with their flow's name when the flow is known`, () => {
+    const rows = Array.from({ length: 120 }, (_, i) => row(i + 1, i % 3 ? 'failed' : 'completed'));
+    const list = failedJobsOf(rows, [{ _id: 'f1', name: 'Orders' }]);
+    expect(list).toHaveLength(FAILED_JOBS_LISTED);
+    expect(list.map((j) => j.jobId).slice(0, 3)).toEqual(['j2', 'j3', 'j5']);
+    expect(list[0]).toMatchObject({ flowId: 'gone', flowName: 'gone', integrationId: STANDALONE, numError: 2 });
+    expect(list[1]).toMatchObject({ flowId: 'f1', flowName: 'Orders' });
+  });
+});
