@@ -1,8 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
+/** Tests that need the network (npx downloads); they run in `npm run test:conformance`, not `npm test`. */
+export const NETWORK_TESTS = ['test/**/*.network.test.ts'];
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['**/node_modules/**', ...NETWORK_TESTS],
+    // One temp folder per run, removed afterwards; TMPDIR points workers and spawned processes at it.
+    globalSetup: ['test/setup/temp-root.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -54,7 +54,9 @@ if (only.length) {
   let prev = '';
   try {
     prev = readFileSync(join(root, 'docs/benchmarks.md'), 'utf8');
-  } catch {}
+  } catch {
+    /* no earlier file: write a new one */
+  }
   const keep = prev.split(/\n(?=## )/).filter((b) => b.startsWith('## ') && !chosen.some((c) => b.startsWith(`## ${c} (`)));
   const head = lines.slice(0, 6).join('\n');
   const mine = out.split(/\n(?=## )/).filter((b) => b.startsWith('## '));

@@ -3,9 +3,9 @@ import { loadBundle } from './load-bundle.js';
 
 const argv = process.argv.slice(2);
 if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
-  // The unbundled entry module answers this from package.json alone; the bundle is not loaded.
-  const { main } = await import('../dist/cli/main.js');
-  process.exitCode = await main(argv);
+  // A generated constant (scripts/gen-version.mjs) answers this; the bundle is not loaded.
+  const { VERSION } = await import('../dist/version.js');
+  process.stdout.write(VERSION + '\n');
 } else {
   const bundle = loadBundle();
   bundle.main(argv).then(

@@ -1,6 +1,6 @@
-// Entry point of the CLI. Kept light on purpose: `--version` answers from package.json alone, and
+// Entry point of the CLI. Kept light on purpose: `--version` answers from a generated constant, and
 // everything else (commander, the command table, ops, emulator, MCP) is imported only when needed.
-import { readFileSync } from 'node:fs';
+import { VERSION } from '../version.js';
 import type { CliIO } from './io.js';
 
 export type { CliIO } from './io.js';
@@ -52,12 +52,7 @@ export function bareTokenIn(argv: readonly string[], nouns: readonly string[]): 
 }
 
 export function packageVersion(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
+  return VERSION;
 }
 
 export async function main(argv: string[], io?: Partial<CliIO>): Promise<number> {

@@ -279,7 +279,7 @@ export async function checkRecording(text: string, opts: CheckRecordingOptions =
   try {
     ({ header, exchanges } = parseRecording(text));
   } catch (err) {
-    throw new Error(`Not a usable recording: ${(err as Error).message}`);
+    throw new Error(`Not a usable recording: ${(err as Error).message}`, { cause: err });
   }
   const seed = (opts.seed ?? 'demo') as SeedName;
   if (!SEED_NAMES.includes(seed)) throw new Error(`--seed must be one of ${SEED_NAMES.join(', ')} (got "${opts.seed}")`);
@@ -358,7 +358,7 @@ export async function checkRecordingFile(file: string, opts: CheckRecordingOptio
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new Error(`Cannot read the recording ${file}: ${(err as Error).message.replace(/^\w+: /, '')}`);
+    throw new Error(`Cannot read the recording ${file}: ${(err as Error).message.replace(/^\w+: /, '')}`, { cause: err });
   }
   return checkRecording(text, opts);
 }

@@ -125,7 +125,7 @@ export async function updateFlow(
   if (fieldChanges.length) {
     await mustConfirm(ctx, { action: `Update flow "${flow.name}"`, details: fieldChanges, digest: digestOf('update-flow', flow._id, flow.lastModified, fieldChanges) }, { mutating: true });
     backupId = (await backup(ctx, [{ type: 'flow', id: flow._id }], `update flow ${flow.name}: ${fieldChanges.join('; ')}`)).id;
-    updated = await ctx.api.flows.update(
+    await ctx.api.flows.update(
       flow._id,
       (f) => {
         if (input.name !== undefined) f.name = input.name;

@@ -73,7 +73,7 @@ describe('bundle code cache', () => {
     }
   });
 
-  it('answers --version from package.json without loading the bundle', () => {
+  it('answers --version from the generated constant without loading the bundle', () => {
     rmSync(join(at, 'dist/bundle/celigo-manage.cjs.v8cache'));
     const r = spawnSync(process.execPath, [join(at, 'bin/celigo-manage.js'), '--version'], { encoding: 'utf8' });
     expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);

@@ -4,7 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bashCompletion, zshCompletion } from '../../src/cli/completion.js';
-import { NOUN_INDEX, loadNouns } from '../../src/cli/commands/index.js';
+import { loadNouns } from '../../src/cli/commands/index.js';
 
 const NOUNS = await loadNouns();
 import { tempHome } from './helpers.js';

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { HttpClient } from '../../src/core/http.js';
 import { CeligoApiError } from '../../src/core/errors.js';
-import { mockFetch, noSleep } from '../helpers/mock-fetch.js';
+import { mockFetch } from '../helpers/mock-fetch.js';
 
 const TOKEN = 'secret-token-abcdef0123456789';
 const base = 'https://api.integrator.io/v1';

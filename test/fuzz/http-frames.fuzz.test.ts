@@ -148,7 +148,7 @@ describe('HTTP frame fuzz (runMcp --http --demo)', () => {
         const ac = new AbortController();
         // A GET on a session opens an event stream that stays open: read what is there, then hang up.
         const timer = setTimeout(() => ac.abort(), s.method === 'GET' ? 300 : 15_000);
-        let status = 0;
+        let status: number;
         let text = '';
         let ct = '';
         try {

@@ -1,6 +1,7 @@
 // A real child process speaking MCP on stdio: stdout carries only protocol frames, logs go to stderr,
 // and the process exits when the client closes stdin.
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +32,7 @@ async function spawnClient(era: Era, args: string[], env: Record<string, string>
     args,
     cwd: root,
     stderr: 'pipe',
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', CELIGO_MANAGE_HOME: join(root, 'test/.artifacts/mcp-home'), ...env },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: tmpdir(), CELIGO_MANAGE_HOME: join(root, 'test/.artifacts/mcp-home'), ...env },
   });
   transport.stderr?.pipe(stderr);
   const client = new Client(

@@ -1,5 +1,5 @@
 // A real MCP client over stdio: the MCP Inspector's CLI mode against `celigo-manage mcp --demo`
-// (design.md §6). Needs the npm registry for npx; `npm test` builds dist/ first.
+// (design.md §6). Needs the npm registry for npx, so it runs in `npm run test:conformance` (vitest.network.config.ts).
 import { describe, it, expect } from 'vitest';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +18,7 @@ function inspector(args: string[]): Promise<{ code: number; stdout: string; stde
   });
 }
 
-describe.skipIf(!!process.env.CELIGO_MANAGE_OFFLINE)('MCP Inspector CLI smoke test', () => {
+describe('MCP Inspector CLI smoke test', () => {
   it('lists the tools, calls one, and gets exit code 5 for a tool error', async () => {
     const list = await inspector(['--method', 'tools/list']);
     expect(list.code, list.stderr).toBe(0);
