@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { manageHome } from '../config/home.js';
 import type { CommandSpec, LoadedNoun, NounEntry, OptionSpec, RunContext } from './spec.js';
 import { GLOBAL_FLAGS, VALUE_FLAGS, type GlobalOptions } from './globals.js';
-import { packageVersion } from './main.js';
+import { VERSION } from '../version.js';
 
 export const EXIT = { ok: 0, error: 1, cancelled: 2, auth: 4, pending: 8 } as const;
 
@@ -132,7 +132,7 @@ export function buildProgram(io: CliIO, runner: Runner, loaded: readonly LoadedN
   const program = new Command('celigo-manage');
   program
     .description('Operate a Celigo integrator.io account: integrations, flows, jobs, errors, connections, health.')
-    .version(packageVersion(), '-V, --version', 'Print the version')
+    .version(VERSION, '-V, --version', 'Print the version')
     .helpOption('-h, --help', 'Show help')
     .showSuggestionAfterError(true)
     .addHelpText(

@@ -1,6 +1,6 @@
 // One server factory for every transport and both protocol revisions (2025-11-25 and 2026-07-28):
 // serveStdio, createMcpHandler and the sessionful 2025 HTTP leg all call it for fresh instances.
-import { readFileSync } from 'node:fs';
+import { VERSION } from '../version.js';
 import { McpServer, type ServerCapabilities } from '@modelcontextprotocol/server';
 import { z } from 'zod';
 import type { CeligoClient } from '../core/client.js';
@@ -27,18 +27,6 @@ export interface ServerFactoryOptions {
   production?: boolean;
   /** Extra line for the instructions, e.g. which account this server talks to. */
   label?: string;
-}
-
-let version: string | undefined;
-function packageVersion(): string {
-  if (version) return version;
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    version = pkg.version ?? '0.0.0';
-  } catch {
-    version = '0.0.0';
-  }
-  return version;
 }
 
 function instructions(label?: string): string {
@@ -96,7 +84,7 @@ export function createServerFactory(o: ServerFactoryOptions): () => McpServer {
 
   return () => {
     const server = new McpServer(
-      { name: 'celigo-manage', title: 'Celigo integrator.io', version: packageVersion() },
+      { name: 'celigo-manage', title: 'Celigo integrator.io', version: VERSION },
       {
         capabilities,
         instructions: instructions(o.label),

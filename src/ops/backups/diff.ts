@@ -76,8 +76,18 @@ function ownStates(all: BackupRecord[], rec: BackupRecord, item: BackupItem): { 
         if (it.type !== item.type || it.id !== item.id) continue;
         const mine = it.data !== undefined && (it.afterDigests?.length ? digests.has(digestOf(it.data)) : !!it.lastModified && lm.has(it.lastModified));
         if (!mine) continue;
-        for (const a of it.after ?? []) if (!lm.has(a)) (lm.add(a), (grew = true));
-        for (const d of it.afterDigests ?? []) if (!digests.has(d)) (digests.add(d), (grew = true));
+        for (const a of it.after ?? []) {
+          if (!lm.has(a)) {
+            lm.add(a);
+            grew = true;
+          }
+        }
+        for (const d of it.afterDigests ?? []) {
+          if (!digests.has(d)) {
+            digests.add(d);
+            grew = true;
+          }
+        }
       }
     }
   }
