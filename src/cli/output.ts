@@ -134,6 +134,10 @@ export class Output {
     return this.io.isTTY ? this.io.columns : 1000;
   }
 
+  get isTTY(): boolean {
+    return !!this.io.isTTY;
+  }
+
   get jsonMode(): boolean {
     return this.global.json !== undefined && this.global.json !== false;
   }

@@ -31,6 +31,8 @@ export interface RegisterDeps {
   production?: boolean;
   /** Latest HTML of each tool's MCP App, by app uri (served by server.ts as a ui:// resource). */
   appHtml?: Map<string, string>;
+  /** Whether a tool is served here (next steps name only those). */
+  serves?: (tool: string) => boolean;
 }
 
 const CONFIRM_ARG = 'confirm';
@@ -200,6 +202,7 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
         ...(deps.now ? { now: deps.now } : {}),
         ...(deps.home ? { home: deps.home } : {}),
         ...(deps.production !== undefined ? { production: deps.production } : {}),
+        ...(deps.serves ? { serves: deps.serves } : {}),
       };
       try {
         const r = await def.handler(handlerArgs as never, toolCtx);
@@ -218,5 +221,6 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
 }
 
 export function registerTools(server: McpServer, tools: readonly ToolDef[], deps: RegisterDeps): void {
-  for (const t of tools) registerTool(server, t, deps);
+  const served = new Set(tools.map((t) => t.name));
+  for (const t of tools) registerTool(server, t, { serves: (name) => served.has(name), ...deps });
 }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 const backupsOps = async () => ({ ...(await import('../ops/backups/store.js')), ...(await import('../ops/backups/diff.js')), ...(await import('../ops/backups/restore.js')) });
 import { truncate } from '../ops/util.js';
-import { json, tsv } from './format.js';
+import { json, tsv } from '../operations/format.js';
 import { defineTool, type ToolDef } from './types.js';
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;

@@ -1,7 +1,7 @@
 // The basic mutating tools of every toolset. Workflows (bulk retry, health, …) live in workflows.ts.
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
-import { idOrName, json } from './format.js';
+import { idOrName, json } from '../operations/format.js';
 const changesOps = () => import('../ops/changes.js');
 const runOps = () => import('../ops/run.js');
 const retryOps = () => import('../ops/retry.js');

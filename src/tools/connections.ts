@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
-import { listArgs, listResult, idOrName, READ, json } from './format.js';
+import { listArgs, listResult, idOrName, READ, json } from '../operations/format.js';
 const listingOps = () => import('../ops/read/connections.js');
 
 export const connectionReadTools: ToolDef[] = [

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
-import { listArgs, listResult, tsv, READ } from './format.js';
+import { listArgs, listResult, tsv, READ } from '../operations/format.js';
 const listingOps = () => import('../ops/read/errors.js');
 import { RANGE_DESC } from './jobs.js';
 

@@ -6,7 +6,8 @@ import { connectionReadTools } from './connections.js';
 import { jobReadTools } from './jobs.js';
 import { errorReadTools } from './errors.js';
 import { exportReadTools } from './exports.js';
-import { tagReadTools } from './tags.js';
+import { OPERATIONS } from '../operations/index.js';
+import { toolOf } from '../operations/tool.js';
 import { changeTools } from './changes.js';
 import { workflowTools } from './workflows.js';
 import { backupTools } from './backups.js';
@@ -23,7 +24,7 @@ export function catalogue(): ToolDef[] {
       ...jobReadTools,
       ...errorReadTools,
       ...exportReadTools,
-      ...tagReadTools,
+      ...(OPERATIONS.map(toolOf) as unknown as ToolDef[]),
       ...changeTools,
       ...workflowTools,
       ...backupTools,

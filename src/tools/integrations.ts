@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
-import { listArgs, listResult, objectResult, idOrName, READ } from './format.js';
+import { listArgs, listResult, objectResult, idOrName, READ } from '../operations/format.js';
 const listingOps = () => import('../ops/read/integrations.js');
 
 export const integrationTools: ToolDef[] = [

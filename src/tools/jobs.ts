@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineTool, type ToolDef } from './types.js';
-import { listArgs, listResult, objectResult, READ } from './format.js';
+import { listArgs, listResult, objectResult, READ } from '../operations/format.js';
 const listingOps = () => import('../ops/read/jobs.js');
 
 export const RANGE_DESC = 'ISO, A..B, yesterday, last 24 hours…';

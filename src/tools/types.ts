@@ -1,39 +1,11 @@
-// The MCP tool catalogue is data: src/mcp registers it, docs and snapshots are generated from it.
-// No MCP SDK import here (design.md §1).
+// Legacy catalogue types, while the tools move into src/operations (one declaration per operation).
 import type { z } from 'zod';
-import type { OpContext } from '../ops/context.js';
+import type { OperationContext, ToolAnnotations, ToolApp, ToolResult, Toolset } from '../operations/types.js';
 
-export type Toolset =
-  | 'integrations' | 'flows' | 'connections' | 'jobs' | 'errors' | 'exports' | 'tags' | 'workflows' | 'backups';
+export { TOOLSETS } from '../operations/types.js';
+export type { ToolAnnotations, ToolApp, ToolResult, Toolset };
 
-export const TOOLSETS: readonly Toolset[] = [
-  'integrations', 'flows', 'connections', 'jobs', 'errors', 'exports', 'tags', 'workflows', 'backups',
-];
-
-export interface ToolAnnotations {
-  readOnlyHint: boolean;
-  destructiveHint: boolean;
-  idempotentHint: boolean;
-  openWorldHint: boolean;
-}
-
-export interface ToolResult {
-  /** Compact text for the model (a short table or compact JSON). */
-  text: string;
-  /** Machine-readable result; must match `output` when the tool declares one. */
-  structured?: Record<string, unknown>;
-  isError?: boolean;
-  /** A self-contained HTML view of this result, served as the tool's MCP App (`app.uri`). */
-  appHtml?: string;
-}
-
-/** An MCP App (a `ui://` HTML resource) that shows the tool's latest result to hosts that support it. */
-export interface ToolApp {
-  uri: `ui://${string}`;
-  title: string;
-}
-
-export type ToolContext = OpContext;
+export type ToolContext = OperationContext;
 
 export interface ToolDef<S extends z.ZodRawShape = z.ZodRawShape> {
   name: string;

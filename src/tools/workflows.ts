@@ -12,7 +12,7 @@ import type { SetupSpec } from '../ops/setup.js';
 const setupOps = () => import('../ops/setup.js');
 const troubleshootOps = () => import('../ops/troubleshoot.js');
 import { truncate } from '../ops/util.js';
-import { json, tsv } from './format.js';
+import { json, tsv } from '../operations/format.js';
 import { RANGE_DESC } from './jobs.js';
 import { defineTool, type ToolDef, type ToolResult } from './types.js';
 

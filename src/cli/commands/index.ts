@@ -2,20 +2,21 @@
 // command line names is imported (one file per noun, handlers importing ops lazily), so `--help` and
 // every command start fast.
 import type { LoadedNoun, NounEntry } from '../spec.js';
+import { nounWith } from '../nouns.js';
 
 export const NOUN_INDEX: readonly NounEntry[] = [
-  { name: 'integrations', summary: 'List, inspect, create, clone and tag integrations', load: async () => (await import('./integrations.js')).integrations },
-  { name: 'flows', summary: 'List, inspect, run, enable, disable and change flows', load: async () => (await import('./flows.js')).flows },
-  { name: 'connections', summary: 'List, inspect, test and create connections', load: async () => (await import('./connections.js')).connections },
-  { name: 'jobs', summary: 'List and inspect flow runs; retry a failed job', load: async () => (await import('./jobs.js')).jobs },
-  { name: 'errors', summary: 'List, retry and clear the open errors of flows', load: async () => (await import('./errors.js')).errors },
-  { name: 'exports', summary: 'List exports and run one', load: async () => (await import('./exports.js')).exportsNoun },
-  { name: 'imports', summary: 'List and inspect imports', load: async () => (await import('./exports.js')).importsNoun },
-  { name: 'mapping', summary: 'Show and safely change the field mapping of a flow\'s import', load: async () => (await import('./mapping.js')).mapping },
-  { name: 'tags', summary: 'Integration tags in use, and the error tags (set an integration\'s one tag with: integrations tag)', load: async () => (await import('./tags.js')).tags },
-  { name: 'health', summary: 'Daily health check: verdict per integration, failed jobs, error trend, run times, connections', load: async () => (await import('./health.js')).health },
-  { name: 'troubleshoot', summary: 'Why a job, flow or integration fails: errors by pattern, likely cause, the fix, what changed', load: async () => (await import('./troubleshoot.js')).troubleshootNoun },
-  { name: 'backups', summary: 'List, diff and restore the backups taken before every change', load: async () => (await import('./backups.js')).backups },
+  { name: 'integrations', summary: 'List, inspect, create, clone and tag integrations', load: () => nounWith('integrations', async () => (await import('./integrations.js')).integrations) },
+  { name: 'flows', summary: 'List, inspect, run, enable, disable and change flows', load: () => nounWith('flows', async () => (await import('./flows.js')).flows) },
+  { name: 'connections', summary: 'List, inspect, test and create connections', load: () => nounWith('connections', async () => (await import('./connections.js')).connections) },
+  { name: 'jobs', summary: 'List and inspect flow runs; retry a failed job', load: () => nounWith('jobs', async () => (await import('./jobs.js')).jobs) },
+  { name: 'errors', summary: 'List, retry and clear the open errors of flows', load: () => nounWith('errors', async () => (await import('./errors.js')).errors) },
+  { name: 'exports', summary: 'List exports and run one', load: () => nounWith('exports', async () => (await import('./exports.js')).exportsNoun) },
+  { name: 'imports', summary: 'List and inspect imports', load: () => nounWith('imports', async () => (await import('./exports.js')).importsNoun) },
+  { name: 'mapping', summary: 'Show and safely change the field mapping of a flow\'s import', load: () => nounWith('mapping', async () => (await import('./mapping.js')).mapping) },
+  { name: 'tags', summary: 'Integration tags in use, and the error tags (set an integration\'s one tag with: integrations tag)', load: () => nounWith('tags') },
+  { name: 'health', summary: 'Daily health check: verdict per integration, failed jobs, error trend, run times, connections', load: () => nounWith('health', async () => (await import('./health.js')).health) },
+  { name: 'troubleshoot', summary: 'Why a job, flow or integration fails: errors by pattern, likely cause, the fix, what changed', load: () => nounWith('troubleshoot', async () => (await import('./troubleshoot.js')).troubleshootNoun) },
+  { name: 'backups', summary: 'List, diff and restore the backups taken before every change', load: () => nounWith('backups', async () => (await import('./backups.js')).backups) },
   { name: 'doctor', summary: 'Check, read-only, how your account\'s API answers where the API reference is uncertain', load: async () => (await import('./doctor.js')).doctor },
   { name: 'profiles', summary: 'Named accounts: region or base URL, the variable holding the token, production flag', load: async () => (await import('./profiles.js')).profiles },
   { name: 'mcp', summary: 'Run the MCP server for AI agents (stdio by default, or Streamable HTTP)', load: async () => (await import('./servers.js')).mcp },

@@ -1,0 +1,4 @@
+// connections operations (being moved here from src/tools and src/cli/commands).
+import type { Operation } from './types.js';
+
+export const connectionOperations: Operation[] = [];

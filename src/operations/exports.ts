@@ -1,0 +1,4 @@
+// exports operations (being moved here from src/tools and src/cli/commands).
+import type { Operation } from './types.js';
+
+export const exportOperations: Operation[] = [];

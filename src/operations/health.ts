@@ -1,0 +1,4 @@
+// health operations (being moved here from src/tools and src/cli/commands).
+import type { Operation } from './types.js';
+
+export const healthOperations: Operation[] = [];

@@ -1,0 +1,4 @@
+// mapping operations (being moved here from src/tools and src/cli/commands).
+import type { Operation } from './types.js';
+
+export const mappingOperations: Operation[] = [];

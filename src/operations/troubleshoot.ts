@@ -1,0 +1,4 @@
+// troubleshoot operations (being moved here from src/tools and src/cli/commands).
+import type { Operation } from './types.js';
+
+export const troubleshootOperations: Operation[] = [];

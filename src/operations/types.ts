@@ -1,0 +1,150 @@
+// One declaration per operation: its name, toolset, description, input (a zod shape, the only definition
+// of it), the four MCP hints, how it runs, how its result reads to a model and to a person, its outcome
+// and next steps. The MCP tool (src/mcp) and the CLI command (src/cli/derive.ts) are both derived from
+// it; neither front end restates an input, a verdict or a hint. No MCP SDK and no terminal code here.
+import type { z } from 'zod';
+import type { OpContext } from '../ops/context.js';
+
+export type Toolset = 'integrations' | 'flows' | 'connections' | 'jobs' | 'errors' | 'exports' | 'tags' | 'workflows' | 'backups';
+
+export const TOOLSETS: readonly Toolset[] = ['integrations', 'flows', 'connections', 'jobs', 'errors', 'exports', 'tags', 'workflows', 'backups'];
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** What a model reads of a result. */
+export interface ToolResult {
+  /** Compact text for the model (a short table or compact JSON). */
+  text: string;
+  /** Machine-readable result; must match `output` when the operation declares one. */
+  structured?: Record<string, unknown>;
+  /** Set by the outcome (outcome.ts) unless a presenter has a reason of its own. */
+  isError?: boolean;
+  /** A self-contained HTML view of this result, served as the tool's MCP App (`app.uri`). */
+  appHtml?: string;
+}
+
+/** An MCP App (a `ui://` HTML resource) that shows the tool's latest result to hosts that support it. */
+export interface ToolApp {
+  uri: `ui://${string}`;
+  title: string;
+}
+
+/**
+ * How an operation ended, for both front ends (outcome.ts maps it to isError and to an exit code):
+ * ok; partial (some of it done, some not); nothing (there was nothing to do, or nothing was done);
+ * failed; pending (started, still running when we stopped following it).
+ */
+export type Outcome = 'ok' | 'partial' | 'nothing' | 'failed' | 'pending';
+
+/** A step the person or model may take next: an operation and its arguments, and why. */
+export interface NextStep {
+  op: string;
+  args?: Record<string, unknown>;
+  why?: string;
+}
+
+/** The context an operation runs in: an op context, plus which operations the front end serves. */
+export interface OperationContext extends OpContext {
+  /** Whether the front end serves this operation (MCP: the selected tools; the CLI serves all). */
+  serves?: (op: string) => boolean;
+}
+
+export interface Colors {
+  enabled: boolean;
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  green(s: string): string;
+  yellow(s: string): string;
+  cyan(s: string): string;
+}
+
+/** What a terminal presenter may use (the CLI's Output provides it). */
+export interface Terminal {
+  readonly c: Colors;
+  readonly width: number;
+  readonly jsonMode: boolean;
+  /** On a terminal (tables, colour), as opposed to a pipe (TSV). */
+  readonly isTTY: boolean;
+  /** A list: a table on a terminal, TSV in a pipe, JSON with --json. */
+  list(rows: Record<string, unknown>[], o: { noun: string; fields: readonly string[]; columns?: readonly string[]; limit?: number }): void;
+  /** One object: JSON (optionally pinned to fields) or the human rendering. */
+  object(value: Record<string, unknown>, o?: { human?: (c: Colors) => string; fields?: readonly string[] }): void;
+  table(rows: Record<string, unknown>[], cols: readonly string[]): string;
+  print(text: string): void;
+  note(text: string): void;
+  /** The fields --json may pick (unknown ones are an error listing these). */
+  expectFields(valid: readonly string[]): void;
+}
+
+/** How one CLI flag differs from what the input schema gives by default. */
+export interface CliFlag {
+  /** Commander flags, e.g. "--tag <tag>" (default: --kebab-name, with <value> unless boolean). */
+  flags?: string;
+  description?: string;
+  /** Not offered at the terminal (e.g. `cursor`, `fields`: --json and --limit do that there). */
+  hidden?: boolean;
+  /** For a boolean: a second flag that sets it false ("--disabled" for `enabled`). */
+  negate?: string;
+}
+
+/** The command an operation is at a terminal: `celigo-manage <noun> <verb> [positionals] --flags`. */
+export interface CliSurface<S extends z.ZodRawShape = z.ZodRawShape> {
+  noun: string;
+  /** Absent for a noun that is a single command (`health`, `troubleshoot`). */
+  verb?: string;
+  summary: string;
+  /** Input fields taken as positional arguments, in order. */
+  args?: (keyof S & string)[];
+  flags?: { [K in keyof S]?: CliFlag };
+  examples: string[];
+  details?: string;
+  /** Input fixed by this command: `flows enable` is update_flow with `enabled: true`. */
+  fixed?: { [K in keyof S]?: z.infer<S[K]> };
+  /**
+   * Flags about presentation only (`health --html FILE`, `--fail-on`), given to forTerminal; never
+   * input to the operation. Commander syntax, e.g. "--html <file>".
+   */
+  terminalFlags?: { flags: string; description: string; choices?: readonly string[] }[];
+}
+
+export interface Operation<S extends z.ZodRawShape = z.ZodRawShape, R = unknown> {
+  /** The MCP tool name: snake_case, verb first, at most 40 characters. */
+  name: string;
+  toolset: Toolset;
+  title: string;
+  description: string;
+  input: S;
+  output?: z.ZodRawShape;
+  annotations: ToolAnnotations;
+  app?: ToolApp;
+  /** The terminal command(s): one, or several that fix some input (variants). */
+  cli: CliSurface<S> | CliSurface<S>[];
+  run(ctx: OperationContext, input: z.infer<z.ZodObject<S>>): Promise<R>;
+  /** The model's view of the result. */
+  forModel(result: R, input: z.infer<z.ZodObject<S>>): ToolResult;
+  /**
+   * The person's view; default: the result as an object (a key/value list, or JSON). `flags` holds the
+   * surface's terminalFlags. May return an exit code, only to be stricter than the outcome's.
+   */
+  forTerminal?(result: R, t: Terminal, input: z.infer<z.ZodObject<S>>, flags: Record<string, unknown>): void | number | Promise<void | number>;
+  /** How it ended; default: the result's own `outcome`, else ok. */
+  outcome?(result: R): Outcome;
+  /** What to do next; default: the result's own `next`, else none. */
+  next?(result: R): NextStep[];
+}
+
+/** Keeps the literal input shape so `run` and the presenters are typed from the schema. */
+export function defineOperation<S extends z.ZodRawShape, R>(op: Operation<S, R>): Operation<S, R> {
+  return op;
+}
+
+/** The command surfaces of an operation, as a list. */
+export function surfacesOf(op: Operation): CliSurface[] {
+  return Array.isArray(op.cli) ? op.cli : [op.cli];
+}
