@@ -1,23 +1,19 @@
 // The job state machine. Nothing runs in the background: every request first calls tick(), which applies
 // the transitions whose time has come on the (injectable) clock, in time order. A flow run:
 //   queued --500 ms--> running (export children) --> page processors one after another --> completed | failed
-// The outcome is decided when the run is created, from a PRNG seeded by the flow id and its run number,
-// the flow's hidden profile, and the hidden health of its connections and mappings.
-import { type ErrorPattern, type FlowProfile, PATTERNS, authPatternFor } from './behaviour.js';
+// The outcome is decided when the run is created (./run-plan.ts); the timeline built here plays it out.
+import type { ErrorPattern } from './behaviour.js';
 import { iso } from './clock.js';
 import type { ErrRec } from './flow-errors.js';
-import { type FlowStep, flowSteps } from './flow-steps.js';
+import type { FlowStep } from './flow-steps.js';
 import { type JobRec, type TimelineEvent, isTerminal, newJob } from './job-table.js';
-import { Rng, hash32, mix32 } from './rng.js';
+import type { Rng } from './rng.js';
+import { PAGE_SIZE, type RunPlan, connectionFailure, planRun } from './run-plan.js';
 import type { Rec, Store } from './store.js';
 
 export const QUEUE_MS = 500;
-const PAGE_SIZE = 50;
 
-export function defaultProfile(flowId: string): FlowProfile {
-  const h = hash32(flowId);
-  return { volume: [5 + (h % 20), 40 + (h % 80)], durationMs: 2000 + (h % 4000), targets: [], ignoreRate: 0.1 };
-}
+export { defaultProfile } from './run-plan.js';
 
 /** Applies every due transition up to `now`, earliest first across all jobs. */
 export function tick(store: Store, now: number = store.now()): void {
@@ -55,60 +51,10 @@ function setLastExecuted(store: Store, flowId: string, t: number): void {
   if (f) f.lastExecutedAt = iso(t);
 }
 
-interface StepOutcome {
-  step: FlowStep;
-  failure?: ErrorPattern;
-  errors: { pattern: ErrorPattern; count: number }[];
-  ignored: number;
-}
-
-function stepResource(store: Store, step: { stepId: string; kind: 'export' | 'import' }): Rec | undefined {
-  return step.kind === 'export' ? store.exports.get(step.stepId) : store.imports.get(step.stepId);
-}
-
 export function stepConnection(store: Store, stepId: string): Rec | undefined {
   const r = store.exports.get(stepId) ?? store.imports.get(stepId);
   const cid = r?._connectionId;
   return typeof cid === 'string' ? store.connections.get(cid) : undefined;
-}
-
-function connectionFailure(store: Store, res: Rec | undefined): ErrorPattern | undefined {
-  if (!res) return PATTERNS.missingResource;
-  const cid = res._connectionId;
-  if (typeof cid !== 'string') return undefined;
-  const conn = store.connections.get(cid);
-  if (!conn) return PATTERNS.missingResource;
-  if (conn.offline === true) return PATTERNS.offline;
-  if (store.hidden.badCredentials.has(cid)) return authPatternFor(typeof conn.type === 'string' ? conn.type : undefined);
-  return undefined;
-}
-
-function planSteps(store: Store, steps: FlowStep[], profile: FlowProfile, records: number, rng: Rng): StepOutcome[] {
-  return steps.map((step) => {
-    const out: StepOutcome = { step, errors: [], ignored: 0 };
-    const failure = connectionFailure(store, stepResource(store, step));
-    if (failure) {
-      out.failure = failure;
-      return out;
-    }
-    let budget = records;
-    const broken = step.kind === 'import' ? store.hidden.brokenMappings.get(step.stepId) : undefined;
-    if (broken) {
-      const n = Math.min(budget, Math.max(1, Math.round((records * rng.int(15, 40)) / 100)));
-      out.errors.push({ pattern: PATTERNS[broken], count: n });
-      budget -= n;
-    }
-    for (const t of profile.targets) {
-      if (t.stepId !== step.stepId || budget <= 0) continue;
-      if (rng.chance(t.p)) {
-        const n = Math.min(budget, rng.int(t.min, t.max));
-        if (n > 0) out.errors.push({ pattern: PATTERNS[t.pattern], count: n });
-        budget -= n;
-      }
-    }
-    if (!step.pg && step.kind === 'import' && budget > 0 && rng.chance(profile.ignoreRate)) out.ignored = Math.min(budget, rng.int(1, 3));
-    return out;
-  });
 }
 
 function traceKeyFor(rng: Rng): string {
@@ -159,86 +105,76 @@ export interface RunOptions {
   exportIds?: string[];
 }
 
-/** Creates a queued flow job and schedules its whole life. Assumes the flow is enabled and has a page generator. */
-export function startFlowRun(store: Store, flow: Rec, opts: RunOptions): JobRec {
-  const at = opts.at ?? store.now();
-  const flowId = flow._id;
-  const all = flowSteps(flow);
-  const pgs = all.filter((s) => s.pg && (!opts.exportIds || opts.exportIds.includes(s.stepId)));
-  const pps = all.filter((s) => !s.pg);
-  const profile = store.hidden.flowProfiles.get(flowId) ?? defaultProfile(flowId);
-  const runNo = store.jobs.byFlow.get(flowId)?.length ?? 0;
-  const rng = new Rng(hash32(flowId) ^ mix32(runNo + 1));
-  const records = rng.int(profile.volume[0], profile.volume[1]) * Math.max(1, pgs.length);
-  const pages = Math.max(1, Math.ceil(records / PAGE_SIZE));
-  const pgPlan = planSteps(store, pgs, profile, records, rng);
-  const ppPlan = planSteps(store, pps, profile, records, rng);
+/** What the timeline events of one run share while it plays out. */
+interface RunState {
+  store: Store;
+  job: JobRec;
+  plan: RunPlan;
+  /** Records that ended in an error so far (they are not counted as successes). */
+  errorRecords: number;
+}
 
-  const job = newJob({
-    _id: store.ids.objectId(),
-    type: 'flow',
-    status: 'queued',
-    createdAt: at,
-    _integrationId: typeof flow._integrationId === 'string' ? flow._integrationId : undefined,
-    _flowId: flowId,
-    _exportId: pgs[0]?.stepId,
-    doneExporting: false,
-  });
-  store.jobs.insert(job);
+function finishRun(rs: RunState, status: 'completed' | 'failed', t: number): void {
+  const { store, job } = rs;
+  for (const c of job.children ?? []) if (!isTerminal(c.status)) endJob(c, status === 'failed' ? 'failed' : 'completed', t);
+  job.numSuccess = status === 'failed' ? 0 : Math.max(0, job.numExport - rs.errorRecords - job.numIgnore);
+  endJob(job, status, t);
+  job.timeline = [];
+  setLastExecuted(store, rs.plan.flowId, t);
+}
 
-  const start = at + QUEUE_MS;
-  const d = profile.durationMs;
-  const pgEnd = start + Math.round(d * 0.35);
-  const slot = pps.length ? Math.floor((start + d - pgEnd) / pps.length) : 0;
+/** queued -> running with one child job per page generator at `start`; the exports end at `pgEnd`. */
+function exportEvents(rs: RunState, start: number, pgEnd: number): TimelineEvent[] {
+  const { store, job } = rs;
+  const { flowId, pgs, rng, records, pages, pgPlan } = rs.plan;
   const pgChildren: JobRec[] = [];
-  let errorRecords = 0;
-  const tl: TimelineEvent[] = [];
-
-  const finish = (status: 'completed' | 'failed', t: number): void => {
-    for (const c of job.children ?? []) if (!isTerminal(c.status)) endJob(c, status === 'failed' ? 'failed' : 'completed', t);
-    job.numSuccess = status === 'failed' ? 0 : Math.max(0, job.numExport - errorRecords - job.numIgnore);
-    endJob(job, status, t);
-    job.timeline = [];
-    setLastExecuted(store, flowId, t);
-  };
-
-  tl.push({
-    at: start,
-    run: (t) => {
-      job.status = 'running';
-      job.startedAt = t;
-      job.lastModified = t;
-      for (const pg of pgs) pgChildren.push(childJob(store, job, pg, t));
+  return [
+    {
+      at: start,
+      run: (t) => {
+        job.status = 'running';
+        job.startedAt = t;
+        job.lastModified = t;
+        for (const pg of pgs) pgChildren.push(childJob(store, job, pg, t));
+      },
     },
-  });
-  tl.push({
-    at: pgEnd,
-    run: (t) => {
-      let failed = false;
-      pgPlan.forEach((o, i) => {
-        const c = pgChildren[i];
-        if (o.failure) {
-          failed = true;
-          addStepErrors(store, flowId, job, o.step, [{ pattern: o.failure, count: 1 }], c.startedAt ?? t, t, rng);
-          endJob(c, 'failed', t);
+    {
+      at: pgEnd,
+      run: (t) => {
+        let failed = false;
+        pgPlan.forEach((o, i) => {
+          const c = pgChildren[i];
+          if (o.failure) {
+            failed = true;
+            addStepErrors(store, flowId, job, o.step, [{ pattern: o.failure, count: 1 }], c.startedAt ?? t, t, rng);
+            endJob(c, 'failed', t);
+            return;
+          }
+          const share = Math.round(records / pgs.length);
+          c.numExport = share;
+          c.numPagesGenerated = Math.max(1, Math.ceil(share / PAGE_SIZE));
+          rs.errorRecords += addStepErrors(store, flowId, job, o.step, o.errors, c.startedAt ?? t, t, rng);
+          endJob(c, 'completed', t);
+        });
+        if (failed) {
+          finishRun(rs, 'failed', t);
           return;
         }
-        const share = Math.round(records / pgs.length);
-        c.numExport = share;
-        c.numPagesGenerated = Math.max(1, Math.ceil(share / PAGE_SIZE));
-        errorRecords += addStepErrors(store, flowId, job, o.step, o.errors, c.startedAt ?? t, t, rng);
-        endJob(c, 'completed', t);
-      });
-      if (failed) {
-        finish('failed', t);
-        return;
-      }
-      job.numExport = records;
-      job.numPagesGenerated = pages;
-      job.doneExporting = true;
-      job.lastModified = t;
+        job.numExport = records;
+        job.numPagesGenerated = pages;
+        job.doneExporting = true;
+        job.lastModified = t;
+      },
     },
-  });
+  ];
+}
+
+/** The page processors one after another, each in an equal slot of [pgEnd, end). */
+function processorEvents(rs: RunState, pgEnd: number, end: number): TimelineEvent[] {
+  const { store, job } = rs;
+  const { flowId, rng, records, pages, ppPlan } = rs.plan;
+  const slot = ppPlan.length ? Math.floor((end - pgEnd) / ppPlan.length) : 0;
+  const tl: TimelineEvent[] = [];
   ppPlan.forEach((o, i) => {
     const s = pgEnd + i * slot;
     let c: JobRec | undefined;
@@ -250,11 +186,11 @@ export function startFlowRun(store: Store, flow: Rec, opts: RunOptions): JobRec 
         if (o.failure) {
           addStepErrors(store, flowId, job, o.step, [{ pattern: o.failure, count: 1 }], s, t, rng);
           endJob(c, 'failed', t);
-          finish('failed', t);
+          finishRun(rs, 'failed', t);
           return;
         }
         const n = addStepErrors(store, flowId, job, o.step, o.errors, s, t, rng);
-        errorRecords += n;
+        rs.errorRecords += n;
         c.numSuccess = Math.max(0, records - n - o.ignored);
         c.numIgnore = o.ignored;
         c.numPagesProcessed = pages;
@@ -266,9 +202,34 @@ export function startFlowRun(store: Store, flow: Rec, opts: RunOptions): JobRec 
       },
     });
   });
-  tl.push({ at: start + d, run: (t) => finish('completed', t) });
+  return tl;
+}
 
-  job.timeline = tl;
+/** The whole life of a run created at `at`, in time order. */
+function buildTimeline(store: Store, job: JobRec, plan: RunPlan, at: number): TimelineEvent[] {
+  const rs: RunState = { store, job, plan, errorRecords: 0 };
+  const start = at + QUEUE_MS;
+  const end = start + plan.profile.durationMs;
+  const pgEnd = start + Math.round(plan.profile.durationMs * 0.35);
+  return [...exportEvents(rs, start, pgEnd), ...processorEvents(rs, pgEnd, end), { at: end, run: (t) => finishRun(rs, 'completed', t) }];
+}
+
+/** Creates a queued flow job and schedules its whole life. Assumes the flow is enabled and has a page generator. */
+export function startFlowRun(store: Store, flow: Rec, opts: RunOptions): JobRec {
+  const at = opts.at ?? store.now();
+  const plan = planRun(store, flow, opts.exportIds);
+  const job = newJob({
+    _id: store.ids.objectId(),
+    type: 'flow',
+    status: 'queued',
+    createdAt: at,
+    _integrationId: typeof flow._integrationId === 'string' ? flow._integrationId : undefined,
+    _flowId: plan.flowId,
+    _exportId: plan.pgs[0]?.stepId,
+    doneExporting: false,
+  });
+  store.jobs.insert(job);
+  job.timeline = buildTimeline(store, job, plan, at);
   store.jobs.active.add(job);
   return job;
 }
