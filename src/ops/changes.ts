@@ -56,7 +56,7 @@ export async function addTagToIntegration(ctx: OpContext, input: { integration: 
   const label = (input.tag ?? '').trim();
   if (input.remove && label) throw new UsageError('Give either a tag to set or remove, not both.');
   if (!input.remove && !label) {
-    throw new UsageError('Give a tag, e.g. "critical". A blank tag does not clear the tag: removal must be asked for explicitly (celigo-manage integrations tag <integration> --remove).');
+    throw new UsageError('Give a tag, e.g. "critical". A blank tag does not clear the tag: removal must be asked for explicitly.');
   }
   // Read fresh: the name lookup may come from a cached list, and the tag it replaces must be the current one.
   const integration = await ctx.api.integrations.get((await resolveIntegration(ctx.api, input.integration))._id, { signal: ctx.signal });

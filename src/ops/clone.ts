@@ -28,10 +28,12 @@ const label = (d: { _id: string; name?: string }) => (d.name ? `"${d.name}"` : d
 
 /** The connection of the preview a user named (by id or name), or an error listing the previewed ones. */
 function previewedConnection(previewed: ClonePreviewDoc[], q: string): ClonePreviewDoc {
+  if (!q.trim()) throw new UsageError('Name the connection the clone should stop using (id or name).');
   const byId = previewed.find((c) => c._id === q.trim());
   if (byId) return byId;
   try {
-    return matchByName(previewed, q, 'connection', 'list_connections');
+    // Not found is answered below with the connections the clone uses, so the list named here is never shown.
+    return matchByName(previewed, q, 'connection', 'the connections list');
   } catch (err) {
     if (!(err instanceof UsageError) || err.candidates) throw err;
     const known = previewed.map((c) => `${label(c)} (${c._id})`).join('; ') || 'none';
@@ -127,7 +129,7 @@ export async function cloneIntegration(ctx: OpContext, input: CloneIntegrationIn
   }
   if (!newId) {
     const why = made.unreadable?.message ?? 'integrator.io answered the clone without naming the new integration.';
-    throw new Error(`${why} No new integration named "${name}" was found; check list_integrations.` +
+    throw new Error(`${why} No new integration named "${name}" was found; look for it in the list of integrations.` +
       (answered.length ? ` The ${plural(answered.length, 'component')} it named are in backup ${rec.id}.` : ''));
   }
 
@@ -146,7 +148,7 @@ export async function cloneIntegration(ctx: OpContext, input: CloneIntegrationIn
   for (const c of all.values()) created[c.model] = (created[c.model] ?? 0) + 1;
 
   if (made.unreadable) {
-    throw new Error(`${made.unreadable.message} The copy "${name}" (${newId}) was made; its ${plural(all.size, 'component')} are in backup ${rec.id}, so restore_backup ${rec.id} removes it.`);
+    throw new Error(`${made.unreadable.message} The copy "${name}" (${newId}) was made; its ${plural(all.size, 'component')} are in backup ${rec.id}, so restoring that backup removes it.`);
   }
   return {
     id: newId,
@@ -157,7 +159,7 @@ export async function cloneIntegration(ctx: OpContext, input: CloneIntegrationIn
     connectionMap: map,
     backupId: rec.id,
     ...(other.length
-      ? { notInBackup: other.map((c) => ({ model: c.model, id: c._id, name: c.name })), note: 'restore_backup cannot delete these; remove them by hand if you undo the clone.' }
+      ? { notInBackup: other.map((c) => ({ model: c.model, id: c._id, name: c.name })), note: 'Restoring the backup cannot delete these; remove them by hand if you undo the clone.' }
       : {}),
   };
 }

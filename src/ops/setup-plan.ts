@@ -1,6 +1,7 @@
 // The steps of setup_integration, planned without I/O: what the spec asks for, what will be created or
 // reused and in which order (resuming an earlier partial run), the bodies of the new export, import and
 // flow, what the mapping preview on a sample record says, and whether the flow may be enabled.
+import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { EXPORT_ADAPTORS, IMPORT_ADAPTORS, type Connection } from '../core/schemas.js';
 import { applyMappingChanges, type MappingChange } from './mapping/apply.js';
@@ -110,6 +111,49 @@ export function merge(a: Record<string, unknown>, b: Record<string, unknown> | u
     out[k] = v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur) ? merge(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
   }
   return out;
+}
+
+const object = z.record(z.string(), z.unknown());
+const endpointSpec = z.object({
+  connection: z.string().optional(),
+  type: z.string().optional(),
+  name: z.string().optional(),
+  config: object.optional(),
+  recordType: z.string().optional(),
+  settings: object.optional(),
+});
+const optionalText = z.string().optional();
+// Every field optional here: checkSpec says in plain words what a spec lacks.
+const setupSpec = z.object({
+  name: optionalText,
+  description: optionalText,
+  integration: optionalText,
+  source: endpointSpec.optional(),
+  destination: endpointSpec.optional(),
+  recordType: optionalText,
+  flowName: optionalText,
+  mappings: z.array(z.object({ generate: z.string(), extract: optionalText, hardCodedValue: optionalText })).optional(),
+  schedule: optionalText,
+  enable: z.boolean().optional(),
+  resume: z.object({
+    backupId: optionalText,
+    sourceConnectionId: optionalText,
+    destinationConnectionId: optionalText,
+    integrationId: optionalText,
+    exportId: optionalText,
+    importId: optionalText,
+    flowId: optionalText,
+  }).optional(),
+});
+
+/** A setup spec from untyped JSON (a spec file, a tool call); a field of the wrong type is a UsageError naming it. */
+export function parseSetupSpec(value: unknown): SetupSpec {
+  const r = setupSpec.safeParse(value);
+  if (!r.success) {
+    throw new UsageError(`Invalid setup spec: ${r.error.issues.map((i) => `${i.path.join('.') || 'spec'}: ${i.message}`).join('; ')}.`);
+  }
+  const { name = '', recordType = '', source = {}, destination = {}, ...rest } = r.data;
+  return { ...rest, name, recordType, source, destination };
 }
 
 /** Refuses (UsageError) a spec without a name, a record type, or a way to get each connection. */

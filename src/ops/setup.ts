@@ -31,6 +31,7 @@ import {
 } from './setup-plan.js';
 import { sampleRecords, testConnection } from './util.js';
 import { createOnce } from './at-most-once.js';
+import type { NextStep } from '../operations/types.js';
 
 export type { EndpointSpec, SetupResume, SetupSpec, SetupStep } from './setup-plan.js';
 
@@ -52,7 +53,9 @@ export interface SetupReport {
   error?: string;
   /** Pass this back as `resume` (with the same spec) to continue after fixing the failure. */
   resume: SetupResume;
-  nextSteps: string[];
+  /** Set when a step failed (status "failed"). */
+  outcome?: 'failed';
+  next: NextStep[];
   summary: string;
 }
 
@@ -208,7 +211,7 @@ async function preview(run: SetupRun): Promise<void> {
 async function enable(run: SetupRun): Promise<void> {
   const { ctx, resume } = run;
   if (!mayEnable(run.connections)) {
-    run.steps.push({ step: run.current, status: 'skipped', message: 'a connection test failed; fix it, then enable with update_flow' });
+    run.steps.push({ step: run.current, status: 'skipped', message: 'a connection test failed; fix it, then enable the flow' });
     return;
   }
   const after = await ctx.api.flows.update(resume.flowId!, (f) => {
@@ -258,26 +261,32 @@ function failedReport(run: SetupRun, err: unknown): SetupReport {
     failedStep: current,
     error: describeError(err),
     resume,
-    nextSteps: [
-      `Fix the ${current} problem, then call setup_integration again with the same spec plus resume: ${JSON.stringify(resume)}`,
-      `Or remove what was created: restore_backup {"id":"${backupId}"}`,
+    outcome: 'failed',
+    next: [
+      { op: 'setup_integration', args: { resume }, why: `after fixing the ${current} problem, with the same spec plus this resume` },
+      { op: 'restore_backup', args: { id: backupId }, why: 'or remove what was created' },
     ],
     summary:
       `Setup stopped at the ${current} step: ${err instanceof CeligoApiError ? err.message : (err as Error).message}. ` +
       (made.length ? `Created so far: ${made.join(', ')}. ` : 'Nothing was created. ') +
-      'Resume with the ids in resume, or undo with restore_backup.',
+      `Resume with the ids in resume, or undo by restoring backup ${backupId}.`,
   };
 }
 
 /** The report of a finished setup: failed connection tests, mapping gaps, enabling and a first run. */
 function doneReport(run: SetupRun): SetupReport {
   const { resume, connections, enabled, backupId } = run;
-  const nextSteps: string[] = [];
+  const flow = resume.flowId;
+  const next: NextStep[] = [];
   const failedTests = (['source', 'destination'] as const).filter((l) => connections[l] && !connections[l]!.ok);
-  for (const l of failedTests) nextSteps.push(`Fix the ${l} connection ${connections[l]!.name} (${connections[l]!.message}), then test_connection {"connection":"${connections[l]!.id}"}`);
-  if (run.preview?.missingSources?.length) nextSteps.push(`Fix the mapping: update_mapping {"flow":"${resume.flowId}","changes":[...],"dryRun":true}`);
-  if (!enabled) nextSteps.push(`Enable the flow when ready: update_flow {"flow":"${resume.flowId}","enabled":true}`);
-  nextSteps.push(`Try it: run_and_monitor {"flow":"${resume.flowId}"}`);
+  for (const l of failedTests) {
+    const c = connections[l]!;
+    next.push({ op: 'test_connection', args: { connection: c.id }, why: `after fixing the ${l} connection "${c.name}" (${c.message})` });
+  }
+  const missing = run.preview?.missingSources ?? [];
+  if (missing.length) next.push({ op: 'update_mapping', args: { flow, dryRun: true }, why: `fix the mapping: the sample has no ${missing.join(', ')}` });
+  if (!enabled) next.push({ op: 'update_flow', args: { flow, enabled: true }, why: 'enable the flow when ready' });
+  next.push({ op: 'run_and_monitor', args: { flow }, why: 'try it' });
   return {
     status: 'done',
     integrationId: resume.integrationId,
@@ -290,11 +299,11 @@ function doneReport(run: SetupRun): SetupReport {
     preview: run.preview,
     backupId,
     resume,
-    nextSteps,
+    next,
     summary:
       `Set up "${run.spec.name}": integration ${resume.integrationId}, export ${resume.exportId}, import ${resume.importId}, flow ${resume.flowId} (${enabled ? 'enabled' : 'disabled'}). ` +
       (failedTests.length ? `Connection test failed: ${failedTests.join(', ')}. ` : 'Both connections passed their tests. ') +
-      `Undo everything with restore_backup ${backupId}.`,
+      `Undo everything by restoring backup ${backupId}.`,
   };
 }
 
@@ -305,7 +314,7 @@ export async function setupIntegration(ctx: OpContext, spec: SetupSpec): Promise
   const existingConns = await preflight(ctx, spec, resume);
   await mustConfirm(ctx, makePlan(`Set up integration "${spec.name}"`, confirmationLines(spec), { spec: specWithoutSecrets(spec) }), 'change');
 
-  const backupId = resume.backupId ?? (await backup(ctx, [], `setup_integration ${spec.name}`)).id;
+  const backupId = resume.backupId ?? (await backup(ctx, [], `set up integration ${spec.name}`)).id;
   resume.backupId = backupId;
   const run: SetupRun = { ctx, spec, schedule, resume, backupId, existingConns, steps: [], connections: {}, current: '', enabled: false };
   try {

@@ -24,38 +24,6 @@ function outcome(r: { summary: string; matched: number; retried?: number; cleare
 
 export const changeTools: ToolDef[] = [
   defineTool({
-    name: 'create_integration',
-    toolset: 'integrations',
-    title: 'Create an integration',
-    description: 'Create an empty integration.',
-    input: { name: z.string().describe('Name'), description: z.string().optional().describe('Description') },
-    annotations: CREATE,
-    handler: async (a, ctx) => done('Created.', await (await changesOps()).createIntegration(ctx, a)),
-  }),
-  defineTool({
-    name: 'clone_integration',
-    toolset: 'integrations',
-    title: 'Clone an integration',
-    description: 'Copy an integration and its flows.',
-    // The op also takes an explicit connectionMap (the CLI's --connection); the default tool list has no
-    // room for it under its 12,000-byte budget, so the tool always reuses the source's connections.
-    input: { integration: idOrName('Source integration'), name: z.string().describe('New name') },
-    annotations: CREATE,
-    handler: async (a, ctx) => done('Cloned.', await (await changesOps()).cloneIntegration(ctx, a)),
-  }),
-  defineTool({
-    name: 'add_tag_to_integration',
-    toolset: 'tags',
-    title: 'Set an integration\'s tag',
-    description: 'Celigo keeps ONE tag per integration: sets it, replacing any existing tag.',
-    input: { integration: idOrName('Integration'), tag: z.string().describe('e.g. critical') },
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-    handler: async (a, ctx) => {
-      const r = await (await changesOps()).addTagToIntegration(ctx, a);
-      return done(r.summary, r);
-    },
-  }),
-  defineTool({
     name: 'update_flow',
     toolset: 'flows',
     title: 'Update a flow',

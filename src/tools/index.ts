@@ -1,6 +1,5 @@
 // The whole catalogue, in toolset order. src/mcp registers it; docs and snapshots are generated from it.
 import type { ToolDef } from './types.js';
-import { integrationTools } from './integrations.js';
 import { flowReadTools } from './flows.js';
 import { connectionReadTools } from './connections.js';
 import { jobReadTools } from './jobs.js';
@@ -18,7 +17,6 @@ let all: ToolDef[] | undefined;
 export function catalogue(): ToolDef[] {
   if (!all) {
     const tools = [
-      ...integrationTools,
       ...flowReadTools,
       ...connectionReadTools,
       ...jobReadTools,

@@ -8,8 +8,6 @@ const healthOps = () => import('../ops/health.js');
 const mappingOps = () => import('../ops/mapping/update.js');
 const retryOps = () => import('../ops/retry.js');
 const runOps = () => import('../ops/run.js');
-import type { SetupSpec } from '../ops/setup.js';
-const setupOps = () => import('../ops/setup.js');
 const troubleshootOps = () => import('../ops/troubleshoot.js');
 import { truncate } from '../ops/util.js';
 import { json, tsv } from '../operations/format.js';
@@ -36,9 +34,6 @@ export function compactHealth(r: HealthReport): Record<string, unknown> {
     failedJobs: r.failedJobs.slice(0, 20),
   };
 }
-
-const endpoint = (side: string) =>
-  z.record(z.string(), z.unknown()).describe(`${side}: {connection} to reuse, or {type,name,config} to create`);
 
 const field = {
   generate: z.string().min(1).describe('Target field'),
@@ -185,36 +180,6 @@ export const workflowTools: ToolDef[] = [
         ),
         r,
         r.problems.length > 0,
-      );
-    },
-  }),
-  defineTool({
-    name: 'setup_integration',
-    toolset: 'workflows',
-    title: 'Set up an integration',
-    description: 'Create an integration end to end: tested connections, export, import with mapping, disabled flow, preview. Resumable.',
-    input: {
-      name: z.string().min(1).max(100).describe('Integration name'),
-      recordType: z.string().min(1).describe('Record type, e.g. customer'),
-      source: endpoint('Source'),
-      destination: endpoint('Destination'),
-      mappings: z.array(z.object(field)).optional().describe('Field mappings'),
-      schedule: z.string().optional().describe('Cron, e.g. "? 0 2 ? * *"'),
-      enable: z.boolean().optional().describe('Enable if both connections test OK'),
-      resume: z.record(z.string(), z.string()).optional().describe('resume ids of a failed attempt'),
-      confirm,
-    },
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-    handler: async (a, ctx) => {
-      const r = await (await setupOps()).setupIntegration(ctx, a as unknown as SetupSpec);
-      return result(
-        lines(
-          r.summary,
-          tsv(r.steps.map((s) => ({ step: s.step, status: s.status, id: s.id, note: truncate(s.message, 140) }))),
-          r.nextSteps.length > 0 && `Next:\n- ${r.nextSteps.join('\n- ')}`,
-        ),
-        r,
-        r.status === 'failed',
       );
     },
   }),

@@ -132,7 +132,8 @@ describe.concurrent('chaos: giving up says what was and was not done', () => {
     expect(failed.summary).toContain(`Created so far: source connection ${failed.resume.sourceConnectionId}, integration ${failed.resume.integrationId}, export ${failed.resume.exportId}.`);
     expect(failed.resume).toMatchObject({ backupId: failed.backupId, sourceConnectionId: expect.any(String), integrationId: expect.any(String), exportId: expect.any(String) });
     expect(failed.resume.importId).toBeUndefined();
-    expect(failed.nextSteps[0]).toContain('call setup_integration again with the same spec plus resume');
+    expect(failed.next[0]).toEqual({ op: 'setup_integration', args: { resume: failed.resume }, why: 'after fixing the import problem, with the same spec plus this resume' });
+    expect(failed.next[1]).toEqual({ op: 'restore_backup', args: { id: failed.backupId }, why: 'or remove what was created' });
 
     e.emu.setFaults({});
     const resumed = await setupIntegration(e.ctx, { ...spec, resume: failed.resume });

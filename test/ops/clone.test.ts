@@ -123,7 +123,7 @@ describe('clone_integration', () => {
     const err = await cloneIntegration(ctx, { integration: DEMO.integrations.stripe, name: 'Stripe (odd answer)' }).catch((e) => e);
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toMatch(/POST \/integrations\/[0-9a-f]{24}\/clone with a shape .* got an object with keys status/);
-    const id = /restore_backup (\S+) removes it/.exec(err.message)?.[1];
+    const id = /in backup ([^\s,]+), so restoring that backup removes it/.exec(err.message)?.[1];
     expect(id).toBeTruthy();
     await restoreBackup(env.ctx, { id: id! });
     expect(storeIds(env)).toEqual(before);

@@ -41,7 +41,9 @@ describe('setup integration', () => {
     expect(typeof (r.preview?.output as Record<string, unknown>).email).toBe('string');
     expect(r.preview?.missingSources).toEqual(['$.Nickname']);
     expect(r.enabled).toBe(false);
-    expect(r.nextSteps.some((s) => s.startsWith('Enable the flow'))).toBe(true);
+    expect(r.next).toContainEqual({ op: 'update_flow', args: { flow: r.flowId, enabled: true }, why: 'enable the flow when ready' });
+    expect(r.next).toContainEqual(expect.objectContaining({ op: 'update_mapping', args: { flow: r.flowId, dryRun: true } }));
+    expect(r.outcome).toBeUndefined();
 
     const undo = await restoreBackup(env.ctx, { id: r.backupId });
     expect(undo.deleted.map((d) => d.type).sort()).toEqual(['export', 'flow', 'import', 'integration']);
@@ -65,6 +67,7 @@ describe('setup integration', () => {
     expect(failed.resume.destinationConnectionId).toBeDefined();
     expect(failed.exportId).toBeUndefined();
     expect(failed.summary).toMatch(/stopped at the export step/);
+    expect(failed.outcome).toBe('failed');
     expect(failed.connections.destination).toMatchObject({ created: true, ok: true });
 
     const done = await setupIntegration(env.ctx, { ...spec, source: { connection: 'Shopify - acme-store' }, resume: failed.resume, enable: true });

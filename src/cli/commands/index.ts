@@ -5,7 +5,7 @@ import type { LoadedNoun, NounEntry } from '../spec.js';
 import { nounWith } from '../nouns.js';
 
 export const NOUN_INDEX: readonly NounEntry[] = [
-  { name: 'integrations', summary: 'List, inspect, create, clone and tag integrations', load: () => nounWith('integrations', async () => (await import('./integrations.js')).integrations) },
+  { name: 'integrations', summary: 'List, inspect, create, clone and tag integrations', load: async () => (await import('./integrations.js')).integrations() },
   { name: 'flows', summary: 'List, inspect, run, enable, disable and change flows', load: () => nounWith('flows', async () => (await import('./flows.js')).flows) },
   { name: 'connections', summary: 'List, inspect, test and create connections', load: () => nounWith('connections', async () => (await import('./connections.js')).connections) },
   { name: 'jobs', summary: 'List and inspect flow runs; retry a failed job', load: () => nounWith('jobs', async () => (await import('./jobs.js')).jobs) },
