@@ -2,13 +2,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DEMO } from '../../src/emulator/seed/demo.js';
-import { backupTools } from '../../src/tools/backups.js';
+import { catalogue } from '../../src/tools/index.js';
 import { prompts } from '../../src/tools/prompts.js';
-import { workflowTools } from '../../src/tools/workflows.js';
 import type { ToolDef } from '../../src/tools/types.js';
 import { demoEnv, type Env } from './env.js';
 
-const mine: ToolDef[] = [...workflowTools, ...backupTools];
+const mine: ToolDef[] = catalogue().filter((t) => t.toolset === 'workflows' || t.toolset === 'backups');
 const BASIC = [
   'list_integrations', 'get_integration', 'create_integration', 'clone_integration', 'list_tags', 'add_tag_to_integration', 'list_flows', 'get_flow',
   'trigger_flow_run', 'update_flow', 'list_connections', 'test_connection', 'create_connection', 'list_jobs', 'get_job', 'retry_job', 'list_errors',
