@@ -21,7 +21,7 @@ const TOOL_TO_COMMAND: Record<string, string> = {
   retry_job: 'jobs retry',
   list_errors: 'errors list',
   retry_errors: 'errors retry',
-  retry_failed_jobs: 'errors retry',
+  retry_failed_jobs: 'jobs retry-failed',
   clear_errors: 'errors clear',
   list_exports: 'exports list',
   trigger_export: 'exports run',

@@ -1,4 +1,157 @@
-// jobs operations (being moved here from src/tools and src/cli/commands).
-import type { Operation } from './types.js';
+// Jobs: the flow runs over a time range, one job with its steps and errors, retrying one job, and retrying
+// the failed jobs of a whole scope (retry_failed_jobs, a workflow; at a terminal: jobs retry-failed).
+import { z } from 'zod';
+import { UsageError } from '../core/errors.js';
+import { getJob, JOB_FIELDS, listJobs } from '../ops/read/jobs.js';
+import { jobRetry, scopeRetry, startRetry } from '../ops/retry.js';
+import { listArgs, listResult, objectResult, READ } from './format.js';
+import { bulkRetryForModel, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
+import { defineOperation, type Operation, type Terminal } from './types.js';
 
-export const jobOperations: Operation[] = [];
+export const RANGE_DESC = 'ISO, A..B, yesterday, last 24 hours…';
+
+/** The terminal's words for the shared scope flags (the input's descriptions are kept short for models). */
+export const CLI_RANGE = { description: 'Time range: ISO, "A..B", or a phrase (today, yesterday, "last 24 hours", "last 7 days", "since Monday")' };
+export const CLI_INTEGRATION = { description: 'Integration id or name' };
+export const CLI_FLOW = { description: 'Flow id or name' };
+/** --limit shows rows at a terminal; fields and cursor page results for models (--json and --limit do that here). */
+export const CLI_LIST = {
+  limit: { flags: '--limit <n>', description: 'Show at most N rows (default: 50 on a terminal, all when piped or with --json)' },
+  fields: { hidden: true },
+  cursor: { hidden: true },
+} as const;
+
+/** --limit at a terminal: a positive number of rows. */
+export function terminalLimit(limit: number | undefined): number | undefined {
+  if (limit !== undefined && limit < 1) throw new UsageError('--limit must be a positive integer.');
+  return limit;
+}
+
+const JOB_COLUMNS = ['id', 'status', 'flow', 'createdAt', 'durationMs', 'success', 'errors', 'openErrors'];
+const RETRY = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
+
+const listJobsOp = defineOperation({
+  name: 'list_jobs',
+  toolset: 'jobs',
+  title: 'List jobs',
+  description: 'Flow runs, newest first (default last 24 h).',
+  input: {
+    range: z.string().optional().describe(RANGE_DESC),
+    status: z.enum(['queued', 'running', 'completed', 'failed', 'canceled', 'retrying']).optional().describe('Status'),
+    integration: z.string().optional().describe('Integration id/name'),
+    flow: z.string().optional().describe('Flow id/name'),
+    type: z.enum(['flow', 'retry', 'bulk_retry']).optional().describe('Default flow'),
+    ...listArgs(),
+  },
+  annotations: READ,
+  cli: {
+    noun: 'jobs',
+    verb: 'list',
+    summary: 'List jobs in a time range (default: last 24 hours), newest first',
+    flags: { range: CLI_RANGE, status: { description: 'Only this status' }, integration: CLI_INTEGRATION, flow: CLI_FLOW, type: { description: 'Job type (default flow)' }, ...CLI_LIST },
+    examples: ['jobs list', 'jobs list --status failed --range yesterday', 'jobs list --flow "Shopify Customers to NetSuite" --json id,status,errors'],
+  },
+  // Every job of the range is read; `limit` and `cursor` page the result (a limit on the read would make
+  // the total wrong and the next page empty).
+  run: (ctx, a) => listJobs(ctx, { range: a.range, status: a.status, integration: a.integration, flow: a.flow, type: a.type }),
+  forModel: (rows, a) => listResult('jobs', rows, a, JOB_FIELDS, JOB_COLUMNS),
+  forTerminal(rows, t: Terminal, a) {
+    t.expectFields(JOB_FIELDS);
+    t.list(rows, { noun: 'jobs', fields: JOB_FIELDS, columns: JOB_COLUMNS, limit: terminalLimit(a.limit) });
+  },
+});
+
+const getJobOp = defineOperation({
+  name: 'get_job',
+  toolset: 'jobs',
+  title: 'Get a job',
+  description: 'A job: steps, counts, its open errors.',
+  input: { job: z.string().describe('Job id') },
+  annotations: READ,
+  cli: {
+    noun: 'jobs',
+    verb: 'get',
+    summary: 'Show a job with its steps and the open errors it produced',
+    args: ['job'],
+    examples: ['jobs get 6a1f…', 'jobs get 6a1f… --json errors'],
+  },
+  run: (ctx, a) => getJob(ctx, a.job),
+  forModel: (r) => objectResult(`Job ${r.job.id}: ${r.job.status}, ${r.totalErrors} open error(s) from this job.`, r),
+  forTerminal: (r, t) => t.object({ ...r.job, steps: r.steps, errors: r.errors, totalErrors: r.totalErrors }),
+});
+
+const retryJobOp = defineOperation({
+  name: 'retry_job',
+  toolset: 'jobs',
+  title: 'Retry a job',
+  description: 'Retry a job\'s open errors.',
+  input: { job: z.string().describe('Job id') },
+  annotations: RETRY,
+  cli: {
+    noun: 'jobs',
+    verb: 'retry',
+    summary: 'Retry the open errors of one job',
+    args: ['job'],
+    flags: { job: { description: 'Job id (a flow job, one of its steps, or an earlier retry job)' } },
+    terminalFlags: WAIT_FLAGS,
+    examples: ['jobs retry 6a1f…', 'jobs retry 6a1f… --wait'],
+  },
+  run: async (ctx, a) => startRetry(ctx, await jobRetry(ctx, { job: a.job })),
+  forModel: retryForModel,
+  forTerminal: retryForTerminal,
+  outcome: retryOutcome,
+  next: retryNextSteps,
+});
+
+const retryFailedJobsOp = defineOperation({
+  name: 'retry_failed_jobs',
+  toolset: 'workflows',
+  title: 'Retry failed jobs',
+  description: 'Retry open errors by time range, integration, flow and pattern. Previews and asks first.',
+  input: {
+    range: z.string().optional().describe(RANGE_DESC),
+    integration: z.string().optional().describe('Integration id or name'),
+    flow: z.string().optional().describe('Flow id or name'),
+    pattern: z.string().optional().describe('Error text or /regex/'),
+    concurrency: z.number().int().min(1).max(16).optional().describe('Parallel steps'),
+    wait: z.boolean().optional().describe('Wait and count resolved'),
+    confirm: z.string().optional().describe('Preview token'),
+  },
+  annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
+  cli: {
+    noun: 'jobs',
+    verb: 'retry-failed',
+    summary: 'Retry the open errors of failed jobs by time range, integration or flow',
+    details:
+      'It previews what it will retry and asks first (--yes to skip). The same error is never retried twice in one run. ' +
+      'To retry one job: jobs retry; chosen errors or one step of a flow: errors retry.',
+    flags: {
+      range: CLI_RANGE,
+      integration: CLI_INTEGRATION,
+      flow: CLI_FLOW,
+      pattern: { flags: '--pattern <text>', description: 'Only errors whose code or message contains this text (or /regex/)' },
+      concurrency: { flags: '--concurrency <n>', description: 'Parallel retry requests (default 4, at most 16)' },
+    },
+    // The terminal follows the retries itself (--wait, --timeout): see retries.ts.
+    fixed: { wait: false },
+    terminalFlags: WAIT_FLAGS,
+    examples: [
+      'jobs retry-failed --integration "Shopify - NetSuite Orders" --range yesterday --pattern timeout --yes',
+      'jobs retry-failed --flow "Shopify Customers to NetSuite" --wait',
+    ],
+  },
+  run: async (ctx, a) => startRetry(ctx, await scopeRetry(ctx, a)),
+  forModel: bulkRetryForModel,
+  forTerminal: retryForTerminal,
+  outcome: retryOutcome,
+  next: retryNextSteps,
+});
+
+/**
+ * An operation with a typed input, as a member of the operation table. TypeScript measures Operation's
+ * shape parameter as invariant (it appears under `keyof`), so Operation<S, R> is not assignable to
+ * Operation by reference; property by property it is, and this checks exactly that (no cast).
+ */
+export const asOperation = (op: Pick<Operation, keyof Operation>): Operation => op;
+
+export const jobOperations: Operation[] = [listJobsOp, getJobOp, retryJobOp, retryFailedJobsOp].map(asOperation);

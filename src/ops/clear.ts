@@ -6,6 +6,7 @@ import type { OpContext } from './context.js';
 import { makePlan, mustConfirm } from './confirm.js';
 import { groupErrors } from './patterns.js';
 import { mapPool } from './pool.js';
+import type { OpNextStep, OpOutcome } from './retry-outcome.js';
 import { byStep, scanErrors, type ErrorScope } from './scan.js';
 import { chunk, plural, report } from './util.js';
 
@@ -26,6 +27,28 @@ export interface ClearReport {
   unsupported?: boolean;
   failures: string[];
   summary: string;
+  /** How it ended (clearOutcome), when not ok. */
+  outcome?: OpOutcome;
+  /** What to do next. */
+  next: OpNextStep[];
+}
+
+/**
+ * The verdict of a clear: nothing (nothing matched, or the API cannot purge), failed (none cleared),
+ * partial (some left), ok (every matched error cleared).
+ */
+export function clearOutcome(r: Pick<ClearReport, 'matched' | 'cleared' | 'failed' | 'unsupported'>): OpOutcome {
+  if (r.matched === 0) return 'nothing';
+  if (r.cleared === 0) return r.unsupported ? 'nothing' : 'failed';
+  return r.failed > 0 || r.unsupported ? 'partial' : 'ok';
+}
+
+/** The report with its verdict, and the same clear again as the next step when errors were left. */
+function judged(r: Omit<ClearReport, 'outcome' | 'next'>, scope: ErrorScope): ClearReport {
+  const outcome = clearOutcome(r);
+  const args = Object.fromEntries(Object.entries(scope).filter(([, v]) => v !== undefined && v !== ''));
+  const next = r.failed > 0 ? [{ op: 'clear_errors', args, why: 'finish: it only touches what is left' }] : [];
+  return { ...r, ...(outcome === 'ok' ? {} : { outcome }), next };
 }
 
 export async function clearErrors(ctx: OpContext, input: ErrorScope): Promise<ClearReport> {
@@ -43,7 +66,7 @@ export async function clearErrors(ctx: OpContext, input: ErrorScope): Promise<Cl
   const verb = state === 'open' ? 'Resolve' : 'Purge';
   const base = { state, scope: scan.label, matched: scan.errors.length, flows, patterns };
   if (scan.errors.length === 0) {
-    return { ...base, cleared: 0, failed: 0, notCleared: [], failures: [], summary: `No ${state} errors match (${scan.label}); nothing to do.` };
+    return judged({ ...base, cleared: 0, failed: 0, notCleared: [], failures: [], summary: `No ${state} errors match (${scan.label}); nothing to do.` }, input);
   }
   const details = [
     ...flows.slice(0, 15).map((f) => `${f.name}: ${plural(f.steps.reduce((n, s) => n + s.count, 0), 'error')} in ${plural(f.steps.length, 'step')}`),
@@ -85,7 +108,7 @@ export async function clearErrors(ctx: OpContext, input: ErrorScope): Promise<Cl
   }, signal);
 
   if (unsupported) {
-    return {
+    return judged({
       ...base,
       cleared,
       failed,
@@ -95,14 +118,14 @@ export async function clearErrors(ctx: OpContext, input: ErrorScope): Promise<Cl
       summary:
         `This API does not offer purging resolved errors (DELETE …/resolved answered "not found"), so ${cleared ? `only ${cleared} were purged` : 'nothing was purged'}. ` +
         'Resolved errors no longer count as open and integrator.io removes them on its own schedule; nothing else needs doing.',
-    };
+    }, input);
   }
   const summary =
     `${state === 'open' ? 'Resolved' : 'Purged'} ${failed ? `${cleared} of ${total} errors` : plural(cleared, 'error')} in ${plural(flows.length, 'flow')} (${scan.label})` +
     (failed
       ? `; ${failed} NOT ${state === 'open' ? 'resolved (still open)' : 'purged'} in ${plural(notCleared.length, 'step')}: ${notCleared.slice(0, 5).map((n) => `${n.flowName} step ${n.stepId}`).join(', ')}. ` +
-        'Run clear_errors again with the same scope to finish (it only touches what is left), or see notCleared for their errorIds'
+        'Clearing the same scope again finishes (it only touches what is left); notCleared has their errorIds'
       : '') +
     '.';
-  return { ...base, cleared, failed, notCleared, failures, summary };
+  return judged({ ...base, cleared, failed, notCleared, failures, summary }, input);
 }

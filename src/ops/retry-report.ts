@@ -3,6 +3,7 @@
 import { describeError } from '../core/errors.js';
 import { errorIdsOf, type Batch, type RetryPlan } from './retry-plan.js';
 import type { BatchOutcome, PostResult, RetryJobRef } from './retry-post.js';
+import { retryNext, retryOutcome, type OpNextStep, type OpOutcome } from './retry-outcome.js';
 import type { ScopedError } from './patterns.js';
 import { plural } from './util.js';
 
@@ -18,7 +19,7 @@ export interface RetryReport {
   failed: number;
   /** Errors whose retry request timed out or could not be checked: maybe retried; never posted twice. */
   unconfirmed?: number;
-  /** Per step, the errors not retried (or unconfirmed), with their ids to follow up with retry_errors. */
+  /** Per step, the errors not retried (or unconfirmed), with their ids to retry them by. */
   notRetried?: NotRetried[];
   jobs: RetryJobRef[];
   flows: { flowId: string; name: string; errors: number; jobs: number }[];
@@ -27,10 +28,16 @@ export interface RetryReport {
   /** After waiting for the retry jobs: errors resolved, and errors still open. */
   errorsResolvedAfter?: number;
   stillOpenAfter?: number;
+  /** After waiting: retry jobs still running (or not known to have ended) when we stopped. */
+  stillRunning?: number;
   /** A retry request failed ambiguously and its retry job was found instead of posting again. */
   recoveredAmbiguous: number;
   failures: string[];
   summary: string;
+  /** How it ended (retry-outcome.ts), when not ok. */
+  outcome?: OpOutcome;
+  /** What to do next. */
+  next: OpNextStep[];
 }
 
 export interface NotRetried {
@@ -46,7 +53,15 @@ export interface NotRetried {
 export interface WaitResult {
   errorsResolvedAfter?: number;
   stillOpenAfter?: number;
+  /** Retry jobs not known to have ended when we stopped waiting. */
+  stillRunning?: number;
   waitNote?: string;
+}
+
+/** The report with its verdict and next steps (the outcome field only when not ok). */
+function judged(r: Omit<RetryReport, 'outcome' | 'next'>, waited: boolean): RetryReport {
+  const outcome = retryOutcome(r);
+  return { ...r, ...(outcome === 'ok' ? {} : { outcome }), next: retryNext({ ...r, waited }) };
 }
 
 interface Tally {
@@ -63,10 +78,10 @@ function baseOf(plan: RetryPlan) {
 
 /** The report when no selected error can be retried (nothing was asked or posted). */
 export function nothingToRetryReport(plan: RetryPlan): RetryReport {
-  return {
+  return judged({
     ...baseOf(plan), retried: 0, skipped: plan.skipped, skippedReasons: plan.skippedReasons, failed: 0, unconfirmed: 0, notRetried: [], jobs: [], recoveredAmbiguous: 0, failures: [],
     summary: `Nothing to retry in ${plan.scope}: ${plan.matched ? 'no selected error has retry data' : 'no open errors match'}.`,
-  };
+  }, false);
 }
 
 /** Counts and explains how each batch ended, in the order they ended. */
@@ -81,7 +96,7 @@ export function tallyOutcomes(plan: RetryPlan, errors: readonly ScopedError[], s
     const ids = errorIdsOf(errors, b);
     if (out.kind === 'unconfirmed') {
       t.unconfirmed += b.errors;
-      t.failures.push(`${name} step ${b.stepId}: ${plural(b.keys.length, 'error')} not confirmed: ${out.why}. Not posted again, so nothing is retried twice; check list_jobs {"flow":"${b.flowId}","type":"retry"} before retrying them.`);
+      t.failures.push(`${name} step ${b.stepId}: ${plural(b.keys.length, 'error')} not confirmed: ${out.why}. Not posted again, so nothing is retried twice; check the flow's retry jobs before retrying them.`);
       t.notRetried.push({ flowId: b.flowId, flowName: name, stepId: b.stepId, errorIds: ids, reason: out.why, unconfirmed: true });
       continue;
     }
@@ -102,9 +117,9 @@ export function retrySummary(plan: RetryPlan, t: Tally, posted: Pick<PostResult,
   return (
     `Retried ${failed + unconfirmed ? `${retried} of ${plan.totalKeys} errors` : plural(retried, 'error')} in ${plural(posted.jobs.length, 'retry job')} (${plan.scope})` +
     (plan.skipped ? `; skipped ${plan.skipped}` : '') +
-    (failed ? `; ${failed} NOT retried (still open) in ${plural(stepsNotRetried.length, 'step')}: ${stepsNotRetried.slice(0, 5).map((n) => `${n.flowName} step ${n.stepId}`).join(', ')}; retry them with retry_errors and the errorIds in notRetried` : '') +
+    (failed ? `; ${failed} NOT retried (still open) in ${plural(stepsNotRetried.length, 'step')}: ${stepsNotRetried.slice(0, 5).map((n) => `${n.flowName} step ${n.stepId}`).join(', ')}; their errorIds are in notRetried` : '') +
     (unconfirmed ? `; ${unconfirmed} unconfirmed (the request may or may not have started a retry; see failures)` : '') +
-    (posted.unseenJobs ? `; ${plural(posted.unseenJobs, 'accepted request')} whose retry job has not shown in list_jobs yet` : '') +
+    (posted.unseenJobs ? `; ${plural(posted.unseenJobs, 'accepted request')} whose retry job has not shown in the job list yet` : '') +
     (waited.errorsResolvedAfter !== undefined
       ? `; ${waited.errorsResolvedAfter} resolved, ${waited.stillOpenAfter} failed again`
       : plan.likelyToFailAgain ? `; ${plan.likelyToFailAgain} will likely fail again (data the target rejects)` : '') +
@@ -118,12 +133,14 @@ export function retryReport(plan: RetryPlan, errors: readonly ScopedError[], pos
   const t = tallyOutcomes(plan, errors, posted.settled);
   const { jobs } = posted;
   if (waited.waitNote) {
-    t.failures.push(`${waited.waitNote}; the retries were posted and continue in integrator.io: check them with get_job ${jobs.slice(0, 5).map((j) => j.jobId).join(', ')}${jobs.length > 5 ? ', …' : ''}.`);
+    t.failures.push(`${waited.waitNote}; the retries were posted and continue in integrator.io: retry jobs ${jobs.slice(0, 5).map((j) => j.jobId).join(', ')}${jobs.length > 5 ? ', …' : ''}.`);
   }
-  return {
+  const wasWaited = waited.errorsResolvedAfter !== undefined || waited.stillRunning !== undefined || waited.waitNote !== undefined;
+  return judged({
     ...baseOf(plan),
     retried: t.retried, skipped: plan.skipped, skippedReasons: plan.skippedReasons, failed: t.failed, unconfirmed: t.unconfirmed, notRetried: t.notRetried,
     jobs: jobs.slice(0, 200), errorsResolvedAfter: waited.errorsResolvedAfter, stillOpenAfter: waited.stillOpenAfter,
+    ...(waited.stillRunning !== undefined ? { stillRunning: waited.stillRunning } : {}),
     recoveredAmbiguous: posted.recoveredAmbiguous, failures: t.failures, summary: retrySummary(plan, t, posted, waited),
-  };
+  }, wasWaited);
 }

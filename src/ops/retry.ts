@@ -17,6 +17,7 @@ import { report, sleep, type WaitContext } from './util.js';
 export { RETRY_BATCH } from './retry-plan.js';
 export type { RetryJobRef } from './retry-post.js';
 export type { NotRetried, RetryReport } from './retry-report.js';
+export { retryOutcome } from './retry-outcome.js';
 
 const TERMINAL = new Set(['completed', 'failed', 'canceled']);
 
@@ -30,17 +31,53 @@ export interface ExecuteOptions {
   skippedBefore?: Record<string, number>;
 }
 
+/** Errors selected for a retry, the flows they belong to, and how to run it. */
+export interface RetrySelection {
+  errors: ScopedError[];
+  flows: Map<string, Flow>;
+  opts: ExecuteOptions;
+}
+
+/** A retry that was posted: its report, and a way to follow its retry jobs afterwards. */
+export interface RetryRun {
+  report: RetryReport;
+  /**
+   * Waits for the retry jobs (never posting anything again) until they end or `timeoutMs` (default 10
+   * minutes) runs out, and reports again: `report` becomes the new report.
+   */
+  follow(timeoutMs?: number): Promise<RetryReport>;
+}
+
+const DEFAULT_WAIT_MS = 10 * 60_000;
+
 /**
  * Plans, confirms, posts the retries, optionally waits for them, and reports. Shared by retryJob,
  * retryErrors and retryFailedJobs. `errors` must carry flowId and stepId.
  */
-export async function executeRetry(ctx: WaitContext, errors: ScopedError[], flows: Map<string, Flow>, opts: ExecuteOptions): Promise<RetryReport> {
+export async function startRetry(ctx: WaitContext, sel: RetrySelection): Promise<RetryRun> {
+  const { errors, flows, opts } = sel;
   const plan = planRetry(errors, flows, opts);
-  if (plan.totalKeys === 0) return nothingToRetryReport(plan);
+  if (plan.totalKeys === 0) {
+    const report = nothingToRetryReport(plan);
+    return { report, follow: async () => report };
+  }
   await mustConfirm(ctx, plan.confirm.plan, plan.confirm.kind);
   const posted = await postRetries(ctx, plan.batches, opts.concurrency);
-  const waited = opts.wait && posted.jobs.length ? await waitForRetryJobs(ctx, posted.jobs, posted.createdAt, opts.timeoutMs ?? 10 * 60_000) : {};
-  return retryReport(plan, errors, posted, waited);
+  const run: RetryRun = {
+    report: retryReport(plan, errors, posted, {}),
+    async follow(timeoutMs = DEFAULT_WAIT_MS) {
+      const waited = posted.jobs.length ? await waitForRetryJobs(ctx, posted.jobs, posted.createdAt, timeoutMs) : {};
+      run.report = retryReport(plan, errors, posted, waited);
+      return run.report;
+    },
+  };
+  if (opts.wait) await run.follow(opts.timeoutMs);
+  return run;
+}
+
+/** The report of a retry, run to the end (waiting for it when `opts.wait`). */
+export async function executeRetry(ctx: WaitContext, errors: ScopedError[], flows: Map<string, Flow>, opts: ExecuteOptions): Promise<RetryReport> {
+  return (await startRetry(ctx, { errors, flows, opts })).report;
 }
 
 /**
@@ -49,16 +86,18 @@ export async function executeRetry(ctx: WaitContext, errors: ScopedError[], flow
  */
 export async function waitForRetryJobs(ctx: WaitContext, jobs: RetryJobRef[], createdAt: Map<string, string>, timeoutMs: number): Promise<WaitResult> {
   try {
-    if (!(await pollRetryJobs(ctx, jobs, createdAt, timeoutMs))) return { waitNote: 'some retry jobs were still running when we stopped waiting' };
+    if (!(await pollRetryJobs(ctx, jobs, createdAt, timeoutMs))) return { waitNote: 'some retry jobs were still running when we stopped waiting', stillRunning: notEnded(jobs) };
     return {
       errorsResolvedAfter: jobs.reduce((n, j) => n + (j.resolved ?? 0), 0),
       stillOpenAfter: jobs.reduce((n, j) => n + (j.failedAgain ?? 0), 0),
     };
   } catch (err) {
     if (ctx.signal?.aborted) throw err;
-    return { waitNote: `stopped following the retry jobs: ${describeError(err)}` };
+    return { waitNote: `stopped following the retry jobs: ${describeError(err)}`, stillRunning: notEnded(jobs) };
   }
 }
+
+const notEnded = (jobs: readonly RetryJobRef[]) => jobs.filter((j) => !j.status || !TERMINAL.has(j.status)).length;
 
 /** Polls the retry jobs (one list request per round when there are many) until all end or time runs out. */
 async function pollRetryJobs(ctx: WaitContext, jobs: RetryJobRef[], createdAt: Map<string, string>, timeoutMs: number): Promise<boolean> {
@@ -94,26 +133,33 @@ async function pollRetryJobs(ctx: WaitContext, jobs: RetryJobRef[], createdAt: M
   }
 }
 
-// ---- the three entry points ----
+// ---- the three entry points: what each selects, then the same retry ----
 
-/** Retries the open errors of one job (a flow job, one of its steps, or an earlier retry job). */
-export async function retryJob(ctx: WaitContext, input: { job: string; wait?: boolean; timeoutMs?: number }): Promise<RetryReport> {
+/** The open errors of one job (a flow job, one of its steps, or an earlier retry job). */
+export async function jobRetry(ctx: WaitContext, input: { job: string; wait?: boolean; timeoutMs?: number }): Promise<RetrySelection> {
   const { api, signal } = ctx;
   let job = await api.jobs.get(input.job.trim(), { signal });
   if ((job.type === 'export' || job.type === 'import') && job._flowJobId) job = await api.jobs.get(job._flowJobId, { signal });
   if (!job._flowId) throw new UsageError(`Job ${job._id} (${job.type}) belongs to no flow, so it has no errors to retry.`);
   const flow = await resolveFlow(api, job._flowId);
   const errors = await jobErrors(ctx, flow, job);
-  return executeRetry(ctx, errors, new Map([[flow._id, flow]]), { scope: `job ${job._id} of flow ${flow.name}`, kind: 'change', wait: input.wait, timeoutMs: input.timeoutMs });
+  return { errors, flows: new Map([[flow._id, flow]]), opts: { scope: `job ${job._id} of flow ${flow.name}`, kind: 'change', wait: input.wait, timeoutMs: input.timeoutMs } };
 }
 
-/** Retries open errors of a flow: the given error ids, or all of them (of one step, if given). */
-export async function retryErrors(
-  ctx: WaitContext,
-  input: { flow: string; step?: string; errorIds?: string[]; all?: boolean; wait?: boolean; timeoutMs?: number; concurrency?: number },
-): Promise<RetryReport> {
+export interface FlowErrorsInput {
+  flow: string;
+  step?: string;
+  errorIds?: string[];
+  all?: boolean;
+  wait?: boolean;
+  timeoutMs?: number;
+  concurrency?: number;
+}
+
+/** Open errors of a flow: the given error ids, or all of them (of one step, if given). */
+export async function flowErrorsRetry(ctx: WaitContext, input: FlowErrorsInput): Promise<RetrySelection> {
   if (!input.errorIds?.length && !input.all) {
-    throw new UsageError('Say which errors to retry: errorIds (from list_errors), or all: true for every open error of the flow (or step).');
+    throw new UsageError('Say which errors to retry: errorIds (the error list shows them), or all: true for every open error of the flow (or step).');
   }
   const scan = await scanErrors(ctx, { flow: input.flow, step: input.step, state: 'open' });
   let errors = scan.errors;
@@ -124,18 +170,39 @@ export async function retryErrors(
     const missing = want.size - new Set(errors.map((e) => String(e.errorId))).size;
     if (missing) skippedBefore['not open (already resolved or unknown)'] = missing;
   }
-  return executeRetry(ctx, errors, scan.flows, { scope: scan.label, kind: 'change', wait: input.wait, timeoutMs: input.timeoutMs, concurrency: input.concurrency, skippedBefore });
+  return { errors, flows: scan.flows, opts: { scope: scan.label, kind: 'change', wait: input.wait, timeoutMs: input.timeoutMs, concurrency: input.concurrency, skippedBefore } };
+}
+
+export interface ScopeInput {
+  range?: string;
+  integration?: string;
+  flow?: string;
+  pattern?: string;
+  concurrency?: number;
+  wait?: boolean;
+  timeoutMs?: number;
+}
+
+/** Every open error of failed jobs in a scope (time range, integration, flow, pattern). */
+export async function scopeRetry(ctx: WaitContext, input: ScopeInput): Promise<RetrySelection> {
+  const scan = await scanErrors(ctx, { integration: input.integration, flow: input.flow, range: input.range, pattern: input.pattern, state: 'open' });
+  return { errors: scan.errors, flows: scan.flows, opts: { scope: scan.label, kind: 'change', concurrency: input.concurrency, wait: input.wait, timeoutMs: input.timeoutMs } };
+}
+
+/** Retries the open errors of one job. */
+export async function retryJob(ctx: WaitContext, input: { job: string; wait?: boolean; timeoutMs?: number }): Promise<RetryReport> {
+  return (await startRetry(ctx, await jobRetry(ctx, input))).report;
+}
+
+/** Retries open errors of a flow: the given error ids, or all of them (of one step, if given). */
+export async function retryErrors(ctx: WaitContext, input: FlowErrorsInput): Promise<RetryReport> {
+  return (await startRetry(ctx, await flowErrorsRetry(ctx, input))).report;
 }
 
 /**
- * Retries every open error of failed jobs in a scope (time range, integration, flow, pattern).
- * Always previews and asks (it is a mass action unless it touches a single job).
+ * Retries every open error of failed jobs in a scope. Always previews and asks (it is a mass action
+ * unless it touches a single job).
  */
-export async function retryFailedJobs(
-  ctx: WaitContext,
-  input: { range?: string; integration?: string; flow?: string; pattern?: string; concurrency?: number; wait?: boolean; timeoutMs?: number },
-): Promise<RetryReport> {
-  const scan = await scanErrors(ctx, { integration: input.integration, flow: input.flow, range: input.range, pattern: input.pattern, state: 'open' });
-  return executeRetry(ctx, scan.errors, scan.flows, { scope: scan.label, kind: 'change', concurrency: input.concurrency, wait: input.wait, timeoutMs: input.timeoutMs });
+export async function retryFailedJobs(ctx: WaitContext, input: ScopeInput): Promise<RetryReport> {
+  return (await startRetry(ctx, await scopeRetry(ctx, input))).report;
 }
-

@@ -8,7 +8,7 @@ import { matchesPattern, type ScopedError } from './patterns.js';
 import { mapPool } from './pool.js';
 import { resolveFlow, resolveIntegration } from './resolve.js';
 import { parseTimeRange, type TimeRange } from './timerange.js';
-import { nowOf } from './util.js';
+import { nowOf, truncate } from './util.js';
 
 export interface ErrorScope {
   integration?: string;
@@ -119,7 +119,8 @@ export async function scanErrors(ctx: OpContext, scope: ErrorScope, opts: { defa
     scope.flow ? `flow ${[...flows.values()][0]?.name ?? scope.flow}` : scope.integration ? `integration ${scope.integration}` : 'all integrations',
     scope.step ? `step ${scope.step}` : undefined,
     range ? range.label : undefined,
-    scope.pattern ? `matching "${scope.pattern}"` : undefined,
+    // The label is repeated in summaries: a long pattern is cut (it is matched in full).
+    scope.pattern ? `matching "${truncate(scope.pattern, 80)}"` : undefined,
   ].filter(Boolean);
   return { errors, flows, range, scanned: all.length, label: parts.join(', ') };
 }

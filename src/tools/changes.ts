@@ -4,22 +4,12 @@ import { defineTool, type ToolDef } from './types.js';
 import { idOrName, json } from '../operations/format.js';
 const changesOps = () => import('../ops/changes.js');
 const runOps = () => import('../ops/run.js');
-const retryOps = () => import('../ops/retry.js');
-const clearOps = () => import('../ops/clear.js');
-import { RANGE_DESC } from './jobs.js';
 
 const CREATE = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true } as const;
 const confirm = z.string().optional().describe('Preview token');
 
 function done(heading: string, r: object) {
   return { text: `${heading}\n${json(r)}`, structured: r as Record<string, unknown> };
-}
-
-/** A retry or clear that did nothing of what was asked is an error for the model, with the report. */
-function outcome(r: { summary: string; matched: number; retried?: number; cleared?: number; failed: number; unsupported?: boolean }) {
-  const did = r.retried ?? r.cleared ?? 0;
-  const isError = !!r.unsupported || (r.matched > 0 && did === 0) || r.failed > 0;
-  return { ...done(r.summary, r), ...(isError ? { isError } : {}) };
 }
 
 export const changeTools: ToolDef[] = [
@@ -82,47 +72,6 @@ export const changeTools: ToolDef[] = [
       const r = await (await changesOps()).createConnection(ctx, a);
       return done(r.healthy === false ? 'Created, but the test FAILED.' : 'Created.', r);
     },
-  }),
-  defineTool({
-    name: 'retry_job',
-    toolset: 'jobs',
-    title: 'Retry a job',
-    description: 'Retry a job\'s open errors.',
-    input: { job: z.string().describe('Job id') },
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-    handler: async (a, ctx) => outcome(await (await retryOps()).retryJob(ctx, a)),
-  }),
-  defineTool({
-    name: 'retry_errors',
-    toolset: 'errors',
-    title: 'Retry errors',
-    description: 'Retry a flow\'s open errors (a step, ids, or all).',
-    input: {
-      flow: idOrName('Flow'),
-      step: z.string().optional().describe('Step id/name'),
-      errorIds: z.array(z.string()).optional().describe('errorIds'),
-      all: z.boolean().optional().describe('All open'),
-      confirm,
-    },
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-    handler: async (a, ctx) => outcome(await (await retryOps()).retryErrors(ctx, a)),
-  }),
-  defineTool({
-    name: 'clear_errors',
-    toolset: 'errors',
-    title: 'Clear errors',
-    description: 'Resolve open (or purge resolved) errors by scope, time, pattern.',
-    input: {
-      integration: z.string().optional().describe('Integration id/name'),
-      flow: z.string().optional().describe('Flow id/name'),
-      step: z.string().optional().describe('Step id/name'),
-      range: z.string().optional().describe(RANGE_DESC),
-      pattern: z.string().optional().describe('Text in code/message'),
-      state: z.enum(['open', 'resolved']).optional().describe('Default open'),
-      confirm,
-    },
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
-    handler: async (a, ctx) => outcome(await (await clearOps()).clearErrors(ctx, a)),
   }),
   defineTool({
     name: 'trigger_export',

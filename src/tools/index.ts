@@ -2,8 +2,6 @@
 import type { ToolDef } from './types.js';
 import { flowReadTools } from './flows.js';
 import { connectionReadTools } from './connections.js';
-import { jobReadTools } from './jobs.js';
-import { errorReadTools } from './errors.js';
 import { exportReadTools } from './exports.js';
 import { OPERATIONS } from '../operations/index.js';
 import { toolOf } from '../operations/tool.js';
@@ -19,8 +17,6 @@ export function catalogue(): ToolDef[] {
     const tools = [
       ...flowReadTools,
       ...connectionReadTools,
-      ...jobReadTools,
-      ...errorReadTools,
       ...exportReadTools,
       ...(OPERATIONS.map(toolOf) as unknown as ToolDef[]),
       ...changeTools,

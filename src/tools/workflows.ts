@@ -6,7 +6,6 @@ const dependenciesOps = () => import('../ops/dependencies.js');
 import type { HealthReport } from '../ops/health.js';
 const healthOps = () => import('../ops/health.js');
 const mappingOps = () => import('../ops/mapping/update.js');
-const retryOps = () => import('../ops/retry.js');
 const runOps = () => import('../ops/run.js');
 const troubleshootOps = () => import('../ops/troubleshoot.js');
 import { truncate } from '../ops/util.js';
@@ -97,35 +96,6 @@ export const workflowTools: ToolDef[] = [
           r.nextSteps.length > 0 && `Next:\n- ${r.nextSteps.join('\n- ')}`,
         ),
         r,
-      );
-    },
-  }),
-  defineTool({
-    name: 'retry_failed_jobs',
-    toolset: 'workflows',
-    title: 'Retry failed jobs',
-    description: 'Retry open errors by time range, integration, flow and pattern. Previews and asks first.',
-    input: {
-      range: z.string().optional().describe(RANGE_DESC),
-      integration: z.string().optional().describe('Integration id or name'),
-      flow: z.string().optional().describe('Flow id or name'),
-      pattern: z.string().optional().describe('Error text or /regex/'),
-      concurrency: z.number().int().min(1).max(16).optional().describe('Parallel steps'),
-      wait: z.boolean().optional().describe('Wait and count resolved'),
-      confirm,
-    },
-    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
-    handler: async (a, ctx) => {
-      const r = await (await retryOps()).retryFailedJobs(ctx, a);
-      return result(
-        lines(
-          r.summary,
-          r.flows.length > 0 && tsv(r.flows.map((f) => ({ flow: f.name, id: f.flowId, errors: f.errors, jobs: f.jobs }))),
-          r.failures.length > 0 && `Failures:\n- ${r.failures.slice(0, 10).join('\n- ')}`,
-          r.jobs.length > 0 && `Retry jobs: ${r.jobs.slice(0, 20).map((j) => j.jobId).join(', ')}${r.jobs.length > 20 ? ', …' : ''}`,
-        ),
-        r,
-        r.failed > 0 && r.retried === 0,
       );
     },
   }),

@@ -57,11 +57,14 @@ describe.concurrent('chaos: giving up says what was and was not done', () => {
     expect(s.notRetried![0].errorIds).toHaveLength(stuck.length);
     expect(r.text.split('\n')[0]).toBe(
       `Retried ${s.retried} of ${s.matched} errors in ${s.jobs.length} retry jobs (integration ${DEMO.degradedIntegration}); ` +
-        `${stuck.length} NOT retried (still open) in 1 step: ${COMMENTS} step ${stuck[0].stepId}; retry them with retry_errors and the errorIds in notRetried; ` +
+        `${stuck.length} NOT retried (still open) in 1 step: ${COMMENTS} step ${stuck[0].stepId}; their errorIds are in notRetried; ` +
         `${s.errorsResolvedAfter} resolved, ${s.stillOpenAfter} failed again.`,
     );
     expect(r.text).toContain(`Failures:\n- ${COMMENTS} step ${stuck[0].stepId}: ${stuck.length} errors NOT retried and still open`);
-    expect(r.isError).toBeUndefined();
+    // Some errors were not retried: partial, an error result, with the retry of those errors as the next step.
+    expect(r.isError).toBe(true);
+    expect(s.outcome).toBe('partial');
+    expect(r.text).toContain(`Next:\n- retry_errors {"flow":"${comments}","step":"${stuck[0].stepId}","errorIds":[`);
 
     // Bounded: 6 attempts, then 6 more in the final sweep; no retry job for that flow; its errors all open.
     expect(e.retryPosts.filter((p) => p.flowId === comments).map((p) => p.status)).toEqual(Array(12).fill(503));
@@ -105,7 +108,9 @@ describe.concurrent('chaos: giving up says what was and was not done', () => {
     const r = await retryErrors(e.ctx, { flow: COMMENTS, all: true });
     expect(r).toMatchObject({ matched: n, retried: 0, failed: 0, unconfirmed: n });
     expect(r.summary).toContain(`${n} unconfirmed (the request may or may not have started a retry; see failures)`);
-    expect(r.failures[0]).toContain(`Not posted again, so nothing is retried twice; check list_jobs {"flow":"${comments}","type":"retry"}`);
+    expect(r.failures[0]).toContain('Not posted again, so nothing is retried twice; check the flow\'s retry jobs before retrying them.');
+    expect(r.outcome).toBe('failed');
+    expect(r.next).toEqual([{ op: 'list_jobs', args: { flow: comments, type: 'retry' }, why: 'see whether the unconfirmed retries started before retrying them' }]);
     expect(e.retryPosts).toHaveLength(1);
     await realSleep(1300);
     expect(newJobs(e, 'retry', comments)).toHaveLength(1);
@@ -152,8 +157,10 @@ describe.concurrent('chaos: giving up says what was and was not done', () => {
     expect(r.cleared).toBe(r.matched - stuck.length);
     expect(r.summary).toBe(
       `Resolved ${r.cleared} of ${r.matched} errors in 3 flows (integration ${DEMO.degradedIntegration}); ${stuck.length} NOT resolved (still open) in 1 step: ` +
-        `${TICKETS} step ${stuck[0].stepId}. Run clear_errors again with the same scope to finish (it only touches what is left), or see notCleared for their errorIds.`,
+        `${TICKETS} step ${stuck[0].stepId}. Clearing the same scope again finishes (it only touches what is left); notCleared has their errorIds.`,
     );
+    expect(r.outcome).toBe('partial');
+    expect(r.next).toEqual([{ op: 'clear_errors', args: { integration: DEMO.degradedIntegration }, why: 'finish: it only touches what is left' }]);
     expect(r.notCleared).toEqual([expect.objectContaining({ flowId: tickets, stepId: stuck[0].stepId, errorIds: expect.arrayContaining(stuck.map((x) => x.errorId)) })]);
     const after = await snapshot(e);
     expect(after.open.filter((x) => x.flowId === tickets)).toHaveLength(stuck.length);

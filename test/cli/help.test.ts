@@ -43,7 +43,7 @@ describe('help', () => {
       integrations: ['list', 'get', 'create', 'clone', 'tag', 'setup'],
       flows: ['list', 'get', 'run', 'update', 'enable', 'disable'],
       connections: ['list', 'get', 'test', 'create'],
-      jobs: ['list', 'get', 'retry'],
+      jobs: ['list', 'get', 'retry', 'retry-failed'],
       errors: ['list', 'retry', 'clear'],
       exports: ['list', 'run'],
       imports: ['list', 'get'],

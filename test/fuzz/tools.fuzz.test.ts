@@ -46,8 +46,8 @@ const KNOWN_OVERSIZE = new Set(['daily_health_check', 'list_backups']);
  * system (ENAMETOOLONG) instead of being refused as invalid (src/ops/backups/store.ts pathOf); a pattern such
  * as "/[/" is compiled without a check (src/ops/patterns.ts matchesPattern).
  */
-/** Known (reported): the summary repeats the `pattern` argument, which has no length limit (src/tools/errors.ts, workflows.ts). */
-const KNOWN_ECHO = new Set(['clear_errors', 'retry_failed_jobs']);
+/** Tools whose result may repeat a long argument (none now: scope labels cut the pattern, src/ops/scan.ts). */
+const KNOWN_ECHO = new Set<string>([]);
 const KNOWN_INTERNAL: [string, RegExp][] = [];
 
 async function idsAndNames(api: CeligoClient, emu: RunningEmulator): Promise<Record<string, string[]>> {

@@ -22,13 +22,6 @@ function writes(log: RequestLogEntry[]): string[] {
   return log.filter((e) => e.mutating && !(e.method === 'POST' && READ_ONLY_POST.test(e.path))).map((e) => `${e.method} ${e.path}`);
 }
 
-/**
- * Known defect (src/tools/jobs.ts, src/tools/errors.ts): when every retry or resolve is refused (here by
- * read-only mode) these answer "Retry started." / "Retried." / "Done." without isError, although nothing
- * was done; the refusal and its reason are only in the details.
- */
-const REPORTS_BLOCKED_AS_SUCCESS = new Set(['retry_job', 'retry_errors', 'clear_errors']);
-
 const tools = catalogue();
 let emu: RunningEmulator;
 let refs: Refs;
@@ -70,7 +63,7 @@ describe('read-only: every tool of the full catalogue with a read-only client', 
     for (const r of results) {
       const def = tools.find((t) => t.name === r.tool)!;
       if (def.annotations.readOnlyHint) continue;
-      if (!REPORTS_BLOCKED_AS_SUCCESS.has(r.tool)) expect(r.isError, `${r.tool} succeeded in read-only mode: ${r.text.slice(0, 300)}`).toBe(true);
+      expect(r.isError, `${r.tool} succeeded in read-only mode: ${r.text.slice(0, 300)}`).toBe(true);
       expect(r.text, r.tool).toMatch(/read-only/i);
     }
   });
@@ -115,6 +108,7 @@ describe('read-only: every mutating CLI command with --yes', () => {
     ['flows', 'disable', r.flow],
     ['connections', 'create', 'RO conn', '--type', 'http', '--set', 'http.baseURI=https://x.example', '--no-test'],
     ['jobs', 'retry', r.failedJob],
+    ['jobs', 'retry-failed', '--flow', r.flowWithErrors],
     ['errors', 'retry', '--flow', r.flowWithErrors],
     ['errors', 'clear', '--flow', r.flowWithErrors],
     ['exports', 'run', r.export, '--no-wait'],

@@ -30,7 +30,7 @@ export async function listErrors(
   q: { integration?: string; flow?: string; range?: string; resolved?: boolean; source?: string },
 ) {
   const { api, signal } = ctx;
-  if (!q.integration && !q.flow) throw new UsageError('Give an integration or a flow (id or name). Use list_integrations or list_flows to find them.');
+  if (!q.integration && !q.flow) throw new UsageError('Give an integration or a flow (id or name) whose errors to list.');
   const now = ctx.now?.() ?? new Date();
   const range = q.range ? parseTimeRange(q.range, now) : undefined;
   let flows: Flow[];
