@@ -2,10 +2,8 @@
 import type { ToolDef } from './types.js';
 import { integrationTools } from './integrations.js';
 import { flowReadTools } from './flows.js';
-import { connectionReadTools } from './connections.js';
 import { jobReadTools } from './jobs.js';
 import { errorReadTools } from './errors.js';
-import { exportReadTools } from './exports.js';
 import { OPERATIONS } from '../operations/index.js';
 import { toolOf } from '../operations/tool.js';
 import { changeTools } from './changes.js';
@@ -20,10 +18,8 @@ export function catalogue(): ToolDef[] {
     const tools = [
       ...integrationTools,
       ...flowReadTools,
-      ...connectionReadTools,
       ...jobReadTools,
       ...errorReadTools,
-      ...exportReadTools,
       ...(OPERATIONS.map(toolOf) as unknown as ToolDef[]),
       ...changeTools,
       ...workflowTools,
