@@ -1,6 +1,7 @@
 // Simple changes behind the basic tools and commands: create, clone, tag, update a flow, create a
 // connection. Each one backs up first (ops/backups/), writes by read-modify-write, and reads back.
 import type { OpContext } from './context.js';
+import type { NextStep, Outcome } from '../operations/types.js';
 import { backup, recordCreated, recordChanged } from './backups/take.js';
 import { mustConfirm } from './confirm.js';
 import { checkDependencies } from './dependencies.js';
@@ -165,10 +166,24 @@ export async function updateFlow(
   });
 }
 
+export type ConnectionCreated = {
+  id: string;
+  name: string;
+  type: string;
+  /** The test after creating (absent when it was not tested). */
+  healthy?: boolean;
+  latencyMs?: number;
+  error?: string;
+  backupId: string;
+  /** partial when it was created but failed its test. */
+  outcome?: Outcome;
+  next?: NextStep[];
+};
+
 export async function createConnection(
   ctx: OpContext,
   input: { name: string; type: string; config?: Record<string, unknown>; test?: boolean },
-) {
+): Promise<ConnectionCreated> {
   if (!(CONNECTION_TYPES as readonly string[]).includes(input.type)) {
     throw new UsageError(`Unknown connection type "${input.type}". Use one of: ${CONNECTION_TYPES.join(', ')}.`);
   }
@@ -183,14 +198,17 @@ export async function createConnection(
   await recordCreated(ctx, rec.id, { type: 'connection', id: created._id });
   invalidateNames(ctx.api);
   const test = input.test === false ? undefined : await testConnection(ctx, created._id);
-  return compact({
+  const failed = !!test && !test.ok;
+  return compact<ConnectionCreated>({
     id: created._id,
     name: created.name,
     type: created.type,
     healthy: test?.ok,
     latencyMs: test?.latencyMs,
-    error: test && !test.ok ? `${test.errorCode ? test.errorCode + ': ' : ''}${test.message ?? 'failed'}` : undefined,
+    error: test && failed ? `${test.errorCode ? test.errorCode + ': ' : ''}${test.message ?? 'failed'}` : undefined,
     backupId: rec.id,
-    next: test && !test.ok ? 'Fix the credentials or settings, then run test_connection again.' : undefined,
+    // Created, but it failed its test: some of it done, some not.
+    outcome: failed ? 'partial' : undefined,
+    next: failed ? [{ op: 'test_connection', args: { connection: created._id }, why: 'after fixing its credentials or settings' }] : undefined,
   });
 }

@@ -56,33 +56,4 @@ export const changeTools: ToolDef[] = [
       return done(`Flow ${r.flowName}: job ${r.jobId} ${r.status}.`, r);
     },
   }),
-  defineTool({
-    name: 'create_connection',
-    toolset: 'connections',
-    title: 'Create a connection',
-    description: 'Create a connection, then test it.',
-    input: {
-      name: z.string().describe('Name'),
-      type: z.string().describe('e.g. netsuite, http, ftp'),
-      config: z.record(z.string(), z.unknown()).optional().describe('e.g. {"http":{…}}'),
-      test: z.boolean().optional().describe('Default true'),
-    },
-    annotations: CREATE,
-    handler: async (a, ctx) => {
-      const r = await (await changesOps()).createConnection(ctx, a);
-      return done(r.healthy === false ? 'Created, but the test FAILED.' : 'Created.', r);
-    },
-  }),
-  defineTool({
-    name: 'trigger_export',
-    toolset: 'exports',
-    title: 'Run an export',
-    description: 'Run an export via its flow and follow it.',
-    input: { export: idOrName('Export'), wait: z.boolean().optional().describe('Default true') },
-    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-    handler: async (a, ctx) => {
-      const r = await (await runOps()).runExport(ctx, { export: a.export, wait: a.wait ?? true });
-      return done(`Export run: job ${r.jobId} ${r.status}.`, r);
-    },
-  }),
 ] as unknown as ToolDef[];

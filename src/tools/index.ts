@@ -1,8 +1,6 @@
 // The whole catalogue, in toolset order. src/mcp registers it; docs and snapshots are generated from it.
 import type { ToolDef } from './types.js';
 import { flowReadTools } from './flows.js';
-import { connectionReadTools } from './connections.js';
-import { exportReadTools } from './exports.js';
 import { OPERATIONS } from '../operations/index.js';
 import { toolOf } from '../operations/tool.js';
 import { changeTools } from './changes.js';
@@ -16,8 +14,6 @@ export function catalogue(): ToolDef[] {
   if (!all) {
     const tools = [
       ...flowReadTools,
-      ...connectionReadTools,
-      ...exportReadTools,
       ...(OPERATIONS.map(toolOf) as unknown as ToolDef[]),
       ...changeTools,
       ...workflowTools,

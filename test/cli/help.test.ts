@@ -42,10 +42,10 @@ describe('help', () => {
     expect(table).toEqual({
       integrations: ['list', 'get', 'create', 'clone', 'tag', 'setup'],
       flows: ['list', 'get', 'run', 'update', 'enable', 'disable'],
-      connections: ['list', 'get', 'test', 'create'],
+      connections: ['list', 'test', 'create', 'get'],
       jobs: ['list', 'get', 'retry', 'retry-failed'],
       errors: ['list', 'retry', 'clear'],
-      exports: ['list', 'run'],
+      exports: ['list', 'get', 'run'],
       imports: ['list', 'get'],
       mapping: ['show', 'update'],
       tags: ['list'],

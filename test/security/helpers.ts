@@ -60,6 +60,7 @@ export function toolArgs(r: Refs): Record<string, Record<string, unknown>> {
     trigger_flow_run: { flow: r.flow, wait: false },
     list_connections: {},
     test_connection: { connection: r.connection },
+    get_connection: { connection: r.connection },
     create_connection: { name: 'Security test connection', type: 'http', config: { http: { baseURI: 'https://api.example.com', auth: { type: 'basic', basic: { username: 'u', password: 'pw-security-test' } } } }, test: false },
     list_jobs: {},
     get_job: { job: r.job },

@@ -1,8 +1,10 @@
-// Reads of connections: the list, and a ping of one.
+// Reads of connections: the list, one connection (secrets never shown), and a ping of one.
 import type { OpContext } from '../context.js';
 import type { Connection } from '../../core/schemas.js';
+import type { Outcome } from '../../operations/types.js';
 import { resolveConnection } from '../resolve.js';
 import { compact } from '../project.js';
+import { stripSecrets } from '../backups/content.js';
 
 export interface ConnectionRow {
   id: string;
@@ -20,10 +22,40 @@ export async function listConnections(ctx: OpContext, q: { type?: string; name?:
   return rows.map((c) => ({ id: c._id, name: c.name, type: c.type, offline: !!c.offline, status: c.offline ? 'offline' : 'online' }));
 }
 
-export async function testConnection(ctx: OpContext, idOrName: string) {
+/** One connection's settings, with every secret left out (`secretsHidden` names where they were). */
+export interface ConnectionView {
+  id: string;
+  name: string;
+  type: string;
+  status: 'online' | 'offline';
+  secretsHidden?: string[];
+  [k: string]: unknown;
+}
+
+export async function getConnection(ctx: OpContext, idOrName: string): Promise<ConnectionView> {
+  const conn = await resolveConnection(ctx.api, idOrName);
+  const { data, stripped } = stripSecrets(conn);
+  const { _id: _i, name: _n, type: _t, offline, ...rest } = data as Record<string, unknown>;
+  return { id: conn._id, name: conn.name, type: conn.type, status: offline ? 'offline' : 'online', ...rest, ...(stripped.length ? { secretsHidden: stripped } : {}) };
+}
+
+export type ConnectionTest = {
+  id: string;
+  name: string;
+  type: string;
+  healthy: boolean;
+  offline: boolean;
+  latencyMs?: number;
+  code?: number;
+  error?: string;
+  /** failed when the connection did not pass the test. */
+  outcome?: Outcome;
+};
+
+export async function testConnection(ctx: OpContext, idOrName: string): Promise<ConnectionTest> {
   const c = await resolveConnection(ctx.api, idOrName);
   const r = await ctx.api.connections.ping(c._id, { signal: ctx.signal });
-  return compact({
+  return compact<ConnectionTest>({
     id: c._id,
     name: c.name,
     type: c.type,
@@ -32,5 +64,6 @@ export async function testConnection(ctx: OpContext, idOrName: string) {
     latencyMs: r.latencyMs,
     code: r.code,
     error: r.ok ? undefined : `${r.errorCode ? r.errorCode + ': ' : ''}${r.message ?? 'failed'}`,
+    outcome: r.ok ? undefined : 'failed',
   });
 }

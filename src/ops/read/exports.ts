@@ -7,6 +7,11 @@ import { resolveIntegration, resolveExport, resolveImport } from '../resolve.js'
 import { compact } from '../project.js';
 import { countMapped, mappingOf } from '../mapping/formats.js';
 
+/** The rows whose name contains `text` (case-insensitive); all of them when no text is given. */
+export function nameContains<T extends { name: string }>(rows: T[], text: string | undefined): T[] {
+  return text ? rows.filter((r) => r.name.toLowerCase().includes(text.toLowerCase())) : rows;
+}
+
 export interface ExportRow {
   id: string;
   name: string;
@@ -31,7 +36,7 @@ export async function listExports(ctx: OpContext, q: { integration?: string; nam
   const connName = new Map(conns.map((c) => [c._id, c.name]));
   const flowOf = new Map<string, Flow>();
   for (const f of flows) for (const s of flowSteps(f)) if (s.kind === 'export' && !flowOf.has(s.id)) flowOf.set(s.id, f);
-  let rows = exps.map((e) => {
+  const rows = exps.map((e) => {
     const f = flowOf.get(e._id);
     const pgSchedule = f?.pageGenerators?.find((p) => p._exportId === e._id)?.schedule;
     return compact({
@@ -44,8 +49,7 @@ export async function listExports(ctx: OpContext, q: { integration?: string; nam
       schedule: (typeof pgSchedule === 'string' ? pgSchedule : undefined) ?? f?.schedule,
     }) as ExportRow;
   });
-  if (q.name) rows = rows.filter((r) => r.name.toLowerCase().includes(q.name!.toLowerCase()));
-  return rows;
+  return nameContains(rows, q.name);
 }
 
 export interface ImportRow {
@@ -67,7 +71,7 @@ export async function listImports(ctx: OpContext, q: { integration?: string; nam
     api.connections.list({}, { signal }),
   ]);
   const connName = new Map(conns.map((c) => [c._id, c.name]));
-  let rows = imps.map((i) => {
+  const rows = imps.map((i) => {
     const m = mappingOf(i);
     return compact({
       id: i._id,
@@ -78,8 +82,7 @@ export async function listImports(ctx: OpContext, q: { integration?: string; nam
       mappedFields: countMapped(m.mapping),
     }) as ImportRow;
   });
-  if (q.name) rows = rows.filter((r) => r.name.toLowerCase().includes(q.name!.toLowerCase()));
-  return rows;
+  return nameContains(rows, q.name);
 }
 
 export async function getExport(ctx: OpContext, idOrName: string): Promise<Export> {
