@@ -1,7 +1,6 @@
 // The whole catalogue, in toolset order. src/mcp registers it; docs and snapshots are generated from it.
 import type { ToolDef } from './types.js';
 import { integrationTools } from './integrations.js';
-import { flowReadTools } from './flows.js';
 import { connectionReadTools } from './connections.js';
 import { jobReadTools } from './jobs.js';
 import { errorReadTools } from './errors.js';
@@ -19,7 +18,6 @@ export function catalogue(): ToolDef[] {
   if (!all) {
     const tools = [
       ...integrationTools,
-      ...flowReadTools,
       ...connectionReadTools,
       ...jobReadTools,
       ...errorReadTools,
