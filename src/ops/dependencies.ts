@@ -56,7 +56,7 @@ export async function checkDependencies(ctx: OpContext, input: { type: Dependenc
     // An integration tag is the label in each integration's one `tag` field (celigo-api.md W5), not an
     // object with an id: the integrations that carry it are what uses it.
     const label = input.id.trim();
-    if (!label) throw new UsageError('Give a tag, e.g. critical. Use list_tags to see the integration tags in use.');
+    if (!label) throw new UsageError('Give an integration tag, e.g. critical.');
     const all = await api.integrations.list({}, { signal });
     integrationList = all;
     const carrying = all.filter((i) => hasTag(i, label));

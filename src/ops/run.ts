@@ -4,6 +4,7 @@
 import { CeligoApiError, UsageError, describeError } from '../core/errors.js';
 import { flowSteps } from '../core/flows.js';
 import type { Flow, Job } from '../core/schemas.js';
+import type { NextStep, Outcome } from '../operations/types.js';
 import { Cancelled, type OpContext } from './context.js';
 import { makePlan, mustConfirm } from './confirm.js';
 import { groupErrors, type ErrorGroup, type ScopedError } from './patterns.js';
@@ -31,12 +32,14 @@ export interface RunReport {
   counts: RunCounts;
   openErrors: number;
   errorGroups: ErrorGroup[];
-  /** Tool calls to make next, with the ids they need. */
-  followUp: string[];
   waited: boolean;
   /** The run POST failed ambiguously and we found the job it had started instead of posting again. */
   recoveredAfterAmbiguousFailure?: boolean;
   summary: string;
+  /** pending: still running when we stopped waiting; failed: followed to the end, and it failed. Absent: ok. */
+  outcome?: Outcome;
+  /** What to look at next, with the ids it needs. */
+  next: NextStep[];
 }
 
 export interface RunFlowInput {
@@ -89,13 +92,13 @@ async function startRun(ctx: WaitContext, flow: Flow, exportIds: string[] | unde
     },
     onCheckFailed: (err, checkErr, attempt) =>
       gaveUp(checkErr, `The request to run flow "${flow.name}" failed (${(err as Error).message}) and checking whether the run started failed too (${(checkErr as Error).message})`,
-        `The run may or may not have started; nothing was posted again. Check list_jobs {"flow":"${flow._id}"} before running it again.`, attempt),
+        `The run may or may not have started; nothing was posted again. Check the flow's recent jobs (flow ${flow._id}) before running it again.`, attempt),
     onTimeout: (err, attempt) =>
       gaveUp(err, `The request to run flow "${flow.name}" timed out and no new job has appeared yet`,
-        `The run may still start; it was not posted again, so it cannot run twice. Check list_jobs {"flow":"${flow._id}"} in a minute before running it again.`, attempt),
+        `The run may still start; it was not posted again, so it cannot run twice. Check the flow's recent jobs (flow ${flow._id}) in a minute before running it again.`, attempt),
     onExhausted: (lastErr) =>
       gaveUp(lastErr, `Flow "${flow.name}" was NOT started: the run request failed ${POST_ATTEMPTS} times and no job was created (last: ${(lastErr as Error).message})`,
-        'Nothing was started or changed. Try run_and_monitor again in a few minutes, or check status.celigo.com.', POST_ATTEMPTS),
+        'Nothing was started or changed. Try the run again in a few minutes, or check status.celigo.com.', POST_ATTEMPTS),
   });
 }
 
@@ -118,16 +121,20 @@ export async function jobErrors(ctx: OpContext, flow: Flow, job: Job): Promise<S
   return tagged ? all.filter((e) => e._flowJobId === job._id) : all.filter((e) => !job.endedAt || e.occurredAt <= job.endedAt);
 }
 
-function followUps(report: Pick<RunReport, 'jobId' | 'flowId' | 'status' | 'errorGroups' | 'waited'>): string[] {
-  const out: string[] = [`get_job {"job":"${report.jobId}"}`];
-  if (report.errorGroups.length) {
-    out.push(`troubleshoot {"job":"${report.jobId}"}`);
-    out.push(`list_errors {"flow":"${report.flowId}"}`);
-    if (report.errorGroups.some((g) => g.retry === 'now')) out.push(`retry_job {"job":"${report.jobId}"}`);
-  } else if (report.status === 'failed') {
-    out.push(`troubleshoot {"job":"${report.jobId}"}`);
-  }
+function nextSteps(report: Pick<RunReport, 'jobId' | 'flowId' | 'status' | 'errorGroups' | 'waited'>, errorsUnread: boolean): NextStep[] {
+  const job = { job: report.jobId };
+  const running = report.status === 'timeout' || !report.waited;
+  const out: NextStep[] = [{ op: 'get_job', args: job, why: running ? 'how the run is going' : "the job's counts and timing" }];
+  if (report.errorGroups.length || report.status === 'failed') out.push({ op: 'troubleshoot', args: job, why: 'the likely cause and the fix' });
+  if (report.errorGroups.length || errorsUnread) out.push({ op: 'list_errors', args: { flow: report.flowId }, why: 'the open errors' });
+  if (report.errorGroups.some((g) => g.retry === 'now')) out.push({ op: 'retry_job', args: job, why: 'these errors can be retried now' });
   return out;
+}
+
+function outcomeOf(status: string, waited: boolean): Outcome | undefined {
+  if (status === 'timeout') return 'pending';
+  if (waited && (status === 'failed' || status === 'canceled')) return 'failed';
+  return undefined;
 }
 
 async function buildReport(ctx: OpContext, flow: Flow, job: Job, waited: boolean, timedOut: boolean, recovered: boolean): Promise<RunReport> {
@@ -140,7 +147,7 @@ async function buildReport(ctx: OpContext, flow: Flow, job: Job, waited: boolean
       groups = groupErrors(await jobErrors(ctx, flow, job));
     } catch (err) {
       if (ctx.signal?.aborted) throw err;
-      errorsNote = `could not read the job's errors (${describeError(err)}); see them with list_errors {"flow":"${flow._id}"}`;
+      errorsNote = `could not read the job's errors (${describeError(err)}); list the flow's open errors to see them`;
     }
   }
   const startedAt = typeof job.startedAt === 'string' ? job.startedAt : undefined;
@@ -157,7 +164,8 @@ async function buildReport(ctx: OpContext, flow: Flow, job: Job, waited: boolean
     (errorsNote ? `. Note: ${errorsNote}` : '') +
     (recovered ? '. (The start request failed ambiguously; the job it had started was found and no second run was posted.)' : '') +
     '.';
-  return { ...base, followUp: followUps(base), ...(recovered ? { recoveredAfterAmbiguousFailure: true } : {}), summary };
+  const outcome = outcomeOf(status, waited);
+  return { ...base, ...(recovered ? { recoveredAfterAmbiguousFailure: true } : {}), summary, ...(outcome ? { outcome } : {}), next: nextSteps(base, !!errorsNote) };
 }
 
 /**
@@ -167,7 +175,7 @@ async function buildReport(ctx: OpContext, flow: Flow, job: Job, waited: boolean
 export async function runFlow(ctx: WaitContext, input: RunFlowInput): Promise<RunReport> {
   const flow = await resolveFlow(ctx.api, input.flow);
   if (flow.disabled) {
-    throw new UsageError(`Flow "${flow.name}" is disabled, so it cannot run. Enable it first (update_flow with enabled: true), then run it.`);
+    throw new UsageError(`Flow "${flow.name}" is disabled, so it cannot run. Enable it first, then run it.`);
   }
   const pgs = flowSteps(flow).filter((s) => s.role === 'source').map((s) => s.id);
   const bad = (input.exportIds ?? []).filter((id) => !pgs.includes(id));
@@ -181,7 +189,7 @@ export async function runFlow(ctx: WaitContext, input: RunFlowInput): Promise<Ru
     ctx.signal?.aborted
       ? err
       : gaveUp(err, `Flow "${flow.name}" was started (job ${jobId}), but following the job failed: ${(err as Error).message}`,
-          `The run continues in integrator.io; do not start it again. Check it with get_job {"job":"${jobId}"}.`, (err as CeligoApiError).attempts ?? 1);
+          `The run continues in integrator.io; do not start it again. Check job ${jobId} later.`, (err as CeligoApiError).attempts ?? 1);
   const getJob = () => ctx.api.jobs.get(jobId, { signal: ctx.signal }).catch((err: unknown) => Promise.reject(lost(err)));
   let job = await getJob();
   if (!input.wait) return buildReport(ctx, flow, job, false, false, recovered);
@@ -194,7 +202,7 @@ export async function runFlow(ctx: WaitContext, input: RunFlowInput): Promise<Ru
     try {
       await sleep(ctx, delay);
     } catch {
-      throw new Cancelled(`Stopped waiting for job ${jobId}; the run continues in integrator.io. Check it with get_job ${jobId}.`);
+      throw new Cancelled(`Stopped waiting for job ${jobId}; the run continues in integrator.io. Check job ${jobId} later.`);
     }
     waited += delay;
     delay = Math.min(Math.round(delay * 1.5), 15_000);
@@ -217,7 +225,7 @@ export async function runExport(ctx: WaitContext, input: { export: string; wait?
   const pick = enabled.length === 1 ? enabled[0] : flows.length === 1 ? flows[0] : undefined;
   if (!pick) {
     const names = (enabled.length ? enabled : flows).map((f) => `${f.name} (${f._id})`);
-    throw new UsageError(`Export "${exp.name}" is the source of several flows: ${names.join('; ')}. Run one with run_and_monitor and flow.`, names);
+    throw new UsageError(`Export "${exp.name}" is the source of several flows: ${names.join('; ')}. Run one of those flows.`, names);
   }
   const onlyThis = flowSteps(pick).filter((s) => s.role === 'source').length > 1 ? [exp._id] : undefined;
   return runFlow(ctx, { flow: pick._id, exportIds: onlyThis, wait: input.wait, timeoutMs: input.timeoutMs });

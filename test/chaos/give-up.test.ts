@@ -81,7 +81,7 @@ describe.concurrent('chaos: giving up says what was and was not done', () => {
     e.emu.setFaults({ match: '^POST /v1/flows/[^/]+/run$', errorRate: 1, statuses: [502], seed: 4 });
     const err = await runFlow(e.ctx, { flow: TICKETS, wait: true }).then(() => undefined, (x: unknown) => x);
     expect(describeError(err)).toMatch(
-      new RegExp(`^Flow "${TICKETS}" was NOT started: the run request failed 8 times and no job was created .*Nothing was started or changed\\. Try run_and_monitor again`),
+      new RegExp(`^Flow "${TICKETS}" was NOT started: the run request failed 8 times and no job was created .*Nothing was started or changed\\. Try the run again in a few minutes`),
     );
     expect(e.emu.requestLog().filter((l) => l.method === 'POST' && l.path.endsWith('/run'))).toHaveLength(8);
     expect(newJobs(e, 'flow', tickets)).toEqual([]);

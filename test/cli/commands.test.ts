@@ -102,6 +102,15 @@ describe('commands against --demo', () => {
     expect(j.counts.exported).toBeGreaterThan(0);
   });
 
+  it('flows monitor runs and follows a flow or one export; flows using lists what uses a resource', async () => {
+    const m = await run(['--demo', 'flows', 'monitor', '--export', 'Get Shopify customers', '--json', 'status,flowName']);
+    expect([m.code, JSON.parse(m.stdout)]).toEqual([0, { status: 'completed', flowName: FLOW }]);
+    const none = await run(['--demo', 'flows', 'monitor']);
+    expect(none.code).toBe(1);
+    const u = await run(['--demo', 'flows', 'using', 'connection', 'Stripe', '--json', 'inUse,enabledFlows']);
+    expect([u.code, JSON.parse(u.stdout)]).toEqual([0, { inUse: true, enabledFlows: 2 }]);
+  });
+
   it('connections list / get / test (a failing test exits 1) / create', async () => {
     const list = await run(['--demo', 'connections', 'list', '--json', 'name,status']);
     expect(list.code).toBe(0);
@@ -182,6 +191,9 @@ describe('commands against --demo', () => {
     expect(r.applied).toHaveLength(2);
     const bad = await run(['--demo', 'mapping', 'update', FAILING_FLOW, '--add', 'nonsense']);
     expect(bad.code).toBe(1);
+    // --changes takes the JSON itself (as the next steps write it) as well as a file.
+    const inline = await run(['--demo', 'mapping', 'update', FAILING_FLOW, '--changes', '{"op":"add","generate":"email","extract":"Email"}', '--changes', '[{"op":"remove","generate":"phone"}]', '--dry-run', '--json', 'applied']);
+    expect(JSON.parse(inline.stdout).applied).toEqual([{ op: 'add', generate: 'email', after: 'Email' }, { op: 'remove', generate: 'phone', before: 'Phone' }]);
   });
 
   it('tags list: integration tags with counts, and the error tags apart', async () => {

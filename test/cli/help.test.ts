@@ -41,7 +41,7 @@ describe('help', () => {
     const table = Object.fromEntries(NOUNS.map((n) => [n.name, n.verbs?.map((v) => v.name) ?? []]));
     expect(table).toEqual({
       integrations: ['list', 'get', 'create', 'clone', 'tag', 'setup'],
-      flows: ['list', 'get', 'run', 'update', 'enable', 'disable'],
+      flows: ['list', 'get', 'run', 'update', 'enable', 'disable', 'monitor', 'using'],
       connections: ['list', 'test', 'create', 'get'],
       jobs: ['list', 'get', 'retry', 'retry-failed'],
       errors: ['list', 'retry', 'clear'],

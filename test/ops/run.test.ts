@@ -30,7 +30,8 @@ describe('run and monitor', () => {
     expect(r.counts.succeeded + r.counts.failed + r.counts.ignored).toBe(r.counts.exported);
     expect(r.durationMs).toBeGreaterThan(0);
     expect(progress.some((m) => m.startsWith('running'))).toBe(true);
-    expect(r.followUp[0]).toBe(`get_job {"job":"${r.jobId}"}`);
+    expect(r.next[0]).toMatchObject({ op: 'get_job', args: { job: r.jobId } });
+    expect(r.outcome).toBeUndefined();
     expect(runPosts()).toHaveLength(1);
   });
 
@@ -39,7 +40,8 @@ describe('run and monitor', () => {
     expect(r.status).toBe('failed');
     expect(r.errorGroups).toHaveLength(1);
     expect(r.errorGroups[0]).toMatchObject({ cause: 'auth', count: 1, jobIds: [r.jobId] });
-    expect(r.followUp).toContain(`troubleshoot {"job":"${r.jobId}"}`);
+    expect(r.next).toContainEqual({ op: 'troubleshoot', args: { job: r.jobId }, why: 'the likely cause and the fix' });
+    expect(r.outcome).toBe('failed');
   });
 
   it('does not start a second run after an ambiguous 502 on the run POST', async () => {
@@ -68,7 +70,7 @@ describe('run and monitor', () => {
   });
 
   it('refuses a disabled flow and says how to enable it', async () => {
-    await expect(runFlow(env.ctx, { flow: 'Shopify Refunds to NetSuite Credit Memos' })).rejects.toThrow(/disabled.*update_flow/);
+    await expect(runFlow(env.ctx, { flow: 'Shopify Refunds to NetSuite Credit Memos' })).rejects.toThrow(/is disabled, so it cannot run\. Enable it first/);
     expect(runPosts()).toEqual([]);
   });
 

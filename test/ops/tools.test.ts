@@ -2,12 +2,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { DEMO } from '../../src/emulator/seed/demo.js';
-import { catalogue } from '../../src/tools/index.js';
-import { prompts } from '../../src/tools/prompts.js';
-import type { ToolDef } from '../../src/tools/types.js';
+import { catalogue, prompts } from '../../src/tools/index.js';
 import { demoEnv, type Env } from './env.js';
 
-const mine: ToolDef[] = catalogue().filter((t) => t.toolset === 'workflows' || t.toolset === 'backups');
+const mine = catalogue().filter((t) => t.toolset === 'workflows' || t.toolset === 'backups');
 const BASIC = [
   'list_integrations', 'get_integration', 'create_integration', 'clone_integration', 'list_tags', 'add_tag_to_integration', 'list_flows', 'get_flow',
   'trigger_flow_run', 'update_flow', 'list_connections', 'test_connection', 'create_connection', 'list_jobs', 'get_job', 'retry_job', 'list_errors',
@@ -18,7 +16,7 @@ const KNOWN = new Set([...BASIC, ...mine.map((t) => t.name)]);
 describe('workflow and backup tools: catalogue rules', () => {
   it('has the tools the issue names', () => {
     expect(mine.map((t) => t.name).sort()).toEqual(
-      ['check_dependencies', 'daily_health_check', 'diff_backup', 'list_backups', 'restore_backup', 'retry_failed_jobs', 'run_and_monitor', 'setup_integration', 'troubleshoot', 'update_mapping'],
+      ['check_dependencies', 'daily_health_check', 'diff_backup', 'get_mapping', 'list_backups', 'restore_backup', 'retry_failed_jobs', 'run_and_monitor', 'setup_integration', 'troubleshoot', 'update_mapping'],
     );
   });
   for (const t of mine) {
@@ -76,7 +74,7 @@ describe('workflow tool handlers on the demo account', () => {
     await expect(tool('run_and_monitor').handler({}, env.ctx)).rejects.toThrow(/flow or export/);
     const r = await tool('run_and_monitor').handler({ flow: 'Daily Exchange Rates to NetSuite' }, env.ctx);
     expect(r.text).toMatch(/completed/);
-    expect(r.text).toContain('Follow up:');
+    expect(r.text).toMatch(/\nNext:\n- get_job \{"job":"\w+"\}: the job's counts and timing/);
   });
 
   it('update_mapping dry run, check_dependencies and list_backups answer compactly', async () => {

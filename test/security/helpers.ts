@@ -80,6 +80,7 @@ export function toolArgs(r: Refs): Record<string, Record<string, unknown>> {
     retry_failed_jobs: { flow: r.flowWithErrors, wait: false },
     run_and_monitor: { flow: r.flow, wait: false },
     update_mapping: { flow: r.mappingFlow, changes: [{ op: 'add', generate: 'Description', hardCodedValue: 'security test' }] },
+    get_mapping: { flow: r.mappingFlow },
     setup_integration: { name: 'Security test setup', recordType: 'customer', source: { connection: r.connection }, destination: { connection: 'Salesforce Production' } },
     check_dependencies: { type: 'flow', id: r.flow },
     list_backups: {},

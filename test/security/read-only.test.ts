@@ -106,6 +106,7 @@ describe('read-only: every mutating CLI command with --yes', () => {
     ['flows', 'update', r.flow, '--name', 'Renamed'],
     ['flows', 'enable', r.flow],
     ['flows', 'disable', r.flow],
+    ['flows', 'monitor', r.flow],
     ['connections', 'create', 'RO conn', '--type', 'http', '--set', 'http.baseURI=https://x.example', '--no-test'],
     ['jobs', 'retry', r.failedJob],
     ['jobs', 'retry-failed', '--flow', r.flowWithErrors],

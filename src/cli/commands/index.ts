@@ -5,14 +5,14 @@ import type { LoadedNoun, NounEntry } from '../spec.js';
 import { nounWith } from '../nouns.js';
 
 export const NOUN_INDEX: readonly NounEntry[] = [
-  { name: 'integrations', summary: 'List, inspect, create, clone and tag integrations', load: async () => (await import('./integrations.js')).integrations() },
-  { name: 'flows', summary: 'List, inspect, run, enable, disable and change flows', load: () => nounWith('flows', async () => (await import('./flows.js')).flows) },
+{ name: 'integrations', summary: 'List, inspect, create, clone and tag integrations', load: async () => (await import('./integrations.js')).integrations() },
+  { name: 'flows', summary: 'List, inspect, run, enable, disable and change flows', load: async () => (await import('./flows.js')).flowsNoun() },
   { name: 'connections', summary: 'List, inspect, test and create connections', load: async () => (await import('./terminal-inputs.js')).withTerminalInputs(await nounWith('connections')) },
   { name: 'jobs', summary: 'List and inspect flow runs; retry one failed job, or all in a scope', load: () => nounWith('jobs') },
   { name: 'errors', summary: 'List, retry and clear the open errors of flows', load: () => nounWith('errors') },
   { name: 'exports', summary: 'List and inspect exports, and run one', load: async () => (await import('./terminal-inputs.js')).withTerminalInputs(await nounWith('exports')) },
   { name: 'imports', summary: 'List and inspect imports', load: () => nounWith('imports') },
-  { name: 'mapping', summary: 'Show and safely change the field mapping of a flow\'s import', load: () => nounWith('mapping', async () => (await import('./mapping.js')).mapping) },
+  { name: 'mapping', summary: 'Show and safely change the field mapping of a flow\'s import', load: async () => (await import('./mapping.js')).mappingNoun() },
   { name: 'tags', summary: 'Integration tags in use, and the error tags (set an integration\'s one tag with: integrations tag)', load: () => nounWith('tags') },
   { name: 'health', summary: 'Daily health check: verdict per integration, failed jobs, error trend, run times, connections', load: () => nounWith('health', async () => (await import('./health.js')).health) },
   { name: 'troubleshoot', summary: 'Why a job, flow or integration fails: errors by pattern, likely cause, the fix, what changed', load: () => nounWith('troubleshoot', async () => (await import('./troubleshoot.js')).troubleshootNoun) },

@@ -101,7 +101,9 @@ function locate2(doc: MappingDoc, generate: string, create: boolean): { list: Ma
  */
 export function applyMappingChanges<T extends Record<string, unknown>>(importDoc: T, changes: MappingChange[]): { doc: T; format: MappingFormat; applied: AppliedChange[] } {
   if (!changes.length) throw new UsageError('No mapping changes given.');
-  const doc = structuredClone(importDoc) as unknown as MappingDoc;
+  const copy = structuredClone(importDoc);
+  // The same object, seen as far as its mapping goes: changed in place, returned as the copy.
+  const doc = copy as MappingDoc;
   const format = mappingFormat(doc);
   const applied: AppliedChange[] = [];
   for (const c of changes) {
@@ -127,5 +129,5 @@ export function applyMappingChanges<T extends Record<string, unknown>>(importDoc
       applied.push({ op: 'remove', generate: c.generate, before: describe(existing) });
     }
   }
-  return { doc: doc as unknown as T, format, applied };
+  return { doc: copy, format, applied };
 }

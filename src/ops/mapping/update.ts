@@ -3,6 +3,7 @@
 import { UsageError } from '../../core/errors.js';
 import { flowSteps } from '../../core/flows.js';
 import type { Import } from '../../core/schemas.js';
+import type { NextStep, Outcome } from '../../operations/types.js';
 import type { OpContext } from '../context.js';
 import { backup, recordChanged } from '../backups/take.js';
 import { makePlan, mustConfirm } from '../confirm.js';
@@ -41,9 +42,14 @@ export interface UpdateMappingReport {
   problems: string[];
   mappings: FlatMapping[];
   summary: string;
+  /** partial: written, but reading it back did not show every change. Absent: ok. */
+  outcome?: Outcome;
+  /** A dry run: the same change, written; a write: how to undo it. */
+  next: NextStep[];
 }
 
-async function importOfFlow(ctx: OpContext, flowQ: string, importQ: string | undefined) {
+/** A flow's import: the one named (a step of the flow), or its only one. */
+export async function importOfFlow(ctx: OpContext, flowQ: string, importQ: string | undefined) {
   const flow = await resolveFlow(ctx.api, flowQ);
   const importIds = flowSteps(flow).filter((s) => s.kind === 'import').map((s) => s.id);
   if (!importIds.length) throw new UsageError(`Flow "${flow.name}" has no import step, so it has no mapping to change.`);
@@ -104,7 +110,7 @@ export async function updateMapping(ctx: OpContext, input: UpdateMappingInput): 
     }
     const others = p.fields.filter((f) => f.missing && f.extract && !touched.has(f.generate));
     if (others.length) warnings.push(`${plural(others.length, 'other mapped source field')} not in the sample: ${others.slice(0, 10).map((f) => f.extract).join(', ')}`);
-  } else warnings.push(`no sample record to check the mapping against${sampleNote ? ` (${sampleNote})` : ''}; pass sample to check it`);
+  } else warnings.push(`no sample record to check the mapping against${sampleNote ? ` (${sampleNote})` : ''}; give a sample record to check it`);
 
   const base = {
     flowId: flow._id,
@@ -121,16 +127,17 @@ export async function updateMapping(ctx: OpContext, input: UpdateMappingInput): 
   };
   const changeText = applied.map((a) => `${a.op} ${a.generate}${a.before ? ` (was ${a.before})` : ''}${a.after ? ` <- ${a.after}` : ''}`);
   if (input.dryRun) {
-    return { ...base, dryRun: true, written: false, mappings: listMappings(next), summary: `Dry run on ${imp.name}: ${changeText.join('; ')}. Nothing was written.${warnings.length ? ` ${plural(warnings.length, 'warning')}.` : ''}` };
+    const write: NextStep = { op: 'update_mapping', args: { flow: flow._id, ...(input.import ? { import: imp._id } : {}), changes: input.changes }, why: 'write these changes' };
+    return { ...base, dryRun: true, written: false, mappings: listMappings(next), summary: `Dry run on ${imp.name}: ${changeText.join('; ')}. Nothing was written.${warnings.length ? ` ${plural(warnings.length, 'warning')}.` : ''}`, next: [write] };
   }
 
   await mustConfirm(ctx, makePlan(`Update the mapping of import ${imp.name} in flow ${flow.name}`, [...changeText, ...warnings.map((w) => `warning: ${w}`)], { id: imp._id, lm: imp.lastModified, changes: input.changes }), 'change');
-  const bk = await backup(ctx, [{ type: 'import', id: imp._id }], `update_mapping on ${imp.name}: ${changeText.join('; ')}`.slice(0, 300));
+  const bk = await backup(ctx, [{ type: 'import', id: imp._id }], `update mapping of ${imp.name}: ${changeText.join('; ')}`.slice(0, 300));
   const written = await api.imports
     .update(imp._id, (cur) => ({ ...(structuredClone(next) as typeof cur), _id: cur._id }), { expectLastModified: imp.lastModified, signal })
     .catch((err: unknown) => {
       throw signal?.aborted ? err : gaveUp(err, `The mapping of import ${imp.name} was NOT changed: writing it failed (${(err as Error).message})`,
-        `Nothing was written; backup ${bk.id} holds the import as it is. Try update_mapping again in a few minutes.`);
+        `Nothing was written; backup ${bk.id} holds the import as it is. Try again in a few minutes.`);
     });
   await recordChanged(ctx, bk.id, { type: 'import', id: imp._id }, written);
 
@@ -144,6 +151,7 @@ export async function updateMapping(ctx: OpContext, input: UpdateMappingInput): 
   const summary =
     `Updated the mapping of ${imp.name}: ${changeText.join('; ')}. ` +
     (problems.length ? `Read-back found ${plural(problems.length, 'problem')}. ` : 'Verified by reading it back. ') +
-    `Undo with restore_backup ${bk.id}.`;
-  return { ...base, problems, dryRun: false, written: true, backupId: bk.id, verified: problems.length === 0, mappings: now, summary };
+    `Backup ${bk.id} holds the import as it was.`;
+  const undo: NextStep = { op: 'restore_backup', args: { id: bk.id }, why: 'undo this change' };
+  return { ...base, problems, dryRun: false, written: true, backupId: bk.id, verified: problems.length === 0, mappings: now, summary, ...(problems.length ? { outcome: 'partial' as const } : {}), next: [undo] };
 }

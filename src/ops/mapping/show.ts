@@ -1,0 +1,39 @@
+// The field mappings of a flow's import, and optionally a sample record mapped through them.
+import type { OpContext } from '../context.js';
+import { listMappings, mappingFormat, type MappingFormat } from './formats.js';
+import { previewMapping } from './preview.js';
+import { importOfFlow } from './update.js';
+
+/** One field mapping; with a sample, the value it maps to (or that its source field is missing). */
+export interface MappingRow {
+  generate: string;
+  extract?: string;
+  hardCodedValue?: string;
+  dataType?: string;
+  value?: unknown;
+  missing?: boolean;
+  /** A handlebars expression with helpers: not evaluated. */
+  expression?: boolean;
+}
+
+export const MAPPING_FIELDS = ['generate', 'extract', 'hardCodedValue', 'dataType', 'value', 'missing'] as const;
+
+export interface MappingView {
+  flowId: string;
+  flowName: string;
+  importId: string;
+  importName: string;
+  format: MappingFormat;
+  fields: MappingRow[];
+  /** With a sample: the record as the mapping would write it, and the source fields it lacks. */
+  preview?: { output: Record<string, unknown>; missingSources: string[] };
+}
+
+export async function showMapping(ctx: OpContext, input: { flow: string; import?: string; sample?: Record<string, unknown> }): Promise<MappingView> {
+  const { flow, imp } = await importOfFlow(ctx, input.flow, input.import);
+  const doc = imp as Record<string, unknown>;
+  const base = { flowId: flow._id, flowName: flow.name, importId: imp._id, importName: imp.name, format: mappingFormat(doc) };
+  if (!input.sample) return { ...base, fields: listMappings(doc) };
+  const p = previewMapping(doc, input.sample);
+  return { ...base, fields: p.fields, preview: { output: p.output, missingSources: p.missingSources } };
+}
