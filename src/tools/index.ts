@@ -10,7 +10,6 @@ import { OPERATIONS } from '../operations/index.js';
 import { toolOf } from '../operations/tool.js';
 import { changeTools } from './changes.js';
 import { workflowTools } from './workflows.js';
-import { backupTools } from './backups.js';
 import { TOOLSETS } from './types.js';
 
 let all: ToolDef[] | undefined;
@@ -27,7 +26,6 @@ export function catalogue(): ToolDef[] {
       ...(OPERATIONS.map(toolOf) as unknown as ToolDef[]),
       ...changeTools,
       ...workflowTools,
-      ...backupTools,
     ];
     all = tools.sort((a, b) => TOOLSETS.indexOf(a.toolset) - TOOLSETS.indexOf(b.toolset));
   }

@@ -170,7 +170,9 @@ describe.concurrent('chaos: giving up says what was and was not done', () => {
     e.emu.setFaults({ match: `^PUT /v1/flows/${charges}$`, errorRate: 1, statuses: [502], seed: 7 });
     const r = await restoreBackup(e.ctx, { id: bk.id });
     expect(r.restored.map((x) => x.name)).toEqual(['Stripe Payouts to NetSuite Deposits']);
-    expect(r.summary).toMatch(new RegExp(`^Restored 1 of 2 objects from backup ${bk.id} \\(NOT restored: flow Stripe Charges to NetSuite Customer Payments; run restore_backup ${bk.id} again to finish`));
+    expect(r.summary).toMatch(new RegExp(`^Restored 1 of 2 objects from backup ${bk.id} \\(NOT restored: flow Stripe Charges to NetSuite Customer Payments; restore backup ${bk.id} again to finish`));
+    expect(r.outcome).toBe('partial');
+    expect(r.next[0]).toEqual({ op: 'restore_backup', args: { id: bk.id }, why: 'finish: it only writes what still differs' });
     expect(r.problems[0]).toMatch(/^flow Stripe Charges to NetSuite Customer Payments \(\w+\) was NOT restored: /);
     e.emu.setFaults({});
     const again = await restoreBackup(e.ctx, { id: bk.id });
