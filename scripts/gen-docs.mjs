@@ -1,6 +1,6 @@
 // npm run docs: regenerate the README tool table and docs/emulator-coverage.md from the code.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { catalogue } from '../dist/tools/index.js';
+import { catalogue } from '../dist/operations/catalogue.js';
 import { updateReadme } from '../dist/docs/tool-table.js';
 import { renderCoverageMarkdown } from '../dist/emulator/coverage.js';
 

@@ -2,9 +2,9 @@
 // Start-up stays cheap: no network here, and the emulator (--demo), the HTTP modules (--http) and the
 // conformance fixtures are imported only when asked for. Logs go to stderr; stdout is the protocol's.
 import type { McpServer } from '@modelcontextprotocol/server';
-import type { PromptDef } from '../tools/prompts.js';
-import type { ToolDef } from '../tools/types.js';
-import { mergeSelection, selectTools, selectionFromEnv } from '../tools/select.js';
+import type { PromptDef } from '../operations/prompts.js';
+import type { ToolDef } from '../operations/tool.js';
+import { mergeSelection, selectTools, selectionFromEnv } from '../operations/select.js';
 import { createServerFactory, type FixtureInstaller } from './server.js';
 import { envFlag } from '../config/env-flags.js';
 
@@ -40,7 +40,7 @@ export const DEFAULT_HTTP_PORT = 8765;
 
 
 async function loadCatalogue(): Promise<{ tools: ToolDef[]; prompts: PromptDef[] }> {
-  const mod = await import('../tools/index.js');
+  const mod = await import('../operations/catalogue.js');
   const p: unknown = (mod as { prompts?: unknown }).prompts;
   const prompts = (typeof p === 'function' ? (p as () => PromptDef[])() : (p ?? [])) as PromptDef[];
   return { tools: mod.catalogue(), prompts };

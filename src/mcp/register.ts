@@ -16,7 +16,8 @@ import { redact } from '../app/redact.js';
 
 export { describeForModel, redact };
 import { Cancelled, ConfirmationRequired, type Progress } from '../ops/context.js';
-import type { ToolContext, ToolDef, ToolResult } from '../tools/types.js';
+import type { ToolResult } from '../operations/types.js';
+import type { ToolContext, ToolDef } from '../operations/tool.js';
 import { CONFIRM_TTL_SECONDS, ElicitationNeeded, confirmationInputRequired, makeConfirm } from './confirm.js';
 
 export interface RegisterDeps {

@@ -2,19 +2,28 @@
 // decides isError and the next steps are written as tool calls the server serves.
 import { nextForModel } from './next.js';
 import { OUTCOMES, nextOf, outcomeOf } from './outcome.js';
+import type { z } from 'zod';
 import type { Operation, OperationContext, ToolAnnotations, ToolApp, ToolResult, Toolset } from './types.js';
 
-export interface ToolDef {
+export type ToolContext = OperationContext;
+
+/** A tool as src/mcp registers it (plain data; the MCP conformance fixtures are written this way too). */
+export interface ToolDef<S extends z.ZodRawShape = z.ZodRawShape> {
   name: string;
   toolset: Toolset;
   title: string;
   description: string;
-  input: Operation['input'];
-  output?: Operation['output'];
+  input: S;
+  output?: z.ZodRawShape;
   annotations: ToolAnnotations;
   app?: ToolApp;
   // Method syntax on purpose: handlers of specific tools stay assignable to ToolDef (bivariant args).
-  handler(args: Record<string, unknown>, ctx: OperationContext): Promise<ToolResult>;
+  handler(args: z.infer<z.ZodObject<S>>, ctx: ToolContext): Promise<ToolResult>;
+}
+
+/** Keeps the literal input shape so a handler is typed from its schema. */
+export function defineTool<S extends z.ZodRawShape>(def: ToolDef<S>): ToolDef<S> {
+  return def;
 }
 
 export function toolOf(op: Operation): ToolDef {
@@ -27,7 +36,7 @@ export function toolOf(op: Operation): ToolDef {
     ...(op.output ? { output: op.output } : {}),
     annotations: op.annotations,
     ...(op.app ? { app: op.app } : {}),
-    async handler(args, ctx) {
+    async handler(args: Record<string, unknown>, ctx: ToolContext) {
       const result = await op.run(ctx, args as never);
       const shown = op.forModel(result, args as never);
       const next = nextForModel(nextOf(op, result), ctx.serves);

@@ -1,10 +1,11 @@
 // The reporting half of the daily health check (health.ts): the HealthReport put together from what was
 // read and judged (health-judge.ts): the summary sentence, the most recent failed jobs, the daily series.
 import type { Flow } from '../core/schemas.js';
+import type { NextStep } from '../operations/types.js';
 import { num, percentiles, plural } from './util.js';
 import { counts, durations, rate, sumOf, type JobRow } from './job-rows.js';
 import { splitStandalone, STANDALONE, verdictCounts } from './health-judge.js';
-import type { ConnectionCheck, HealthReport, HealthSeries, IntegrationHealth, ScheduleIssue, Verdict } from './health-report.js';
+import { FAILED_JOBS_SHOWN, type ConnectionCheck, type HealthReport, type HealthSeries, type IntegrationHealth, type ScheduleIssue, type Verdict } from './health-report.js';
 
 /** Failed jobs listed in the report, most recent first. */
 export const FAILED_JOBS_LISTED = 50;
@@ -101,4 +102,20 @@ export function assembleHealthReport(f: HealthFindings): Omit<HealthReport, 'req
     scheduleIssues: f.scheduleIssues,
     series,
   };
+}
+
+/**
+ * What to do after a check: troubleshoot the failing and degraded integrations (at most five; by name,
+ * or by id where two share the name); see every failed run when the report lists only the newest; retry
+ * the window's failed runs once the cause is fixed.
+ */
+export function nextAfterHealth(r: Pick<HealthReport, 'integrations' | 'failedJobs' | 'window'>): NextStep[] {
+  const bad = r.integrations.filter((i) => i.verdict !== 'healthy' && i.integrationId !== STANDALONE);
+  const shared = (name: string) => r.integrations.filter((i) => i.name.toLowerCase() === name.toLowerCase()).length > 1;
+  const range = r.window.label;
+  return [
+    ...bad.slice(0, 5).map((i) => (shared(i.name) ? { op: 'troubleshoot', args: { integration: i.integrationId }, why: `${i.name} is ${i.verdict}` } : { op: 'troubleshoot', args: { integration: i.name }, why: i.verdict })),
+    ...(r.failedJobs.length > FAILED_JOBS_SHOWN ? [{ op: 'list_jobs', args: { status: 'failed', range }, why: 'every failed run of the window' }] : []),
+    ...(bad.length && r.failedJobs.length ? [{ op: 'retry_failed_jobs', args: { range }, why: 'after fixing the cause' }] : []),
+  ];
 }

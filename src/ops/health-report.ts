@@ -3,6 +3,9 @@
 
 export type Verdict = 'healthy' | 'degraded' | 'failing';
 
+/** Failed jobs each view of the report lists (the model's text, the terminal's table); the rest: the jobs list. */
+export const FAILED_JOBS_SHOWN = 10;
+
 export interface JobCounts {
   total: number;
   completed: number;

@@ -3,6 +3,7 @@
 // evidence, and the next steps. Pure: no requests and no clock; the caller passes the time it read.
 import { flowSteps } from '../core/flows.js';
 import type { Flow } from '../core/schemas.js';
+import type { NextStep } from '../operations/types.js';
 import { listMappings, type FlatMapping } from './mapping/formats.js';
 import { causeInfo, type CauseKind, type ErrorGroup } from './patterns.js';
 import { ms } from './util.js';
@@ -83,7 +84,7 @@ export interface TroubleJudgement {
   changes: ChangeEvent[];
   suspect?: ChangeEvent;
   likely?: LikelyCause;
-  nextSteps: string[];
+  next: NextStep[];
 }
 
 /** What a mapping edit did, from the audit entry's old and new values of mapping / mapping.fields / mappings. */
@@ -182,10 +183,18 @@ export function likelyCause(top: TroubleGroup | undefined, steps: readonly StepF
     if (isMappingChange(c) && (cause === 'validation' || cause === 'unknown')) cause = 'mapping';
   }
   const info = causeInfo(cause);
-  return { cause, label: info.label, fix: info.fix, pattern: top?.pattern, stepId: top?.stepId, evidence };
+  return { cause, label: info.label, fix: withoutToolNames(info.fix), pattern: top?.pattern, stepId: top?.stepId, evidence };
 }
 
-/** update_mapping changes that put back what a mapping edit removed or changed. */
+/**
+ * A fix in plain words: the cause table (patterns.ts) names the operation to use in parentheses, e.g.
+ * "(test_connection to check)"; here those are next steps, as data, so the sentence goes without them.
+ */
+export function withoutToolNames(fix: string): string {
+  return fix.replace(/\s*\([^()]*\b[a-z]+_[a-z_]+\b[^()]*\)/g, '');
+}
+
+/** Mapping changes that put back what a mapping edit removed or changed. */
 function undoMapping(eff: MappingEffect): Record<string, unknown>[] {
   const source = (was: string) => (was.startsWith('"') ? { hardCodedValue: was.slice(1, -1) } : { extract: was });
   return [
@@ -194,32 +203,48 @@ function undoMapping(eff: MappingEffect): Record<string, unknown>[] {
   ];
 }
 
-/** What to do next: undo the suspect change, fix a failed connection or the mapping, then retry. */
-export function nextSteps(j: { target: TroubleTarget; flows: readonly Flow[]; groups: readonly TroubleGroup[]; steps: readonly StepFinding[]; suspect?: ChangeEvent; likely?: LikelyCause }): string[] {
-  const { target, groups, suspect, likely } = j;
-  const out: string[] = [];
-  const flowIdForRetry = target.type === 'job' ? undefined : target.type === 'flow' ? target.id : undefined;
-  if (suspect) {
-    if (suspect.backupId) out.push(`diff_backup {"id":"${suspect.backupId}"} then restore_backup {"id":"${suspect.backupId}"} to undo the change made just before the errors`);
-    else out.push(`Review the change to ${suspect.resourceType} ${suspect.resourceName ?? suspect.resourceId} at ${suspect.at}${changeDetail(suspect)}; revert it if it caused the errors`);
-    const eff = suspect.mappingEffect;
-    const flowOfStep = j.flows.find((f) => flowSteps(f).some((st) => st.id === suspect.resourceId));
-    if (eff && flowOfStep && (eff.removed.length || eff.changed.length)) {
-      const undo = undoMapping(eff);
-      if (undo.length) out.push(`To put the mapping back: update_mapping ${JSON.stringify({ flow: flowOfStep._id, import: suspect.resourceId, changes: undo, dryRun: true })}, then again without dryRun`);
-    }
+/** Where to look at a changed resource: the object itself (a connection: its test). */
+function reviewStep(c: ChangeEvent): NextStep {
+  const why = `review the change to ${c.resourceType} ${c.resourceName ?? c.resourceId} at ${c.at}${changeDetail(c)}; revert it if it caused the errors`;
+  return c.resourceType === 'connection'
+    ? { op: 'test_connection', args: { connection: c.resourceId }, why }
+    : { op: `get_${c.resourceType}`, args: { [c.resourceType]: c.resourceId }, why };
+}
+
+/** Undoing the suspect change: from our backup, else by looking at it; a mapping edit can be put back. */
+function undoSteps(suspect: ChangeEvent, flows: readonly Flow[]): NextStep[] {
+  const out: NextStep[] = suspect.backupId
+    ? [
+        { op: 'diff_backup', args: { id: suspect.backupId }, why: 'see what the change made just before the errors did' },
+        { op: 'restore_backup', args: { id: suspect.backupId }, why: 'undo the change made just before the errors' },
+      ]
+    : [reviewStep(suspect)];
+  const eff = suspect.mappingEffect;
+  const flowOfStep = flows.find((f) => flowSteps(f).some((st) => st.id === suspect.resourceId));
+  const undo = eff && flowOfStep && (eff.removed.length || eff.changed.length) ? undoMapping(eff) : [];
+  if (flowOfStep && undo.length) {
+    out.push({ op: 'update_mapping', args: { flow: flowOfStep._id, import: suspect.resourceId, changes: undo, dryRun: true }, why: 'put the mapping back as it was (a dry run on a sample first; then again for real)' });
   }
+  return out;
+}
+
+/** What to do next: undo the suspect change, fix a failed connection or the mapping, then retry. */
+export function nextSteps(j: { target: TroubleTarget; flows: readonly Flow[]; groups: readonly TroubleGroup[]; steps: readonly StepFinding[]; suspect?: ChangeEvent; likely?: LikelyCause }): NextStep[] {
+  const { target, groups, suspect, likely } = j;
+  const out: NextStep[] = suspect ? undoSteps(suspect, j.flows) : [];
   if (likely?.cause === 'auth' || likely?.cause === 'connection') {
     const c = j.steps.find((s) => s.connection && !s.connection.ok)?.connection;
-    if (c) out.push(`Fix connection ${c.name ?? c.connectionId} (credentials or online state), then test_connection {"connection":"${c.connectionId}"}`);
+    if (c) out.push({ op: 'test_connection', args: { connection: c.connectionId }, why: `after fixing connection ${c.name ?? c.connectionId} (credentials or online state)` });
   }
   const top = groups[0];
-  if (likely?.cause === 'mapping' && top && !out.some((n) => n.startsWith('To put the mapping back'))) out.push(`update_mapping {"flow":"${top.flowId}","changes":[…],"dryRun":true} to preview a fix on a sample record`);
+  if (likely?.cause === 'mapping' && top && !out.some((n) => n.op === 'update_mapping')) {
+    out.push({ op: 'update_mapping', args: { ...(top.flowId ? { flow: top.flowId } : {}), dryRun: true }, why: 'preview a fix of the mapping on a sample record' });
+  }
   if (groups.length) {
-    const retryTarget = target.type === 'job' ? `retry_job {"job":"${target.id}"}` : `retry_failed_jobs {${flowIdForRetry ? `"flow":"${flowIdForRetry}"` : `"integration":"${target.id}"`}}`;
-    if (groups.some((g) => g.retry === 'now')) out.push(`${retryTarget} (the transient errors should succeed now)`);
-    else out.push(`${retryTarget} after the fix`);
-    if (groups.some((g) => g.retry === 'no')) out.push('Errors the target rejected as data need the source records corrected; clear_errors once handled');
+    const scope = target.type === 'integration' ? { integration: target.id } : { flow: target.type === 'flow' ? target.id : top.flowId };
+    const why = groups.some((g) => g.retry === 'now') ? 'the transient errors should succeed now' : 'after the fix';
+    out.push(target.type === 'job' ? { op: 'retry_job', args: { job: target.id }, why } : { op: 'retry_failed_jobs', args: scope, why });
+    if (groups.some((g) => g.retry === 'no')) out.push({ op: 'clear_errors', args: scope, why: 'once the source records of the errors the target rejected as data are corrected' });
   }
   return out;
 }
@@ -228,11 +253,11 @@ export function nextSteps(j: { target: TroubleTarget; flows: readonly Flow[]; gr
 export function judgeTrouble(f: TroubleFacts): TroubleJudgement {
   const changes = f.changes.map((c) => ({ ...c, minutesBeforeFirstError: minutesBefore(f.firstErrorAt, c.at) }));
   const groups: TroubleGroup[] = f.groups.map((g) => {
-    const named: TroubleGroup = { ...g, stepName: f.steps.find((s) => s.stepId === g.stepId)?.name };
+    const named: TroubleGroup = { ...g, fix: withoutToolNames(g.fix), stepName: f.steps.find((s) => s.stepId === g.stepId)?.name };
     const hit = suspectChange(named, changes, relatedIds(named, f.steps), f.firstErrorAt);
     return hit ? { ...named, changedBefore: hit } : named;
   });
   const suspect = groups.find((g) => g.changedBefore)?.changedBefore;
   const likely = likelyCause(groups[0], f.steps, f.jobStatus === 'failed');
-  return { groups, changes, suspect, likely, nextSteps: nextSteps({ target: f.target, flows: f.flows, groups, steps: f.steps, suspect, likely }) };
+  return { groups, changes, suspect, likely, next: nextSteps({ target: f.target, flows: f.flows, groups, steps: f.steps, suspect, likely }) };
 }

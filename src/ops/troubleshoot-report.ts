@@ -1,5 +1,6 @@
 // The troubleshoot report: what was gathered and what was judged, with one summary sentence.
 import type { Flow } from '../core/schemas.js';
+import type { NextStep } from '../operations/types.js';
 import type { ScopedError } from './patterns.js';
 import { describeEffect, isMappingChange, type ChangeEvent, type LikelyCause, type StepFinding, type TroubleGroup, type TroubleJudgement, type TroubleTarget } from './troubleshoot-judge.js';
 import { plural } from './util.js';
@@ -15,7 +16,8 @@ export interface TroubleshootReport {
   steps: StepFinding[];
   changes: ChangeEvent[];
   suspectChange?: ChangeEvent;
-  nextSteps: string[];
+  /** What to do next (undo the change, fix the connection or the mapping, retry), as operations to call. */
+  next: NextStep[];
   summary: string;
 }
 
@@ -59,7 +61,7 @@ export function troubleshootReport(found: TroubleFindings, judged: TroubleJudgem
     steps: found.steps,
     changes: judged.changes.slice(0, 20),
     suspectChange: judged.suspect,
-    nextSteps: judged.nextSteps,
+    next: judged.next,
     summary: summarySentence({ target, job: found.job, totalErrors: errors.length, groups: judged.groups, likely: judged.likely, suspect: judged.suspect }),
   };
 }

@@ -186,10 +186,34 @@ function changesFrom(resources: Resources, entries: readonly AuditEntry[], backu
   return out.sort((a, b) => b.at.localeCompare(a.at));
 }
 
+/** What to troubleshoot: exactly one of a job, a flow or an integration, or a target that is any of them. */
+export interface TroubleshootInput {
+  job?: string;
+  flow?: string;
+  integration?: string;
+  /** A job id, else a flow, else an integration (id or name). */
+  target?: string;
+  lookbackDays?: number;
+}
+
+/** A target that may be a job id, a flow or an integration: looked up in that order. */
+async function resolveTarget(ctx: OpContext, ref: string): Promise<{ job?: string; flow?: string; integration?: string }> {
+  const { api, signal } = ctx;
+  if (/^[0-9a-f]{24}$/i.test(ref) && (await api.jobs.get(ref, { signal }).then(() => true, () => false))) return { job: ref };
+  const asFlow = await resolveFlow(api, ref).then((f) => f._id, (e: unknown) => e);
+  if (typeof asFlow === 'string') return { flow: asFlow };
+  const asIntegration = await resolveIntegration(api, ref).then((i) => i._id, () => undefined);
+  if (asIntegration) return { integration: asIntegration };
+  throw asFlow instanceof UsageError ? new UsageError(`No job, flow or integration "${ref}". ${asFlow.message}`, asFlow.candidates) : asFlow;
+}
+
 /** Finds why a job, a flow or an integration is failing, and what to do about it. */
-export async function troubleshoot(ctx: OpContext, input: { job?: string; flow?: string; integration?: string; lookbackDays?: number }): Promise<TroubleshootReport> {
-  const given = [input.job, input.flow, input.integration].filter((x) => x?.trim()).length;
-  if (given !== 1) throw new UsageError('Troubleshoot one thing: pass exactly one of job, flow or integration.');
+export async function troubleshoot(ctx: OpContext, given: TroubleshootInput): Promise<TroubleshootReport> {
+  const [job, flow, integration, target] = [given.job, given.flow, given.integration, given.target].map((x) => x?.trim() || undefined);
+  if ([job, flow, integration, target].filter(Boolean).length !== 1) {
+    throw new UsageError('Troubleshoot one thing: a job, a flow or an integration (or a target that is any of them).');
+  }
+  const input = { ...(target ? await resolveTarget(ctx, target) : { job, flow, integration }), lookbackDays: given.lookbackDays };
   const now = nowOf(ctx);
   const found = input.job ? await gatherJob(ctx, input.job) : input.flow ? await gatherFlow(ctx, input.flow, now) : await gatherIntegration(ctx, input.integration!);
   const groups = groupErrors(found.errors);

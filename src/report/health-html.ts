@@ -12,7 +12,11 @@ export interface ErrorPatternCount {
   flow?: string;
 }
 
-export type HealthHtmlInput = HealthReport & { errorPatterns?: ErrorPatternCount[] };
+export type HealthHtmlInput = HealthReport & {
+  errorPatterns?: ErrorPatternCount[];
+  /** Why the error counts by pattern could not be read (the chart says so instead of "no errors"). */
+  errorPatternsError?: string;
+};
 
 export interface RenderOptions {
   title?: string;
@@ -241,7 +245,8 @@ function successPanel(r: HealthReport, color: ColorOf, ws: number): string {
 }
 
 /** The 15 commonest error patterns as bars and a table, or a note that there are none. */
-function patternPanel(errorPatterns: readonly ErrorPatternCount[] | undefined): string {
+function patternPanel(errorPatterns: readonly ErrorPatternCount[] | undefined, failure?: string): string {
+  if (failure) return `<p class="muted" data-chart="error-patterns" data-points="0">The error counts by pattern could not be read: ${esc(failure)}</p>`;
   const patterns = [...(errorPatterns ?? [])].sort((a, b) => b.count - a.count).slice(0, 15);
   if (!patterns.length) return '<p class="muted" data-chart="error-patterns" data-points="0">No open errors in this window.</p>';
   const chart = barChart('error-patterns', 'Error counts by pattern', patterns.map((p, i) => ({ label: p.pattern, value: p.count, color: PALETTE[(i + 1) % PALETTE.length], note: [p.cause, p.flow].filter(Boolean).join(', ') })));
@@ -343,7 +348,7 @@ export function renderHealthHtml(report: HealthHtmlInput, opts: RenderOptions = 
 <div class="panel" id="success-rate">${successPanel(r, color, ws)}<p class="muted">Shaded: the report window. Gaps: days without finished jobs.</p></div>
 
 <h2>Error counts by pattern</h2>
-<div class="panel" id="error-patterns">${patternPanel(r.errorPatterns)}</div>
+<div class="panel" id="error-patterns">${patternPanel(r.errorPatterns, r.errorPatternsError)}</div>
 
 <h2>Run-time trend (p50 / p95)</h2>
 <div class="grid2" id="runtime">${runtimePanels(r, color, ws) || '<p class="muted">No finished jobs with run times.</p>'}</div>

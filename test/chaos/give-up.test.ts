@@ -14,7 +14,7 @@ import { retryErrors, retryFailedJobs, type RetryReport } from '../../src/ops/re
 import { runFlow } from '../../src/ops/run.js';
 import { setupIntegration, type SetupSpec } from '../../src/ops/setup.js';
 import { troubleshoot } from '../../src/ops/troubleshoot.js';
-import { catalogue } from '../../src/tools/index.js';
+import { catalogue } from '../../src/operations/catalogue.js';
 import { chaosEnv, errorsNow, expectNoDoubleRetry, expectNoErrorLost, snapshot, START, type ChaosEnv, type EnvOptions } from './harness.js';
 
 const COMMENTS = 'Salesforce Case Comments to Zendesk';
@@ -178,7 +178,9 @@ describe.concurrent('chaos: giving up says what was and was not done', () => {
     e.emu.setFaults({ match: `^PUT /v1/flows/${charges}$`, errorRate: 1, statuses: [502], seed: 7 });
     const r = await restoreBackup(e.ctx, { id: bk.id });
     expect(r.restored.map((x) => x.name)).toEqual(['Stripe Payouts to NetSuite Deposits']);
-    expect(r.summary).toMatch(new RegExp(`^Restored 1 of 2 objects from backup ${bk.id} \\(NOT restored: flow Stripe Charges to NetSuite Customer Payments; run restore_backup ${bk.id} again to finish`));
+    expect(r.summary).toMatch(new RegExp(`^Restored 1 of 2 objects from backup ${bk.id} \\(NOT restored: flow Stripe Charges to NetSuite Customer Payments; restore backup ${bk.id} again to finish`));
+    expect(r.outcome).toBe('partial');
+    expect(r.next[0]).toEqual({ op: 'restore_backup', args: { id: bk.id }, why: 'finish: it only writes what still differs' });
     expect(r.problems[0]).toMatch(/^flow Stripe Charges to NetSuite Customer Payments \(\w+\) was NOT restored: /);
     e.emu.setFaults({});
     const again = await restoreBackup(e.ctx, { id: bk.id });

@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed/demo.js';
 import { updateFlow } from '../../src/ops/changes.js';
-import { catalogue } from '../../src/tools/index.js';
-import type { ToolDef } from '../../src/tools/types.js';
+import { catalogue } from '../../src/operations/catalogue.js';
+import type { ToolDef } from '../../src/operations/tool.js';
 import { DAY, expectSameOutcome, runPair, type ChaosEnv, type Scenario } from './harness.js';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 2000);

@@ -224,6 +224,7 @@ describe('commands against --demo', () => {
     expect(summaryAt).toBeGreaterThan(0);
     expect(tableAt).toBeGreaterThan(summaryAt);
     expect(r.stdout).toMatch(/Salesforce - NetSuite Customers\s+failing/);
+    expect(r.stdout).toContain('\nNext\n  celigo-manage --demo troubleshoot --integration "Salesforce - NetSuite Customers"   # failing\n');
     const failOn = await run(['--demo', 'health', '--fail-on', 'failing', '--no-connections', '--json', 'verdicts']);
     expect(failOn.code).toBe(1);
     expect(JSON.parse(failOn.stdout).verdicts.failing).toBeGreaterThan(0);
@@ -247,8 +248,13 @@ describe('commands against --demo', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Likely cause: mapping or missing field');
     expect(r.stdout).toContain('Changed just before the errors');
-    expect(r.stdout).toContain('celigo-manage mapping update');
+    expect(r.stdout).toContain("Fix: Check the import's mapping against a sample record, map or default the missing field, then retry the errors.");
     expect(r.stdout).not.toMatch(/\b(update_mapping|retry_failed_jobs|test_connection)\b/);
+    // The next steps are data (the operations to run); the terminal writes each as its command line.
+    const next = await run(['--demo', 'troubleshoot', '--flow', 'Zendesk Users to Salesforce Contacts', '--json', 'next']);
+    const steps = JSON.parse(next.stdout).next as { op: string; args: Record<string, unknown> }[];
+    expect(steps.map((s) => s.op)).toEqual(['get_import', 'update_mapping', 'retry_failed_jobs']);
+    expect(steps[1].args).toMatchObject({ import: steps[0].args.import, dryRun: true });
     const bare = await run(['--demo', 'troubleshoot', 'Salesforce - NetSuite Customers', '--json', 'target']);
     expect(JSON.parse(bare.stdout).target).toMatchObject({ type: 'integration' });
     const two = await run(['--demo', 'troubleshoot', '--flow', 'a', '--job', 'b']);

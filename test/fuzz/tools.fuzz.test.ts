@@ -9,7 +9,7 @@ import { DEMO, } from '../../src/emulator/seed/demo.js';
 import { DEMO_TOKEN, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { startHttp, type HttpHandle } from '../../src/mcp/http.js';
 import { createServerFactory } from '../../src/mcp/server.js';
-import { catalogue, prompts } from '../../src/tools/index.js';
+import { catalogue, prompts } from '../../src/operations/catalogue.js';
 import { connectHttp, connectInMemory, textOf } from '../mcp/helpers.js';
 import { allText, extraKeys, fastClock, junk, params, prototypeIsClean, setOwn, stackTraceIn, tempDir, tokenIn } from './helpers.js';
 

@@ -1,8 +1,8 @@
 // The health check as an MCP App: the tool points at a ui:// resource that shows its latest report.
 import { describe, it, expect, afterAll } from 'vitest';
 import { openSession } from '../../src/app/session.js';
-import { catalogue } from '../../src/tools/index.js';
-import { selectTools } from '../../src/tools/select.js';
+import { catalogue } from '../../src/operations/catalogue.js';
+import { selectTools } from '../../src/operations/select.js';
 import { connectInMemory, textOf } from './helpers.js';
 
 const session = await openSession({ demo: true, env: {} });

@@ -1,9 +1,9 @@
 // The real catalogue through the MCP layer (skipped until src/tools/index.ts exports catalogue()).
 import { describe, expect, it } from 'vitest';
-import type { ToolDef } from '../../src/tools/types.js';
+import type { ToolDef } from '../../src/operations/tool.js';
 import { ERAS, connectInMemory } from './helpers.js';
 
-const mod = (await import('../../src/tools/index.js').catch(() => undefined)) as { catalogue?: () => ToolDef[] } | undefined;
+const mod = (await import('../../src/operations/catalogue.js').catch(() => undefined)) as { catalogue?: () => ToolDef[] } | undefined;
 const catalogue = typeof mod?.catalogue === 'function' ? mod.catalogue() : undefined;
 
 describe.skipIf(!catalogue)('the production catalogue over MCP', () => {

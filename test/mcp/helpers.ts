@@ -5,7 +5,7 @@ import { Client, InMemoryTransport, StreamableHTTPClientTransport } from '@model
 import type { CeligoClient } from '../../src/core/client.js';
 import { CeligoApiError, UsageError } from '../../src/core/errors.js';
 import { Cancelled } from '../../src/ops/context.js';
-import { defineTool, type ToolDef } from '../../src/tools/types.js';
+import { defineTool, type ToolDef } from '../../src/operations/tool.js';
 import { createServerFactory, type ServerFactoryOptions } from '../../src/mcp/server.js';
 import { startStdio } from '../../src/mcp/stdio.js';
 

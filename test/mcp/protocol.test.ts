@@ -1,7 +1,7 @@
 // Protocol tests: an SDK Client against our server factory in memory, on both protocol revisions.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProtocolError } from '@modelcontextprotocol/client';
-import { selectTools } from '../../src/tools/select.js';
+import { selectTools } from '../../src/operations/select.js';
 import { mintConfirmToken } from '../../src/mcp/confirm.js';
 import { ERAS, SECRET, connectInMemory, fixtureTools, seen, textOf } from './helpers.js';
 

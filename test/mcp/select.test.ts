@@ -1,7 +1,7 @@
 // Tool selection: --toolsets, --tools, --exclude-tools, --read-only and their environment twins.
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
-import { mergeSelection, selectTools, selectionFromEnv } from '../../src/tools/select.js';
+import { mergeSelection, selectTools, selectionFromEnv } from '../../src/operations/select.js';
 import { fixtureTools } from './helpers.js';
 
 const all = fixtureTools();

@@ -4,8 +4,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { catalogue } from '../../src/tools/index.js';
-import { selectTools } from '../../src/tools/select.js';
+import { catalogue } from '../../src/operations/catalogue.js';
+import { selectTools } from '../../src/operations/select.js';
 import { connectInMemory } from './helpers.js';
 
 const DIR = join(import.meta.dirname, '..', '__wiresnaps__');

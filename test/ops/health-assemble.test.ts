@@ -1,9 +1,10 @@
 // The health report's summary sentence and failed-jobs list, from judged figures (no emulator).
 import { describe, expect, it } from 'vitest';
 import { rowMaker } from '../../src/ops/job-rows.js';
-import { failedJobsOf, FAILED_JOBS_LISTED, summarySentence } from '../../src/ops/health-assemble.js';
+import { failedJobsOf, FAILED_JOBS_LISTED, nextAfterHealth, summarySentence } from '../../src/ops/health-assemble.js';
 import { STANDALONE } from '../../src/ops/health-judge.js';
-import type { ConnectionCheck, IntegrationHealth, ScheduleIssue, Verdict } from '../../src/ops/health-report.js';
+import { FAILED_JOBS_SHOWN, type ConnectionCheck, type HealthReport, type IntegrationHealth, type ScheduleIssue, type Verdict } from '../../src/ops/health-report.js';
+import { nextForModel } from '../../src/operations/next.js';
 
 const NOW = Date.parse('2026-01-15T12:00:00.000Z');
 const toRow = rowMaker(NOW - 86_400_000, NOW, []);
@@ -45,5 +46,29 @@ describe('failedJobsOf', () => {
     expect(list.map((j) => j.jobId).slice(0, 3)).toEqual(['j2', 'j3', 'j5']);
     expect(list[0]).toMatchObject({ flowId: 'gone', flowName: 'gone', integrationId: STANDALONE, numError: 2 });
     expect(list[1]).toMatchObject({ flowId: 'f1', flowName: 'Orders' });
+  });
+});
+
+describe('nextAfterHealth', () => {
+  const window = { from: '', to: '', label: 'yesterday' };
+  const failed = (n: number) => Array.from({ length: n }, (_, i) => ({ jobId: `j${i}` })) as HealthReport['failedJobs'];
+
+  it('nothing to do on a healthy account', () => {
+    expect(nextAfterHealth({ integrations: [ih('A', 'healthy')], failedJobs: failed(3), window })).toEqual([]);
+  });
+
+  it('troubleshoots at most five bad integrations (not the standalone flows), by name unless two share it; then all failed runs, then a retry', () => {
+    const integrations = [ih('B', 'failing', 0, 'i-b'), ih('C', 'degraded', 0, 'i-c1'), ih('c', 'healthy', 0, 'i-c2'), ih('Standalone flows', 'failing', 0, STANDALONE), ...['D', 'E', 'F', 'G'].map((n) => ih(n, 'degraded'))];
+    const next = nextAfterHealth({ integrations, failedJobs: failed(FAILED_JOBS_SHOWN + 1), window });
+    expect(nextForModel(next)).toEqual([
+      '- troubleshoot {"integration":"B"}: failing',
+      '- troubleshoot {"integration":"i-c1"}: C is degraded',
+      '- troubleshoot {"integration":"D"}: degraded',
+      '- troubleshoot {"integration":"E"}: degraded',
+      '- troubleshoot {"integration":"F"}: degraded',
+      '- list_jobs {"status":"failed","range":"yesterday"}: every failed run of the window',
+      '- retry_failed_jobs {"range":"yesterday"}: after fixing the cause',
+    ]);
+    expect(nextAfterHealth({ integrations, failedJobs: [], window }).map((s) => s.op)).toEqual(Array(5).fill('troubleshoot'));
   });
 });

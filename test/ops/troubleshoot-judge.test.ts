@@ -5,11 +5,13 @@ import {
   changeWindow,
   firstErrorTime,
   judgeTrouble,
+  withoutToolNames,
   type ChangeEvent,
   type StepFinding,
   type TroubleFacts,
 } from '../../src/ops/troubleshoot-judge.js';
 import { summarySentence } from '../../src/ops/troubleshoot-report.js';
+import type { NextStep } from '../../src/operations/types.js';
 
 const T0 = Date.parse('2026-01-10T12:00:00.000Z');
 /** Minutes from T0 as an ISO time. */
@@ -61,8 +63,17 @@ interface Case {
   facts: Partial<Omit<TroubleFacts, 'firstErrorAt'>>;
   cause: CauseKind | undefined;
   suspect: { resourceId: string; at: string; minutesBeforeFirstError: number } | undefined;
-  nextSteps: string[];
+  next: NextStep[];
 }
+
+/** Looking at the changed import. */
+const review = (when: string, detail: string): NextStep => ({ op: 'get_import', args: { import: 'imp1' }, why: `review the change to import Upsert contacts at ${when}${detail}; revert it if it caused the errors` });
+const PUT_BACK: NextStep = {
+  op: 'update_mapping',
+  args: { flow: 'f1', import: 'imp1', changes: [{ op: 'add', generate: 'LastName', extract: 'last_name' }, { op: 'change', generate: 'Lifecycle', hardCodedValue: 'lead' }], dryRun: true },
+  why: 'put the mapping back as it was (a dry run on a sample first; then again for real)',
+};
+const DATA_FIXED = 'once the source records of the errors the target rejected as data are corrected';
 
 const CASES: Case[] = [
   {
@@ -70,24 +81,24 @@ const CASES: Case[] = [
     facts: {},
     cause: undefined,
     suspect: undefined,
-    nextSteps: [],
+    next: [],
   },
   {
     name: 'a failed job without errors: its failed connection test is the cause',
     facts: { target: { type: 'job', id: 'j1', name: flow.name }, jobStatus: 'failed', steps: steps({ connectionId: 'c1', name: 'Salesforce', ok: false, code: 0, message: 'ECONNREFUSED' }) },
     cause: 'connection',
     suspect: undefined,
-    nextSteps: ['Fix connection Salesforce (credentials or online state), then test_connection {"connection":"c1"}'],
+    next: [{ op: 'test_connection', args: { connection: 'c1' }, why: 'after fixing connection Salesforce (credentials or online state)' }],
   },
   {
     name: 'a 401 connection test outranks a validation message',
     facts: { groups: [group('validation')], steps: steps({ connectionId: 'c1', name: 'Salesforce', ok: false, code: 401, message: 'expired' }) },
     cause: 'auth',
     suspect: undefined,
-    nextSteps: [
-      'Fix connection Salesforce (credentials or online state), then test_connection {"connection":"c1"}',
-      'retry_failed_jobs {"flow":"f1"} after the fix',
-      'Errors the target rejected as data need the source records corrected; clear_errors once handled',
+    next: [
+      { op: 'test_connection', args: { connection: 'c1' }, why: 'after fixing connection Salesforce (credentials or online state)' },
+      { op: 'retry_failed_jobs', args: { flow: 'f1' }, why: 'after the fix' },
+      { op: 'clear_errors', args: { flow: 'f1' }, why: DATA_FIXED },
     ],
   },
   {
@@ -95,10 +106,10 @@ const CASES: Case[] = [
     facts: { groups: [group('mapping')], changes: [renamed, mappingEdit] },
     cause: 'mapping',
     suspect: { resourceId: 'imp1', at: at(-30), minutesBeforeFirstError: 30 },
-    nextSteps: [
-      `Review the change to import Upsert contacts at ${at(-30)} (removed LastName (was last_name); changed Lifecycle: "lead" -> stage); revert it if it caused the errors`,
-      'To put the mapping back: update_mapping {"flow":"f1","import":"imp1","changes":[{"op":"add","generate":"LastName","extract":"last_name"},{"op":"change","generate":"Lifecycle","hardCodedValue":"lead"}],"dryRun":true}, then again without dryRun',
-      'retry_failed_jobs {"flow":"f1"} after the fix',
+    next: [
+      review(at(-30), ' (removed LastName (was last_name); changed Lifecycle: "lead" -> stage)'),
+      PUT_BACK,
+      { op: 'retry_failed_jobs', args: { flow: 'f1' }, why: 'after the fix' },
     ],
   },
   {
@@ -106,21 +117,18 @@ const CASES: Case[] = [
     facts: { groups: [group('remote_server')], changes: [renamed, mappingEdit] },
     cause: 'remote_server',
     suspect: { resourceId: 'imp1', at: at(-5), minutesBeforeFirstError: 5 },
-    nextSteps: [
-      `Review the change to import Upsert contacts at ${at(-5)} (name); revert it if it caused the errors`,
-      'retry_failed_jobs {"flow":"f1"} (the transient errors should succeed now)',
-    ],
+    next: [review(at(-5), ' (name)'), { op: 'retry_failed_jobs', args: { flow: 'f1' }, why: 'the transient errors should succeed now' }],
   },
   {
     name: 'a mapping change turns a validation message into a mapping cause',
     facts: { groups: [group('validation')], changes: [change({ at: at(-10), fields: ['mapping.fields'] })] },
     cause: 'mapping',
     suspect: { resourceId: 'imp1', at: at(-10), minutesBeforeFirstError: 10 },
-    nextSteps: [
-      `Review the change to import Upsert contacts at ${at(-10)} (mapping.fields); revert it if it caused the errors`,
-      'update_mapping {"flow":"f1","changes":[…],"dryRun":true} to preview a fix on a sample record',
-      'retry_failed_jobs {"flow":"f1"} after the fix',
-      'Errors the target rejected as data need the source records corrected; clear_errors once handled',
+    next: [
+      review(at(-10), ' (mapping.fields)'),
+      { op: 'update_mapping', args: { flow: 'f1', dryRun: true }, why: 'preview a fix of the mapping on a sample record' },
+      { op: 'retry_failed_jobs', args: { flow: 'f1' }, why: 'after the fix' },
+      { op: 'clear_errors', args: { flow: 'f1' }, why: DATA_FIXED },
     ],
   },
   {
@@ -133,7 +141,7 @@ const CASES: Case[] = [
     },
     cause: 'unknown',
     suspect: undefined,
-    nextSteps: ['retry_job {"job":"j1"} after the fix'],
+    next: [{ op: 'retry_job', args: { job: 'j1' }, why: 'after the fix' }],
   },
   {
     name: "a backup of the step's connection is undone by restore, on an integration",
@@ -144,9 +152,10 @@ const CASES: Case[] = [
     },
     cause: 'unknown',
     suspect: { resourceId: 'c1', at: at(-10), minutesBeforeFirstError: 10 },
-    nextSteps: [
-      'diff_backup {"id":"bk-1"} then restore_backup {"id":"bk-1"} to undo the change made just before the errors',
-      'retry_failed_jobs {"integration":"i1"} after the fix',
+    next: [
+      { op: 'diff_backup', args: { id: 'bk-1' }, why: 'see what the change made just before the errors did' },
+      { op: 'restore_backup', args: { id: 'bk-1' }, why: 'undo the change made just before the errors' },
+      { op: 'retry_failed_jobs', args: { integration: 'i1' }, why: 'after the fix' },
     ],
   },
   {
@@ -154,10 +163,10 @@ const CASES: Case[] = [
     facts: { groups: [group('rate_limit', { stepId: 'exp1', count: 40, firstSeen: at(10) }), group('mapping', { count: 2 })], changes: [mappingEdit] },
     cause: 'rate_limit',
     suspect: { resourceId: 'imp1', at: at(-30), minutesBeforeFirstError: 30 },
-    nextSteps: [
-      `Review the change to import Upsert contacts at ${at(-30)} (removed LastName (was last_name); changed Lifecycle: "lead" -> stage); revert it if it caused the errors`,
-      'To put the mapping back: update_mapping {"flow":"f1","import":"imp1","changes":[{"op":"add","generate":"LastName","extract":"last_name"},{"op":"change","generate":"Lifecycle","hardCodedValue":"lead"}],"dryRun":true}, then again without dryRun',
-      'retry_failed_jobs {"flow":"f1"} (the transient errors should succeed now)',
+    next: [
+      review(at(-30), ' (removed LastName (was last_name); changed Lifecycle: "lead" -> stage)'),
+      PUT_BACK,
+      { op: 'retry_failed_jobs', args: { flow: 'f1' }, why: 'the transient errors should succeed now' },
     ],
   },
 ];
@@ -180,7 +189,18 @@ describe('troubleshoot judgement', () => {
     const j = judgeTrouble(facts(c.facts));
     expect(j.likely?.cause).toBe(c.cause);
     expect(j.suspect && { resourceId: j.suspect.resourceId, at: j.suspect.at, minutesBeforeFirstError: j.suspect.minutesBeforeFirstError }).toEqual(c.suspect);
-    expect(j.nextSteps).toEqual(c.nextSteps);
+    expect(j.next).toEqual(c.next);
+  });
+
+  it('says each fix in plain words: the operations it names become next steps', () => {
+    const causes: CauseKind[] = ['auth', 'connection', 'mapping', 'validation', 'rate_limit', 'remote_server', 'missing_resource', 'unknown'];
+    for (const c of causes) {
+      const fix = withoutToolNames(causeInfo(c).fix);
+      expect(fix, c).not.toMatch(/\b[a-z]+_[a-z_]+\b|\(\s*\)|\s[,;.]/);
+    }
+    expect(withoutToolNames(causeInfo('missing_resource').fix)).toBe('A resource the step uses no longer exists: restore it or point the step at another one, then retry.');
+    const j = judgeTrouble(facts({ groups: [group('auth')] }));
+    expect(j.groups[0].fix).toBe(withoutToolNames(causeInfo('auth').fix));
   });
 
   it('gives the evidence: the connection test, the top pattern, then the change', () => {
@@ -229,7 +249,7 @@ describe('troubleshoot judgement', () => {
     expect(summarySentence({ target: { type: 'flow', id: 'f1' }, totalErrors: 14, groups: j.groups, likely: j.likely, suspect: j.suspect })).toBe(
       '14 open errors in 2 patterns; the largest (12x on Upsert contacts) looks like mapping or missing field. ' +
         'import Upsert contacts was changed by Priya 30 min before the errors began (mapping: removed LastName (was last_name); changed Lifecycle: "lead" -> stage). ' +
-        `Fix: ${causeInfo('mapping').fix}`,
+        "Fix: Check the import's mapping against a sample record, map or default the missing field, then retry the errors.",
     );
   });
 });

@@ -26,7 +26,7 @@ describe('troubleshoot on the demo account', () => {
     expect(r.suspectChange?.mappingEffect?.changed).toEqual([{ generate: 'FirstName', was: 'first_name', now: 'name' }]);
     expect(g.changedBefore?.resourceId).toBe(r.suspectChange?.resourceId);
     expect(r.summary).toContain('removed LastName');
-    expect(r.nextSteps.some((s) => s.includes('update_mapping') && s.includes('"LastName"'))).toBe(true);
+    expect(r.next.find((s) => s.op === 'update_mapping')?.args?.changes).toContainEqual({ op: 'add', generate: 'LastName', extract: 'last_name' });
     expect(r.recentJobs?.length).toBeGreaterThan(0);
   });
 
@@ -52,7 +52,7 @@ describe('troubleshoot on the demo account', () => {
     const bad = r.steps.filter((s) => s.connection && !s.connection.ok).map((s) => s.connection!.name);
     expect(new Set(bad)).toEqual(new Set(['Salesforce - Integration User']));
     expect(r.steps.find((s) => s.connection?.name === 'Salesforce - Integration User')?.connection?.code).toBe(401);
-    expect(r.nextSteps[0]).toMatch(/^Fix connection Salesforce - Integration User/);
+    expect(r.next[0]).toMatchObject({ op: 'test_connection', why: 'after fixing connection Salesforce - Integration User (credentials or online state)' });
   });
 
   it('separates transient from other errors in the degraded integration', async () => {
@@ -77,12 +77,20 @@ describe('troubleshoot on the demo account', () => {
   it('wants exactly one target', async () => {
     await expect(troubleshoot(env.ctx, {})).rejects.toBeInstanceOf(UsageError);
     await expect(troubleshoot(env.ctx, { flow: 'a', integration: 'b' })).rejects.toBeInstanceOf(UsageError);
+    await expect(troubleshoot(env.ctx, { flow: 'a', target: 'b' })).rejects.toBeInstanceOf(UsageError);
+  });
+
+  it('looks a target up as a job, else a flow, else an integration', async () => {
+    const failed = (await env.api.jobs.list({ type: 'flow', status: 'failed', createdAt_gte: new Date(env.clock.now() - 86_400_000).toISOString() }))[0];
+    expect((await troubleshoot(env.ctx, { target: failed._id })).target).toMatchObject({ type: 'job', id: failed._id });
+    expect((await troubleshoot(env.ctx, { target: DEMO.mappingEditedFlow })).target).toMatchObject({ type: 'flow', name: DEMO.mappingEditedFlow });
+    expect((await troubleshoot(env.ctx, { target: DEMO.failingIntegration })).target).toMatchObject({ type: 'integration', name: DEMO.failingIntegration });
+    await expect(troubleshoot(env.ctx, { target: 'no such thing anywhere' })).rejects.toThrow(/^No job, flow or integration "no such thing anywhere"/);
   });
 
   it('end to end: the suggested mapping fix, then a retry, clears every error of the flow', async () => {
     const r = await troubleshoot(env.ctx, { flow: DEMO.mappingEditedFlow });
-    const step = r.nextSteps.find((s) => s.startsWith('To put the mapping back'))!;
-    const args = JSON.parse(step.slice(step.indexOf('{'), step.lastIndexOf('}') + 1));
+    const args = r.next.find((s) => s.op === 'update_mapping')!.args as { flow: string; import: string; changes: Parameters<typeof updateMapping>[1]['changes'] };
     const sample = { email: 'ava@example.com', name: 'Ava', first_name: 'Ava', last_name: 'Garcia', phone: '+1-555-0100', organization: { name: 'Acme' } };
     const fixed = await updateMapping(env.ctx, { ...args, sample, dryRun: false });
     expect(fixed.verified).toBe(true);

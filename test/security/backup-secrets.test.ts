@@ -12,7 +12,7 @@ import { DEMO_TOKEN, startEmulator, type RunningEmulator } from '../../src/emula
 import { backup } from '../../src/ops/backups/take.js';
 import { restoreBackup } from '../../src/ops/backups/restore.js';
 import type { OpContext } from '../../src/ops/context.js';
-import { catalogue } from '../../src/tools/index.js';
+import { catalogue } from '../../src/operations/catalogue.js';
 import { connectInMemory } from '../mcp/helpers.js';
 import { run } from '../cli/helpers.js';
 import { tempDir, tokenIn } from '../fuzz/helpers.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CeligoClient } from '../../src/core/client.js';
 import { DEMO_TOKEN, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { DEMO } from '../../src/emulator/seed/demo.js';
-import { catalogue, prompts } from '../../src/tools/index.js';
+import { catalogue, prompts } from '../../src/operations/catalogue.js';
 import { connectInMemory, textOf } from '../mcp/helpers.js';
 import { tempDir } from '../fuzz/helpers.js';
 

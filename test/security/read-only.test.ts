@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CeligoClient } from '../../src/core/client.js';
 import { DEMO_TOKEN, startEmulator, type RequestLogEntry, type RunningEmulator } from '../../src/emulator/index.js';
 import { runMcp } from '../../src/mcp/main.js';
-import { catalogue, prompts } from '../../src/tools/index.js';
+import { catalogue, prompts } from '../../src/operations/catalogue.js';
 import { loadNouns } from '../../src/cli/commands/index.js';
 import { connectHttp, connectInMemory } from '../mcp/helpers.js';
 import { run } from '../cli/helpers.js';

@@ -12,7 +12,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { CeligoClient } from '../../src/core/client.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { runMcp } from '../../src/mcp/main.js';
-import { catalogue } from '../../src/tools/index.js';
+import { catalogue } from '../../src/operations/catalogue.js';
 import { connectHttp, textOf } from '../mcp/helpers.js';
 import { run } from '../cli/helpers.js';
 import { cleanEnv, tempDir, tokenForms, tokenIn } from '../fuzz/helpers.js';

@@ -4,9 +4,9 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync, writeFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { catalogue } from '../../src/tools/index.js';
-import { selectTools, DEFAULT_TOOLSETS } from '../../src/tools/select.js';
-import { TOOLSETS } from '../../src/tools/types.js';
+import { catalogue } from '../../src/operations/catalogue.js';
+import { selectTools, DEFAULT_TOOLSETS } from '../../src/operations/select.js';
+import { TOOLSETS } from '../../src/operations/types.js';
 import { updateReadme } from '../../src/docs/tool-table.js';
 import { connectInMemory } from '../mcp/helpers.js';
 

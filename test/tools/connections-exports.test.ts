@@ -6,7 +6,7 @@ import { nextOf, outcomeOf } from '../../src/operations/outcome.js';
 import type { RunDeadline } from '../../src/operations/exports.js';
 import { operationMap } from '../../src/operations/index.js';
 import type { OperationContext } from '../../src/operations/types.js';
-import { catalogue } from '../../src/tools/index.js';
+import { catalogue } from '../../src/operations/catalogue.js';
 import { run } from '../cli/helpers.js';
 import { demoEnv, type Env } from '../ops/env.js';
 

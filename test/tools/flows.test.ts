@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { operationMap } from '../../src/operations/index.js';
 import { commandLine } from '../../src/operations/next.js';
 import { nextOf, outcomeOf } from '../../src/operations/outcome.js';
-import { catalogue } from '../../src/tools/index.js';
+import { catalogue } from '../../src/operations/catalogue.js';
 import { demoEnv, type Env } from '../ops/env.js';
 
 const tool = (name: string) => catalogue().find((t) => t.name === name)!;

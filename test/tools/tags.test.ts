@@ -2,7 +2,7 @@
 // add_tag_to_integration says which tag it replaced.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed/demo.js';
-import { catalogue } from '../../src/tools/index.js';
+import { catalogue } from '../../src/operations/catalogue.js';
 import { demoEnv, type Env } from '../ops/env.js';
 
 const tool = (name: string) => catalogue().find((t) => t.name === name)!;

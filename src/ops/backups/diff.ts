@@ -1,4 +1,5 @@
 // What changed since a backup, object by object, and whether the change was ours or someone else's.
+import type { NextStep } from '../../operations/types.js';
 import type { OpContext } from '../context.js';
 import { digestOf, plural } from '../util.js';
 import { stripSecrets, withoutReadOnly } from './content.js';
@@ -57,6 +58,8 @@ export interface BackupDiff {
   items: ItemDiff[];
   created: { type: BackupType; id: string; name?: string; exists: boolean }[];
   summary: string;
+  /** Restoring the backup, when anything differs from it. */
+  next: NextStep[];
 }
 
 /** States of an object that celigo-manage itself produced, chained through later backups. */
@@ -140,5 +143,7 @@ export async function diffBackup(ctx: OpContext, id: string): Promise<BackupDiff
         (changed.some((c) => c.changedByOthers) ? ` (${changed.filter((c) => c.changedByOthers).length} changed by someone else)` : '') +
         (created.some((c) => c.exists) ? `; ${plural(created.filter((c) => c.exists).length, 'created resource')} still exist` : '') +
         '.';
-  return { id: rec.id, createdAt: rec.createdAt, reason: rec.reason, items, created, summary };
+  const differs = changed.length > 0 || created.some((c) => c.exists);
+  const next: NextStep[] = differs ? [{ op: 'restore_backup', args: { id: rec.id }, why: 'put back what the backup holds and delete what the change created' }] : [];
+  return { id: rec.id, createdAt: rec.createdAt, reason: rec.reason, items, created, summary, next };
 }

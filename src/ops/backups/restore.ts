@@ -2,6 +2,7 @@
 // what the change created, back up the state it replaces, and read everything back.
 import { CeligoApiError, ConflictError, UsageError, describeError } from '../../core/errors.js';
 import type { ResourceApi } from '../../core/resource.js';
+import type { NextStep, Outcome } from '../../operations/types.js';
 import type { OpContext } from '../context.js';
 import { makePlan, mustConfirm } from '../confirm.js';
 import { plural, report } from '../util.js';
@@ -21,6 +22,10 @@ export interface RestoreReport {
   verified: boolean;
   problems: string[];
   summary: string;
+  /** Set when not everything was put back: partial (some of it was), failed (none of it). */
+  outcome?: Extract<Outcome, 'partial' | 'failed'>;
+  /** Finish the restore (run it again), or undo it (restore the backup taken just before). */
+  next: NextStep[];
 }
 
 const RESTORE_ORDER: ItemType[] = ['connection', 'export', 'import', 'flow', 'integration', 'tag', 'state'];
@@ -63,11 +68,11 @@ export async function restoreBackup(ctx: OpContext, input: { id: string; force?:
   if (conflicts.length && !input.force) {
     throw new UsageError(
       `Refusing to restore backup ${rec.id}: ${conflicts.map((c) => `${c.item.type} ${c.item.name ?? c.item.id}`).join(', ')} changed after the backup by someone else ` +
-        '(see diff_backup). Restoring would overwrite those changes; pass force to restore anyway.',
+        "(the backup's diff shows how). Restoring would overwrite those changes; pass force to restore anyway.",
     );
   }
   if (todo.length === 0 && createdLive.length === 0) {
-    return { id: rec.id, restored: [], deleted: [], skipped, verified: true, problems: [], summary: `Nothing to restore: the live state already matches backup ${rec.id}.` };
+    return { id: rec.id, restored: [], deleted: [], skipped, verified: true, problems: [], summary: `Nothing to restore: the live state already matches backup ${rec.id}.`, next: [] };
   }
   await confirmRestore(ctx, rec, plan);
 
@@ -84,15 +89,21 @@ export async function restoreBackup(ctx: OpContext, input: { id: string; force?:
   const { restored, notRestored } = await putBack(ctx, pre.id, ordered, total, problems);
   const { deleted, notDeleted } = await deleteCreated(ctx, createdLive, ordered.length, total, problems);
   await readBack(ctx, rec, ordered, notRestored, problems);
+  const unfinished = notRestored.length + notDeleted.length > 0;
   const summary =
     `Restored ${notRestored.length ? `${restored.length} of ${ordered.length} objects` : plural(restored.length, 'object')} from backup ${rec.id}` +
-    (notRestored.length ? ` (NOT restored: ${notRestored.map((n) => `${n.type} ${n.name ?? n.id}`).join(', ')}; run restore_backup ${rec.id} again to finish: it only writes what still differs)` : '') +
+    (notRestored.length ? ` (NOT restored: ${notRestored.map((n) => `${n.type} ${n.name ?? n.id}`).join(', ')}; restore backup ${rec.id} again to finish: it only writes what still differs)` : '') +
     (deleted.length ? `, deleted ${plural(deleted.length, 'created resource')}` : '') +
-    (notDeleted.length ? ` (NOT deleted: ${notDeleted.map((n) => `${n.type} ${n.name ?? n.id}`).join(', ')}; run restore_backup ${rec.id} again to finish)` : '') +
+    (notDeleted.length ? ` (NOT deleted: ${notDeleted.map((n) => `${n.type} ${n.name ?? n.id}`).join(', ')}; restore backup ${rec.id} again to finish)` : '') +
     (skipped.length ? `, skipped ${skipped.length}` : '') +
     (problems.length ? `; ${plural(problems.length, 'problem')}` : '; verified by reading back') +
-    `. Undo with restore_backup ${pre.id}.`;
-  return { id: rec.id, restored, deleted, skipped, preRestoreBackupId: pre.id, verified: problems.length === 0, problems, summary };
+    `. Undo it by restoring backup ${pre.id}.`;
+  const next: NextStep[] = [
+    ...(unfinished ? [{ op: 'restore_backup', args: { id: rec.id }, why: 'finish: it only writes what still differs' }] : []),
+    { op: 'restore_backup', args: { id: pre.id }, why: 'undo this restore' },
+  ];
+  const outcome = problems.length ? (restored.length || deleted.length ? 'partial' : 'failed') : undefined;
+  return { id: rec.id, restored, deleted, skipped, preRestoreBackupId: pre.id, verified: problems.length === 0, problems, summary, ...(outcome ? { outcome } : {}), next };
 }
 
 /** Compares every item with the live object: what to put back, what to delete, what a restore cannot do. */
@@ -106,7 +117,7 @@ async function planRestore(ctx: OpContext, all: BackupRecord[], rec: BackupRecor
   const todo = compared.filter((c) => {
     if (c.diff.status === 'unchanged') return false;
     if (c.diff.status === 'deleted' || c.diff.status === 'recreated') {
-      skipped.push({ type: c.item.type, id: c.item.id, name: c.item.name, reason: c.diff.status === 'deleted' ? 'deleted since the backup; a new object would get a new id, so recreate it by hand from diff_backup' : 'did not exist at backup time and exists now; delete it by hand if it should go' });
+      skipped.push({ type: c.item.type, id: c.item.id, name: c.item.name, reason: c.diff.status === 'deleted' ? 'deleted since the backup; a new object would get a new id, so recreate it by hand from the backup (its diff shows the content)' : 'did not exist at backup time and exists now; delete it by hand if it should go' });
       return false;
     }
     if (secretBlocked(c.item)) {

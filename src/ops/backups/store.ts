@@ -67,7 +67,7 @@ export function backupDir(ctx: OpContext): string {
 }
 
 function pathOf(ctx: OpContext, id: string): string {
-  if (!/^[A-Za-z0-9_-]{1,100}$/.test(id)) throw new UsageError(`Invalid backup id "${id.slice(0, 40)}${id.length > 40 ? '…' : ''}". Use list_backups to see the ids.`);
+  if (!/^[A-Za-z0-9_-]{1,100}$/.test(id)) throw new UsageError(`Invalid backup id "${id.slice(0, 40)}${id.length > 40 ? '…' : ''}". The list of backups shows their ids.`);
   return join(backupDir(ctx), `${id}.json`);
 }
 
@@ -83,7 +83,7 @@ export async function loadBackup(ctx: OpContext, id: string): Promise<BackupReco
   try {
     return JSON.parse(await readFile(pathOf(ctx, id), 'utf8')) as BackupRecord;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`No backup "${id}". Use list_backups to see the ids.`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`No backup "${id}". The list of backups shows their ids.`);
     throw err;
   }
 }

@@ -1,7 +1,8 @@
 // Which tools a server exposes: --toolsets, --tools, --exclude-tools, --read-only and their
 // environment twins. Pure data filtering; no SDK import (design.md §1, §3).
 import { UsageError } from '../core/errors.js';
-import { TOOLSETS, type ToolDef } from './types.js';
+import { TOOLSETS } from './types.js';
+import type { ToolDef } from './tool.js';
 import { envFlag, envList } from '../config/env-flags.js';
 
 export interface ToolSelection {
