@@ -6,7 +6,6 @@ import { UsageError } from '../core/errors.js';
 import { presentError, type ErrorInfo } from '../app/errors.js';
 import { redact, secretsFromEnv } from '../app/redact.js';
 import type { CliIO } from './io.js';
-import { cliWords } from './words.js';
 import type { GlobalOptions } from './globals.js';
 
 export interface Colors {
@@ -240,7 +239,7 @@ export class Output {
     }
     const c = this.errColors;
     const line = `${info.message}${info.fix && !info.message.includes(info.fix) ? ` ${info.fix}` : ''}`;
-    this.note(`${c.red('Error:')} ${cliWords(line)}`);
+    this.note(`${c.red('Error:')} ${line}`);
   }
 }
 

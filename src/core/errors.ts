@@ -46,20 +46,13 @@ export class CeligoApiError extends Error {
   }
 }
 
-/** Which list tool/command finds valid ids for a path, for 404 remedies. */
+/** Which list finds valid ids for a path, for 404 remedies (in plain words: MCP and CLI both read it). */
 function listHintFor(path: string): string {
   const seg = path.replace(/^\/?(v1\/)?/, '').split(/[/?]/)[0] ?? '';
-  const hints: Record<string, string> = {
-    integrations: 'list_integrations',
-    flows: 'list_flows',
-    exports: 'list_exports',
-    imports: 'list_imports',
-    connections: 'list_connections',
-    jobs: 'list_jobs',
-    tags: 'list_tags',
-  };
-  const tool = hints[seg];
-  return tool ? `Use ${tool} to find valid ids or names.` : 'Check the id; list the resources to find valid ids.';
+  const known = ['integrations', 'flows', 'exports', 'imports', 'connections', 'jobs', 'tags'];
+  return known.includes(seg)
+    ? `The id is wrong or belongs to another account or environment; list the ${seg} to find valid ids (names work too).`
+    : 'Check the id; list the resources to find valid ids.';
 }
 
 export function remedyFor(e: Pick<CeligoApiError, 'status' | 'code' | 'fieldErrors' | 'retryAfter' | 'path' | 'attempts' | 'method'>): string {

@@ -7,8 +7,7 @@ import type { RestoreReport } from '../ops/backups/restore.js';
 import type { BackupSummary } from '../ops/backups/store.js';
 import { truncate } from '../ops/util.js';
 import { json, READ, tsv } from './format.js';
-import { defineOperation, type Colors, type Operation, type Terminal } from './types.js';
-import { widen } from './widen.js';
+import { defineOperation, entry, type Colors, type Operation, type Terminal } from './types.js';
 
 /** Backups are local files: listing them asks nothing of the account. */
 const LOCAL_READ = { ...READ, openWorldHint: false } as const;
@@ -159,4 +158,4 @@ const restoreBackup = defineOperation({
   },
 });
 
-export const backupOperations: Operation[] = [widen(listBackups), widen(diffBackup), widen(restoreBackup)];
+export const backupOperations: Operation[] = [entry(listBackups), entry(diffBackup), entry(restoreBackup)];

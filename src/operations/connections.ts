@@ -1,16 +1,11 @@
 // Connections: list, show (secrets left out), test, and create (then test). A connection's settings come
-// to `connections create` from a file and --set pairs, read at the terminal (src/cli/commands/terminal-inputs.ts).
+// to `connections create` from a file and --set pairs, read at the terminal (src/cli/commands/connections-exports.ts).
 import { z } from 'zod';
 import { CONNECTION_FIELDS, getConnection, listConnections, testConnection } from '../ops/read/connections.js';
 import type { ConnectionCreated } from '../ops/changes.js';
 import { idOrName, json, listArgs, listResult, objectResult, READ } from './format.js';
-import { defineOperation, type Colors, type Operation, type Terminal } from './types.js';
+import { defineOperation, entry, type Colors, type Operation, type Terminal } from './types.js';
 
-/**
- * An operation as an entry of the table. The spread has TypeScript compare the members one by one (each is
- * assignable); comparing Operation<S, R> with Operation as a whole fails on a variance shortcut.
- */
-export const entry = <S extends z.ZodRawShape, R>(op: Operation<S, R>): Operation => ({ ...op });
 
 /** The --limit flag of a list command (limit is the page size of the tool). */
 export const LIMIT_FLAG = { flags: '--limit <n>', description: 'Show at most N rows (default: 50 on a terminal, all when piped or with --json)' };
@@ -59,7 +54,7 @@ const createConnection = entry(defineOperation({
       config: MCP_ONLY,
       test: { flags: '--no-test', description: 'Do not test after creating' },
     },
-    // Read into `config` before the command runs (src/cli/commands/terminal-inputs.ts).
+    // Read into `config` before the command runs (src/cli/commands/connections-exports.ts).
     terminalFlags: [
       { flags: '--set <key=value>', description: 'A setting; dotted keys nest (http.baseURI=https://api.example.com); repeatable' },
       { flags: '--config <file>', description: 'Settings as a JSON file ("-" reads stdin); put secrets here, never on the command line' },

@@ -5,9 +5,9 @@ import { clearErrors, type ClearReport } from '../ops/clear.js';
 import { ERROR_FIELDS, listErrors } from '../ops/read/errors.js';
 import { flowErrorsRetry, startRetry } from '../ops/retry.js';
 import { idOrName, json, listArgs, listResult, READ, tsv } from './format.js';
-import { asOperation, CLI_FLOW, CLI_INTEGRATION, CLI_LIST, CLI_RANGE, RANGE_DESC, terminalLimit } from './jobs.js';
+import { CLI_FLOW, CLI_INTEGRATION, CLI_LIST, CLI_RANGE, RANGE_DESC, terminalLimit } from './jobs.js';
 import { outcomeMark, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
-import { defineOperation, type Operation, type Terminal, type ToolResult } from './types.js';
+import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
 
 const confirm = z.string().optional().describe('Preview token');
 const CLI_STEP = { flags: '--step <step>', description: 'Only this step (export or import id or name; needs --flow)' };
@@ -151,4 +151,4 @@ const clearErrorsOp = defineOperation({
   forTerminal: clearForTerminal,
 });
 
-export const errorOperations: Operation[] = [listErrorsOp, retryErrorsOp, clearErrorsOp].map(asOperation);
+export const errorOperations: Operation[] = [entry(listErrorsOp), entry(retryErrorsOp), entry(clearErrorsOp)];

@@ -4,14 +4,14 @@ import { z } from 'zod';
 import { stripSecrets } from '../ops/backups/content.js';
 import { EXPORT_FIELDS, IMPORT_FIELDS, getExport, getImport, listExports, listImports, nameContains } from '../ops/read/exports.js';
 import type { RunReport } from '../ops/run.js';
-import { LIMIT_FLAG, MCP_ONLY, entry } from './connections.js';
+import { LIMIT_FLAG, MCP_ONLY } from './connections.js';
 import { idOrName, listArgs, listResult, objectResult, READ } from './format.js';
 import { runForModel, runForTerminal, runNext, runOutcome } from './run-report.js';
-import { defineOperation, type Operation, type OperationContext } from './types.js';
+import { defineOperation, entry, type Operation, type OperationContext } from './types.js';
 
 /**
  * How long `exports run --timeout` follows the run. Not an input of trigger_export (the default tools/list
- * has no room for one), so the terminal passes it in the context (src/cli/commands/terminal-inputs.ts).
+ * has no room for one), so the terminal passes it in the context (src/cli/commands/connections-exports.ts).
  */
 export interface RunDeadline {
   followForMs?: number;

@@ -7,9 +7,8 @@ import { checkDependencies, type DependencyReport } from '../ops/dependencies.js
 import { FLOW_FIELDS, getFlow, listFlows } from '../ops/read/flows.js';
 import { runExport, runFlow } from '../ops/run.js';
 import { READ, idOrName, json, listArgs, listResult, objectResult, tsv } from './format.js';
-import { tableEntry } from './entry.js';
 import { runForTerminal, runMonitored, runStarted } from './run-view.js';
-import { defineOperation, type Operation, type Terminal, type ToolResult } from './types.js';
+import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
 
 const FLOW_ARG = { description: 'Flow id or name' };
 const TEXT_LIMIT = 60_000;
@@ -81,7 +80,7 @@ function dependenciesForTerminal(r: DependencyReport, t: Terminal): void {
 }
 
 export const flowOperations: Operation[] = [
-  tableEntry(defineOperation({
+  entry(defineOperation({
     name: 'list_flows',
     toolset: 'flows',
     title: 'List flows',
@@ -113,7 +112,7 @@ export const flowOperations: Operation[] = [
       t.list(rows, { noun: 'flows', fields: FLOW_FIELDS, columns: ['id', 'name', 'integration', 'enabled', 'schedule', 'lastRun', 'openErrors'], limit: a.limit });
     },
   })),
-  tableEntry(defineOperation({
+  entry(defineOperation({
     name: 'get_flow',
     toolset: 'flows',
     title: 'Get a flow',
@@ -135,7 +134,7 @@ export const flowOperations: Operation[] = [
       t.object({ ...r.flow, steps }, { fields: [...Object.keys(r.flow), 'steps'] });
     },
   })),
-  tableEntry(defineOperation({
+  entry(defineOperation({
     name: 'trigger_flow_run',
     toolset: 'flows',
     title: 'Run a flow',
@@ -166,7 +165,7 @@ export const flowOperations: Operation[] = [
     forModel: runStarted,
     forTerminal: runForTerminal,
   })),
-  tableEntry(defineOperation({
+  entry(defineOperation({
     name: 'update_flow',
     toolset: 'flows',
     title: 'Update a flow',
@@ -206,7 +205,7 @@ export const flowOperations: Operation[] = [
     },
     forTerminal: updateForTerminal,
   })),
-  tableEntry(defineOperation({
+  entry(defineOperation({
     name: 'run_and_monitor',
     toolset: 'workflows',
     title: 'Run and monitor',
@@ -240,7 +239,7 @@ export const flowOperations: Operation[] = [
     forModel: runMonitored,
     forTerminal: runForTerminal,
   })),
-  tableEntry(defineOperation({
+  entry(defineOperation({
     name: 'check_dependencies',
     toolset: 'workflows',
     title: 'Check dependencies',

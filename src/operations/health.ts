@@ -9,8 +9,7 @@ import { FAILED_JOBS_SHOWN, type HealthReport, type Verdict } from '../ops/healt
 import { truncate } from '../ops/util.js';
 import { renderHealthHtml, type HealthHtmlInput } from '../report/health-html.js';
 import { READ, tsv } from './format.js';
-import { defineOperation, type Colors, type NextStep, type Operation, type Terminal } from './types.js';
-import { widen } from './widen.js';
+import { defineOperation, entry, type Colors, type NextStep, type Operation, type Terminal } from './types.js';
 
 const RANGE_DESC = 'ISO, A..B, yesterday, last 24 hours…';
 const TEXT_LIMIT = 60_000;
@@ -124,7 +123,7 @@ async function healthForTerminal(r: HealthResult, t: Terminal, flags: Record<str
 }
 
 export const healthOperations: Operation[] = [
-  widen(defineOperation({
+  entry(defineOperation({
     name: 'daily_health_check',
     toolset: 'workflows',
     title: 'Daily health check',

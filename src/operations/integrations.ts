@@ -8,8 +8,8 @@ import { UsageError } from '../core/errors.js';
 import { INTEGRATION_FIELDS, type IntegrationRow } from '../ops/read/integrations.js';
 import { idOrName, json, listArgs, listResult, objectResult, READ } from './format.js';
 import { setupIntegrationOperation, setupToolInput } from './integrations-setup.js';
-import { entry, toolView } from './terminal-input.js';
-import { defineOperation, type Operation, type Terminal, type ToolResult } from './types.js';
+import { toolView } from './terminal-input.js';
+import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
 
 const readOps = () => import('../ops/read/integrations.js');
 const changeOps = () => import('../ops/changes.js');

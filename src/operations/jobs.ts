@@ -6,7 +6,7 @@ import { getJob, JOB_FIELDS, listJobs } from '../ops/read/jobs.js';
 import { jobRetry, scopeRetry, startRetry } from '../ops/retry.js';
 import { listArgs, listResult, objectResult, READ } from './format.js';
 import { bulkRetryForModel, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
-import { defineOperation, type Operation, type Terminal } from './types.js';
+import { defineOperation, entry, type Operation, type Terminal } from './types.js';
 
 export const RANGE_DESC = 'ISO, A..B, yesterday, last 24 hours…';
 
@@ -147,11 +147,4 @@ const retryFailedJobsOp = defineOperation({
   next: retryNextSteps,
 });
 
-/**
- * An operation with a typed input, as a member of the operation table. TypeScript measures Operation's
- * shape parameter as invariant (it appears under `keyof`), so Operation<S, R> is not assignable to
- * Operation by reference; property by property it is, and this checks exactly that (no cast).
- */
-export const asOperation = (op: Pick<Operation, keyof Operation>): Operation => op;
-
-export const jobOperations: Operation[] = [listJobsOp, getJobOp, retryJobOp, retryFailedJobsOp].map(asOperation);
+export const jobOperations: Operation[] = [entry(listJobsOp), entry(getJobOp), entry(retryJobOp), entry(retryFailedJobsOp)];

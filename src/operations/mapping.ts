@@ -4,9 +4,8 @@ import { z } from 'zod';
 import { MAPPING_FIELDS, showMapping, type MappingView } from '../ops/mapping/show.js';
 import { updateMapping, type UpdateMappingReport } from '../ops/mapping/update.js';
 import { truncate } from '../ops/util.js';
-import { tableEntry } from './entry.js';
 import { json, tsv } from './format.js';
-import { defineOperation, type Operation, type Terminal, type ToolResult } from './types.js';
+import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
 
 const TEXT_LIMIT = 60_000;
 /** Rows of a mapping in one result: keeps it under 25,000 characters on any import. */
@@ -76,7 +75,7 @@ function updateForTerminal(r: UpdateMappingReport, t: Terminal): void {
 }
 
 export const mappingOperations: Operation[] = [
-  tableEntry(defineOperation({
+  entry(defineOperation({
     name: 'get_mapping',
     toolset: 'workflows',
     title: 'Get a mapping',
@@ -103,7 +102,7 @@ export const mappingOperations: Operation[] = [
     forModel: viewForModel,
     forTerminal: viewForTerminal,
   })),
-  tableEntry(defineOperation({
+  entry(defineOperation({
     name: 'update_mapping',
     toolset: 'workflows',
     title: 'Update a mapping',

@@ -5,20 +5,10 @@
 // presenters, outcome, next steps, command surface) with the tool's narrower input. The tool's values must
 // fit the terminal's input (checked by the types), so the one `run` serves both.
 import type { z } from 'zod';
-import type { Operation } from './types.js';
+import { entry, type Operation } from './types.js';
 
 /** S, when every input S accepts is also an input of W; otherwise never (a type error at the call). */
 type Fits<S extends z.ZodRawShape, W extends z.ZodRawShape> = z.infer<z.ZodObject<S>> extends z.infer<z.ZodObject<W>> ? S : never;
-
-/**
- * An operation as an entry of the table. TypeScript measures Operation's variance in its input shape as if
- * the shape were a parameter, so Operation<{name: …}, R> is not assignable to Operation as a whole although
- * each of its members is; compared member by member (Pick of every key), it is.
- */
-export function entry<S extends z.ZodRawShape, R>(op: Operation<S, R>): Operation {
-  const members: Pick<Operation, keyof Operation> = op;
-  return members;
-}
 
 /** The tool of an operation declared with its terminal input: the same operation with the tool's input. */
 export function toolView<S extends z.ZodRawShape, W extends z.ZodRawShape, R>(input: S & Fits<S, W>, op: Operation<W, R>): Operation {

@@ -5,8 +5,7 @@ import { z } from 'zod';
 import type { TroubleshootReport } from '../ops/troubleshoot.js';
 import { truncate } from '../ops/util.js';
 import { READ, tsv } from './format.js';
-import { defineOperation, type Colors, type Operation, type Terminal, type ToolResult } from './types.js';
-import { widen } from './widen.js';
+import { defineOperation, entry, type Colors, type Operation, type Terminal, type ToolResult } from './types.js';
 
 const TEXT_LIMIT = 60_000;
 const lines = (...parts: (string | undefined | false)[]) => parts.filter(Boolean).join('\n');
@@ -54,7 +53,7 @@ function troubleshootText(r: TroubleshootReport, t: Terminal, c: Colors): string
 }
 
 export const troubleshootOperations: Operation[] = [
-  widen(
+  entry(
     defineOperation({
       name: 'troubleshoot',
       toolset: 'workflows',

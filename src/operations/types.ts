@@ -144,6 +144,17 @@ export function defineOperation<S extends z.ZodRawShape, R>(op: Operation<S, R>)
   return op;
 }
 
+/**
+ * A declaration as an entry of the operation table. `defineOperation` checks every part against the
+ * declaration's own input; TypeScript then measures Operation as invariant in that input (it both reads
+ * `input` and takes `keyof` it in `cli`), so a typed declaration is not an `Operation` as a whole,
+ * although it is one member by member, which is how this assignment is checked.
+ */
+export function entry<S extends z.ZodRawShape, R>(op: Operation<S, R>): Operation {
+  const members: Pick<Operation, keyof Operation> = op;
+  return members;
+}
+
 /** The command surfaces of an operation, as a list. */
 export function surfacesOf(op: Operation): CliSurface[] {
   return Array.isArray(op.cli) ? op.cli : [op.cli];

@@ -33,7 +33,7 @@ function previewedConnection(previewed: ClonePreviewDoc[], q: string): ClonePrev
   if (byId) return byId;
   try {
     // Not found is answered below with the connections the clone uses, so the list named here is never shown.
-    return matchByName(previewed, q, 'connection', 'the connections list');
+    return matchByName(previewed, q, 'connection', 'the clone preview');
   } catch (err) {
     if (!(err instanceof UsageError) || err.candidates) throw err;
     const known = previewed.map((c) => `${label(c)} (${c._id})`).join('; ') || 'none';

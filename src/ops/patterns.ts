@@ -27,17 +27,17 @@ export interface CauseInfo {
 const CAUSES: Record<CauseKind, Omit<CauseInfo, 'cause'>> = {
   auth: {
     label: 'authentication or permission',
-    fix: "Re-authorise or update the credentials of the step's connection (test_connection to check), and check the user's permissions in the target system; then retry the errors.",
+    fix: "Re-authorise or update the credentials of the step's connection and test it, and check the user's permissions in the target system; then retry the errors.",
     retry: 'after_fix',
   },
   connection: {
     label: 'connection down',
-    fix: 'Bring the connection back online or fix its endpoint (test_connection to check), then retry the errors.',
+    fix: 'Bring the connection back online or fix its endpoint and test it, then retry the errors.',
     retry: 'after_fix',
   },
   mapping: {
     label: 'mapping or missing field',
-    fix: "Check the import's mapping against a sample record (update_mapping with dryRun), map or default the missing field, then retry the errors.",
+    fix: "Check the import's mapping against a sample record (a dry run of the mapping change), map or default the missing field, then retry the errors.",
     retry: 'after_fix',
   },
   validation: {
@@ -47,22 +47,22 @@ const CAUSES: Record<CauseKind, Omit<CauseInfo, 'cause'>> = {
   },
   rate_limit: {
     label: 'rate limit',
-    fix: "Transient: retry the errors later (retry_failed_jobs); if it recurs, lower the connection's concurrency or spread the schedule.",
+    fix: "Transient: retry the errors later; if it recurs, lower the connection's concurrency or spread the schedule.",
     retry: 'now',
   },
   remote_server: {
     label: 'remote server error or timeout',
-    fix: "Transient: retry the errors (retry_failed_jobs); if it persists, check the target system's status.",
+    fix: "Transient: retry the errors; if it persists, check the target system's status.",
     retry: 'now',
   },
   missing_resource: {
     label: 'missing resource',
-    fix: 'A resource the step uses no longer exists: restore it (list_backups, restore_backup) or point the step at another one, then retry.',
+    fix: 'A resource the step uses no longer exists: restore it from a backup or point the step at another one, then retry.',
     retry: 'after_fix',
   },
   unknown: {
     label: 'unknown',
-    fix: 'Read a sample error (list_errors) and the job (get_job); fix the cause, then retry.',
+    fix: 'Read a sample error and the job; fix the cause, then retry.',
     retry: 'after_fix',
   },
 };

@@ -30,14 +30,14 @@ export function invalidateNames(api: CeligoClient): void {
 const MIN_PARTIAL = 4;
 
 /** Pick the one row whose name matches: exact (case-insensitive) first, then a unique substring. */
-export function matchByName<T extends Named>(rows: T[], query: string, kind: string, listTool: string, label: (r: T) => string = (r) => r.name ?? r._id): T {
+export function matchByName<T extends Named>(rows: T[], query: string, kind: string, where: string, label: (r: T) => string = (r) => r.name ?? r._id): T {
   const q = query.trim().toLowerCase();
-  if (!q) throw new UsageError(`Give a ${kind} id or name. Use ${listTool} to see them.`);
+  if (!q) throw new UsageError(`Give a ${kind} id or name; ${where} shows them.`);
   const exact = rows.filter((r) => (r.name ?? '').toLowerCase() === q);
   const matches = exact.length ? exact : q.length >= MIN_PARTIAL ? rows.filter((r) => (r.name ?? '').toLowerCase().includes(q)) : [];
   if (matches.length === 1) return matches[0];
   if (matches.length === 0) {
-    throw new UsageError(`No ${kind} named "${query}". Use ${listTool} to see valid names and ids.`);
+    throw new UsageError(`No ${kind} named "${query}"; ${where} shows the valid names and ids.`);
   }
   const shown = matches.slice(0, 10).map((r) => `${label(r)} (${r._id})`);
   throw new UsageError(
@@ -50,7 +50,7 @@ async function resolve<T extends Named>(
   api: CeligoClient,
   idOrName: string,
   kind: string,
-  listTool: string,
+  where: string,
   get: (id: string) => Promise<T>,
   list: () => Promise<T[]>,
 ): Promise<T> {
@@ -64,21 +64,21 @@ async function resolve<T extends Named>(
     }
   }
   try {
-    return matchByName(await cachedList(api, kind, list, false), v, kind, listTool);
+    return matchByName(await cachedList(api, kind, list, false), v, kind, where);
   } catch (err) {
     if (!(err instanceof UsageError) || err.candidates) throw err;
     // Not in a possibly stale cache: read the list again before saying it does not exist.
-    return matchByName(await cachedList(api, kind, list, true), v, kind, listTool);
+    return matchByName(await cachedList(api, kind, list, true), v, kind, where);
   }
 }
 
 export const resolveIntegration = (api: CeligoClient, q: string): Promise<Integration> =>
-  resolve(api, q, 'integration', 'list_integrations', (id) => api.integrations.get(id), () => api.integrations.list());
+  resolve(api, q, 'integration', 'the list of integrations', (id) => api.integrations.get(id), () => api.integrations.list());
 export const resolveFlow = (api: CeligoClient, q: string): Promise<Flow> =>
-  resolve(api, q, 'flow', 'list_flows', (id) => api.flows.get(id), () => api.flows.list());
+  resolve(api, q, 'flow', 'the list of flows', (id) => api.flows.get(id), () => api.flows.list());
 export const resolveExport = (api: CeligoClient, q: string): Promise<Export> =>
-  resolve(api, q, 'export', 'list_exports', (id) => api.exports.get(id), () => api.exports.list());
+  resolve(api, q, 'export', 'the list of exports', (id) => api.exports.get(id), () => api.exports.list());
 export const resolveImport = (api: CeligoClient, q: string): Promise<Import> =>
-  resolve(api, q, 'import', 'list_imports', (id) => api.imports.get(id), () => api.imports.list());
+  resolve(api, q, 'import', 'the list of imports', (id) => api.imports.get(id), () => api.imports.list());
 export const resolveConnection = (api: CeligoClient, q: string): Promise<Connection> =>
-  resolve(api, q, 'connection', 'list_connections', (id) => api.connections.get(id), () => api.connections.list());
+  resolve(api, q, 'connection', 'the list of connections', (id) => api.connections.get(id), () => api.connections.list());

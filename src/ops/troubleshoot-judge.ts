@@ -183,15 +183,7 @@ export function likelyCause(top: TroubleGroup | undefined, steps: readonly StepF
     if (isMappingChange(c) && (cause === 'validation' || cause === 'unknown')) cause = 'mapping';
   }
   const info = causeInfo(cause);
-  return { cause, label: info.label, fix: withoutToolNames(info.fix), pattern: top?.pattern, stepId: top?.stepId, evidence };
-}
-
-/**
- * A fix in plain words: the cause table (patterns.ts) names the operation to use in parentheses, e.g.
- * "(test_connection to check)"; here those are next steps, as data, so the sentence goes without them.
- */
-export function withoutToolNames(fix: string): string {
-  return fix.replace(/\s*\([^()]*\b[a-z]+_[a-z_]+\b[^()]*\)/g, '');
+  return { cause, label: info.label, fix: info.fix, pattern: top?.pattern, stepId: top?.stepId, evidence };
 }
 
 /** Mapping changes that put back what a mapping edit removed or changed. */
@@ -253,7 +245,7 @@ export function nextSteps(j: { target: TroubleTarget; flows: readonly Flow[]; gr
 export function judgeTrouble(f: TroubleFacts): TroubleJudgement {
   const changes = f.changes.map((c) => ({ ...c, minutesBeforeFirstError: minutesBefore(f.firstErrorAt, c.at) }));
   const groups: TroubleGroup[] = f.groups.map((g) => {
-    const named: TroubleGroup = { ...g, fix: withoutToolNames(g.fix), stepName: f.steps.find((s) => s.stepId === g.stepId)?.name };
+    const named: TroubleGroup = { ...g, fix: g.fix, stepName: f.steps.find((s) => s.stepId === g.stepId)?.name };
     const hit = suspectChange(named, changes, relatedIds(named, f.steps), f.firstErrorAt);
     return hit ? { ...named, changedBefore: hit } : named;
   });

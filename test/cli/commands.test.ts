@@ -248,7 +248,7 @@ describe('commands against --demo', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Likely cause: mapping or missing field');
     expect(r.stdout).toContain('Changed just before the errors');
-    expect(r.stdout).toContain("Fix: Check the import's mapping against a sample record, map or default the missing field, then retry the errors.");
+    expect(r.stdout).toContain("Fix: Check the import's mapping against a sample record (a dry run of the mapping change), map or default the missing field, then retry the errors.");
     expect(r.stdout).not.toMatch(/\b(update_mapping|retry_failed_jobs|test_connection)\b/);
     // The next steps are data (the operations to run); the terminal writes each as its command line.
     const next = await run(['--demo', 'troubleshoot', '--flow', 'Zendesk Users to Salesforce Contacts', '--json', 'next']);

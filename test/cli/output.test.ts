@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { Output, cellText, colorEnabled, fitWidths, formatDuration, renderTable, makeColors, stripAnsi } from '../../src/cli/output.js';
-import { cliWords } from '../../src/cli/words.js';
 import type { CliIO } from '../../src/cli/io.js';
 import { PassThrough } from 'node:stream';
 import { UsageError, CeligoApiError } from '../../src/core/errors.js';
@@ -102,13 +101,5 @@ describe('output', () => {
     const t = stripAnsi(renderTable([{ id: '665f00000fb86f2500000085', name: 'x'.repeat(80) }], ['id', 'name'], makeColors(false), 60));
     expect(t).toContain('665f00000fb86f2500000085');
     expect(Math.max(...t.split('\n').map((l) => l.length))).toBeLessThanOrEqual(60);
-  });
-
-  it('turns tool names in advice into commands', () => {
-    expect(cliWords('Use list_flows to find ids.')).toBe('Use celigo-manage flows list to find ids.');
-    expect(cliWords('then test_connection {"connection":"c1"}')).toBe('then celigo-manage connections test c1');
-    expect(cliWords('update_flow {"flow":"f1","enabled":true}')).toBe('celigo-manage flows enable f1');
-    expect(cliWords('diff_backup {"id":"bk-1"} then restore_backup {"id":"bk-1"}')).toBe('celigo-manage backups diff bk-1 then celigo-manage backups restore bk-1');
-    expect(cliWords('update_mapping {"flow":"f","changes":[{"op":"add","generate":"a","extract":"b"}],"dryRun":true}')).toBe('celigo-manage mapping update f --add a=b --dry-run');
   });
 });

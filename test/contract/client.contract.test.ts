@@ -99,7 +99,7 @@ describe('integrations', () => {
     await api.integrations.delete(created._id);
     const gone: CeligoApiError = await api.integrations.get(created._id).catch((e) => e);
     expect(gone.status).toBe(404);
-    expect(gone.remedy).toMatch(/list_integrations/);
+    expect(gone.remedy).toMatch(/list the integrations to find valid ids/);
     collect();
   });
 

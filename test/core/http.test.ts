@@ -81,7 +81,7 @@ describe('HttpClient', () => {
   it.each([
     [401, /CELIGO_API_TOKEN/],
     [403, /scope/],
-    [404, /list_flows/],
+    [404, /list the flows to find valid ids/],
   ])('gives a remedy for %s', async (status, re) => {
     const { http } = client([{ status, body: { errors: [{ code: 'x', message: 'm' }] } }]);
     const err: CeligoApiError = await http.request('GET', '/flows/abc').catch((e) => e);

@@ -76,7 +76,7 @@ describe.each(ERAS)('protocol over memory, %s revision', (era) => {
     conn = await connectInMemory({ era });
     const r = await conn.client.callTool({ name: 'api_fails', arguments: {} });
     expect(r.isError).toBe(true);
-    expect(textOf(r)).toBe('Flow not found (HTTP 404 not_found on GET /v1/flows/abc). Use list_flows to find valid ids or names.');
+    expect(textOf(r)).toBe('Flow not found (HTTP 404 not_found on GET /v1/flows/abc). The id is wrong or belongs to another account or environment; list the flows to find valid ids (names work too).');
   });
 
   it('lists the candidates of a UsageError', async () => {

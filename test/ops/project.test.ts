@@ -37,16 +37,16 @@ describe('matchByName', () => {
     { _id: '3', name: 'Customers' },
   ];
   it('prefers an exact case-insensitive match', () => {
-    expect(matchByName(rows, 'orders to netsuite', 'flow', 'list_flows')._id).toBe('1');
+    expect(matchByName(rows, 'orders to netsuite', 'flow', 'the list of flows')._id).toBe('1');
   });
   it('accepts a unique substring of at least 4 characters', () => {
-    expect(matchByName(rows, 'custom', 'flow', 'list_flows')._id).toBe('3');
-    expect(() => matchByName(rows, 'cus', 'flow', 'list_flows')).toThrow(/No flow named/);
+    expect(matchByName(rows, 'custom', 'flow', 'the list of flows')._id).toBe('3');
+    expect(() => matchByName(rows, 'cus', 'flow', 'the list of flows')).toThrow(/No flow named/);
   });
   it('lists candidates when several match', () => {
     const err = (() => {
       try {
-        matchByName(rows, 'orders', 'flow', 'list_flows');
+        matchByName(rows, 'orders', 'flow', 'the list of flows');
       } catch (e) {
         return e as UsageError;
       }
@@ -54,7 +54,7 @@ describe('matchByName', () => {
     expect(err?.candidates).toHaveLength(2);
     expect(err?.message).toMatch(/matches 2 flows/);
   });
-  it('names the list tool when nothing matches', () => {
-    expect(() => matchByName(rows, 'zzz', 'flow', 'list_flows')).toThrow(/list_flows/);
+  it('says how to find valid names when nothing matches', () => {
+    expect(() => matchByName(rows, 'zzz', 'flow', 'the list of flows')).toThrow(/the list of flows shows the valid names and ids/);
   });
 });

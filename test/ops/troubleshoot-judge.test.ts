@@ -5,7 +5,6 @@ import {
   changeWindow,
   firstErrorTime,
   judgeTrouble,
-  withoutToolNames,
   type ChangeEvent,
   type StepFinding,
   type TroubleFacts,
@@ -195,12 +194,12 @@ describe('troubleshoot judgement', () => {
   it('says each fix in plain words: the operations it names become next steps', () => {
     const causes: CauseKind[] = ['auth', 'connection', 'mapping', 'validation', 'rate_limit', 'remote_server', 'missing_resource', 'unknown'];
     for (const c of causes) {
-      const fix = withoutToolNames(causeInfo(c).fix);
+      const fix = causeInfo(c).fix;
       expect(fix, c).not.toMatch(/\b[a-z]+_[a-z_]+\b|\(\s*\)|\s[,;.]/);
     }
-    expect(withoutToolNames(causeInfo('missing_resource').fix)).toBe('A resource the step uses no longer exists: restore it or point the step at another one, then retry.');
+    expect(causeInfo('missing_resource').fix).toBe('A resource the step uses no longer exists: restore it from a backup or point the step at another one, then retry.');
     const j = judgeTrouble(facts({ groups: [group('auth')] }));
-    expect(j.groups[0].fix).toBe(withoutToolNames(causeInfo('auth').fix));
+    expect(j.groups[0].fix).toBe(causeInfo('auth').fix);
   });
 
   it('gives the evidence: the connection test, the top pattern, then the change', () => {
@@ -249,7 +248,7 @@ describe('troubleshoot judgement', () => {
     expect(summarySentence({ target: { type: 'flow', id: 'f1' }, totalErrors: 14, groups: j.groups, likely: j.likely, suspect: j.suspect })).toBe(
       '14 open errors in 2 patterns; the largest (12x on Upsert contacts) looks like mapping or missing field. ' +
         'import Upsert contacts was changed by Priya 30 min before the errors began (mapping: removed LastName (was last_name); changed Lifecycle: "lead" -> stage). ' +
-        "Fix: Check the import's mapping against a sample record, map or default the missing field, then retry the errors.",
+        "Fix: Check the import's mapping against a sample record (a dry run of the mapping change), map or default the missing field, then retry the errors.",
     );
   });
 });

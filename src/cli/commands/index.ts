@@ -7,10 +7,10 @@ import { nounWith } from '../nouns.js';
 export const NOUN_INDEX: readonly NounEntry[] = [
 { name: 'integrations', summary: 'List, inspect, create, clone and tag integrations', load: async () => (await import('./integrations.js')).integrations() },
   { name: 'flows', summary: 'List, inspect, run, enable, disable and change flows', load: async () => (await import('./flows.js')).flowsNoun() },
-  { name: 'connections', summary: 'List, inspect, test and create connections', load: async () => (await import('./terminal-inputs.js')).withTerminalInputs(await nounWith('connections')) },
+  { name: 'connections', summary: 'List, inspect, test and create connections', load: async () => (await import('./connections-exports.js')).connectionsNoun() },
   { name: 'jobs', summary: 'List and inspect flow runs; retry one failed job, or all in a scope', load: () => nounWith('jobs') },
   { name: 'errors', summary: 'List, retry and clear the open errors of flows', load: () => nounWith('errors') },
-  { name: 'exports', summary: 'List and inspect exports, and run one', load: async () => (await import('./terminal-inputs.js')).withTerminalInputs(await nounWith('exports')) },
+  { name: 'exports', summary: 'List and inspect exports, and run one', load: async () => (await import('./connections-exports.js')).exportsNoun() },
   { name: 'imports', summary: 'List and inspect imports', load: () => nounWith('imports') },
   { name: 'mapping', summary: 'Show and safely change the field mapping of a flow\'s import', load: async () => (await import('./mapping.js')).mappingNoun() },
   { name: 'tags', summary: 'Integration tags in use, and the error tags (set an integration\'s one tag with: integrations tag)', load: () => nounWith('tags') },

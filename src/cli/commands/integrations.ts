@@ -4,7 +4,8 @@
 // reads its file here, where the terminal's stdin is.
 import { UsageError } from '../../core/errors.js';
 import { nounWith } from '../nouns.js';
-import type { CommandSpec, NounSpec, RunContext } from '../spec.js';
+import { adaptedNoun } from '../adapt.js';
+import type { NounSpec, RunContext } from '../spec.js';
 import { optStr, readJsonFile } from './common.js';
 
 export async function integrations(): Promise<NounSpec> {
@@ -16,16 +17,11 @@ export async function integrations(): Promise<NounSpec> {
   ]);
   const ops = operationMap();
   const wider = new Map(integrationCommandOperations.flatMap((op) => commandsOf(op, ops)).map((c) => [c.spec.name, c.spec]));
-  return { ...noun, verbs: (noun.verbs ?? []).map((v) => readingSpecFile(wider.get(v.name) ?? v)) };
+  const derived = { ...noun, verbs: (noun.verbs ?? []).map((v) => wider.get(v.name) ?? v) };
+  return adaptedNoun('integrations', { setup: { prepare: async (rc) => ({ spec: await specFile(rc) }) } }, derived);
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
-
-/** `setup` with its --spec FILE read into the spec. */
-function readingSpecFile(command: CommandSpec): CommandSpec {
-  if (command.name !== 'setup') return command;
-  return { ...command, run: async (rc) => command.run({ ...rc, opts: { ...rc.opts, spec: await specFile(rc) } }) };
-}
 
 async function specFile(rc: RunContext): Promise<Record<string, unknown>> {
   const file = optStr(rc, 'spec');
