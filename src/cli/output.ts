@@ -73,15 +73,8 @@ export function cellText(v: unknown, key: string, mode: 'table' | 'tsv'): string
   return String(v).replace(/[\t\r\n]+/g, ' ');
 }
 
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return '';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
+import { formatDuration } from '../operations/format.js';
+export { formatDuration };
 
 export interface ListOptions {
   /** Plural noun for the header: "flows". */

@@ -4,6 +4,7 @@ import type { RunReport } from '../ops/run.js';
 import { truncate } from '../ops/util.js';
 import { json, tsv } from './format.js';
 import type { Colors, Terminal, ToolResult } from './types.js';
+import { formatDuration } from './format.js';
 
 /** The report without its next steps (the front ends write those) and outcome (their verdict). */
 export function runData(r: RunReport): Omit<RunReport, 'next' | 'outcome'> {
@@ -26,15 +27,6 @@ export function runMonitored(r: RunReport): ToolResult {
   return { text: [r.summary, ...(groups.length ? [tsv(groups)] : [])].join('\n'), structured: runData(r), isError: false };
 }
 
-function duration(ms: number): string {
-  if (!Number.isFinite(ms)) return '';
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  const s = ms / 1000;
-  if (s < 60) return `${s.toFixed(s < 10 ? 1 : 0)}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
-  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
-}
 
 function statusText(c: Colors, r: RunReport): string {
   if (r.status === 'timeout') return c.yellow('still running (stopped waiting)');
@@ -52,7 +44,7 @@ export function runForTerminal(r: RunReport, t: Terminal): void {
     return;
   }
   const mark = r.status === 'completed' ? c.green('✓') : r.status === 'timeout' || !r.waited ? c.yellow('…') : c.red('✗');
-  const lines = [`${mark} Flow ${c.bold(r.flowName)}: job ${r.jobId} ${statusText(c, r)}${r.durationMs !== undefined ? ` in ${duration(r.durationMs)}` : ''}`];
+  const lines = [`${mark} Flow ${c.bold(r.flowName)}: job ${r.jobId} ${statusText(c, r)}${r.durationMs !== undefined ? ` in ${formatDuration(r.durationMs)}` : ''}`];
   if (r.waited && r.status !== 'timeout') {
     const k = r.counts;
     lines.push(`  exported ${k.exported}, succeeded ${k.succeeded}, failed ${k.failed ? c.red(String(k.failed)) : 0}, ignored ${k.ignored}; open errors ${r.openErrors}`);
