@@ -15,7 +15,7 @@ import { runFlow } from '../../src/ops/run.js';
 import { setupIntegration, type SetupSpec } from '../../src/ops/setup.js';
 import { troubleshoot } from '../../src/ops/troubleshoot.js';
 import { catalogue } from '../../src/operations/catalogue.js';
-import { chaosEnv, errorsNow, expectNoDoubleRetry, expectNoErrorLost, snapshot, START, type ChaosEnv, type EnvOptions } from './harness.js';
+import { chaosEnv, errorsNow, expectNoDoubleRetry, expectNoErrorLost, snapshot, START, type ChaosEnv, type EnvOptions } from '../helpers/chaos.js';
 
 const COMMENTS = 'Salesforce Case Comments to Zendesk';
 const TICKETS = 'Zendesk Tickets to Salesforce Cases';

@@ -6,7 +6,7 @@ import { DEMO } from '../../src/emulator/seed/demo.js';
 import { updateFlow } from '../../src/ops/changes.js';
 import { catalogue } from '../../src/operations/catalogue.js';
 import type { ToolDef } from '../../src/operations/tool.js';
-import { DAY, expectSameOutcome, runPair, type ChaosEnv, type Scenario } from './harness.js';
+import { DAY, expectSameOutcome, runPair, type ChaosEnv, type Scenario } from '../helpers/chaos.js';
 
 const SEED = Number(process.env.CHAOS_SEED ?? 2000);
 

@@ -9,7 +9,7 @@ import { updateMapping } from '../../src/ops/mapping/update.js';
 import { retryErrors, retryFailedJobs, retryJob } from '../../src/ops/retry.js';
 import { runExport, runFlow } from '../../src/ops/run.js';
 import { setupIntegration } from '../../src/ops/setup.js';
-import { DAY, expectSameOutcome, runPair, startedWork, type ChaosEnv, type Scenario } from './harness.js';
+import { DAY, expectSameOutcome, runPair, startedWork, type ChaosEnv, type Scenario } from '../helpers/chaos.js';
 
 /** The newest completed flow job with open errors (read fault-free before the operation). */
 async function jobWithOpenErrors(env: ChaosEnv, flow: string): Promise<string> {

@@ -1,7 +1,7 @@
 // `celigo-manage api`: raw calls, GET lists read to the end (Link headers, nextPageURL).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, DEMO_TOKEN, type RunningEmulator } from '../../src/emulator/index.js';
-import { run } from './helpers.js';
+import { run } from '../helpers/cli.js';
 
 let emu: RunningEmulator;
 let env: NodeJS.ProcessEnv;

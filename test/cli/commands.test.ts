@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ANSI, run, tempHome } from './helpers.js';
+import { ANSI, run, tempHome } from '../helpers/cli.js';
 
 const FLOW = 'Shopify Customers to NetSuite';
 const FAILING_FLOW = 'Salesforce Accounts to NetSuite Customers';

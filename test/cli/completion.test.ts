@@ -7,7 +7,7 @@ import { bashCompletion, zshCompletion } from '../../src/cli/completion.js';
 import { loadNouns } from '../../src/cli/commands/index.js';
 
 const NOUNS = await loadNouns();
-import { tempHome } from './helpers.js';
+import { tempHome } from '../helpers/cli.js';
 
 const has = (shell: string) => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, DEMO_TOKEN, type RunningEmulator } from '../../src/emulator/index.js';
-import { run, tempHome } from './helpers.js';
+import { run, tempHome } from '../helpers/cli.js';
 
 const FLOW = 'Shopify Customers to NetSuite';
 let emu: RunningEmulator;

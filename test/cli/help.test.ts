@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { NOUN_INDEX, loadNouns } from '../../src/cli/commands/index.js';
 
 const NOUNS = await loadNouns();
-import { run } from './helpers.js';
+import { run } from '../helpers/cli.js';
 
 describe('help', () => {
   it('top level', async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../src/operations/catalogue.js';
 import { integrationCommandOperations } from '../../src/operations/integrations.js';
-import { run, tempHome } from './helpers.js';
+import { run, tempHome } from '../helpers/cli.js';
 
 const specFile = (spec: unknown) => {
   const file = join(tempHome(), 'spec.json');

@@ -1,7 +1,7 @@
 // The --json fields of every list command are part of the interface: pinned here, so a change is a
 // deliberate one. An unknown field fails with exit 1 and lists the valid ones.
 import { describe, expect, it } from 'vitest';
-import { run } from './helpers.js';
+import { run } from '../helpers/cli.js';
 
 const LISTS: Record<string, string[]> = {
   'integrations list': ['id', 'name', 'status', 'version', 'flows', 'enabledFlows', 'openErrors', 'tag'],

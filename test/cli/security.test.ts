@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../../src/emulator/index.js';
 import { tokenFlagIn } from '../../src/cli/main.js';
-import { ANSI, run } from './helpers.js';
+import { ANSI, run } from '../helpers/cli.js';
 
 describe('tokens', () => {
   it.each([['--token', 'abc'], ['--token=abc'], ['--api-token', 'abc'], ['--api-key=abc'], ['--TOKEN', 'x']])('refuses %s on the command line (exit 1)', async (...flag) => {

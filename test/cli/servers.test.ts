@@ -1,6 +1,6 @@
 // `emulator` and `mcp` serve until Ctrl-C (here: the run's abort signal), then stop cleanly with exit 0.
 import { describe, expect, it } from 'vitest';
-import { run } from './helpers.js';
+import { run } from '../helpers/cli.js';
 
 /** Runs a server, waits `ms`, then retries `probe` (up to 15 s) until it returns true, then Ctrl-C. */
 async function serveBriefly(argv: string[], ms: number, probe?: () => Promise<boolean>) {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errorEnvelope } from '../../src/core/schemas.js';
 import { DEMO_SCOPED_TOKEN, DEMO_TOKEN } from '../../src/emulator/index.js';
-import { type Harness, byName, start } from './helpers.js';
+import { type Harness, byName, start } from '../helpers/emulator.js';
 
 let h: Harness;
 beforeAll(async () => { h = await start(); });

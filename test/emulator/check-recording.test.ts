@@ -9,10 +9,10 @@ import { parseRecording, type RecordedExchange } from '../../src/core/recording.
 import { checkRecording, endpointOf } from '../../src/emulator/check-recording.js';
 import { DEMO_TOKEN, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { runMcp } from '../../src/mcp/main.js';
-import { run } from '../cli/helpers.js';
-import { connectHttp, textOf } from '../mcp/helpers.js';
+import { run } from '../helpers/cli.js';
+import { connectHttp, textOf } from '../helpers/mcp.js';
 import { tokenIn } from '../fuzz/helpers.js';
-import { REAL_LOOKING_TOKEN as TOKEN, tokenProxy } from '../security/helpers.js';
+import { REAL_LOOKING_TOKEN as TOKEN, tokenProxy } from '../helpers/security.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cm-rec-'));
 const file = (name: string) => join(dir, name);

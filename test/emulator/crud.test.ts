@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connection, flow, integration, tag } from '../../src/core/schemas.js';
-import { HEX24, type Harness, ISO_MS, START, byName, start } from './helpers.js';
+import { HEX24, type Harness, ISO_MS, START, byName, start } from '../helpers/emulator.js';
 
 let h: Harness;
 beforeAll(async () => { h = await start(); });

@@ -1,6 +1,6 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { flowErrorSummary, flowStepErrorsPage, flowStepResolvedPage, integrationErrorSummary } from '../../src/core/schemas.js';
-import { type Harness, byName, start } from './helpers.js';
+import { type Harness, byName, start } from '../helpers/emulator.js';
 
 let h: Harness;
 beforeEach(async () => {

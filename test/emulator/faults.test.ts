@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Harness, byName, start } from './helpers.js';
+import { type Harness, byName, start } from '../helpers/emulator.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

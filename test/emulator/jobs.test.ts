@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { job } from '../../src/core/schemas.js';
-import { type Harness, START, byName, start } from './helpers.js';
+import { type Harness, START, byName, start } from '../helpers/emulator.js';
 
 let h: Harness;
 beforeAll(async () => { h = await start({ jobsPageSize: 100 }); });

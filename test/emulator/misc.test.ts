@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEMO_TOKEN, runEmulatorCommand } from '../../src/emulator/index.js';
-import { type Harness, byName, start } from './helpers.js';
+import { type Harness, byName, start } from '../helpers/emulator.js';
 
 let h: Harness;
 beforeAll(async () => { h = await start(); });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { LeakyBucket } from '../../src/emulator/rate-limit.js';
-import { type Harness, start } from './helpers.js';
+import { type Harness, start } from '../helpers/emulator.js';
 
 let h: Harness | undefined;
 afterEach(async () => {

@@ -8,7 +8,7 @@ import { renderError } from '../../src/emulator/flow-errors.js';
 import { renderJob } from '../../src/emulator/job-table.js';
 import { type SeedName, seedStore } from '../../src/emulator/seed/index.js';
 import { KINDS, type Store } from '../../src/emulator/store.js';
-import { START } from './helpers.js';
+import { START } from '../helpers/emulator.js';
 
 /** JSON with Maps and Sets as arrays of their entries, in insertion order (key order is part of what is pinned). */
 const json = (v: unknown): string =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/emulator/index.js';
 import { seedStore } from '../../src/emulator/seed/index.js';
-import { START, start } from './helpers.js';
+import { START, start } from '../helpers/emulator.js';
 
 describe('seeds', () => {
   it('demo: the counts and facts of seed/README.md', () => {

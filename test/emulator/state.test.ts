@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, byName, start } from './helpers.js';
+import { type Harness, byName, start } from '../helpers/emulator.js';
 
 let h: Harness;
 beforeAll(async () => { h = await start(); });

@@ -8,7 +8,7 @@ import { loadNouns } from '../../src/cli/commands/index.js';
 import type { CommandSpec } from '../../src/cli/spec.js';
 import { DEMO } from '../../src/emulator/seed/demo.js';
 import { DEMO_TOKEN } from '../../src/emulator/index.js';
-import { run } from '../cli/helpers.js';
+import { run } from '../helpers/cli.js';
 import { params, prototypeIsClean, stackTraceIn, tempDir, tokenIn } from './helpers.js';
 
 const EXIT_CODES = [0, 1, 2, 4, 8];

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../../src/emulator/index.js';
 import { runMcp, type RunningMcp } from '../../src/mcp/main.js';
-import { connectHttp } from '../mcp/helpers.js';
+import { connectHttp } from '../helpers/mcp.js';
 import { frameMaker, isRpcError, type Frame } from './frames.js';
 import { cleanEnv, params, prototypeIsClean, stackTraceIn, tempDir, tokenIn } from './helpers.js';
 

@@ -10,7 +10,7 @@ import { DEMO_TOKEN, startEmulator, type RunningEmulator } from '../../src/emula
 import { startHttp, type HttpHandle } from '../../src/mcp/http.js';
 import { createServerFactory } from '../../src/mcp/server.js';
 import { catalogue, prompts } from '../../src/operations/catalogue.js';
-import { connectHttp, connectInMemory, textOf } from '../mcp/helpers.js';
+import { connectHttp, connectInMemory, textOf } from '../helpers/mcp.js';
 import { allText, extraKeys, fastClock, junk, params, prototypeIsClean, setOwn, stackTraceIn, tempDir, tokenIn } from './helpers.js';
 
 type Schema = {

@@ -3,7 +3,7 @@ import { describe, it, expect, afterAll } from 'vitest';
 import { openSession } from '../../src/app/session.js';
 import { catalogue } from '../../src/operations/catalogue.js';
 import { selectTools } from '../../src/operations/select.js';
-import { connectInMemory, textOf } from './helpers.js';
+import { connectInMemory, textOf } from '../helpers/mcp.js';
 
 const session = await openSession({ demo: true, env: {} });
 afterAll(() => session.close());

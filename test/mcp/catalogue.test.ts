@@ -1,7 +1,7 @@
 // The real catalogue through the MCP layer (skipped until src/tools/index.ts exports catalogue()).
 import { describe, expect, it } from 'vitest';
 import type { ToolDef } from '../../src/operations/tool.js';
-import { ERAS, connectInMemory } from './helpers.js';
+import { ERAS, connectInMemory } from '../helpers/mcp.js';
 
 const mod = (await import('../../src/operations/catalogue.js').catch(() => undefined)) as { catalogue?: () => ToolDef[] } | undefined;
 const catalogue = typeof mod?.catalogue === 'function' ? mod.catalogue() : undefined;

@@ -2,7 +2,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startHttp, checkHttpConfig, isLoopbackHost, type HttpHandle } from '../../src/mcp/http.js';
-import { ERAS, MODERN, connectHttp, factory, seen, textOf } from './helpers.js';
+import { ERAS, MODERN, connectHttp, factory, seen, textOf } from '../helpers/mcp.js';
 
 interface Raw {
   status: number;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runMcp } from '../../src/mcp/main.js';
-import { connectHttp, textOf } from './helpers.js';
+import { connectHttp, textOf } from '../helpers/mcp.js';
 
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};

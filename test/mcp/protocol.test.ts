@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ProtocolError } from '@modelcontextprotocol/client';
 import { selectTools } from '../../src/operations/select.js';
 import { mintConfirmToken } from '../../src/mcp/confirm.js';
-import { ERAS, SECRET, connectInMemory, fixtureTools, seen, textOf } from './helpers.js';
+import { ERAS, SECRET, connectInMemory, fixtureTools, seen, textOf } from '../helpers/mcp.js';
 
 type Conn = Awaited<ReturnType<typeof connectInMemory>>;
 

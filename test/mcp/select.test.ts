@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import { mergeSelection, selectTools, selectionFromEnv } from '../../src/operations/select.js';
-import { fixtureTools } from './helpers.js';
+import { fixtureTools } from '../helpers/mcp.js';
 
 const all = fixtureTools();
 const names = (o: Parameters<typeof selectTools>[1]) => selectTools(all, o).map((t) => t.name);

@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { ERAS, MODERN, textOf, type Era } from './helpers.js';
+import { ERAS, MODERN, textOf, type Era } from '../helpers/mcp.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const viteNode = join(root, 'node_modules', 'vite-node', 'vite-node.mjs');

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../src/operations/catalogue.js';
 import { selectTools } from '../../src/operations/select.js';
-import { connectInMemory } from './helpers.js';
+import { connectInMemory } from '../helpers/mcp.js';
 
 const DIR = join(import.meta.dirname, '..', '__wiresnaps__');
 const update = !!process.env.UPDATE_TOOLSNAPS;

@@ -9,7 +9,7 @@ import { diffBackup } from '../../src/ops/backups/diff.js';
 import { restoreBackup } from '../../src/ops/backups/restore.js';
 import { Cancelled } from '../../src/ops/context.js';
 import { updateMapping } from '../../src/ops/mapping/update.js';
-import { demoEnv, snapshot, type Env } from './env.js';
+import { demoEnv, snapshot, type Env } from '../helpers/demo-env.js';
 
 const FLOW = 'Shopify Orders to NetSuite Sales Orders';
 

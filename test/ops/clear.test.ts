@@ -3,7 +3,7 @@ import { DEMO } from '../../src/emulator/seed/demo.js';
 import { clearErrors } from '../../src/ops/clear.js';
 import { Cancelled } from '../../src/ops/context.js';
 import { scanErrors } from '../../src/ops/scan.js';
-import { demoEnv, type Env } from './env.js';
+import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 describe('clear errors', () => {
   let env: Env;

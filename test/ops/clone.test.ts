@@ -8,7 +8,7 @@ import { DEMO } from '../../src/emulator/seed/demo.js';
 import { loadBackup } from '../../src/ops/backups/store.js';
 import { restoreBackup } from '../../src/ops/backups/restore.js';
 import { cloneIntegration } from '../../src/ops/changes.js';
-import { demoEnv, type Env } from './env.js';
+import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 const KINDS = ['integrations', 'flows', 'exports', 'imports', 'connections'] as const;
 const TYPE = { integrations: 'integration', flows: 'flow', exports: 'export', imports: 'import', connections: 'connection' } as const;

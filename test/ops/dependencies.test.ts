@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed/demo.js';
 import { checkDependencies } from '../../src/ops/dependencies.js';
-import { demoEnv, type Env } from './env.js';
+import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 describe('checkDependencies', () => {
   let env: Env;

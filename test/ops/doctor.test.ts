@@ -7,8 +7,8 @@ import { CeligoClient } from '../../src/core/client.js';
 import { FORM_IDS, FORM_ROWS } from '../../src/core/forms.js';
 import { DEMO_TOKEN, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { runDoctor } from '../../src/ops/doctor.js';
-import { run, tempHome } from '../cli/helpers.js';
-import { demoEnv, type Env } from './env.js';
+import { run, tempHome } from '../helpers/cli.js';
+import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 async function setForms(emu: RunningEmulator, body: Record<string, string>): Promise<void> {
   const r = await fetch(`${emu.url}/__emulator/forms`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });

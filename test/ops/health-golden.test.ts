@@ -12,7 +12,7 @@ import { CeligoClient } from '../../src/core/client.js';
 import { DEMO_TOKEN } from '../../src/emulator/index.js';
 import { healthCheck, PING_CONCURRENCY, type HealthReport } from '../../src/ops/health.js';
 import { renderHealthHtml } from '../../src/report/health-html.js';
-import { demoEnv, type Env } from './env.js';
+import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 const GOLDEN = resolve('test/ops/__golden__/health.json');
 const ARTIFACTS = resolve('test/.artifacts/health-golden');

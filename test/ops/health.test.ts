@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed/demo.js';
 import { healthCheck, type HealthReport } from '../../src/ops/health.js';
-import { demoEnv, type Env } from './env.js';
+import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 describe('healthCheck on the demo account', () => {
   let env: Env;

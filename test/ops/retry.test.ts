@@ -6,7 +6,7 @@ import { DEMO } from '../../src/emulator/seed/demo.js';
 import { Cancelled } from '../../src/ops/context.js';
 import { retryErrors, retryFailedJobs, retryJob } from '../../src/ops/retry.js';
 import { scanErrors } from '../../src/ops/scan.js';
-import { demoEnv, type Env } from './env.js';
+import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 interface Posted {
   path: string;

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
 import { Cancelled } from '../../src/ops/context.js';
 import { runExport, runFlow } from '../../src/ops/run.js';
-import { demoEnv, type Env } from './env.js';
+import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 const HEALTHY = 'Shopify Orders to NetSuite Sales Orders';
 const BROKEN = 'Salesforce Accounts to NetSuite Customers';

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CeligoApiError } from '../../src/core/errors.js';
 import { restoreBackup } from '../../src/ops/backups/restore.js';
 import { setupIntegration } from '../../src/ops/setup.js';
-import { demoEnv, type Env } from './env.js';
+import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 describe('setup integration', () => {
   let env: Env;

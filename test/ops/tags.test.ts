@@ -11,7 +11,7 @@ import { restoreBackup } from '../../src/ops/backups/restore.js';
 import { addTagToIntegration } from '../../src/ops/changes.js';
 import { listIntegrations, getIntegration } from '../../src/ops/read/integrations.js';
 import { listTags } from '../../src/ops/tags.js';
-import { demoEnv, snapshot, type Env } from './env.js';
+import { demoEnv, snapshot, type Env } from '../helpers/demo-env.js';
 
 describe('integration tags', () => {
   let env: Env;

@@ -5,7 +5,7 @@ import { DEMO } from '../../src/emulator/seed/demo.js';
 import { catalogue } from '../../src/operations/catalogue.js';
 import { prompts } from '../../src/operations/prompts.js';
 import type { ToolDef } from '../../src/operations/tool.js';
-import { demoEnv, type Env } from './env.js';
+import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 const mine: ToolDef[] = catalogue().filter((t) => t.toolset === 'workflows' || t.toolset === 'backups');
 const BASIC = [

@@ -4,7 +4,7 @@ import { updateMapping } from '../../src/ops/mapping/update.js';
 import { retryFailedJobs } from '../../src/ops/retry.js';
 import { troubleshoot } from '../../src/ops/troubleshoot.js';
 import { UsageError } from '../../src/core/errors.js';
-import { demoEnv, type Env } from './env.js';
+import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 describe('troubleshoot on the demo account', () => {
   let env: Env;

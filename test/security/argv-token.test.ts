@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bareTokenIn } from '../../src/cli/main.js';
 import { NOUN_INDEX } from '../../src/cli/commands/index.js';
-import { run } from '../cli/helpers.js';
+import { run } from '../helpers/cli.js';
 import { cleanEnv, tempDir, tokenIn } from '../fuzz/helpers.js';
-import { REAL_LOOKING_TOKEN as T } from './helpers.js';
+import { REAL_LOOKING_TOKEN as T } from '../helpers/security.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const built = existsSync(join(root, 'dist', 'cli', 'main.js'));

@@ -13,10 +13,10 @@ import { backup } from '../../src/ops/backups/take.js';
 import { restoreBackup } from '../../src/ops/backups/restore.js';
 import type { OpContext } from '../../src/ops/context.js';
 import { catalogue } from '../../src/operations/catalogue.js';
-import { connectInMemory } from '../mcp/helpers.js';
-import { run } from '../cli/helpers.js';
+import { connectInMemory } from '../helpers/mcp.js';
+import { run } from '../helpers/cli.js';
 import { tempDir, tokenIn } from '../fuzz/helpers.js';
-import { callConfirming } from './helpers.js';
+import { callConfirming } from '../helpers/security.js';
 
 const S = {
   password: 'pw-Zq83-backup-secret-1',

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_TOKEN } from '../../src/emulator/index.js';
 import { DEFAULT_MAX_BODY_BYTES } from '../../src/mcp/http.js';
 import { runMcp, type RunningMcp } from '../../src/mcp/main.js';
-import { connectHttp, textOf } from '../mcp/helpers.js';
+import { connectHttp, textOf } from '../helpers/mcp.js';
 import { cleanEnv, tempDir, tokenIn } from '../fuzz/helpers.js';
 
 const BEARER = 'http-bearer-7d41c0a9e3b2f5a86c1d0e9f';

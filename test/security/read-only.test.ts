@@ -7,10 +7,10 @@ import { DEMO_TOKEN, startEmulator, type RequestLogEntry, type RunningEmulator }
 import { runMcp } from '../../src/mcp/main.js';
 import { catalogue, prompts } from '../../src/operations/catalogue.js';
 import { loadNouns } from '../../src/cli/commands/index.js';
-import { connectHttp, connectInMemory } from '../mcp/helpers.js';
-import { run } from '../cli/helpers.js';
+import { connectHttp, connectInMemory } from '../helpers/mcp.js';
+import { run } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../fuzz/helpers.js';
-import { callConfirming, demoRefs, toolArgs, type Refs } from './helpers.js';
+import { callConfirming, demoRefs, toolArgs, type Refs } from '../helpers/security.js';
 
 /**
  * POSTs that read (connection ping/test, export invoke): the core client allows them in read-only mode

@@ -13,10 +13,10 @@ import { CeligoClient } from '../../src/core/client.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
 import { runMcp } from '../../src/mcp/main.js';
 import { catalogue } from '../../src/operations/catalogue.js';
-import { connectHttp, textOf } from '../mcp/helpers.js';
-import { run } from '../cli/helpers.js';
+import { connectHttp, textOf } from '../helpers/mcp.js';
+import { run } from '../helpers/cli.js';
 import { cleanEnv, tempDir, tokenForms, tokenIn } from '../fuzz/helpers.js';
-import { REAL_LOOKING_TOKEN as TOKEN, callConfirming, demoRefs, tokenProxy, toolArgs, type Refs } from './helpers.js';
+import { REAL_LOOKING_TOKEN as TOKEN, callConfirming, demoRefs, tokenProxy, toolArgs, type Refs } from '../helpers/security.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const built = existsSync(join(root, 'dist', 'cli', 'main.js'));

@@ -5,7 +5,7 @@ import { operationMap } from '../../src/operations/index.js';
 import { commandLine } from '../../src/operations/next.js';
 import { nextOf, outcomeOf } from '../../src/operations/outcome.js';
 import { catalogue } from '../../src/operations/catalogue.js';
-import { demoEnv, type Env } from '../ops/env.js';
+import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 const tool = (name: string) => catalogue().find((t) => t.name === name)!;
 const op = (name: string) => operationMap().get(name)!;

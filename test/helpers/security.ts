@@ -6,7 +6,7 @@ import type { Client } from '@modelcontextprotocol/client';
 import type { CeligoClient } from '../../src/core/client.js';
 import { DEMO, } from '../../src/emulator/seed/demo.js';
 import { DEMO_TOKEN } from '../../src/emulator/index.js';
-import { textOf } from '../mcp/helpers.js';
+import { textOf } from './mcp.js';
 
 /** Looks like a real integrator.io token (32 hex), and appears nowhere else. */
 export const REAL_LOOKING_TOKEN = '5ec12e7c0ffee1234abcd5678ef90a1b';

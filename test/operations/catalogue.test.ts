@@ -8,7 +8,7 @@ import { catalogue } from '../../src/operations/catalogue.js';
 import { selectTools, DEFAULT_TOOLSETS } from '../../src/operations/select.js';
 import { TOOLSETS } from '../../src/operations/types.js';
 import { updateReadme } from '../../src/docs/tool-table.js';
-import { connectInMemory } from '../mcp/helpers.js';
+import { connectInMemory } from '../helpers/mcp.js';
 
 const tools = catalogue();
 const SNAP_DIR = join(import.meta.dirname, '..', '__toolsnaps__');
@@ -64,7 +64,7 @@ describe('tool snapshots', () => {
       writeFileSync(file, now);
       return;
     }
-    expect(existsSync(file), `missing snapshot ${file}; run UPDATE_TOOLSNAPS=1 npx vitest run test/tools`).toBe(true);
+    expect(existsSync(file), `missing snapshot ${file}; run UPDATE_TOOLSNAPS=1 npx vitest run test/operations`).toBe(true);
     expect(now, `snapshot of ${name} changed; review and run UPDATE_TOOLSNAPS=1`).toBe(readFileSync(file, 'utf8'));
   });
 

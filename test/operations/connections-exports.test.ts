@@ -7,8 +7,8 @@ import type { RunDeadline } from '../../src/operations/exports.js';
 import { operationMap } from '../../src/operations/index.js';
 import type { OperationContext } from '../../src/operations/types.js';
 import { catalogue } from '../../src/operations/catalogue.js';
-import { run } from '../cli/helpers.js';
-import { demoEnv, type Env } from '../ops/env.js';
+import { run } from '../helpers/cli.js';
+import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 const tool = (name: string) => catalogue().find((t) => t.name === name)!;
 const op = (name: string) => operationMap().get(name)!;

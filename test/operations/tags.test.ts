@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed/demo.js';
 import { catalogue } from '../../src/operations/catalogue.js';
-import { demoEnv, type Env } from '../ops/env.js';
+import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 const tool = (name: string) => catalogue().find((t) => t.name === name)!;
 
