@@ -143,6 +143,20 @@ function progressReporter(ctx: ServerContext, log?: (l: string) => void): ToolCo
 }
 
 /**
+ * The input schema of a tool: unknown argument keys are an error that lists the valid ones (a misspelled
+ * scope key must never be dropped silently, which would widen the action to everything).
+ */
+export function strictInput(shape: z.ZodRawShape): z.ZodObject {
+  const valid = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `Unknown argument${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => JSON.stringify(k)).join(', ')}. Valid arguments: ${valid.join(', ') || '(none)'}.`
+        : undefined,
+  });
+}
+
+/**
  * The same zod schema, but its JSON Schema leaves out the `$schema` URL: 55 bytes per tool in every
  * tools/list, which models pay for in tokens and hosts do not need (the dialect is the spec's default).
  */
@@ -152,8 +166,10 @@ export function lean<T extends z.ZodType>(schema: T): T {
   };
   if (!std.jsonSchema) return schema;
   const js = std.jsonSchema;
+  // `additionalProperties: false` is left out too: 29 bytes per tool, and the server refuses unknown keys
+  // with a message that lists the valid ones (strictInput) whether or not the client read it.
   const trim = (j: Record<string, unknown>) => {
-    const { $schema: _drop, ...rest } = j;
+    const { $schema: _drop, additionalProperties: _strict, ...rest } = j;
     return rest;
   };
   const wrapped = Object.create(schema) as T;
@@ -184,7 +200,7 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
       // No display title on the wire: every tools/list pays for it and hosts fall back to the name.
       // (Titles stay in the catalogue for the CLI and the README.)
       description: def.description,
-      inputSchema: lean(z.object(inputShape)),
+      inputSchema: lean(strictInput(inputShape)),
       ...(outputSchema ? { outputSchema } : {}),
       annotations: { ...def.annotations },
       ...(def.app ? { _meta: { ui: { resourceUri: def.app.uri } } } : {}),

@@ -124,6 +124,7 @@ const clearErrorsOp = defineOperation({
     range: z.string().optional().describe(RANGE_DESC),
     pattern: z.string().optional().describe('Text in code/message'),
     state: z.enum(['open', 'resolved']).optional().describe('Default open'),
+    scope: z.enum(['account']).optional().describe('Whole account, if no flow/integration'),
     confirm,
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
@@ -139,6 +140,7 @@ const clearErrorsOp = defineOperation({
       range: CLI_RANGE,
       pattern: CLI_PATTERN,
       state: { description: 'open: resolve open errors (default); resolved: purge resolved ones' },
+      scope: { description: 'account: the whole account (needed when neither --integration nor --flow is given)' },
     },
     examples: [
       'errors clear --flow "Salesforce Accounts to NetSuite Customers" --pattern INVALID_LOGIN',
@@ -146,7 +148,7 @@ const clearErrorsOp = defineOperation({
       'errors clear --flow "Shopify Customers to NetSuite" --state resolved --yes',
     ],
   },
-  run: (ctx, a) => clearErrors(ctx, { integration: a.integration, flow: a.flow, step: a.step, range: a.range, pattern: a.pattern, state: a.state }),
+  run: (ctx, a) => clearErrors(ctx, { integration: a.integration, flow: a.flow, step: a.step, range: a.range, pattern: a.pattern, state: a.state, scope: a.scope }),
   forModel: (r) => ({ text: `${r.summary}\n${json(clearView(r))}`, structured: clearView(r) }),
   forTerminal: clearForTerminal,
 });

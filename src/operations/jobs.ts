@@ -113,6 +113,7 @@ const retryFailedJobsOp = defineOperation({
     integration: z.string().optional().describe('Integration id or name'),
     flow: z.string().optional().describe('Flow id or name'),
     pattern: z.string().optional().describe('Error text or /regex/'),
+    scope: z.enum(['account']).optional().describe('"account": the whole account, when no integration or flow is given'),
     concurrency: z.number().int().min(1).max(16).optional().describe('Parallel steps'),
     wait: z.boolean().optional().describe('Wait and count resolved'),
     confirm: z.string().optional().describe('Preview token'),
@@ -131,6 +132,7 @@ const retryFailedJobsOp = defineOperation({
       flow: CLI_FLOW,
       pattern: { flags: '--pattern <text>', description: 'Only errors whose code or message contains this text (or /regex/)' },
       concurrency: { flags: '--concurrency <n>', description: 'Parallel retry requests (default 4, at most 16)' },
+      scope: { description: 'account: the whole account (needed when neither --integration nor --flow is given)' },
     },
     // The terminal follows the retries itself (--wait, --timeout): see retries.ts.
     fixed: { wait: false },

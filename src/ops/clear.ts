@@ -7,7 +7,7 @@ import { makePlan, mustConfirm } from './confirm.js';
 import { groupErrors } from './patterns.js';
 import { mapPool } from './pool.js';
 import type { OpNextStep, OpOutcome } from './retry-outcome.js';
-import { byStep, scanErrors, type ErrorScope } from './scan.js';
+import { byStep, requireExplicitScope, scanErrors, type ErrorScope } from './scan.js';
 import { chunk, plural, report } from './util.js';
 
 const BATCH = 500;
@@ -54,6 +54,7 @@ function judged(r: Omit<ClearReport, 'outcome' | 'next'>, scope: ErrorScope): Cl
 export async function clearErrors(ctx: OpContext, input: ErrorScope): Promise<ClearReport> {
   const { api, signal } = ctx;
   const state = input.state ?? 'open';
+  requireExplicitScope(input, state === 'open' ? 'Resolving errors' : 'Purging resolved errors');
   const scan = await scanErrors(ctx, { ...input, state });
   const steps = [...byStep(scan.errors).values()];
   const flows = [...new Set(steps.map((s) => s.flowId))].map((flowId) => ({

@@ -11,7 +11,7 @@ import { planRetry } from './retry-plan.js';
 import { RETRY_TYPES, postRetries, type RetryJobRef } from './retry-post.js';
 import { nothingToRetryReport, retryReport, type RetryReport, type WaitResult } from './retry-report.js';
 import { jobErrors } from './run.js';
-import { scanErrors } from './scan.js';
+import { requireExplicitScope, scanErrors } from './scan.js';
 import { report, sleep, type WaitContext } from './util.js';
 
 export { RETRY_BATCH } from './retry-plan.js';
@@ -178,6 +178,8 @@ export interface ScopeInput {
   integration?: string;
   flow?: string;
   pattern?: string;
+  /** "account": the whole account, said explicitly. */
+  scope?: 'account';
   concurrency?: number;
   wait?: boolean;
   timeoutMs?: number;
@@ -185,6 +187,7 @@ export interface ScopeInput {
 
 /** Every open error of failed jobs in a scope (time range, integration, flow, pattern). */
 export async function scopeRetry(ctx: WaitContext, input: ScopeInput): Promise<RetrySelection> {
+  requireExplicitScope(input, 'Retrying failed jobs');
   const scan = await scanErrors(ctx, { integration: input.integration, flow: input.flow, range: input.range, pattern: input.pattern, state: 'open' });
   return { errors: scan.errors, flows: scan.flows, opts: { scope: scan.label, kind: 'change', concurrency: input.concurrency, wait: input.wait, timeoutMs: input.timeoutMs } };
 }

@@ -18,6 +18,35 @@ export interface ErrorScope {
   range?: string;
   pattern?: string;
   state?: 'open' | 'resolved';
+  /** "account": the whole account, said explicitly (a mass action with no integration or flow needs it). */
+  scope?: 'account';
+}
+
+const SCOPE_KEYS = ['integration', 'flow', 'step', 'range', 'pattern'] as const;
+
+/**
+ * A scope argument that is given must say something: an empty or blank value is an error, never "no
+ * filter", because a filter that silently disappears widens the action to the whole account.
+ */
+export function checkScopeValues(scope: Partial<Record<(typeof SCOPE_KEYS)[number], unknown>>): void {
+  for (const k of SCOPE_KEYS) {
+    const v = scope[k];
+    if (v !== undefined && (typeof v !== 'string' || v.trim() === '')) {
+      throw new UsageError(`\`${k}\` is empty: give a ${k === 'range' ? 'time range (e.g. "last 24 hours")' : k === 'pattern' ? 'text to match in the error code or message' : `${k} id or name`}, or leave it out.`);
+    }
+  }
+}
+
+/**
+ * An action on many errors names where it acts (an integration or a flow), or says `scope: "account"`
+ * for the whole account. Nothing else widens it to everything.
+ */
+export function requireExplicitScope(scope: ErrorScope, action: string): void {
+  checkScopeValues(scope);
+  if (scope.integration || scope.flow || scope.scope === 'account') return;
+  throw new UsageError(
+    `${action} needs a scope: give an integration or a flow (the range and pattern narrow it further), or scope "account" (at a terminal: --scope account) to act on the whole account.`,
+  );
 }
 
 export interface ScanResult {
@@ -79,6 +108,7 @@ async function flowsWithOpenErrors(ctx: OpContext, scope: ErrorScope, range: Tim
 export async function scanErrors(ctx: OpContext, scope: ErrorScope, opts: { defaultRange?: string } = {}): Promise<ScanResult> {
   const { api, signal } = ctx;
   const state = scope.state ?? 'open';
+  checkScopeValues(scope);
   if (scope.step && !scope.flow) throw new UsageError('A step needs its flow: pass flow as well as step.');
   const range = scope.range || opts.defaultRange ? parseTimeRange(scope.range, nowOf(ctx), opts.defaultRange) : undefined;
   const filters = { occurredAt_gte: range?.from?.toISOString(), occurredAt_lte: range?.to?.toISOString() };

@@ -239,7 +239,7 @@ describe.concurrent('chaos: retries survive what used to make them give up', () 
     const e = await env(onTestFinished, { rateLimit: { capacity: 5, refillPerSec: 100 }, client: { sleep: async (ms) => void (await realSleep(Math.min(ms, 200))) } });
     const before = errorsNow(e);
     e.emu.setFaults({ errorRate: 0.1, statuses: [500, 502, 503], seed: 9 });
-    const r = await retryFailedJobs(e.ctx, { concurrency: 8, wait: true });
+    const r = await retryFailedJobs(e.ctx, { scope: 'account', concurrency: 8, wait: true });
     expect(r.matched).toBe(before.open.length);
     expect(r).toMatchObject({ failed: 0, unconfirmed: 0, notRetried: [] });
     expect(r.retried + r.skipped).toBe(r.matched);

@@ -36,7 +36,7 @@ const WORKFLOWS: Record<string, Scenario<any>> = {
     run: (ctx) => retryErrors(ctx, { flow: DEMO.mappingEditedFlow, all: true, wait: true }),
   },
   retryFailedJobs: {
-    run: (ctx) => retryFailedJobs(ctx, { wait: true, concurrency: 8 }),
+    run: (ctx) => retryFailedJobs(ctx, { scope: 'account', wait: true, concurrency: 8 }),
   },
   clearErrors: {
     run: (ctx) => clearErrors(ctx, { integration: DEMO.failingIntegration, pattern: 'INVALID_KEY_OR_REF' }),

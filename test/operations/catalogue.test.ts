@@ -83,7 +83,7 @@ describe('docs generated from the catalogue', () => {
 });
 
 describe('tools/list size', () => {
-  it('the default configuration covers every basic operation in at most 12,000 bytes of compact JSON', async () => {
+  it('the default configuration covers every basic operation in at most 20,000 bytes of compact JSON', async () => {
     const selected = selectTools(tools, {});
     expect([...new Set(selected.map((t) => t.toolset))].sort()).toEqual([...DEFAULT_TOOLSETS].sort());
     const required = ['list_integrations', 'get_integration', 'create_integration', 'clone_integration', 'list_tags', 'add_tag_to_integration', 'list_flows', 'get_flow', 'trigger_flow_run', 'update_flow', 'list_connections', 'test_connection', 'create_connection', 'list_jobs', 'get_job', 'retry_job', 'list_errors', 'retry_errors', 'clear_errors', 'list_exports', 'trigger_export', 'list_imports', 'get_export', 'get_import'];
@@ -92,7 +92,9 @@ describe('tools/list size', () => {
     try {
       const listed = await conn.client.listTools();
       const bytes = Buffer.byteLength(JSON.stringify({ tools: listed.tools }));
-      expect(bytes).toBeLessThanOrEqual(12_000);
+      // 12,000 until clear_errors needed its explicit account-wide `scope` (issue 12 item 1); issue 12 item 4
+      // sets the default configuration's budget at 20,000 bytes.
+      expect(bytes).toBeLessThanOrEqual(20_000);
     } finally {
       await conn.close();
     }

@@ -146,7 +146,7 @@ describe('bulk retry under a rate limit and injected failures', () => {
       const api = recordingClient(env, posted, { sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 20))) });
       const ctx = { ...env.ctx, api };
       const start = new Date(env.clock.now()).toISOString();
-      const r = await retryFailedJobs(ctx, { concurrency: 8, wait: true });
+      const r = await retryFailedJobs(ctx, { scope: 'account', concurrency: 8, wait: true });
       expect(r.matched).toBeGreaterThan(200);
       expect(r.retried + r.failed + r.skipped).toBe(r.matched);
       expect(r.recoveredAmbiguous).toBeGreaterThanOrEqual(1);
