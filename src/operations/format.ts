@@ -26,9 +26,9 @@ export function json(v: unknown): string {
 // wrong one is answered with the list. An enum would repeat every column name in every tools/list.
 export function listArgs(_fields?: readonly string[]) {
   return {
-    fields: z.array(z.string()).optional().describe('Columns'),
-    limit: z.number().int().optional().describe('Page size, default 50'),
-    cursor: z.string().optional().describe('From nextCursor'),
+    fields: z.array(z.string()).optional().describe('Columns to return, e.g. ["id","name"]'),
+    limit: z.number().int().min(1).max(500).optional().describe('Rows per page, 1-500 (default 50)'),
+    cursor: z.string().optional().describe('nextCursor of the previous page'),
   };
 }
 

@@ -63,3 +63,25 @@ describe('scope is explicit', () => {
     expect(all.stderr).toMatch(/needs a scope/);
   });
 });
+
+describe('honest lists (issue 12, item 3)', () => {
+  it('limit is bounded in every list tool, and total counts every row, with a cursor for the rest', async () => {
+    const conn = await connectInMemory({ era: 'legacy', server: { tools: catalogue(), api: env.api, now: () => new Date(env.clock.now()) } });
+    try {
+      for (const t of catalogue().filter((x) => 'limit' in x.input && x.name.startsWith('list_'))) {
+        for (const bad of [0, -5, 100_000]) {
+          const r = await conn.client.callTool({ name: t.name, arguments: { limit: bad } });
+          expect(r.isError, `${t.name} limit ${bad}`).toBe(true);
+        }
+      }
+      const r = await conn.client.callTool({ name: 'list_jobs', arguments: { range: 'last 7 days', limit: 5 } });
+      const s = r.structuredContent as { total: number; truncated: boolean; nextCursor?: string };
+      expect(s.total).toBeGreaterThan(100);
+      expect(s.truncated).toBe(true);
+      expect(s.nextCursor).toBeTruthy();
+      expect(textOf(r)).toMatch(new RegExp(`^Showing 5 of ${s.total} `));
+    } finally {
+      await conn.close();
+    }
+  });
+});
