@@ -23,7 +23,7 @@ const listErrorsOp = defineOperation({
     flow: z.string().optional().describe('Flow id/name'),
     range: z.string().optional().describe(RANGE_DESC),
     resolved: z.boolean().optional().describe('Resolved, not open'),
-    source: z.string().optional().describe('e.g. connection, mapping'),
+    source: z.string().optional().describe('application (the target rejected it; most errors), connection, mapping, internal'),
     ...listArgs(),
   },
   annotations: READ,

@@ -1,6 +1,7 @@
 // Jobs: the flow runs over a time range, one job with its steps and errors, retrying one job, and retrying
 // the failed jobs of a whole scope (retry_failed_jobs, a workflow; at a terminal: jobs retry-failed).
 import { z } from 'zod';
+import { JOB_STATUSES } from '../core/schemas.js';
 import { UsageError } from '../core/errors.js';
 import { getJob, JOB_FIELDS, listJobs } from '../ops/read/jobs.js';
 import { jobRetry, scopeRetry, startRetry } from '../ops/retry.js';
@@ -37,7 +38,7 @@ const listJobsOp = defineOperation({
   description: 'Flow runs, newest first (default last 24 h).',
   input: {
     range: z.string().optional().describe(RANGE_DESC),
-    status: z.enum(['queued', 'running', 'completed', 'failed', 'canceled', 'retrying']).optional().describe('Status'),
+    status: z.enum(JOB_STATUSES).optional().describe('Only jobs in this status'),
     integration: z.string().optional().describe('Integration id/name'),
     flow: z.string().optional().describe('Flow id/name'),
     type: z.enum(['flow', 'retry', 'bulk_retry']).optional().describe('Default flow'),

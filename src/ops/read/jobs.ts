@@ -1,6 +1,6 @@
 // Reads of jobs: the list over a time range, and one job with its step jobs and the errors it produced.
 import type { OpContext } from '../context.js';
-import type { Flow, Job, FlowStepError } from '../../core/schemas.js';
+import { JOB_STATUSES, type Flow, type Job, type FlowStepError } from '../../core/schemas.js';
 import { flowSteps } from '../../core/flows.js';
 import { UsageError } from '../../core/errors.js';
 import { mapPool, READ_CONCURRENCY as CONCURRENCY } from '../pool.js';
@@ -57,7 +57,7 @@ export async function listJobs(
   const range = parseTimeRange(q.range, now);
   const integration = q.integration ? await resolveIntegration(api, q.integration) : undefined;
   const flow = q.flow ? await resolveFlow(api, q.flow) : undefined;
-  const statuses = ['queued', 'running', 'completed', 'failed', 'canceled', 'retrying'];
+  const statuses: readonly string[] = JOB_STATUSES;
   if (q.status && !statuses.includes(q.status)) throw new UsageError(`Unknown job status "${q.status}". Use one of: ${statuses.join(', ')}.`);
   const [jobs, flows] = await Promise.all([
     api.jobs.list(
