@@ -97,7 +97,7 @@ export async function benchBulkRetry() {
   emu.setFaults({ errorRate: 0.1, statuses: [500, 502, 503], seed: 7 });
   const ctx = { api, now: () => new Date(now), home, confirm: async () => true, yes: true };
   const started = performance.now();
-  const report = await retryFailedJobs(ctx, { range: `${from}..${new Date(now).toISOString()}`, wait: false, concurrency: 8 });
+  const report = await retryFailedJobs(ctx, { scope: 'account', range: `${from}..${new Date(now).toISOString()}`, wait: false, concurrency: 8 });
   const wall = (performance.now() - started) / 1000;
   const log = emu.requestLog();
   const served = log.filter((r) => r.status !== 429).length;
