@@ -12,6 +12,9 @@ const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 /** The option key commander gives a long flag: "--exclude-tools" → "excludeTools". */
 const camel = (flag: string) => flag.replace(/^--(no-)?/, '').replace(/-([a-z])/g, (_m, ch: string) => ch.toUpperCase());
 
+/** The option key of commander flags: "--html <file>" → "html". */
+const optionKey = (flags: string) => camel(flags.split(/[ ,]+/).find((f) => f.startsWith('--'))!);
+
 interface FieldInfo {
   kind: 'string' | 'number' | 'boolean' | 'enum' | 'strings' | 'json';
   optional: boolean;
@@ -79,7 +82,7 @@ export function inputFrom(op: Operation, surface: CliSurface, rc: Pick<RunContex
     const f = fieldInfo(schema as z.ZodType);
     const o = surface.flags?.[key];
     let v = rc.opts[camel(flagOf(surface, key))];
-    if (f.kind === 'boolean' && o?.negate && rc.opts[camel(o.negate.split(/[ ,]+/).find((x) => x.startsWith('--'))!)] === true) {
+    if (f.kind === 'boolean' && o?.negate && rc.opts[optionKey(o.negate)] === true) {
       if (v === true) throw new UsageError(`Give ${flagOf(surface, key)} or ${o.negate}, not both.`);
       v = false;
     }
@@ -123,8 +126,10 @@ export function commandsOf(op: Operation, ops: ReadonlyMap<string, Operation>): 
       ...(op.annotations.readOnlyHint ? {} : { mutating: true }),
       async run(rc) {
         const input = checkInput(op, surface, inputFrom(op, surface, rc));
-        const flags = Object.fromEntries((surface.terminalFlags ?? []).map((t) => { const k = camel(t.flags.split(/[ ,]+/).find((x) => x.startsWith('--'))!); return [k, rc.opts[k]]; }));
-        const result = await op.run(await rc.ctx(), input as never);
+        const flags = Object.fromEntries((surface.terminalFlags ?? []).map((t) => [optionKey(t.flags), rc.opts[optionKey(t.flags)]]));
+        // The page (and the reads only it needs) only when a flag asks for it.
+        const pages = (surface.terminalFlags ?? []).some((t) => t.page && flags[optionKey(t.flags)] !== undefined);
+        const result = await op.run({ ...(await rc.ctx()), pages }, input as never);
         const own = op.forTerminal ? await op.forTerminal(result, rc.out, input as never, flags) : rc.out.object(result as Record<string, unknown>);
         const next = nextForTerminal(nextOf(op, result), ops, rc.global);
         if (next.length && !rc.out.jsonMode) rc.out.print(['', rc.out.c.bold('Next'), ...next.map((l) => `  ${l}`)].join('\n'));

@@ -7,16 +7,12 @@ import { presentError, type ErrorInfo } from '../app/errors.js';
 import { redact, secretsFromEnv } from '../app/redact.js';
 import type { CliIO } from './io.js';
 import type { GlobalOptions } from './globals.js';
+import { formatDuration } from '../operations/format.js';
+import type { Colors } from '../operations/types.js';
 
-export interface Colors {
-  enabled: boolean;
-  bold(s: string): string;
-  dim(s: string): string;
-  red(s: string): string;
-  green(s: string): string;
-  yellow(s: string): string;
-  cyan(s: string): string;
-}
+export type { Colors };
+export { formatDuration };
+
 
 function sgr(on: number, off: number, enabled: boolean) {
   return (s: string) => (enabled && s ? `\x1b[${on}m${s}\x1b[${off}m` : s);
@@ -73,8 +69,6 @@ export function cellText(v: unknown, key: string, mode: 'table' | 'tsv'): string
   return String(v).replace(/[\t\r\n]+/g, ' ');
 }
 
-import { formatDuration } from '../operations/format.js';
-export { formatDuration };
 
 export interface ListOptions {
   /** Plural noun for the header: "flows". */

@@ -4,7 +4,7 @@
 // The evidence is from 2023, so both forms are read and normalised to the web app's.
 import type { HttpClient, RequestOptions } from './http.js';
 import { UnexpectedShapeError, describeShape } from './errors.js';
-import { nextLink, type ListOptions } from './paging.js';
+import { listAll, type ListOptions } from './paging.js';
 
 export interface AuditUser {
   _id?: string;
@@ -56,24 +56,8 @@ export function auditPage(body: unknown, endpoint: string): AuditEntry[] {
 }
 
 /** Every page of an audit log, following Link rel="next" (W4). */
-export async function listAudit(http: HttpClient, path: string, query: RequestOptions['query'] = {}, opts: ListOptions = {}): Promise<AuditEntry[]> {
-  const out: AuditEntry[] = [];
-  const seen = new Set<string>();
-  let next: string | undefined = path;
-  let q: RequestOptions['query'] | undefined = query;
-  while (next) {
-    const res = await http.request<unknown>('GET', next, { query: q, signal: opts.signal });
-    for (const e of auditPage(res.body, `GET ${path}`)) {
-      out.push(e);
-      if (opts.limit !== undefined && out.length >= opts.limit) return out;
-    }
-    const link = nextLink(res.headers.get('link'));
-    if (!link || seen.has(link)) break;
-    seen.add(link);
-    next = link;
-    q = undefined;
-  }
-  return out;
+export function listAudit(http: HttpClient, path: string, query: RequestOptions['query'] = {}, opts: ListOptions = {}): Promise<AuditEntry[]> {
+  return listAll<AuditEntry>(http, path, query, { ...opts, rows: (body) => auditPage(body, `GET ${path}`) });
 }
 
 /** "Ana Ruiz <ana@example.com>", the email, the name, or the user id: who made a change, for people. */

@@ -49,21 +49,25 @@ function endpointOf(method: string, path: string): string {
   return `${method} ${path.replace(/^https?:\/\/[^/]+/, '').replace(/\?.*$/, '')}`;
 }
 
-/** GET a Link-paged list. */
+/**
+ * GET a Link-paged list. `rows` reads one page (default: a JSON array); the audit log passes its own,
+ * and pages by Link whatever the account's `listPaging` form (that row is about resource lists).
+ */
 export async function listAll<T>(
   http: HttpClient,
   path: string,
   query: RequestOptions['query'] = {},
-  opts: ListOptions = {},
+  opts: ListOptions & { rows?: (body: unknown, endpoint: string) => T[] } = {},
 ): Promise<T[]> {
   const out: T[] = [];
   let next: string | undefined = path;
   let q: RequestOptions['query'] | undefined = query;
   const seen = new Set<string>();
-  if (http.forms.listPaging === 'skip') return listBySkip<T>(http, path, query, opts);
+  const rows = opts.rows ?? ((body: unknown, endpoint: string) => asArray<T>(body, endpoint));
+  if (http.forms.listPaging === 'skip' && !opts.rows) return listBySkip<T>(http, path, query, opts);
   while (next) {
     const res = await http.request<unknown>('GET', next, { query: q, signal: opts.signal });
-    for (const item of asArray<T>(res.body, endpointOf('GET', next))) {
+    for (const item of rows(res.body, endpointOf('GET', next))) {
       out.push(item);
       if (opts.limit !== undefined && out.length >= opts.limit) return out;
     }

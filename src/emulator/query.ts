@@ -24,7 +24,7 @@ export function multi(query: URLSearchParams, name: string, config: RuntimeConfi
   return [...indexed.sort((a, b) => a[0] - b[0]).map(([, v]) => v), ...plain];
 }
 
-/** The base names of bracket-array keys (`type_in[0]` → `type_in`), so equality filters can skip them. */
+/** Whether a key is a bracket-array entry (`type_in[0]`), which equality filters skip. */
 export function isBracketKey(key: string): boolean {
   return BRACKET.test(key);
 }

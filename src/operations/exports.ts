@@ -5,8 +5,8 @@ import { stripSecrets } from '../ops/backups/content.js';
 import { EXPORT_FIELDS, IMPORT_FIELDS, getExport, getImport, listExports, listImports, nameContains } from '../ops/read/exports.js';
 import type { RunReport } from '../ops/run.js';
 import { LIMIT_FLAG, MCP_ONLY } from './connections.js';
-import { idOrName, listArgs, listResult, objectResult, READ } from './format.js';
-import { runForModel, runForTerminal, runNext, runOutcome } from './run-report.js';
+import { idOrName, json, listArgs, listResult, objectResult, READ } from './format.js';
+import { runData, runForTerminal } from './run-view.js';
 import { defineOperation, entry, type Operation, type OperationContext } from './types.js';
 
 /**
@@ -131,9 +131,8 @@ export const exportOperations: Operation[] = [
     },
     run: async (ctx: OperationContext & RunDeadline, a): Promise<RunReport> =>
       (await import('../ops/run.js')).runExport(ctx, { export: a.export, wait: a.wait ?? true, timeoutMs: ctx.followForMs }),
-    forModel: (r) => runForModel(`Export run: job ${r.jobId} ${r.status}.`, r),
+    // The verdict and next steps are the run report's own (ops/run.ts), as for trigger_flow_run.
+    forModel: (r) => ({ text: `Export run: job ${r.jobId} ${r.status}.\n${json(runData(r))}`, structured: runData(r) }),
     forTerminal: runForTerminal,
-    outcome: runOutcome,
-    next: runNext,
   })),
 ];

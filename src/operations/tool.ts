@@ -3,20 +3,12 @@
 import { nextForModel } from './next.js';
 import { OUTCOMES, nextOf, outcomeOf } from './outcome.js';
 import type { z } from 'zod';
-import type { Operation, OperationContext, ToolAnnotations, ToolApp, ToolResult, Toolset } from './types.js';
+import type { Operation, OperationContext, ToolResult } from './types.js';
 
 export type ToolContext = OperationContext;
 
 /** A tool as src/mcp registers it (plain data; the MCP conformance fixtures are written this way too). */
-export interface ToolDef<S extends z.ZodRawShape = z.ZodRawShape> {
-  name: string;
-  toolset: Toolset;
-  title: string;
-  description: string;
-  input: S;
-  output?: z.ZodRawShape;
-  annotations: ToolAnnotations;
-  app?: ToolApp;
+export interface ToolDef<S extends z.ZodRawShape = z.ZodRawShape> extends Pick<Operation<S>, 'name' | 'toolset' | 'title' | 'description' | 'input' | 'output' | 'annotations' | 'app'> {
   // Method syntax on purpose: handlers of specific tools stay assignable to ToolDef (bivariant args).
   handler(args: z.infer<z.ZodObject<S>>, ctx: ToolContext): Promise<ToolResult>;
 }

@@ -34,24 +34,18 @@ export interface ToolApp {
   title: string;
 }
 
-/**
- * How an operation ended, for both front ends (outcome.ts maps it to isError and to an exit code):
- * ok; partial (some of it done, some not); nothing (there was nothing to do, or nothing was done);
- * failed; pending (started, still running when we stopped following it).
- */
-export type Outcome = 'ok' | 'partial' | 'nothing' | 'failed' | 'pending';
-
-/** A step the person or model may take next: an operation and its arguments, and why. */
-export interface NextStep {
-  op: string;
-  args?: Record<string, unknown>;
-  why?: string;
-}
+export type { NextStep, Outcome } from '../ops/outcome.js';
+import type { NextStep, Outcome } from '../ops/outcome.js';
 
 /** The context an operation runs in: an op context, plus which operations the front end serves. */
 export interface OperationContext extends OpContext {
   /** Whether the front end serves this operation (MCP: the selected tools; the CLI serves all). */
   serves?: (op: string) => boolean;
+  /**
+   * Whether the front end will show the operation's page (its MCP App, `health --html`); default true.
+   * An operation skips the reads only its page needs when this is false.
+   */
+  pages?: boolean;
 }
 
 export interface Colors {
@@ -110,7 +104,7 @@ export interface CliSurface<S extends z.ZodRawShape = z.ZodRawShape> {
    * Flags about presentation only (`health --html FILE`, `--fail-on`), given to forTerminal; never
    * input to the operation. Commander syntax, e.g. "--html <file>".
    */
-  terminalFlags?: { flags: string; description: string; choices?: readonly string[] }[];
+  terminalFlags?: { flags: string; description: string; choices?: readonly string[]; /** Asks for the operation's page. */ page?: boolean }[];
 }
 
 export interface Operation<S extends z.ZodRawShape = z.ZodRawShape, R = unknown> {

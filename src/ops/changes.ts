@@ -1,7 +1,7 @@
 // Simple changes behind the basic tools and commands: create, clone, tag, update a flow, create a
 // connection. Each one backs up first (ops/backups/), writes by read-modify-write, and reads back.
 import type { OpContext } from './context.js';
-import type { NextStep, Outcome } from '../operations/types.js';
+import type { NextStep, Outcome } from './outcome.js';
 import { backup, recordCreated, recordChanged } from './backups/take.js';
 import { mustConfirm } from './confirm.js';
 import { checkDependencies } from './dependencies.js';

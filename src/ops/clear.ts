@@ -6,7 +6,7 @@ import type { OpContext } from './context.js';
 import { makePlan, mustConfirm } from './confirm.js';
 import { groupErrors } from './patterns.js';
 import { mapPool } from './pool.js';
-import type { OpNextStep, OpOutcome } from './retry-outcome.js';
+import type { NextStep, Outcome } from './outcome.js';
 import { byStep, requireExplicitScope, scanErrors, type ErrorScope } from './scan.js';
 import { chunk, plural, report } from './util.js';
 
@@ -28,16 +28,16 @@ export interface ClearReport {
   failures: string[];
   summary: string;
   /** How it ended (clearOutcome), when not ok. */
-  outcome?: OpOutcome;
+  outcome?: Outcome;
   /** What to do next. */
-  next: OpNextStep[];
+  next: NextStep[];
 }
 
 /**
  * The verdict of a clear: nothing (nothing matched, or the API cannot purge), failed (none cleared),
  * partial (some left), ok (every matched error cleared).
  */
-export function clearOutcome(r: Pick<ClearReport, 'matched' | 'cleared' | 'failed' | 'unsupported'>): OpOutcome {
+export function clearOutcome(r: Pick<ClearReport, 'matched' | 'cleared' | 'failed' | 'unsupported'>): Outcome {
   if (r.matched === 0) return 'nothing';
   if (r.cleared === 0) return r.unsupported ? 'nothing' : 'failed';
   return r.failed > 0 || r.unsupported ? 'partial' : 'ok';

@@ -1,7 +1,7 @@
 // The reporting half of the daily health check (health.ts): the HealthReport put together from what was
 // read and judged (health-judge.ts): the summary sentence, the most recent failed jobs, the daily series.
 import type { Flow } from '../core/schemas.js';
-import type { NextStep } from '../operations/types.js';
+import type { NextStep } from './outcome.js';
 import { num, percentiles, plural } from './util.js';
 import { counts, durations, rate, sumOf, type JobRow } from './job-rows.js';
 import { splitStandalone, STANDALONE, verdictCounts } from './health-judge.js';

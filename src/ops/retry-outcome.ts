@@ -3,16 +3,7 @@
 // same counts read the same to a model (isError) and at a terminal (exit code). No I/O.
 import { SKIP_SAME_RECORD } from './retry-plan.js';
 import type { RetryJobRef } from './retry-post.js';
-
-/** The words of operations/types.ts `Outcome` (ops do not depend on the operation layer). */
-export type OpOutcome = 'ok' | 'partial' | 'nothing' | 'failed' | 'pending';
-
-/** A step to take next: an operation by name, its arguments, and why (operations/types.ts `NextStep`). */
-export interface OpNextStep {
-  op: string;
-  args?: Record<string, unknown>;
-  why?: string;
-}
+import type { NextStep, Outcome } from './outcome.js';
 
 /** The counts a retry verdict is read from. */
 export interface RetryCounts {
@@ -43,7 +34,7 @@ export function notRetriedBeforePosting(skippedReasons: Record<string, number>):
  * - pending: everything was posted and we stopped waiting while retry jobs still ran;
  * - ok: every selected error was retried (and, when waited for, resolved).
  */
-export function retryOutcome(r: RetryCounts): OpOutcome {
+export function retryOutcome(r: RetryCounts): Outcome {
   const unconfirmed = r.unconfirmed ?? 0;
   if (r.retried + r.failed + unconfirmed === 0) return 'nothing';
   if (r.retried === 0) return 'failed';
@@ -67,8 +58,8 @@ const IDS_PER_STEP = 25;
 const MAX_STEPS = 5;
 
 /** What to do after a retry: retry what was refused, check what is unconfirmed, follow or inspect the retry jobs. */
-export function retryNext(r: RetryFacts): OpNextStep[] {
-  const next: OpNextStep[] = [];
+export function retryNext(r: RetryFacts): NextStep[] {
+  const next: NextStep[] = [];
   const notRetried = r.notRetried ?? [];
   for (const n of notRetried.filter((x) => !x.unconfirmed).slice(0, MAX_STEPS)) {
     const more = n.errorIds.length > IDS_PER_STEP ? ` (the first ${IDS_PER_STEP}; all ${n.errorIds.length} are in notRetried)` : '';

@@ -3,7 +3,8 @@
 import { describeError } from '../core/errors.js';
 import { errorIdsOf, type Batch, type RetryPlan } from './retry-plan.js';
 import type { BatchOutcome, PostResult, RetryJobRef } from './retry-post.js';
-import { retryNext, retryOutcome, type OpNextStep, type OpOutcome } from './retry-outcome.js';
+import { retryNext, retryOutcome } from './retry-outcome.js';
+import type { NextStep, Outcome } from './outcome.js';
 import type { ScopedError } from './patterns.js';
 import { plural } from './util.js';
 
@@ -35,9 +36,9 @@ export interface RetryReport {
   failures: string[];
   summary: string;
   /** How it ended (retry-outcome.ts), when not ok. */
-  outcome?: OpOutcome;
+  outcome?: Outcome;
   /** What to do next. */
-  next: OpNextStep[];
+  next: NextStep[];
 }
 
 export interface NotRetried {

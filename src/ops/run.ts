@@ -4,7 +4,7 @@
 import { CeligoApiError, UsageError, describeError } from '../core/errors.js';
 import { flowSteps } from '../core/flows.js';
 import type { Flow, Job } from '../core/schemas.js';
-import type { NextStep, Outcome } from '../operations/types.js';
+import type { NextStep, Outcome } from './outcome.js';
 import { Cancelled, type OpContext } from './context.js';
 import { makePlan, mustConfirm } from './confirm.js';
 import { groupErrors, type ErrorGroup, type ScopedError } from './patterns.js';

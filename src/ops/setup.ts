@@ -31,7 +31,7 @@ import {
 } from './setup-plan.js';
 import { sampleRecords, testConnection } from './util.js';
 import { createOnce } from './at-most-once.js';
-import type { NextStep } from '../operations/types.js';
+import type { NextStep } from './outcome.js';
 
 export type { EndpointSpec, SetupResume, SetupSpec, SetupStep } from './setup-plan.js';
 

@@ -3,7 +3,7 @@
 // evidence, and the next steps. Pure: no requests and no clock; the caller passes the time it read.
 import { flowSteps } from '../core/flows.js';
 import type { Flow } from '../core/schemas.js';
-import type { NextStep } from '../operations/types.js';
+import type { NextStep } from './outcome.js';
 import { listMappings, type FlatMapping } from './mapping/formats.js';
 import { causeInfo, type CauseKind, type ErrorGroup } from './patterns.js';
 import { ms } from './util.js';

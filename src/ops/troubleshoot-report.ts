@@ -1,6 +1,6 @@
 // The troubleshoot report: what was gathered and what was judged, with one summary sentence.
 import type { Flow } from '../core/schemas.js';
-import type { NextStep } from '../operations/types.js';
+import type { NextStep } from './outcome.js';
 import type { ScopedError } from './patterns.js';
 import { describeEffect, isMappingChange, type ChangeEvent, type LikelyCause, type StepFinding, type TroubleGroup, type TroubleJudgement, type TroubleTarget } from './troubleshoot-judge.js';
 import { plural } from './util.js';

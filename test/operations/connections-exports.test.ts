@@ -55,7 +55,7 @@ describe('connections and exports operations', () => {
     expect(started.isError).toBe(false);
     expect(started.text).not.toContain('followUp');
     const jobId = (started.structured as { jobId: string }).jobId;
-    expect(started.text.split('\n').slice(-2)).toEqual(['Next:', `- get_job {"job":"${jobId}"}: check it again later`]);
+    expect(started.text.split('\n').slice(-2)).toEqual(['Next:', `- get_job {"job":"${jobId}"}: how the run is going`]);
     const trigger = op('trigger_export');
     const deadline: OperationContext & RunDeadline = { ...env.ctx, followForMs: 1 };
     const pending = await trigger.run(deadline, { export: 'Get Shopify customers' });

@@ -1,5 +1,5 @@
 // What changed since a backup, object by object, and whether the change was ours or someone else's.
-import type { NextStep } from '../../operations/types.js';
+import type { NextStep } from '../outcome.js';
 import type { OpContext } from '../context.js';
 import { digestOf, plural } from '../util.js';
 import { stripSecrets, withoutReadOnly } from './content.js';

@@ -2,7 +2,7 @@
 // what the change created, back up the state it replaces, and read everything back.
 import { CeligoApiError, ConflictError, UsageError, describeError } from '../../core/errors.js';
 import type { ResourceApi } from '../../core/resource.js';
-import type { NextStep, Outcome } from '../../operations/types.js';
+import type { NextStep, Outcome } from '../outcome.js';
 import type { OpContext } from '../context.js';
 import { makePlan, mustConfirm } from '../confirm.js';
 import { plural, report } from '../util.js';

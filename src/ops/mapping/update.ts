@@ -3,7 +3,7 @@
 import { UsageError } from '../../core/errors.js';
 import { flowSteps } from '../../core/flows.js';
 import type { Import } from '../../core/schemas.js';
-import type { NextStep, Outcome } from '../../operations/types.js';
+import type { NextStep, Outcome } from '../outcome.js';
 import type { OpContext } from '../context.js';
 import { backup, recordChanged } from '../backups/take.js';
 import { makePlan, mustConfirm } from '../confirm.js';

@@ -1,7 +1,7 @@
 // Reads of connections: the list, one connection (secrets never shown), and a ping of one.
 import type { OpContext } from '../context.js';
 import type { Connection } from '../../core/schemas.js';
-import type { Outcome } from '../../operations/types.js';
+import type { Outcome } from '../outcome.js';
 import { resolveConnection } from '../resolve.js';
 import { compact } from '../project.js';
 import { stripSecrets } from '../backups/content.js';
