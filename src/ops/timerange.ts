@@ -63,8 +63,11 @@ export function parseTimeRange(input: string | undefined, now: Date, fallback = 
   const last = /^(?:last|past|previous) (?:(\d+) )?(minute|min|hour|hr|day|week)s?$/.exec(t);
   if (last) {
     const n = Number(last[1] ?? 1);
+    const from = new Date(now.getTime() - n * UNIT_MS[last[2]]);
     if (n <= 0) throw fail();
-    return { from: new Date(now.getTime() - n * UNIT_MS[last[2]]), to: now, label: `last ${n} ${last[2]}${n === 1 ? '' : 's'}` };
+    // "last 99999999999 days" starts before any date JavaScript can hold.
+    if (Number.isNaN(from.getTime())) throw new UsageError(`The range "${raw}" reaches back further than any date; give a smaller number.`);
+    return { from, to: now, label: `last ${n} ${last[2]}${n === 1 ? '' : 's'}` };
   }
   const since = /^since (.+)$/.exec(t);
   if (since) {

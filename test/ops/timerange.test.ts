@@ -41,3 +41,9 @@ describe('parseTimeRange', () => {
     expect(() => parseTimeRange('2026-11-21T00:00:00Z..2026-11-20T00:00:00Z', now)).toThrow(/ends before it starts/);
   });
 });
+
+describe('a range that reaches past any date', () => {
+  it('is a usage error that says what to do, not an internal one', () => {
+    expect(() => parseTimeRange('last 99999999999 days', new Date('2026-12-01T00:00:00Z'))).toThrow(/further than any date; give a smaller number/);
+  });
+});
