@@ -60,7 +60,7 @@ function mayConfirm(def: ToolDef): boolean {
 }
 
 /** Which revision serves this request, and whether its client can answer a form elicitation. */
-export function requestInfo(server: McpServer, ctx: ServerContext): { era: 'legacy' | 'modern'; canElicit: boolean } {
+export function requestInfo(server: McpServer, ctx: ServerContext): { era: 'legacy' | 'modern'; canElicit: boolean; showsApps: boolean } {
   const envelope = (ctx.mcpReq.envelope ?? {}) as Record<string, unknown>;
   const modern =
     typeof envelope[PROTOCOL_VERSION_META_KEY] === 'string' ||
@@ -71,8 +71,13 @@ export function requestInfo(server: McpServer, ctx: ServerContext): { era: 'lega
   const e = caps?.elicitation as { form?: unknown; url?: unknown } | undefined;
   // An empty elicitation object means form support (the pre-mode rule).
   const canElicit = !!e && (e.form !== undefined || e.url === undefined);
-  return { era: modern ? 'modern' : 'legacy', canElicit };
+  // A host that shows MCP Apps says so with the Apps extension; only then is a tool's page worth its reads.
+  const showsApps = !!(caps as { extensions?: Record<string, unknown> } | undefined)?.extensions?.[MCP_APPS_EXTENSION];
+  return { era: modern ? 'modern' : 'legacy', canElicit, showsApps };
 }
+
+/** The client capability extension of MCP Apps (ui:// resources shown by the host). */
+export const MCP_APPS_EXTENSION = 'io.modelcontextprotocol/ui';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
@@ -208,7 +213,7 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
     async (args: Record<string, unknown>, ctx: ServerContext): Promise<CallToolResult | InputRequiredResult> => {
       const { [CONFIRM_ARG]: token, ...rest } = args;
       const handlerArgs = wellFormed(declaresConfirm ? args : rest);
-      const { era, canElicit } = requestInfo(server, ctx);
+      const { era, canElicit, showsApps } = requestInfo(server, ctx);
       const toolCtx: ToolContext = {
         api: deps.api,
         signal: ctx.mcpReq.signal,
@@ -220,6 +225,9 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
         ...(deps.home ? { home: deps.home } : {}),
         ...(deps.production !== undefined ? { production: deps.production } : {}),
         ...(deps.serves ? { serves: deps.serves } : {}),
+        // A tool's page (its MCP App) costs reads of its own (the health check's error-pattern chart: about
+        // 3,000 requests on a large account): only for a host that shows Apps.
+        ...(def.app ? { pages: showsApps } : {}),
       };
       try {
         const r = await def.handler(handlerArgs as never, toolCtx);
