@@ -102,6 +102,11 @@ export const CONNECTION_TYPES = [
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'canceled', 'canceling', 'retrying'] as const;
 /** Error classifications Celigo's web app knows (W11); `governance` is the rate-limit class. */
 export const ERROR_CLASSIFICATIONS = ['connection', 'duplicate', 'governance', 'missing', 'parse', 'value', 'intermittent'] as const;
+/** Where an error arose (celigo-api.md §errors, from Celigo's error-patterns resource); `application` is most errors. */
+export const ERROR_SOURCES = [
+  'application', 'connection', 'mapping', 'internal', 'resource', 'lookup', 'transformation', 'output_filter', 'input_filter',
+  'import_filter', 'response_mapping', 'pre_save_page_hook', 'pre_map_hook', 'post_map_hook', 'post_submit_hook', 'post_aggregate_hook',
+] as const;
 export const JOB_TYPES = ['flow', 'export', 'import', 'retry', 'bulk_retry'] as const;
 
 /** Six-field Quartz-like cron whose first field is `?` (celigo-api.md §3.2). */

@@ -4,7 +4,7 @@
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { PromptDef } from '../operations/prompts.js';
 import type { ToolDef } from '../operations/tool.js';
-import { mergeSelection, selectTools, selectionFromEnv } from '../operations/select.js';
+import { mergeSelection, selectTools, selectionFromEnv, withheldReason } from '../operations/select.js';
 import { createServerFactory, type FixtureInstaller } from './server.js';
 import { envFlag } from '../config/env-flags.js';
 
@@ -81,6 +81,8 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
     home: session.home,
     production: session.production,
     label: session.label,
+    known: catalogue.tools.map((t) => t.name),
+    withheldReason: (name) => withheldReason(catalogue.tools.find((t) => t.name === name)!, selection),
   });
 
   let stopTransport: () => Promise<void> = async () => {};

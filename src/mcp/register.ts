@@ -18,6 +18,7 @@ export { describeForModel, redact };
 import { Cancelled, ConfirmationRequired, type Progress } from '../ops/context.js';
 import type { ToolResult } from '../operations/types.js';
 import type { ToolContext, ToolDef } from '../operations/tool.js';
+import { withoutUnserved } from '../operations/served.js';
 import { CONFIRM_TTL_SECONDS, ElicitationNeeded, confirmationInputRequired, makeConfirm } from './confirm.js';
 
 export interface RegisterDeps {
@@ -34,6 +35,8 @@ export interface RegisterDeps {
   appHtml?: Map<string, string>;
   /** Whether a tool is served here (next steps name only those). */
   serves?: (tool: string) => boolean;
+  /** Every tool of the catalogue: descriptions leave out sentences naming one that is not served. */
+  known?: readonly string[];
 }
 
 const CONFIRM_ARG = 'confirm';
@@ -184,6 +187,31 @@ export function lean<T extends z.ZodType>(schema: T): T {
   return wrapped;
 }
 
+type Hints = ToolDef['annotations'];
+
+/**
+ * The hints as sent: only where they differ from the spec's defaults (read-only false, destructive true,
+ * idempotent false, open world true), and destructive/idempotent not at all for a read-only tool (the
+ * spec gives them meaning only when readOnlyHint is false). The same meaning in a fifth of the bytes,
+ * which every tools/list pays; a tool with every default sends no annotations.
+ */
+export function wireAnnotations(a: Hints): Partial<Hints> {
+  const out: Partial<Hints> = {};
+  if (a.readOnlyHint) out.readOnlyHint = true;
+  else {
+    if (a.destructiveHint === false) out.destructiveHint = false;
+    if (a.idempotentHint === true) out.idempotentHint = true;
+  }
+  if (a.openWorldHint === false) out.openWorldHint = false;
+  return out;
+}
+
+/** The hints a client reads from the wire form, with the spec's defaults filled in. */
+export function hintsWithDefaults(a: Partial<Hints> | undefined): Hints {
+  const ro = a?.readOnlyHint ?? false;
+  return { readOnlyHint: ro, destructiveHint: ro ? false : (a?.destructiveHint ?? true), idempotentHint: ro ? true : (a?.idempotentHint ?? false), openWorldHint: a?.openWorldHint ?? true };
+}
+
 /** Registers one catalogue tool on `server`. */
 export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps): void {
   const confirmable = mayConfirm(def);
@@ -204,10 +232,10 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
     {
       // No display title on the wire: every tools/list pays for it and hosts fall back to the name.
       // (Titles stay in the catalogue for the CLI and the README.)
-      description: def.description,
+      description: deps.serves && deps.known ? withoutUnserved(def.description, deps.serves, deps.known) : def.description,
       inputSchema: lean(strictInput(inputShape)),
       ...(outputSchema ? { outputSchema } : {}),
-      annotations: { ...def.annotations },
+      ...(Object.keys(wireAnnotations(def.annotations)).length ? { annotations: wireAnnotations(def.annotations) } : {}),
       ...(def.app ? { _meta: { ui: { resourceUri: def.app.uri } } } : {}),
     },
     async (args: Record<string, unknown>, ctx: ServerContext): Promise<CallToolResult | InputRequiredResult> => {
@@ -248,4 +276,22 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
 export function registerTools(server: McpServer, tools: readonly ToolDef[], deps: RegisterDeps): void {
   const served = new Set(tools.map((t) => t.name));
   for (const t of tools) registerTool(server, t, { serves: (name) => served.has(name), ...deps });
+}
+
+/**
+ * Calls to catalogue tools this server does not serve (read-only mode, --toolsets, --exclude-tools) are
+ * answered with why, as a tool error the model reads, instead of the SDK's bare "Tool x not found".
+ * The SDK has no hook for unknown tools, so the registered tools/call handler is wrapped: through its
+ * protected accessor, and only when that exists (otherwise the SDK's own answer stands).
+ */
+export function explainWithheld(server: McpServer, withheld: readonly string[], reason: (tool: string) => string): void {
+  if (!withheld.length) return;
+  type Handler = (request: unknown, ctx: unknown) => Promise<unknown>;
+  const inner = (server.server as unknown as { _getRequestHandler?(method: string): Handler | undefined })._getRequestHandler?.('tools/call');
+  if (!inner) return;
+  const names = new Set(withheld);
+  server.server.setRequestHandler('tools/call', async (request, ctx) => {
+    if (names.has(request.params.name)) return textResult(reason(request.params.name), true);
+    return (await inner(request, ctx)) as CallToolResult;
+  });
 }

@@ -7,7 +7,7 @@ import type { CeligoClient } from '../core/client.js';
 import type { PromptDef } from '../operations/prompts.js';
 import type { ToolDef } from '../operations/tool.js';
 import { requestStateCodec } from './confirm.js';
-import { registerTools, type RegisterDeps } from './register.js';
+import { explainWithheld, registerTools, type RegisterDeps } from './register.js';
 import { oneLine } from './stdio.js';
 
 /** Registers test-only surface (conformance fixtures) on a fresh instance. */
@@ -27,6 +27,13 @@ export interface ServerFactoryOptions {
   production?: boolean;
   /** Extra line for the instructions, e.g. which account this server talks to. */
   label?: string;
+  /**
+   * Every tool of the catalogue, served or not: text naming one that is not served is left out, and a
+   * call to one is answered with why it is not served (default: the served tools, nothing withheld).
+   */
+  known?: readonly string[];
+  /** Why tools of the catalogue are not served here, e.g. read-only mode (see withheldCall). */
+  withheldReason?: (tool: string) => string;
 }
 
 function instructions(label?: string): string {
@@ -38,14 +45,14 @@ function instructions(label?: string): string {
   ].join(' ');
 }
 
-function registerPrompt(server: McpServer, p: PromptDef): void {
+function registerPrompt(server: McpServer, p: PromptDef, serves: (tool: string) => boolean, known: readonly string[]): void {
   const shape: Record<string, z.ZodType<string | undefined>> = {};
   for (const a of p.args) shape[a.name] = a.required ? z.string().describe(a.description) : z.string().optional().describe(a.description);
   server.registerPrompt(
     p.name,
     { title: p.title, description: p.description, argsSchema: z.object(shape) },
     async (args: Record<string, string | undefined>) => ({
-      messages: [{ role: 'user' as const, content: { type: 'text' as const, text: p.render(args ?? {}) } }],
+      messages: [{ role: 'user' as const, content: { type: 'text' as const, text: p.render(args ?? {}, serves, known) } }],
     }),
   );
 }
@@ -74,8 +81,11 @@ function registerApp(server: McpServer, tool: ToolDef, latest: Map<string, strin
 export function createServerFactory(o: ServerFactoryOptions): () => McpServer {
   // Shared by every instance of this factory: the latest view of each MCP App tool.
   const appHtml = new Map<string, string>();
-  const deps: RegisterDeps = { api: o.api, secrets: o.secrets, log: o.log, now: o.now, home: o.home, production: o.production, appHtml };
-  const prompts = o.prompts ?? [];
+  const deps: RegisterDeps = { api: o.api, secrets: o.secrets, log: o.log, now: o.now, home: o.home, production: o.production, appHtml, known: o.known };
+  const served = new Set(o.tools.map((t) => t.name));
+  const serves = (tool: string) => served.has(tool);
+  const known = o.known ?? [...served];
+  const prompts = (o.prompts ?? []).filter((p) => p.needs.every(serves));
   const apps = o.tools.filter((t) => t.app);
   const codec = requestStateCodec();
   const capabilities: ServerCapabilities = { tools: { listChanged: false } };
@@ -95,7 +105,8 @@ export function createServerFactory(o: ServerFactoryOptions): () => McpServer {
     );
     registerTools(server, o.tools, deps);
     for (const t of apps) registerApp(server, t, appHtml);
-    for (const p of prompts) registerPrompt(server, p);
+    for (const p of prompts) registerPrompt(server, p, serves, known);
+    if (o.withheldReason) explainWithheld(server, known.filter((n) => !served.has(n)), o.withheldReason);
     o.fixtures?.(server);
     server.server.onerror = (err) => o.log?.(`mcp: ${oneLine(err.message)}`);
     return server;

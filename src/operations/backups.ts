@@ -57,14 +57,16 @@ function restoreText(r: RestoreReport, c: Colors): string {
   return out.join('\n');
 }
 
+const BACKUP_ID = 'Backup id from list_backups or a change result, e.g. "bk-20261201-081500Z-a1b2c3"';
+
 const listBackups = defineOperation({
   name: 'list_backups',
   toolset: 'backups',
   title: 'List backups',
-  description: 'Local backups taken before each change, newest first.',
+  description: 'Backups taken before each change, newest first. restore_backup undoes one.',
   input: {
-    target: z.string().optional().describe('Resource id or name'),
-    limit: z.number().int().min(1).max(200).optional().describe('Max rows (default 50)'),
+    target: z.string().optional().describe('Only backups of this resource (id or name), e.g. "Shopify Orders to NetSuite"'),
+    limit: z.number().int().min(1).max(200).optional().describe('Rows, 1-200 (default 50)'),
   },
   annotations: LOCAL_READ,
   cli: {
@@ -94,8 +96,8 @@ const diffBackup = defineOperation({
   name: 'diff_backup',
   toolset: 'backups',
   title: 'Diff a backup',
-  description: 'What changed in the account since a backup, field by field.',
-  input: { id: z.string().min(1).describe('Backup id') },
+  description: 'What differs now from a backup, field by field.',
+  input: { id: z.string().min(1).describe(BACKUP_ID) },
   annotations: READ,
   cli: {
     noun: 'backups',
@@ -128,8 +130,8 @@ const restoreBackup = defineOperation({
   title: 'Restore a backup',
   description: 'Undo a change: restore objects from a backup, delete what it created. Refuses others\' later edits unless force.',
   input: {
-    id: z.string().min(1).describe('Backup id'),
-    force: z.boolean().optional().describe("Overwrite others' later changes"),
+    id: z.string().min(1).describe(BACKUP_ID),
+    force: z.boolean().optional().describe("true: also overwrite changes made by others since the backup"),
     confirm: z.string().optional().describe('Preview token'),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

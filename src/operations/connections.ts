@@ -3,7 +3,9 @@
 import { z } from 'zod';
 import { CONNECTION_FIELDS, getConnection, listConnections, testConnection } from '../ops/read/connections.js';
 import type { ConnectionCreated } from '../ops/changes.js';
-import { idOrName, json, listArgs, listResult, objectResult, READ } from './format.js';
+import { CONNECTION_TYPES } from '../core/schemas.js';
+import { idOrName } from './args.js';
+import { json, listArgs, listResult, objectResult, READ } from './format.js';
 import { defineOperation, entry, type Colors, type Operation, type Terminal } from './types.js';
 
 
@@ -35,12 +37,12 @@ const createConnection = entry(defineOperation({
   name: 'create_connection',
   toolset: 'connections',
   title: 'Create a connection',
-  description: 'Create a connection, then test it.',
+  description: 'Create a connection and test it.',
   input: {
-    name: z.string().describe('Name'),
-    type: z.string().describe('e.g. netsuite, http, ftp'),
-    config: z.record(z.string(), z.unknown()).optional().describe('e.g. {"http":{…}}'),
-    test: z.boolean().optional().describe('Default true'),
+    name: z.string().describe('Name, e.g. "Zendesk Production"'),
+    type: z.enum(CONNECTION_TYPES).describe('Connection type'),
+    config: z.record(z.string(), z.unknown()).optional().describe('Settings under the type, e.g. {"http":{"baseURI":"https://x.zendesk.com"}}'),
+    test: z.boolean().optional().describe('Test it once created (default true)'),
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   cli: {
@@ -82,10 +84,10 @@ export const connectionOperations: Operation[] = [
     name: 'list_connections',
     toolset: 'connections',
     title: 'List connections',
-    description: 'Connections: type, online/offline.',
+    description: 'Connections with type and online state.',
     input: {
-      type: z.string().optional().describe('e.g. netsuite, http'),
-      name: z.string().optional().describe('Name contains'),
+      type: z.enum(CONNECTION_TYPES).optional().describe('Only this type'),
+      name: z.string().optional().describe('Part of the name, any case, e.g. "netsuite"'),
       ...listArgs(),
     },
     annotations: READ,
@@ -129,7 +131,7 @@ export const connectionOperations: Operation[] = [
     name: 'test_connection',
     toolset: 'connections',
     title: 'Test a connection',
-    description: 'Ping a connection: health, latency, error.',
+    description: 'Ping a connection: ok, or the remote error (e.g. 401), and latency.',
     input: connection,
     annotations: READ,
     cli: {

@@ -4,8 +4,9 @@ import { z } from 'zod';
 import { clearErrors, type ClearReport } from '../ops/clear.js';
 import { ERROR_FIELDS, listErrors } from '../ops/read/errors.js';
 import { flowErrorsRetry, startRetry } from '../ops/retry.js';
-import { idOrName, json, listArgs, listResult, READ, tsv } from './format.js';
-import { CLI_FLOW, CLI_INTEGRATION, CLI_LIST, CLI_RANGE, RANGE_DESC, terminalLimit } from './jobs.js';
+import { accountScope, errorSourceArg, idOrName, optionalIdOrName, rangeArg } from './args.js';
+import { json, listArgs, listResult, READ, tsv } from './format.js';
+import { CLI_FLOW, CLI_INTEGRATION, CLI_LIST, CLI_RANGE, terminalLimit } from './jobs.js';
 import { outcomeMark, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
 
@@ -17,13 +18,13 @@ const listErrorsOp = defineOperation({
   name: 'list_errors',
   toolset: 'errors',
   title: 'List errors',
-  description: 'Errors of an integration or flow, per step.',
+  description: 'Error records of a flow or integration, one per row. Grouped, with causes and fixes: troubleshoot.',
   input: {
-    integration: z.string().optional().describe('Integration id/name'),
-    flow: z.string().optional().describe('Flow id/name'),
-    range: z.string().optional().describe(RANGE_DESC),
-    resolved: z.boolean().optional().describe('Resolved, not open'),
-    source: z.string().optional().describe('application (the target rejected it; most errors), connection, mapping, internal'),
+    integration: optionalIdOrName('Integration'),
+    flow: optionalIdOrName('Flow'),
+    range: rangeArg(),
+    resolved: z.boolean().optional().describe('true: resolved errors instead of open ones'),
+    source: errorSourceArg(),
     ...listArgs(),
   },
   annotations: READ,
@@ -62,12 +63,12 @@ const retryErrorsOp = defineOperation({
   name: 'retry_errors',
   toolset: 'errors',
   title: 'Retry errors',
-  description: 'Retry a flow\'s open errors (a step, ids, or all).',
+  description: 'Retry chosen open errors of one flow: by id, one step, or all. Across flows: retry_failed_jobs.',
   input: {
     flow: idOrName('Flow'),
-    step: z.string().optional().describe('Step id/name'),
-    errorIds: z.array(z.string()).optional().describe('errorIds'),
-    all: z.boolean().optional().describe('All open'),
+    step: optionalIdOrName('Step'),
+    errorIds: z.array(z.string()).optional().describe('Error ids from list_errors, e.g. ["812a…"]'),
+    all: z.boolean().optional().describe('true: every open error of the flow (or of step)'),
     confirm,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -116,15 +117,15 @@ const clearErrorsOp = defineOperation({
   name: 'clear_errors',
   toolset: 'errors',
   title: 'Clear errors',
-  description: 'Resolve open (or purge resolved) errors by scope, time, pattern.',
+  description: 'Resolve open errors without retrying (or purge resolved ones); resolved errors cannot be retried. Previews first.',
   input: {
-    integration: z.string().optional().describe('Integration id/name'),
-    flow: z.string().optional().describe('Flow id/name'),
-    step: z.string().optional().describe('Step id/name'),
-    range: z.string().optional().describe(RANGE_DESC),
-    pattern: z.string().optional().describe('Text in code/message'),
-    state: z.enum(['open', 'resolved']).optional().describe('Default open'),
-    scope: z.enum(['account']).optional().describe('Whole account, if no flow/integration'),
+    integration: optionalIdOrName('Integration'),
+    flow: optionalIdOrName('Flow'),
+    step: optionalIdOrName('Step'),
+    range: rangeArg(),
+    pattern: z.string().optional().describe('Only errors whose code or message has this text, e.g. "DUP_RECORD"'),
+    state: z.enum(['open', 'resolved']).optional().describe('open (default): resolve them; resolved: purge them'),
+    scope: accountScope(),
     confirm,
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

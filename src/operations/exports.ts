@@ -5,7 +5,8 @@ import { stripSecrets } from '../ops/backups/content.js';
 import { EXPORT_FIELDS, IMPORT_FIELDS, getExport, getImport, listExports, listImports, nameContains } from '../ops/read/exports.js';
 import type { RunReport } from '../ops/run.js';
 import { LIMIT_FLAG, MCP_ONLY } from './connections.js';
-import { idOrName, json, listArgs, listResult, objectResult, READ } from './format.js';
+import { idOrName, optionalIdOrName } from './args.js';
+import { json, listArgs, listResult, objectResult, READ } from './format.js';
 import { runData, runForTerminal } from './run-view.js';
 import { defineOperation, entry, type Operation, type OperationContext } from './types.js';
 
@@ -17,7 +18,7 @@ export interface RunDeadline {
   followForMs?: number;
 }
 
-const integration = { integration: z.string().optional().describe('Integration id/name') };
+const integration = { integration: optionalIdOrName('Integration') };
 const LIST_FLAGS = { integration: { description: 'Integration id or name' }, limit: LIMIT_FLAG, fields: MCP_ONLY, cursor: MCP_ONLY };
 /** Not an input of the tools: a terminal filter of the rows shown. */
 const NAME_FLAG = { flags: '--name <text>', description: 'Only names containing this text' };
@@ -34,7 +35,7 @@ export const exportOperations: Operation[] = [
     name: 'list_exports',
     toolset: 'exports',
     title: 'List exports',
-    description: 'Exports: adaptor, connection, flow, status, schedule.',
+    description: 'Exports (flow sources) with adaptor, connection, flow, schedule.',
     input: { ...integration, ...listArgs() },
     annotations: READ,
     cli: {
@@ -117,7 +118,7 @@ export const exportOperations: Operation[] = [
     name: 'trigger_export',
     toolset: 'exports',
     title: 'Run an export',
-    description: 'Run an export via its flow and follow it.',
+    description: 'Run one export (its flow runs with only it).',
     input: { export: idOrName('Export'), wait: z.boolean().optional().describe('Default true') },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     cli: {

@@ -6,7 +6,8 @@ import { updateFlow, type UpdateFlowResult } from '../ops/changes.js';
 import { checkDependencies, type DependencyReport } from '../ops/dependencies.js';
 import { FLOW_FIELDS, getFlow, listFlows } from '../ops/read/flows.js';
 import { runExport, runFlow } from '../ops/run.js';
-import { READ, idOrName, json, listArgs, listResult, objectResult, tsv } from './format.js';
+import { idOrName, optionalIdOrName } from './args.js';
+import { READ, json, listArgs, listResult, objectResult, tsv } from './format.js';
 import { runForTerminal, runMonitored, runStarted } from './run-view.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
 
@@ -17,20 +18,11 @@ function capped(text: string, structured: object): ToolResult {
   return { text: text.length > TEXT_LIMIT ? text.slice(0, TEXT_LIMIT) + '\n…(truncated)' : text, structured: { ...structured } };
 }
 
-const mappingChange = z.object({
-  op: z.enum(['add', 'change', 'remove']).describe('Op'),
-  generate: z.string().describe('Target field'),
-  extract: z.string().optional().describe('Source field'),
-  hardCodedValue: z.string().optional().describe('Constant'),
-});
-
 const updateInput = {
   flow: idOrName('Flow'),
-  enabled: z.boolean().optional().describe('Enable or disable'),
-  schedule: z.string().optional().describe('Cron "? 0 2 ? * *"; "" removes'),
-  name: z.string().optional().describe('New name'),
-  import: z.string().optional().describe('Import, if several'),
-  mappingChanges: z.array(mappingChange).optional().describe('Mapping changes'),
+  enabled: z.boolean().optional().describe('true enables the flow, false disables it'),
+  schedule: z.string().optional().describe('Cron, UTC: "? 0 2 ? * *" is 02:00 daily; "" removes the schedule'),
+  name: z.string().optional().describe('New name, e.g. "Orders (nightly)"'),
   confirm: z.string().optional().describe('Preview token'),
 };
 
@@ -84,11 +76,11 @@ export const flowOperations: Operation[] = [
     name: 'list_flows',
     toolset: 'flows',
     title: 'List flows',
-    description: 'Flows: enabled, schedule, last run, open errors.',
+    description: 'Flows with enabled state, schedule, last run, open errors.',
     input: {
-      integration: z.string().optional().describe('Integration id/name'),
-      enabled: z.boolean().optional().describe('Filter'),
-      name: z.string().optional().describe('Name contains'),
+      integration: optionalIdOrName('Integration'),
+      enabled: z.boolean().optional().describe('true: only enabled flows; false: only disabled'),
+      name: z.string().optional().describe('Part of the name, any case, e.g. "orders"'),
       ...listArgs(),
     },
     annotations: READ,
@@ -116,7 +108,7 @@ export const flowOperations: Operation[] = [
     name: 'get_flow',
     toolset: 'flows',
     title: 'Get a flow',
-    description: 'A flow\'s steps with connections, mappings, open errors.',
+    description: 'One flow: steps, connections, mappings, open errors.',
     input: { flow: idOrName('Flow') },
     annotations: READ,
     cli: {
@@ -138,7 +130,7 @@ export const flowOperations: Operation[] = [
     name: 'trigger_flow_run',
     toolset: 'flows',
     title: 'Run a flow',
-    description: 'Run a flow; wait: follow it to the end.',
+    description: 'Start a flow run. To follow it to the end with a report: run_and_monitor.',
     input: {
       flow: idOrName('Flow'),
       wait: z.boolean().optional().describe('Follow to the end'),
@@ -169,7 +161,7 @@ export const flowOperations: Operation[] = [
     name: 'update_flow',
     toolset: 'flows',
     title: 'Update a flow',
-    description: 'Enable/disable, schedule, rename, remap; backed up.',
+    description: 'Enable, disable, schedule or rename a flow (previewed, backed up). Mappings: update_mapping.',
     input: updateInput,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
     cli: [
@@ -183,8 +175,6 @@ export const flowOperations: Operation[] = [
           enabled: { flags: '--enable', description: 'Enable the flow', negate: '--disable' },
           schedule: { flags: '--schedule <cron>', description: 'Cron: Celigo\'s 6 fields ("? 0 2 ? * *") or 5 fields ("0 2 * * *"); "" removes it' },
           name: { flags: '--name <name>', description: 'New name' },
-          import: { hidden: true },
-          mappingChanges: { hidden: true },
         },
         examples: ['flows update "Shopify Customers to NetSuite" --schedule "0 2 * * *"', 'flows update "Shopify Customers to NetSuite" --name "Shopify Customers (nightly)" --yes'],
       },
@@ -193,7 +183,7 @@ export const flowOperations: Operation[] = [
         verb: enabled ? 'enable' : 'disable',
         summary: enabled ? 'Enable a flow' : 'Disable a flow (lists what depends on it)',
         args: ['flow' as const],
-        flags: { flow: FLOW_ARG, schedule: { hidden: true }, name: { hidden: true }, import: { hidden: true }, mappingChanges: { hidden: true } },
+        flags: { flow: FLOW_ARG, schedule: { hidden: true }, name: { hidden: true } },
         fixed: { enabled },
         examples: [enabled ? 'flows enable "Shopify Customers to NetSuite"' : 'flows disable "Shopify Customers to NetSuite" --yes'],
       })),
@@ -209,10 +199,10 @@ export const flowOperations: Operation[] = [
     name: 'run_and_monitor',
     toolset: 'workflows',
     title: 'Run and monitor',
-    description: 'Run a flow or export, follow it to the end, report records and error patterns.',
+    description: 'Run a flow or one export, follow it to the end, report records, error patterns, next steps.',
     input: {
-      flow: z.string().optional().describe('Flow id or name'),
-      export: z.string().optional().describe('Or an export id or name'),
+      flow: optionalIdOrName('Flow'),
+      export: z.string().optional().describe('Instead of flow: an export id or name; its flow runs only that export'),
       wait: z.boolean().optional().describe('Follow to the end (default true)'),
       timeoutSec: z.number().int().min(5).max(3600).optional().describe('Max wait (default 600)'),
     },
@@ -243,11 +233,11 @@ export const flowOperations: Operation[] = [
     name: 'check_dependencies',
     toolset: 'workflows',
     title: 'Check dependencies',
-    description: 'Which flows and integrations use a resource; check before delete, disable or connection change.',
+    description: 'Which flows and integrations use a resource: check before changing or disabling a shared one.',
     input: {
       // The values of DEPENDENCY_TYPES (ops/dependencies.ts).
-      type: z.enum(['integration', 'flow', 'export', 'import', 'connection', 'tag']).describe('Resource type'),
-      id: z.string().min(1).describe('Id or name'),
+      type: z.enum(['integration', 'flow', 'export', 'import', 'connection', 'tag']).describe('Kind of resource, e.g. "connection"'),
+      id: z.string().min(1).describe('Its id or name (for a tag: the tag), e.g. "NetSuite Production"'),
     },
     annotations: READ,
     cli: {

@@ -26,9 +26,9 @@ export function json(v: unknown): string {
 // wrong one is answered with the list. An enum would repeat every column name in every tools/list.
 export function listArgs(_fields?: readonly string[]) {
   return {
-    fields: z.array(z.string()).optional().describe('Columns to return, e.g. ["id","name"]'),
+    fields: z.array(z.string()).optional().describe('Columns, e.g. ["id","name"]'),
     limit: z.number().int().min(1).max(500).optional().describe('Rows per page, 1-500 (default 50)'),
-    cursor: z.string().optional().describe('nextCursor of the previous page'),
+    cursor: z.string().optional().describe('nextCursor from the previous page'),
   };
 }
 
@@ -63,7 +63,6 @@ export function objectResult(heading: string, value: unknown): ToolResult {
   };
 }
 
-export const idOrName = (what: string) => z.string().describe(`${what} id/name`);
 
 export const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
 

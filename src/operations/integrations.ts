@@ -6,7 +6,8 @@
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { INTEGRATION_FIELDS, type IntegrationRow } from '../ops/read/integrations.js';
-import { idOrName, json, listArgs, listResult, objectResult, READ } from './format.js';
+import { idOrName } from './args.js';
+import { json, listArgs, listResult, objectResult, READ } from './format.js';
 import { setupIntegrationOperation, setupToolInput } from './integrations-setup.js';
 import { toolView } from './terminal-input.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
@@ -34,8 +35,8 @@ function changedForTerminal(t: Terminal, headline: string, r: Record<string, unk
 }
 
 const listToolInput = {
-  name: z.string().optional().describe('Name contains'),
-  tag: z.string().optional().describe('Tag'),
+  name: z.string().optional().describe('Part of the name, any case, e.g. "netsuite"'),
+  tag: z.string().optional().describe('Only integrations with this tag, e.g. "critical"'),
   ...listArgs(),
 };
 
@@ -43,7 +44,7 @@ const listIntegrations = defineOperation({
   name: 'list_integrations',
   toolset: 'integrations',
   title: 'List integrations',
-  description: 'Integrations: status, flows, open errors, tag.',
+  description: 'Integrations with flow counts, open errors and tag.',
   input: {
     name: listToolInput.name,
     tag: listToolInput.tag,
@@ -80,7 +81,7 @@ const getIntegration = defineOperation({
   name: 'get_integration',
   toolset: 'integrations',
   title: 'Get an integration',
-  description: 'One integration\'s configuration and flows.',
+  description: 'One integration: settings, flows, schedules, open errors.',
   input: { integration: idOrName('Integration') },
   annotations: READ,
   cli: {
@@ -106,8 +107,8 @@ const createIntegration = defineOperation({
   name: 'create_integration',
   toolset: 'integrations',
   title: 'Create an integration',
-  description: 'Create an empty integration.',
-  input: { name: z.string().describe('Name'), description: z.string().optional().describe('Description') },
+  description: 'An empty integration. With connections and a flow: setup_integration.',
+  input: { name: z.string().describe('Name, e.g. "Stripe - NetSuite Payments"'), description: z.string().optional().describe('Free text shown in integrator.io, e.g. "Nightly order sync"') },
   annotations: CREATE,
   cli: {
     noun: 'integrations',
@@ -125,7 +126,7 @@ const createIntegration = defineOperation({
   forTerminal: (r, t) => changedForTerminal(t, `Created integration "${r.name}" (${r.id}).`, { ...r }),
 });
 
-const cloneToolInput = { integration: idOrName('Source integration'), name: z.string().describe('New name') };
+const cloneToolInput = { integration: idOrName('Integration'), name: z.string().describe('Name of the copy, e.g. "Orders (sandbox)"') };
 
 /** "source=target" pairs (ids or names) as a connection map. */
 function connectionMap(pairs: readonly string[]): Record<string, string> {
@@ -145,7 +146,7 @@ const cloneIntegration = defineOperation({
   name: 'clone_integration',
   toolset: 'integrations',
   title: 'Clone an integration',
-  description: 'Copy an integration and its flows.',
+  description: 'Copy an integration with its flows, exports and imports (same connections).',
   input: {
     ...cloneToolInput,
     // Only the command takes it (the tool reuses the source's connections): see the note above.
@@ -178,7 +179,7 @@ const cloneIntegration = defineOperation({
   },
 });
 
-const tagToolInput = { integration: idOrName('Integration'), tag: z.string().describe('e.g. critical') };
+const tagToolInput = { integration: idOrName('Integration'), tag: z.string().describe('Tag text, e.g. "critical"') };
 
 const addTagToIntegration = defineOperation({
   name: 'add_tag_to_integration',

@@ -5,11 +5,11 @@ import { JOB_STATUSES } from '../core/schemas.js';
 import { UsageError } from '../core/errors.js';
 import { getJob, JOB_FIELDS, listJobs } from '../ops/read/jobs.js';
 import { jobRetry, scopeRetry, startRetry } from '../ops/retry.js';
+import { accountScope, JOB_ID_DESC, optionalIdOrName, rangeArg } from './args.js';
 import { listArgs, listResult, objectResult, READ } from './format.js';
 import { bulkRetryForModel, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
 import { defineOperation, entry, type Operation, type Terminal } from './types.js';
 
-export const RANGE_DESC = 'ISO, A..B, yesterday, last 24 hours…';
 
 /** The terminal's words for the shared scope flags (the input's descriptions are kept short for models). */
 export const CLI_RANGE = { description: 'Time range: ISO, "A..B", or a phrase (today, yesterday, "last 24 hours", "last 7 days", "since Monday")' };
@@ -35,13 +35,13 @@ const listJobsOp = defineOperation({
   name: 'list_jobs',
   toolset: 'jobs',
   title: 'List jobs',
-  description: 'Flow runs, newest first (default last 24 h).',
+  description: 'Flow runs (jobs), newest first, with status and counts.',
   input: {
-    range: z.string().optional().describe(RANGE_DESC),
-    status: z.enum(JOB_STATUSES).optional().describe('Only jobs in this status'),
-    integration: z.string().optional().describe('Integration id/name'),
-    flow: z.string().optional().describe('Flow id/name'),
-    type: z.enum(['flow', 'retry', 'bulk_retry']).optional().describe('Default flow'),
+    range: rangeArg(),
+    status: z.enum(JOB_STATUSES).optional().describe('Only jobs in this status, e.g. "failed"'),
+    integration: optionalIdOrName('Integration'),
+    flow: optionalIdOrName('Flow'),
+    type: z.enum(['flow', 'retry', 'bulk_retry']).optional().describe('flow (default): the runs; retry, bulk_retry: retries of them'),
     ...listArgs(),
   },
   annotations: READ,
@@ -66,8 +66,8 @@ const getJobOp = defineOperation({
   name: 'get_job',
   toolset: 'jobs',
   title: 'Get a job',
-  description: 'A job: steps, counts, its open errors.',
-  input: { job: z.string().describe('Job id') },
+  description: 'One job: status, steps with counts, open errors by pattern.',
+  input: { job: z.string().describe(JOB_ID_DESC) },
   annotations: READ,
   cli: {
     noun: 'jobs',
@@ -85,8 +85,8 @@ const retryJobOp = defineOperation({
   name: 'retry_job',
   toolset: 'jobs',
   title: 'Retry a job',
-  description: 'Retry a job\'s open errors.',
-  input: { job: z.string().describe('Job id') },
+  description: "Retry one job's open errors. Many jobs: retry_failed_jobs.",
+  input: { job: z.string().describe(JOB_ID_DESC) },
   annotations: RETRY,
   cli: {
     noun: 'jobs',
@@ -108,14 +108,14 @@ const retryFailedJobsOp = defineOperation({
   name: 'retry_failed_jobs',
   toolset: 'workflows',
   title: 'Retry failed jobs',
-  description: 'Retry open errors by time range, integration, flow and pattern. Previews and asks first.',
+  description: 'Retry failed jobs of a flow, integration or the account over a time range, optionally by error pattern. Previews first.',
   input: {
-    range: z.string().optional().describe(RANGE_DESC),
-    integration: z.string().optional().describe('Integration id or name'),
-    flow: z.string().optional().describe('Flow id or name'),
-    pattern: z.string().optional().describe('Error text or /regex/'),
-    scope: z.enum(['account']).optional().describe('"account": the whole account, when no integration or flow is given'),
-    concurrency: z.number().int().min(1).max(16).optional().describe('Parallel steps'),
+    range: rangeArg(),
+    integration: optionalIdOrName('Integration'),
+    flow: optionalIdOrName('Flow'),
+    pattern: z.string().optional().describe('Only errors whose code or message has this text or /regex/, e.g. "429"'),
+    scope: accountScope(),
+    concurrency: z.number().int().min(1).max(16).optional().describe('Steps retried in parallel, 1-16 (default 4)'),
     wait: z.boolean().optional().describe('Wait and count resolved'),
     confirm: z.string().optional().describe('Preview token'),
   },

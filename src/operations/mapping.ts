@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { MAPPING_FIELDS, showMapping, type MappingView } from '../ops/mapping/show.js';
 import { updateMapping, type UpdateMappingReport } from '../ops/mapping/update.js';
 import { truncate } from '../ops/util.js';
+import { idOrName, mappingChange } from './args.js';
 import { json, tsv } from './format.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
 
@@ -12,6 +13,7 @@ const TEXT_LIMIT = 60_000;
 const MAX_ROWS = 200;
 
 const FLOW_ARG = { description: 'Flow id or name' };
+const IMPORT_ARG = z.string().optional().describe('Import id or name, when the flow has several');
 const SAMPLE_FLAG = { flags: '--sample <file>', description: 'A sample source record: a JSON file, "-" for stdin, or the JSON itself' };
 
 function lines(...parts: (string | undefined | false)[]): string {
@@ -19,12 +21,6 @@ function lines(...parts: (string | undefined | false)[]): string {
   return text.length > TEXT_LIMIT ? text.slice(0, TEXT_LIMIT) + '\n…(truncated)' : text;
 }
 
-const field = {
-  generate: z.string().min(1).describe('Target field'),
-  extract: z.string().optional().describe('Source field'),
-  hardCodedValue: z.string().optional().describe('Constant'),
-};
-const mappingChange = z.object({ op: z.enum(['add', 'change', 'remove']).describe('Operation'), ...field });
 
 function viewForModel(r: MappingView): ToolResult {
   const rows = r.fields.slice(0, MAX_ROWS);
@@ -79,11 +75,11 @@ export const mappingOperations: Operation[] = [
     name: 'get_mapping',
     toolset: 'workflows',
     title: 'Get a mapping',
-    description: "A flow import's field mappings; with a sample record, what each maps to and which source fields it lacks.",
+    description: "A flow's field mappings; with a sample record, each field's value and the missing source fields.",
     input: {
-      flow: z.string().min(1).describe('Flow id or name'),
-      import: z.string().optional().describe('Import id or name, if several'),
-      sample: z.record(z.string(), z.unknown()).optional().describe('Sample source record'),
+      flow: idOrName('Flow').min(1),
+      import: IMPORT_ARG,
+      sample: z.record(z.string(), z.unknown()).optional().describe('A source record, e.g. {"id":7,"email":"a@b.co"}'),
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     cli: {
@@ -106,13 +102,13 @@ export const mappingOperations: Operation[] = [
     name: 'update_mapping',
     toolset: 'workflows',
     title: 'Update a mapping',
-    description: "Change a flow import's field mappings: preview on a sample, back up, write, verify.",
+    description: "Change a flow's field mappings: preview on a sample, back up, write, verify.",
     input: {
-      flow: z.string().min(1).describe('Flow id or name'),
-      import: z.string().optional().describe('Import id or name, if several'),
-      changes: z.array(mappingChange).min(1).describe('Changes'),
-      sample: z.record(z.string(), z.unknown()).optional().describe('Sample record (default: from the export)'),
-      dryRun: z.boolean().optional().describe('Preview only'),
+      flow: idOrName('Flow').min(1),
+      import: IMPORT_ARG,
+      changes: z.array(mappingChange).min(1).describe('At least one change, e.g. [{"op":"add","generate":"phone","extract":"tel"}]'),
+      sample: z.record(z.string(), z.unknown()).optional().describe('A source record to preview on (default: one read from the export)'),
+      dryRun: z.boolean().optional().describe('true: preview only, change nothing'),
       confirm: z.string().optional().describe('Preview token'),
     },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },

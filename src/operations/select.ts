@@ -33,15 +33,22 @@ function unknownError(kind: string, bad: string[], valid: readonly string[]): Us
 }
 
 /**
- * The toolsets served when none are asked for: every basic operation. The workflow and backup tools
- * are one flag away (`--toolsets default,workflows,backups` or `all`); leaving them out of the default
- * keeps the default tools/list under 12 kB (docs/benchmarks.md), a cost every conversation pays.
+ * The toolsets served when none are asked for: all of them, workflows and backups included (the
+ * product's value is there, and prompts, next steps and the skill name those tools). The default
+ * tools/list stays under 20,000 bytes (test/mcp/budget.test.ts).
  */
-export const DEFAULT_TOOLSETS: readonly string[] = ['integrations', 'flows', 'connections', 'jobs', 'errors', 'exports', 'tags'];
+export const DEFAULT_TOOLSETS: readonly string[] = [...TOOLSETS];
 
 /**
- * Filters the catalogue. With neither `toolsets` nor `tools`, the DEFAULT_TOOLSETS are kept.
- * `default` in `toolsets` stands for DEFAULT_TOOLSETS and `all` for every toolset.
+ * Beyond the operations people ask for every day: served by `--toolsets exports` or `all`, or by name,
+ * but not by default (each costs tools/list bytes every conversation pays; get_flow already shows a
+ * flow's export and import, list_connections a connection's state).
+ */
+export const OPT_IN_TOOLS: readonly string[] = ['get_export', 'list_imports', 'get_import', 'get_connection'];
+
+/**
+ * Filters the catalogue. With neither `toolsets` nor `tools`, the DEFAULT_TOOLSETS are kept, less the
+ * OPT_IN_TOOLS. `default` in `toolsets` stands for that default selection and `all` for every tool.
  * With both, a tool is kept when its toolset or its name was asked for.
  * Unknown toolset or tool names are a UsageError that lists the valid ones.
  */
@@ -49,6 +56,9 @@ export function selectTools<T extends AnyTool>(all: readonly T[], o: ToolSelecti
   const names = new Set(all.map((t) => t.name));
   const tools = clean(o.tools);
   const asked = clean(o.toolsets);
+  // Toolsets named explicitly serve their opt-in tools; the default selection (asked for or implied) does not.
+  const explicit = new Set((asked ?? []).filter((s) => s !== 'default'));
+  const implied = !asked && !tools;
   const toolsets = asked
     ? [...new Set(asked.flatMap((s) => (s === 'default' ? [...DEFAULT_TOOLSETS] : [s])))]
     : tools
@@ -61,6 +71,7 @@ export function selectTools<T extends AnyTool>(all: readonly T[], o: ToolSelecti
   if (badSets.length) throw unknownError('toolset', badSets, validSets);
   const badTools = [...(tools ?? []), ...(exclude ?? [])].filter((n) => !names.has(n));
   if (badTools.length) throw unknownError('tool', badTools, [...names].sort());
+  const optIn = (t: AnyTool) => OPT_IN_TOOLS.includes(t.name) && !explicit.has('all') && !explicit.has(t.toolset) && (implied || asked?.includes('default'));
 
   const wantAllSets = !toolsets || toolsets.includes('all');
   const setFilter = toolsets && !wantAllSets ? new Set(toolsets) : undefined;
@@ -73,6 +84,7 @@ export function selectTools<T extends AnyTool>(all: readonly T[], o: ToolSelecti
     // Only --tools given: those tools alone. Only --toolsets: those sets. Both: the union.
     if (!toolsets && !toolFilter) return true;
     if (toolFilter?.has(t.name)) return true;
+    if (optIn(t)) return false;
     if (toolsets) return wantAllSets || !!setFilter?.has(t.toolset);
     return false;
   });
@@ -100,4 +112,12 @@ export function mergeSelection(flags: ToolSelection, env: ToolSelection): ToolSe
     excludeTools: clean(flags.excludeTools) ?? env.excludeTools,
     readOnly: flags.readOnly ?? env.readOnly,
   };
+}
+
+/** Why a tool of the catalogue is not served under `o`: said to a model that calls it anyway. */
+export function withheldReason(t: AnyTool, o: ToolSelection): string {
+  if (o.readOnly && !t.annotations.readOnlyHint) {
+    return `${t.name} changes the account, and this celigo-manage server runs read-only (--read-only or CELIGO_MANAGE_READ_ONLY), so it is not served; nothing was changed. Tell the person what you would change; to make changes they must restart the server without --read-only.`;
+  }
+  return `${t.name} is not served by this celigo-manage server (its --toolsets, --tools or --exclude-tools leave it out); nothing was done. It is in the "${t.toolset}" toolset: the person running the server can add it with --toolsets ${t.toolset} or --tools ${t.name}.`;
 }

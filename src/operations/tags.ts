@@ -43,7 +43,7 @@ export const tagOperations: Operation[] = [
     name: 'list_tags',
     toolset: 'tags',
     title: 'List tags',
-    description: 'Integration tags with counts; error tags separately.',
+    description: 'Integration tags with counts, and error tags.',
     input: {},
     annotations: READ,
     cli: {

@@ -34,9 +34,17 @@ export function toolOf(op: Operation): ToolDef {
       const next = nextForModel(nextOf(op, result), ctx.serves);
       return {
         ...shown,
+        ...(shown.structured ? { structured: servedNext(shown.structured, ctx.serves) } : {}),
         text: next.length ? `${shown.text}\nNext:\n${next.join('\n')}` : shown.text,
         isError: shown.isError ?? OUTCOMES[outcomeOf(op, result)].isError,
       };
     },
   };
+}
+
+/** A structured result's `next` steps, like the text's, name only tools the server serves. */
+function servedNext(structured: Record<string, unknown>, serves: ((op: string) => boolean) | undefined): Record<string, unknown> {
+  const next = structured.next;
+  if (!serves || !Array.isArray(next)) return structured;
+  return { ...structured, next: next.filter((s: unknown) => !(s && typeof s === 'object' && 'op' in s) || serves(String((s as { op: unknown }).op))) };
 }

@@ -5,7 +5,6 @@ import type { NextStep, Outcome } from './outcome.js';
 import { backup, recordCreated, recordChanged } from './backups/take.js';
 import { mustConfirm } from './confirm.js';
 import { checkDependencies } from './dependencies.js';
-import { updateMapping, type UpdateMappingReport } from './mapping/update.js';
 import { resolveIntegration, resolveFlow, invalidateNames } from './resolve.js';
 import { tagOf } from './tags.js';
 import { SCHEDULE, CONNECTION_TYPES, type Flow } from '../core/schemas.js';
@@ -111,8 +110,6 @@ export interface UpdateFlowInput {
   enabled?: boolean;
   schedule?: string;
   name?: string;
-  import?: string;
-  mappingChanges?: MappingChangeInput[];
 }
 
 export interface UpdateFlowResult {
@@ -125,54 +122,45 @@ export interface UpdateFlowResult {
   backupId?: string;
   /** When disabling: what depends on the flow. */
   dependents?: string;
-  mapping?: UpdateMappingReport;
   summary: string;
-  /** nothing: no change was asked for; partial: the mapping read back wrong. Absent: ok. */
+  /** nothing: no change was asked for. Absent: ok. */
   outcome?: Outcome;
   next: NextStep[];
 }
 
 /** "Enabled flow X." when only enabled was asked for, else "Updated flow X: …". */
-function updateSummary(name: string, input: UpdateFlowInput, changed: string[], mapping: UpdateMappingReport | undefined): string {
+function updateSummary(name: string, input: UpdateFlowInput, changed: string[]): string {
   const q = JSON.stringify(name);
   const onlyEnabled = input.enabled !== undefined && input.name === undefined && input.schedule === undefined;
-  const fields = onlyEnabled
+  return onlyEnabled
     ? changed.length ? `${input.enabled ? 'Enabled' : 'Disabled'} flow ${q}.` : `Flow ${q} was already ${input.enabled ? 'enabled' : 'disabled'}.`
     : changed.length ? `Updated flow ${q}: ${changed.join('; ')}.` : `Flow ${q} already has these settings.`;
-  if (!mapping) return fields;
-  return input.enabled === undefined && input.name === undefined && input.schedule === undefined ? mapping.summary : `${fields} ${mapping.summary}`;
 }
 
 export async function updateFlow(ctx: OpContext, input: UpdateFlowInput): Promise<UpdateFlowResult> {
   const flow = await resolveFlow(ctx.api, input.flow);
-  const hasMapping = !!input.mappingChanges?.length;
-  if (input.enabled === undefined && input.schedule === undefined && input.name === undefined && !hasMapping) {
+  if (input.enabled === undefined && input.schedule === undefined && input.name === undefined) {
     const why = 'to change its field mapping instead';
-    return { flowId: flow._id, flow: flow.name, changed: [], summary: 'Nothing to change: ask for a new name, a schedule, enabling or disabling, or mapping changes.', outcome: 'nothing', next: [{ op: 'update_mapping', args: { flow: flow._id }, why }] };
+    return { flowId: flow._id, flow: flow.name, changed: [], summary: 'Nothing to change: ask for a new name, a schedule, or enabling or disabling (field mappings: update_mapping).', outcome: 'nothing', next: [{ op: 'update_mapping', args: { flow: flow._id }, why }] };
   }
   const schedule = input.schedule !== undefined ? (input.schedule.trim() === '' ? '' : normaliseSchedule(input.schedule)) : undefined;
   const fieldChanges: string[] = [];
   if (input.name !== undefined && input.name !== flow.name) fieldChanges.push(`name: "${flow.name}" -> "${input.name}"`);
   if (input.enabled !== undefined && input.enabled === !!flow.disabled) fieldChanges.push(input.enabled ? 'enable' : 'disable');
   if (schedule !== undefined && schedule !== (flow.schedule ?? '')) fieldChanges.push(`schedule: ${flow.schedule ?? '(none)'} -> ${schedule || '(none)'}`);
-  if (!fieldChanges.length && !hasMapping) {
-    return { flowId: flow._id, flow: flow.name, changed: [], enabled: !flow.disabled, ...(flow.schedule ? { schedule: flow.schedule } : {}), summary: updateSummary(flow.name, input, [], undefined), next: [] };
+  if (!fieldChanges.length) {
+    return { flowId: flow._id, flow: flow.name, changed: [], enabled: !flow.disabled, ...(flow.schedule ? { schedule: flow.schedule } : {}), summary: updateSummary(flow.name, input, []), next: [] };
   }
   const deps = input.enabled === false ? await checkDependencies(ctx, { type: 'flow', id: flow._id }) : undefined;
-  let backupId: string | undefined;
-  let updated: Flow = flow;
-  if (fieldChanges.length) {
-    backupId = await writeFlow(ctx, flow, input, schedule, fieldChanges, hasMapping);
-    updated = await ctx.api.flows.get(flow._id, { signal: ctx.signal });
-    await recordChanged(ctx, backupId, { type: 'flow', id: flow._id }, updated);
-    const ok =
-      (input.name === undefined || updated.name === input.name) &&
-      (input.enabled === undefined || !updated.disabled === input.enabled) &&
-      (schedule === undefined || (updated.schedule ?? '') === schedule);
-    if (!ok) throw new Error(`Flow ${flow._id} was written but reading it back does not show the change; backup ${backupId} holds it as it was.`);
-    if (input.name !== undefined) invalidateNames(ctx.api);
-  }
-  const mapping = hasMapping ? await updateMapping(ctx, { flow: flow._id, import: input.import, changes: input.mappingChanges! }) : undefined;
+  const backupId = await writeFlow(ctx, flow, input, schedule, fieldChanges);
+  const updated: Flow = await ctx.api.flows.get(flow._id, { signal: ctx.signal });
+  await recordChanged(ctx, backupId, { type: 'flow', id: flow._id }, updated);
+  const ok =
+    (input.name === undefined || updated.name === input.name) &&
+    (input.enabled === undefined || !updated.disabled === input.enabled) &&
+    (schedule === undefined || (updated.schedule ?? '') === schedule);
+  if (!ok) throw new Error(`Flow ${flow._id} was written but reading it back does not show the change; backup ${backupId} holds it as it was.`);
+  if (input.name !== undefined) invalidateNames(ctx.api);
   return compact({
     flowId: flow._id,
     flow: updated.name,
@@ -181,10 +169,8 @@ export async function updateFlow(ctx: OpContext, input: UpdateFlowInput): Promis
     schedule: updated.schedule,
     backupId,
     dependents: deps && deps.inUse ? deps.summary : undefined,
-    mapping,
-    summary: updateSummary(updated.name, input, fieldChanges, mapping),
-    outcome: mapping?.outcome,
-    next: mapping?.next ?? [],
+    summary: updateSummary(updated.name, input, fieldChanges),
+    next: [],
   });
 }
 
@@ -203,7 +189,7 @@ export type ConnectionCreated = {
 };
 
 /** Confirms, backs up and writes the field changes; returns the backup id. */
-async function writeFlow(ctx: OpContext, flow: Flow, input: UpdateFlowInput, schedule: string | undefined, fieldChanges: string[], hasMapping: boolean): Promise<string> {
+async function writeFlow(ctx: OpContext, flow: Flow, input: UpdateFlowInput, schedule: string | undefined, fieldChanges: string[]): Promise<string> {
   await mustConfirm(ctx, { action: `Update flow "${flow.name}"`, details: fieldChanges, digest: digestOf('update-flow', flow._id, flow.lastModified, fieldChanges) }, { mutating: true });
   const backupId = (await backup(ctx, [{ type: 'flow', id: flow._id }], `update flow ${flow.name}: ${fieldChanges.join('; ')}`)).id;
   await ctx.api.flows.update(
@@ -219,7 +205,7 @@ async function writeFlow(ctx: OpContext, flow: Flow, input: UpdateFlowInput, sch
     { signal: ctx.signal, expectLastModified: flow.lastModified },
   ).catch((err: unknown) => {
     throw ctx.signal?.aborted ? err : gaveUp(err, `Flow "${flow.name}" was NOT changed: writing it failed (${(err as Error).message})`,
-      `Nothing was written (${fieldChanges.join('; ')} not applied${hasMapping ? ', mapping not changed' : ''}). Try again in a few minutes.`);
+      `Nothing was written (${fieldChanges.join('; ')} not applied). Try again in a few minutes.`);
   });
   return backupId;
 }

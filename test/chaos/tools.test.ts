@@ -21,7 +21,7 @@ const CALLS: Record<string, { prepare?: (env: ChaosEnv) => Promise<unknown>; arg
   create_integration: { args: () => ({ name: 'Chaos Tool Integration' }) },
   clone_integration: { args: () => ({ integration: DEMO.integrations.s3, name: 'Amazon S3 Archive (copy)' }) },
   update_flow: {
-    args: () => ({ flow: DEMO.mappingEditedFlow, name: 'Zendesk Users to Salesforce Contacts v2', mappingChanges: [{ op: 'add', generate: 'LastName', extract: 'last_name' }] }),
+    args: () => ({ flow: DEMO.mappingEditedFlow, name: 'Zendesk Users to Salesforce Contacts v2' }),
   },
   trigger_flow_run: { args: () => ({ flow: 'Salesforce Accounts to NetSuite Customers', wait: true }) },
   create_connection: { args: () => ({ name: 'Chaos HTTP', type: 'http', config: { http: { baseURI: 'https://api.chaos.example', auth: { type: 'basic', basic: { username: 'u', password: 'p' } } } } }) },

@@ -7,7 +7,7 @@ import { DEMO_TOKEN, startEmulator, type RequestLogEntry, type RunningEmulator }
 import { runMcp } from '../../src/mcp/main.js';
 import { catalogue, prompts } from '../../src/operations/catalogue.js';
 import { loadNouns } from '../../src/cli/commands/index.js';
-import { connectHttp, connectInMemory } from '../helpers/mcp.js';
+import { connectHttp, connectInMemory, textOf } from '../helpers/mcp.js';
 import { run } from '../helpers/cli.js';
 import { cleanEnv, tempDir } from '../fuzz/helpers.js';
 import { callConfirming, demoRefs, toolArgs, type Refs } from '../helpers/security.js';
@@ -85,8 +85,12 @@ describe('read-only: runMcp with --read-only or CELIGO_MANAGE_READ_ONLY=1', () =
         for (const t of listed) expect(t.annotations?.readOnlyHint, t.name).toBe(true);
         const args = toolArgs(refs);
         for (const t of listed) await callConfirming(c.client, t.name, args[t.name]!);
-        // A mutating tool is not there at all.
-        await expect(c.client.callTool({ name: 'update_flow', arguments: { flow: refs.flow, enabled: false } })).rejects.toThrow(/not found/i);
+        // A mutating tool is not listed, and a call to it says read-only mode is why (issue 12 item 4).
+        for (const t of tools.filter((x) => !x.annotations.readOnlyHint)) {
+          const r = await c.client.callTool({ name: t.name, arguments: args[t.name]! });
+          expect(r.isError, t.name).toBe(true);
+          expect(textOf(r), t.name).toMatch(/runs read-only .*nothing was changed/);
+        }
       } finally {
         await c.close();
       }
