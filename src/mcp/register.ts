@@ -222,9 +222,7 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
   const inputShape = needsArg ? { ...def.input, [CONFIRM_ARG]: confirmArg } : def.input;
   // A confirmation result carries no report, so mutating tools publish their report fields as optional.
   const outputSchema = def.output
-    ? confirmable
-      ? z.object(def.output).partial().extend(confirmationShape)
-      : z.object(def.output)
+    ? lean(confirmable ? z.object(def.output).partial().extend(confirmationShape) : z.object(def.output))
     : undefined;
 
   server.registerTool(

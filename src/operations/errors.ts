@@ -5,7 +5,7 @@ import { clearErrors, type ClearReport } from '../ops/clear.js';
 import { ERROR_FIELDS, listErrors } from '../ops/read/errors.js';
 import { flowErrorsRetry, startRetry } from '../ops/retry.js';
 import { accountScope, errorSourceArg, idOrName, optionalIdOrName, rangeArg } from './args.js';
-import { json, listArgs, listResult, READ, tsv } from './format.js';
+import { json, listArgs, listResult, READ, tsv, LIST_OUTPUT } from './format.js';
 import { CLI_FLOW, CLI_INTEGRATION, CLI_LIST, CLI_RANGE, terminalLimit } from './jobs.js';
 import { outcomeMark, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
@@ -27,6 +27,7 @@ const listErrorsOp = defineOperation({
     source: errorSourceArg(),
     ...listArgs(),
   },
+output: { ...LIST_OUTPUT, perStep: z.array(z.unknown()).optional() },
   annotations: READ,
   cli: {
     noun: 'errors',
@@ -45,8 +46,11 @@ const listErrorsOp = defineOperation({
   run: (ctx, a) => listErrors(ctx, { integration: a.integration, flow: a.flow, range: a.range, resolved: a.resolved, source: a.source }),
   forModel(r, a): ToolResult {
     const page = listResult(a.resolved ? 'resolved errors' : 'open errors', r.errors, a, ERROR_FIELDS, ['errorId', 'occurredAt', 'flow', 'step', 'code', 'message', 'retryDataKey']);
-    const counts = r.counts.length ? `Per step:\n${tsv(r.counts, ['flow', 'step', 'stepId', 'open', 'lastErrorAt'])}\n` : '';
-    return { text: counts + page.text, structured: page.structured };
+    // The steps with open errors first; a scope of hundreds of steps shows the 30 with most.
+    const steps = [...r.counts].sort((x, y) => y.open - x.open).slice(0, 30).map((c) => ({ flow: c.flow, step: c.step, stepId: c.stepId, open: c.open, lastErrorAt: c.lastErrorAt }));
+    const more = r.counts.length > steps.length ? `(${r.counts.length - steps.length} more steps; pass flow to narrow)\n` : '';
+    const counts = steps.length ? `Per step:\n${tsv(steps, ['flow', 'step', 'stepId', 'open', 'lastErrorAt'])}\n${more}` : '';
+    return { text: counts + page.text, structured: { ...page.structured, ...(steps.length ? { perStep: steps } : {}) } };
   },
   forTerminal(r, t: Terminal, a) {
     t.expectFields(ERROR_FIELDS);

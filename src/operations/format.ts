@@ -1,13 +1,25 @@
 // Compact text for models: TSV tables with a "Showing N of M" line, or compact JSON. No SDK here.
 import { z } from 'zod';
 import { paginate, pickFields, type Paged } from '../ops/project.js';
+import { CELL_MAX, capCell, capText, RESULT_BUDGET, ROWS_BUDGET } from './fit.js';
 import type { ToolResult } from './types.js';
 
 function cell(v: unknown): string {
   if (v === undefined || v === null) return '';
-  if (Array.isArray(v)) return v.join(',');
-  if (typeof v === 'object') return JSON.stringify(v);
-  return String(v).replace(/[\t\n\r]+/g, ' ');
+  if (Array.isArray(v)) return capCell(v.join(','));
+  if (typeof v === 'object') return capCell(JSON.stringify(v));
+  return capCell(String(v).replace(/[\t\n\r]+/g, ' '));
+}
+
+/** A row for structuredContent: the same values as its TSV line, long strings cut the same way. */
+function rowOf(r: Record<string, unknown>, cols: string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const c of cols) {
+    const v = r[c];
+    if (v === undefined) continue;
+    out[c] = typeof v === 'string' ? capCell(v) : v !== null && typeof v === 'object' && JSON.stringify(v).length > CELL_MAX ? capCell(JSON.stringify(v)) : v;
+  }
+  return out;
 }
 
 /** A TSV table: header row, then one row per item. */
@@ -32,7 +44,19 @@ export function listArgs(_fields?: readonly string[]) {
   };
 }
 
-/** A page of rows as a TSV table with total/truncated, plus structured metadata. */
+/** What every list tool returns besides its text: the same rows, and how many exist. */
+export const LIST_OUTPUT = {
+  total: z.number().min(0),
+  truncated: z.boolean(),
+  nextCursor: z.string().optional(),
+  rows: z.array(z.unknown()),
+};
+
+/**
+ * A page of rows as a TSV table with total/truncated, and the same rows in the structured part. A page
+ * holds at most `limit` rows and at most ROWS_BUDGET characters of them (so text plus structured stay
+ * within the result budget); a cut page says so and gives the cursor of the next row.
+ */
 export function listResult<T extends Record<string, unknown>>(
   noun: string,
   rows: T[],
@@ -41,8 +65,10 @@ export function listResult<T extends Record<string, unknown>>(
   columns?: string[],
 ): ToolResult {
   const projected = pickFields(rows, args.fields, allowed) as Record<string, unknown>[];
-  const page: Paged<Record<string, unknown>> = paginate(projected, { limit: args.limit, cursor: args.cursor });
-  const cols = args.fields?.length ? args.fields : (columns ?? [...allowed]).filter((c) => page.items.some((r) => r[c] !== undefined));
+  const present = (args.fields?.length ? args.fields : (columns ?? [...allowed])).filter((c) => projected.some((r) => r[c] !== undefined));
+  const shaped = projected.map((r) => rowOf(r, present));
+  const page: Paged<Record<string, unknown>> = paginate(shaped, { limit: args.limit, cursor: args.cursor, maxChars: ROWS_BUDGET });
+  const cols = present.filter((c) => page.items.some((r) => r[c] !== undefined));
   const head =
     page.total === 0
       ? `No ${noun} found.`
@@ -50,17 +76,13 @@ export function listResult<T extends Record<string, unknown>>(
         (page.truncated ? ` (truncated; pass cursor "${page.nextCursor}" for more).` : '.');
   return {
     text: page.items.length ? `${head}\n${tsv(page.items, cols)}` : head,
-    structured: { total: page.total, truncated: page.truncated, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+    structured: { total: page.total, truncated: page.truncated, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}), rows: page.items },
   };
 }
 
-/** An object as compact JSON with a one-line heading. */
+/** An object as compact JSON with a one-line heading, cut to the result budget. */
 export function objectResult(heading: string, value: unknown): ToolResult {
-  const text = json(value);
-  const limit = 60_000;
-  return {
-    text: `${heading}\n${text.length > limit ? text.slice(0, limit) + ' …(truncated: ask for fewer fields or a narrower object)' : text}`,
-  };
+  return { text: capText(`${heading}\n${json(value)}`, RESULT_BUDGET - 2_000) };
 }
 
 

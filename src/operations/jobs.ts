@@ -6,7 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { getJob, JOB_FIELDS, listJobs } from '../ops/read/jobs.js';
 import { jobRetry, scopeRetry, startRetry } from '../ops/retry.js';
 import { accountScope, JOB_ID_DESC, optionalIdOrName, rangeArg } from './args.js';
-import { listArgs, listResult, objectResult, READ } from './format.js';
+import { listArgs, listResult, objectResult, READ, LIST_OUTPUT } from './format.js';
 import { bulkRetryForModel, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
 import { defineOperation, entry, type Operation, type Terminal } from './types.js';
 
@@ -44,6 +44,7 @@ const listJobsOp = defineOperation({
     type: z.enum(['flow', 'retry', 'bulk_retry']).optional().describe('flow (default): the runs; retry, bulk_retry: retries of them'),
     ...listArgs(),
   },
+output: LIST_OUTPUT,
   annotations: READ,
   cli: {
     noun: 'jobs',

@@ -1,6 +1,7 @@
 // An operation as an MCP tool definition (plain data; src/mcp registers it with the SDK). The outcome
 // decides isError and the next steps are written as tool calls the server serves.
 import { nextForModel } from './next.js';
+import { fitResult } from './fit.js';
 import { OUTCOMES, nextOf, outcomeOf } from './outcome.js';
 import type { z } from 'zod';
 import type { Operation, OperationContext, ToolResult } from './types.js';
@@ -32,12 +33,12 @@ export function toolOf(op: Operation): ToolDef {
       const result = await op.run(ctx, args as never);
       const shown = op.forModel(result, args as never);
       const next = nextForModel(nextOf(op, result), ctx.serves);
-      return {
+      const tail = next.length ? `\nNext:\n${next.join('\n')}` : '';
+      return fitResult({
         ...shown,
         ...(shown.structured ? { structured: servedNext(shown.structured, ctx.serves) } : {}),
-        text: next.length ? `${shown.text}\nNext:\n${next.join('\n')}` : shown.text,
         isError: shown.isError ?? OUTCOMES[outcomeOf(op, result)].isError,
-      };
+      }, !!op.output, tail);
     },
   };
 }
