@@ -27,6 +27,9 @@ export interface ServerFactoryOptions {
   production?: boolean;
   /** Extra line for the instructions, e.g. which account this server talks to. */
   label?: string;
+  /** Test hooks: how long a call follows a job before answering pending, and how polling ops sleep. */
+  followForMs?: RegisterDeps['followForMs'];
+  sleep?: RegisterDeps['sleep'];
 }
 
 function instructions(label?: string): string {
@@ -74,7 +77,7 @@ function registerApp(server: McpServer, tool: ToolDef, latest: Map<string, strin
 export function createServerFactory(o: ServerFactoryOptions): () => McpServer {
   // Shared by every instance of this factory: the latest view of each MCP App tool.
   const appHtml = new Map<string, string>();
-  const deps: RegisterDeps = { api: o.api, secrets: o.secrets, log: o.log, now: o.now, home: o.home, production: o.production, appHtml };
+  const deps: RegisterDeps = { api: o.api, secrets: o.secrets, log: o.log, now: o.now, home: o.home, production: o.production, appHtml, followForMs: o.followForMs, sleep: o.sleep };
   const prompts = o.prompts ?? [];
   const apps = o.tools.filter((t) => t.app);
   const codec = requestStateCodec();

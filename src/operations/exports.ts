@@ -8,6 +8,7 @@ import { LIMIT_FLAG, MCP_ONLY } from './connections.js';
 import { idOrName, json, listArgs, listResult, objectResult, READ } from './format.js';
 import { runData, runForTerminal } from './run-view.js';
 import { defineOperation, entry, type Operation, type OperationContext } from './types.js';
+import { waitArg } from './wait.js';
 
 /**
  * How long `exports run --timeout` follows the run. Not an input of trigger_export (the default tools/list
@@ -117,8 +118,10 @@ export const exportOperations: Operation[] = [
     name: 'trigger_export',
     toolset: 'exports',
     title: 'Run an export',
-    description: 'Run an export via its flow and follow it.',
-    input: { export: idOrName('Export'), wait: z.boolean().optional().describe('Default true') },
+    description: 'Run an export via its flow; wait: follow it to the end.',
+    // `wait`: the rule and its words are in wait.ts (a single-call tool: no wait unless asked; the
+    // terminal's `exports run` follows unless --no-wait).
+    input: { export: idOrName('Export'), wait: waitArg(false) },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     cli: {
       noun: 'exports',
@@ -130,7 +133,7 @@ export const exportOperations: Operation[] = [
       examples: ['exports run "Get Shopify orders"', 'exports run "Get Shopify orders" --no-wait'],
     },
     run: async (ctx: OperationContext & RunDeadline, a): Promise<RunReport> =>
-      (await import('../ops/run.js')).runExport(ctx, { export: a.export, wait: a.wait ?? true, timeoutMs: ctx.followForMs }),
+      (await import('../ops/run.js')).runExport(ctx, { export: a.export, wait: a.wait ?? false, timeoutMs: ctx.followForMs }),
     // The verdict and next steps are the run report's own (ops/run.ts), as for trigger_flow_run.
     forModel: (r) => ({ text: `Export run: job ${r.jobId} ${r.status}.\n${json(runData(r))}`, structured: runData(r) }),
     forTerminal: runForTerminal,

@@ -9,6 +9,7 @@ import { runExport, runFlow } from '../ops/run.js';
 import { READ, idOrName, json, listArgs, listResult, objectResult, tsv } from './format.js';
 import { runForTerminal, runMonitored, runStarted } from './run-view.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
+import { TIMEOUT_SEC_DESCRIPTION, waitArg } from './wait.js';
 
 const FLOW_ARG = { description: 'Flow id or name' };
 const TEXT_LIMIT = 60_000;
@@ -141,8 +142,9 @@ export const flowOperations: Operation[] = [
     description: 'Run a flow; wait: follow it to the end.',
     input: {
       flow: idOrName('Flow'),
-      wait: z.boolean().optional().describe('Follow to the end'),
-      timeoutSec: z.number().int().optional().describe('Max wait, default 600'),
+      // `wait`: the rule and its words are in wait.ts (a single-call tool: no wait unless asked).
+      wait: waitArg(false),
+      timeoutSec: z.number().int().optional().describe(TIMEOUT_SEC_DESCRIPTION),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     cli: {
@@ -213,8 +215,9 @@ export const flowOperations: Operation[] = [
     input: {
       flow: z.string().optional().describe('Flow id or name'),
       export: z.string().optional().describe('Or an export id or name'),
-      wait: z.boolean().optional().describe('Follow to the end (default true)'),
-      timeoutSec: z.number().int().min(5).max(3600).optional().describe('Max wait (default 600)'),
+      // `wait`: the rule and its words are in wait.ts (a workflow: it follows the run unless told not to).
+      wait: waitArg(true),
+      timeoutSec: z.number().int().min(5).max(3600).optional().describe(TIMEOUT_SEC_DESCRIPTION),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     cli: {

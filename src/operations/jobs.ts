@@ -8,6 +8,7 @@ import { jobRetry, scopeRetry, startRetry } from '../ops/retry.js';
 import { listArgs, listResult, objectResult, READ } from './format.js';
 import { bulkRetryForModel, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
 import { defineOperation, entry, type Operation, type Terminal } from './types.js';
+import { waitArg } from './wait.js';
 
 export const RANGE_DESC = 'ISO, A..B, yesterday, last 24 hours…';
 
@@ -116,7 +117,8 @@ const retryFailedJobsOp = defineOperation({
     pattern: z.string().optional().describe('Error text or /regex/'),
     scope: z.enum(['account']).optional().describe('"account": the whole account, when no integration or flow is given'),
     concurrency: z.number().int().min(1).max(16).optional().describe('Parallel steps'),
-    wait: z.boolean().optional().describe('Wait and count resolved'),
+    // The rule and its words are in wait.ts (a workflow: it follows the retry jobs unless told not to).
+    wait: waitArg(true),
     confirm: z.string().optional().describe('Preview token'),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
@@ -143,7 +145,7 @@ const retryFailedJobsOp = defineOperation({
       'jobs retry-failed --flow "Shopify Customers to NetSuite" --wait',
     ],
   },
-  run: async (ctx, a) => startRetry(ctx, await scopeRetry(ctx, a)),
+  run: async (ctx, a) => startRetry(ctx, await scopeRetry(ctx, { ...a, wait: a.wait ?? true })),
   forModel: bulkRetryForModel,
   forTerminal: retryForTerminal,
   outcome: retryOutcome,
