@@ -8,6 +8,9 @@ import { nowOf, sleep, type WaitContext } from './util.js';
 export class Follow {
   private waited = 0;
   private readonly start: number;
+  /** When the last nap ended, and how long the poll after it took: one more poll must fit in the budget. */
+  private napEnded?: number;
+  private pollMs = 0;
   /** How long this wait may last, in ms, from its start. */
   readonly budgetMs: number;
 
@@ -22,16 +25,21 @@ export class Follow {
     return Math.max(this.waited, nowOf(this.ctx).getTime() - this.start);
   }
 
-  /** Whether the budget is spent: stop following and say the job still runs. */
+  /**
+   * Whether the budget is spent, keeping room for one more poll as long as the last one took: stop
+   * following and say the job still runs. Call it after each poll.
+   */
   over(): boolean {
-    return this.followedMs() >= this.budgetMs;
+    if (this.napEnded !== undefined) this.pollMs = Math.max(0, nowOf(this.ctx).getTime() - this.napEnded);
+    return this.followedMs() + this.pollMs >= this.budgetMs;
   }
 
-  /** Sleeps `ms`, or what is left of the budget when that is less. Rejects when ctx.signal aborts. */
+  /** Sleeps `ms`, or what is left of the budget (less one poll) when that is less. Rejects when ctx.signal aborts. */
   async nap(ms: number): Promise<void> {
-    const d = Math.max(0, Math.min(ms, this.budgetMs - this.followedMs()));
+    const d = Math.max(0, Math.min(ms, this.budgetMs - this.followedMs() - this.pollMs));
     if (d > 0) await sleep(this.ctx, d);
     this.waited += d;
+    this.napEnded = nowOf(this.ctx).getTime();
   }
 
   /** Progress in seconds followed of the budget: it grows with every poll, whatever the job reports. */

@@ -97,3 +97,19 @@ describe('progressAfter', () => {
     expect(progressAfter(withProgress, 0)).toBe(withProgress);
   });
 });
+
+describe('Follow keeps room for the last poll', () => {
+  it('stops before a nap whose poll, as long as the last one, would end past the budget', async () => {
+    const { ctx, naps, at, set } = clockCtx({ followUntil: 1_000_000 + 9000 });
+    const f = new Follow(ctx, 600_000);
+    const polls: number[] = [];
+    while (!f.over()) {
+      await f.nap(3000);
+      set(at() + 2000); // each poll takes 2 s
+      polls.push(at() - 1_000_000);
+    }
+    // 3 s nap + 2 s poll = 5 s; then only 2 s of nap, so that the poll ends at the budget (9 s), not past it.
+    expect(naps).toEqual([3000, 2000]);
+    expect(polls).toEqual([5000, 9000]);
+  });
+});
