@@ -19,6 +19,7 @@ import { Cancelled, ConfirmationRequired, type Progress } from '../ops/context.j
 import type { ToolResult } from '../operations/types.js';
 import type { ToolContext, ToolDef } from '../operations/tool.js';
 import { withoutUnserved } from '../operations/served.js';
+import { MODEL_FOLLOW_MS } from '../operations/wait.js';
 import { CONFIRM_TTL_SECONDS, ElicitationNeeded, confirmationInputRequired, makeConfirm } from './confirm.js';
 
 export interface RegisterDeps {
@@ -37,6 +38,10 @@ export interface RegisterDeps {
   serves?: (tool: string) => boolean;
   /** Every tool of the catalogue: descriptions leave out sentences naming one that is not served. */
   known?: readonly string[];
+  /** How long a call may follow a job before it answers pending (default MODEL_FOLLOW_MS; tests shorten it). */
+  followForMs?: number;
+  /** How ops that poll wait (tests advance the emulator's manual clock instead of sleeping). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 const CONFIRM_ARG = 'confirm';
@@ -251,6 +256,9 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
         ...(deps.home ? { home: deps.home } : {}),
         ...(deps.production !== undefined ? { production: deps.production } : {}),
         ...(deps.serves ? { serves: deps.serves } : {}),
+        // A call answers before the client's timeout: following a job stops at this deadline (pending).
+        followUntil: (deps.now?.() ?? new Date()).getTime() + (deps.followForMs ?? MODEL_FOLLOW_MS),
+        ...(deps.sleep ? { sleep: deps.sleep } : {}),
         // A tool's page (its MCP App) costs reads of its own (the health check's error-pattern chart: about
         // 3,000 requests on a large account): only for a host that shows Apps.
         ...(def.app ? { pages: showsApps } : {}),

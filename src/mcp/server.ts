@@ -34,6 +34,9 @@ export interface ServerFactoryOptions {
   known?: readonly string[];
   /** Why tools of the catalogue are not served here, e.g. read-only mode (see withheldCall). */
   withheldReason?: (tool: string) => string;
+  /** Test hooks: how long a call follows a job before answering pending, and how polling ops sleep. */
+  followForMs?: RegisterDeps['followForMs'];
+  sleep?: RegisterDeps['sleep'];
 }
 
 function instructions(label?: string): string {
@@ -81,7 +84,7 @@ function registerApp(server: McpServer, tool: ToolDef, latest: Map<string, strin
 export function createServerFactory(o: ServerFactoryOptions): () => McpServer {
   // Shared by every instance of this factory: the latest view of each MCP App tool.
   const appHtml = new Map<string, string>();
-  const deps: RegisterDeps = { api: o.api, secrets: o.secrets, log: o.log, now: o.now, home: o.home, production: o.production, appHtml, known: o.known };
+  const deps: RegisterDeps = { api: o.api, secrets: o.secrets, log: o.log, now: o.now, home: o.home, production: o.production, appHtml, known: o.known, followForMs: o.followForMs, sleep: o.sleep };
   const served = new Set(o.tools.map((t) => t.name));
   const serves = (tool: string) => served.has(tool);
   const known = o.known ?? [...served];

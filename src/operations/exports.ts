@@ -1,6 +1,5 @@
 // Exports and imports: lists with the flow or mapping they belong to, one export or import, and running an
 // export through the flow whose source it is.
-import { z } from 'zod';
 import { stripSecrets } from '../ops/backups/content.js';
 import { EXPORT_FIELDS, IMPORT_FIELDS, getExport, getImport, listExports, listImports, nameContains } from '../ops/read/exports.js';
 import type { RunReport } from '../ops/run.js';
@@ -9,6 +8,7 @@ import { idOrName, optionalIdOrName } from './args.js';
 import { json, listArgs, listResult, objectResult, READ, LIST_OUTPUT } from './format.js';
 import { runData, runForTerminal } from './run-view.js';
 import { defineOperation, entry, type Operation, type OperationContext } from './types.js';
+import { waitArg } from './wait.js';
 
 /**
  * How long `exports run --timeout` follows the run. Not an input of trigger_export (the default tools/list
@@ -120,8 +120,10 @@ output: LIST_OUTPUT,
     name: 'trigger_export',
     toolset: 'exports',
     title: 'Run an export',
-    description: 'Run one export (its flow runs with only it).',
-    input: { export: idOrName('Export'), wait: z.boolean().optional().describe('Default true') },
+    description: 'Run one export (its flow runs with only it); wait: follow it to the end.',
+    // `wait`: the rule and its words are in wait.ts (a single-call tool: no wait unless asked; the
+    // terminal's `exports run` follows unless --no-wait).
+    input: { export: idOrName('Export'), wait: waitArg(false) },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     cli: {
       noun: 'exports',
@@ -133,7 +135,7 @@ output: LIST_OUTPUT,
       examples: ['exports run "Get Shopify orders"', 'exports run "Get Shopify orders" --no-wait'],
     },
     run: async (ctx: OperationContext & RunDeadline, a): Promise<RunReport> =>
-      (await import('../ops/run.js')).runExport(ctx, { export: a.export, wait: a.wait ?? true, timeoutMs: ctx.followForMs }),
+      (await import('../ops/run.js')).runExport(ctx, { export: a.export, wait: a.wait ?? false, timeoutMs: ctx.followForMs }),
     // The verdict and next steps are the run report's own (ops/run.ts), as for trigger_flow_run.
     forModel: (r) => ({ text: `Export run: job ${r.jobId} ${r.status}.\n${json(runData(r))}`, structured: runData(r) }),
     forTerminal: runForTerminal,

@@ -10,6 +10,7 @@ import { idOrName, optionalIdOrName } from './args.js';
 import { READ, json, listArgs, listResult, objectResult, tsv, LIST_OUTPUT } from './format.js';
 import { runForTerminal, runMonitored, runStarted } from './run-view.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
+import { TIMEOUT_SEC_DESCRIPTION, waitArg } from './wait.js';
 
 const FLOW_ARG = { description: 'Flow id or name' };
 const TEXT_LIMIT = 60_000;
@@ -134,8 +135,9 @@ output: LIST_OUTPUT,
     description: 'Start a flow run. To follow it to the end with a report: run_and_monitor.',
     input: {
       flow: idOrName('Flow'),
-      wait: z.boolean().optional().describe('Follow to the end'),
-      timeoutSec: z.number().int().optional().describe('Max wait, default 600'),
+      // `wait`: the rule and its words are in wait.ts (a single-call tool: no wait unless asked).
+      wait: waitArg(false),
+      timeoutSec: z.number().int().min(1).max(3600).optional().describe(TIMEOUT_SEC_DESCRIPTION),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     cli: {
@@ -204,8 +206,9 @@ output: LIST_OUTPUT,
     input: {
       flow: optionalIdOrName('Flow'),
       export: z.string().optional().describe('Instead of flow: an export id or name; its flow runs only that export'),
-      wait: z.boolean().optional().describe('Follow to the end (default true)'),
-      timeoutSec: z.number().int().min(5).max(3600).optional().describe('Max wait (default 600)'),
+      // `wait`: the rule and its words are in wait.ts (a workflow: it follows the run unless told not to).
+      wait: waitArg(true),
+      timeoutSec: z.number().int().min(5).max(3600).optional().describe(TIMEOUT_SEC_DESCRIPTION),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     cli: {

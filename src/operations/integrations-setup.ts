@@ -33,7 +33,8 @@ const TEXT_LIMIT = 60_000;
 const hidden = { hidden: true } as const;
 
 function renderSetup(r: SetupReport, c: Colors): string {
-  const lines = [`${r.status === 'done' ? c.green('✓') : c.red('✗')} ${r.summary}`, ''];
+  const mark = r.status === 'done' ? c.green('✓') : r.status === 'pending' ? c.yellow('…') : c.red('✗');
+  const lines = [`${mark} ${r.summary}`, ''];
   for (const s of r.steps) {
     const mark = s.status === 'failed' ? c.red('✗') : s.status === 'skipped' ? c.dim('-') : c.green('✓');
     lines.push(`  ${mark} ${s.step}: ${s.status}${s.id ? c.dim(` ${s.id}`) : ''}${s.message ? ` (${s.message})` : ''}`);

@@ -9,6 +9,7 @@ import { accountScope, JOB_ID_DESC, optionalIdOrName, rangeArg } from './args.js
 import { listArgs, listResult, objectResult, READ, LIST_OUTPUT } from './format.js';
 import { bulkRetryForModel, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
 import { defineOperation, entry, type Operation, type Terminal } from './types.js';
+import { waitArg } from './wait.js';
 
 
 /** The terminal's words for the shared scope flags (the input's descriptions are kept short for models). */
@@ -117,7 +118,8 @@ const retryFailedJobsOp = defineOperation({
     pattern: z.string().optional().describe('Only errors whose code or message has this text or /regex/, e.g. "429"'),
     scope: accountScope(),
     concurrency: z.number().int().min(1).max(16).optional().describe('Steps retried in parallel, 1-16 (default 4)'),
-    wait: z.boolean().optional().describe('Wait and count resolved'),
+    // The rule and its words are in wait.ts (a workflow: it follows the retry jobs unless told not to).
+    wait: waitArg(true),
     confirm: z.string().optional().describe('Preview token'),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
@@ -144,7 +146,7 @@ const retryFailedJobsOp = defineOperation({
       'jobs retry-failed --flow "Shopify Customers to NetSuite" --wait',
     ],
   },
-  run: async (ctx, a) => startRetry(ctx, await scopeRetry(ctx, a)),
+  run: async (ctx, a) => startRetry(ctx, await scopeRetry(ctx, { ...a, wait: a.wait ?? true })),
   forModel: bulkRetryForModel,
   forTerminal: retryForTerminal,
   outcome: retryOutcome,

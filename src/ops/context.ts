@@ -33,6 +33,13 @@ export interface OpContext {
   yes?: boolean;
   /** How ops that poll wait; tests advance a manual clock instead of sleeping. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * When the front end needs the answer by (ms since the epoch, on the clock of `now`): an op that follows
+   * a job stops following it by then and returns `pending` with the job ids, the job still running. MCP
+   * sets it 50 s after the request arrives, under a client's usual 60 s timeout (operations/wait.ts); an
+   * input timeout can shorten the wait, never lengthen it past this. Absent (CLI): the input's timeout.
+   */
+  followUntil?: number;
 }
 
 /**

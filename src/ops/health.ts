@@ -6,7 +6,7 @@ import type { Connection, Flow, Integration } from '../core/schemas.js';
 import type { OpContext } from './context.js';
 import { mapPool } from './pool.js';
 import { parseTimeRange } from './timerange.js';
-import { groupBy, nowOf, plural, report, testConnection } from './util.js';
+import { counting, groupBy, nowOf, plural, report, testConnection } from './util.js';
 import { rowMaker, type JobRow } from './job-rows.js';
 import { prefetch, type Prefetch } from './prefetch.js';
 import type { ConnectionCheck, HealthReport } from './health-report.js';
@@ -28,6 +28,9 @@ import { assembleHealthReport, type HealthWindow } from './health-assemble.js';
 
 export type * from './health-report.js';
 export { scheduleIntervalMs, STANDALONE } from './health-judge.js';
+
+/** Rows of a full page of jobs (celigo-api.md §1.7): progress counts pages of the jobs read. */
+const JOBS_PAGE = 1000;
 
 /** Connection tests run this many at a time (each hits a different remote system). */
 export const PING_CONCURRENCY = 10;
@@ -88,13 +91,15 @@ interface Reads {
  */
 async function readAll(ctx: OpContext, w: HealthWindow, testConnections: boolean): Promise<Reads> {
   const { api, signal } = ctx;
+  // Progress per page of jobs (the chain of pages is the long part): `done` counts the pages read.
+  const onPage = (n: number) => void report(ctx, n / JOBS_PAGE, undefined, `reading jobs: ${n} read`);
   const connectionSources = testConnections ? prefetch(signal, (s) => readConnectionSources(api, s)) : undefined;
   const [integrations, flows, allRows] = await Promise.all([
     api.integrations.list({}, { signal }),
     api.flows.list({}, { signal }),
     api.jobs.list(
       { type_in: ['flow', 'retry', 'bulk_retry'], createdAt_gte: new Date(w.baseFrom).toISOString(), createdAt_lte: new Date(w.to).toISOString() },
-      { signal, map: rowMaker(w.from, w.to, w.days) },
+      { signal, map: counting(rowMaker(w.from, w.to, w.days), JOBS_PAGE, onPage) },
     ),
   ]).catch((err: unknown) => {
     connectionSources?.cancel();
@@ -104,7 +109,7 @@ async function readAll(ctx: OpContext, w: HealthWindow, testConnections: boolean
 }
 
 /** Tests the connections, PING_CONCURRENCY at a time; a test that throws is a connection down. */
-function testAll(ctx: OpContext, toTest: ReadonlyMap<string, ConnectionToTest>, connections: readonly Connection[]): Promise<ConnectionCheck[]> {
+function testAll(ctx: OpContext, toTest: ReadonlyMap<string, ConnectionToTest>, connections: readonly Connection[], onTested?: () => Promise<void>): Promise<ConnectionCheck[]> {
   const connById = new Map(connections.map((c) => [c._id, c]));
   return mapPool([...toTest.entries()], PING_CONCURRENCY, async ([cid, why]) => {
     const base = checkBase(cid, why, connById.get(cid));
@@ -113,6 +118,8 @@ function testAll(ctx: OpContext, toTest: ReadonlyMap<string, ConnectionToTest>, 
       return { ...base, ok: r.ok, code: r.code, message: r.message, latencyMs: r.latencyMs };
     } catch (err) {
       return { ...base, ok: false, message: (err as Error).message };
+    } finally {
+      await onTested?.();
     }
   }, ctx.signal);
 }
@@ -126,9 +133,12 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
   const startRequests = ctx.api.http.stats.requests;
   const w = healthWindow(input.range, nowOf(ctx));
 
-  await report(ctx, 0, 4, 'reading integrations, flows and jobs');
+  // Progress: `done` counts the pages of jobs read, then one per step and per connection tested, about one
+  // per request (it must grow with every report); the total is known once the connections to test are.
+  await report(ctx, 0, undefined, 'reading integrations, flows and jobs');
   const { integrations, flows, allRows, connectionSources } = await readAll(ctx, w, input.testConnections ?? true);
-  await report(ctx, 1, 4, 'judging each flow');
+  const read = Math.ceil(allRows.length / JOBS_PAGE);
+  await report(ctx, read + 1, undefined, 'judging each flow');
   const rows = allRows.filter((r) => r.job.type === 'flow');
   const rowsByFlow = groupBy(rows, (r) => r.job._flowId || undefined);
   const judged = judgeFlows(flows, rowsByFlow, openErrorsByFlow(allRows), w.span);
@@ -139,13 +149,15 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
   let connections: Connection[] = [];
   if (!candidates.length) connectionSources?.cancel();
   else if (connectionSources) {
-    await report(ctx, 2, 4, 'finding the connections to test');
+    await report(ctx, read + 2, undefined, 'finding the connections to test');
     const sources = await connectionSources.result();
     connections = sources.connections;
     toTest = connectionsToTest(candidates, sources.connectionOf);
   }
-  await report(ctx, 3, 4, `testing ${plural(toTest.size, 'connection')}`);
-  const checks = await testAll(ctx, toTest, connections);
+  const total = read + 4 + toTest.size;
+  let tested = 0;
+  await report(ctx, read + 3, total, `testing ${plural(toTest.size, 'connection')}`);
+  const checks = await testAll(ctx, toTest, connections, () => report(ctx, read + 3 + ++tested, total, `tested ${tested} of ${plural(toTest.size, 'connection')}`));
   const flowHealth = withConnectionResults(judged.flowHealth, checks);
 
   // Flows and jobs (through their flow) grouped by integration once, so nothing scans them per integration.
@@ -161,6 +173,6 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
     checks,
     scheduleIssues: judged.scheduleIssues,
   });
-  await report(ctx, 4, 4, 'done');
+  await report(ctx, total, total, 'done');
   return { ...body, requests: ctx.api.http.stats.requests - startRequests };
 }

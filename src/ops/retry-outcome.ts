@@ -73,7 +73,7 @@ export function retryNext(r: RetryFacts): NextStep[] {
     return next;
   }
   const running = r.jobs.filter((j) => j.resolved === undefined);
-  for (const j of running.slice(0, 3)) next.push({ op: 'get_job', args: { job: j.jobId }, why: 'still running when we stopped waiting' });
+  for (const j of running.slice(0, 3)) next.push({ op: 'get_job', args: { job: j.jobId }, why: 'still running: check it until it ends (do not retry again)' });
   if ((r.stillOpenAfter ?? 0) > 0) {
     const failedAgain = [...new Set(r.jobs.filter((j) => (j.failedAgain ?? 0) > 0).map((j) => j.flowId))];
     for (const flow of (failedAgain.length ? failedAgain : r.flows.map((f) => f.flowId)).slice(0, 3)) {

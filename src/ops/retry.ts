@@ -12,7 +12,8 @@ import { RETRY_TYPES, postRetries, type RetryJobRef } from './retry-post.js';
 import { nothingToRetryReport, retryReport, type RetryReport, type WaitResult } from './retry-report.js';
 import { jobErrors } from './run.js';
 import { requireExplicitScope, scanErrors } from './scan.js';
-import { report, sleep, type WaitContext } from './util.js';
+import { Follow, progressAfter } from './follow.js';
+import { plural, type WaitContext } from './util.js';
 
 export { RETRY_BATCH } from './retry-plan.js';
 export type { RetryJobRef } from './retry-post.js';
@@ -42,8 +43,9 @@ export interface RetrySelection {
 export interface RetryRun {
   report: RetryReport;
   /**
-   * Waits for the retry jobs (never posting anything again) until they end or `timeoutMs` (default 10
-   * minutes) runs out, and reports again: `report` becomes the new report.
+   * Waits for the retry jobs (never posting anything again) until they end, `timeoutMs` (default 10
+   * minutes) runs out or the front end's deadline comes (ctx.followUntil), and reports again: `report`
+   * becomes the new report (outcome pending when retry jobs still run).
    */
   follow(timeoutMs?: number): Promise<RetryReport>;
 }
@@ -66,7 +68,9 @@ export async function startRetry(ctx: WaitContext, sel: RetrySelection): Promise
   const run: RetryRun = {
     report: retryReport(plan, errors, posted, {}),
     async follow(timeoutMs = DEFAULT_WAIT_MS) {
-      const waited = posted.jobs.length ? await waitForRetryJobs(ctx, posted.jobs, posted.createdAt, timeoutMs) : {};
+      // Progress counts on from the errors posted (postRetries reported 0..totalKeys).
+      const waitCtx = progressAfter(ctx, plan.totalKeys);
+      const waited = posted.jobs.length ? await waitForRetryJobs(waitCtx, posted.jobs, posted.createdAt, timeoutMs) : {};
       run.report = retryReport(plan, errors, posted, waited);
       return run.report;
     },
@@ -85,8 +89,12 @@ export async function executeRetry(ctx: WaitContext, errors: ScopedError[], flow
  * timeout or a failure to follow them is told in `waitNote`, never thrown (the retries were posted).
  */
 export async function waitForRetryJobs(ctx: WaitContext, jobs: RetryJobRef[], createdAt: Map<string, string>, timeoutMs: number): Promise<WaitResult> {
+  const follow = new Follow(ctx, timeoutMs);
   try {
-    if (!(await pollRetryJobs(ctx, jobs, createdAt, timeoutMs))) return { waitNote: 'some retry jobs were still running when we stopped waiting', stillRunning: notEnded(jobs) };
+    if (!(await pollRetryJobs(ctx, jobs, createdAt, follow))) {
+      const n = notEnded(jobs);
+      return { waitNote: `${plural(n, 'retry job')} still running when we stopped following them after ${Math.round(follow.followedMs() / 1000)} s (they continue in integrator.io)`, stillRunning: n };
+    }
     return {
       errorsResolvedAfter: jobs.reduce((n, j) => n + (j.resolved ?? 0), 0),
       stillOpenAfter: jobs.reduce((n, j) => n + (j.failedAgain ?? 0), 0),
@@ -99,17 +107,15 @@ export async function waitForRetryJobs(ctx: WaitContext, jobs: RetryJobRef[], cr
 
 const notEnded = (jobs: readonly RetryJobRef[]) => jobs.filter((j) => !j.status || !TERMINAL.has(j.status)).length;
 
-/** Polls the retry jobs (one list request per round when there are many) until all end or time runs out. */
-async function pollRetryJobs(ctx: WaitContext, jobs: RetryJobRef[], createdAt: Map<string, string>, timeoutMs: number): Promise<boolean> {
+/** Polls the retry jobs (one list request per round when there are many) until all end or `follow` is over. */
+async function pollRetryJobs(ctx: WaitContext, jobs: RetryJobRef[], createdAt: Map<string, string>, follow: Follow): Promise<boolean> {
   const { api, signal } = ctx;
-  let waited = 0;
   let delay = 1000;
   for (;;) {
     const open = jobs.filter((j) => !j.status || !TERMINAL.has(j.status));
     if (open.length === 0) return true;
-    if (waited >= timeoutMs) return false;
-    await sleep(ctx, delay);
-    waited += delay;
+    if (follow.over()) return false;
+    await follow.nap(delay);
     delay = Math.min(Math.round(delay * 1.5), 10_000);
     let fresh: Job[];
     const since = [...open].map((j) => createdAt.get(j.jobId)).filter((x): x is string => !!x).sort()[0];
@@ -129,7 +135,9 @@ async function pollRetryJobs(ctx: WaitContext, jobs: RetryJobRef[], createdAt: M
         j.failedAgain = typeof f.numOpenError === 'number' ? f.numOpenError : 0;
       }
     }
-    await report(ctx, jobs.filter((j) => j.status && TERMINAL.has(j.status)).length, jobs.length, 'waiting for retry jobs');
+    const ended = jobs.filter((j) => j.status && TERMINAL.has(j.status));
+    const resolved = ended.reduce((n, j) => n + (j.resolved ?? 0), 0);
+    await follow.report(`${ended.length} of ${plural(jobs.length, 'retry job')} ended, ${resolved} errors resolved`);
   }
 }
 

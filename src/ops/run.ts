@@ -11,6 +11,7 @@ import { groupErrors, type ErrorGroup, type ScopedError } from './patterns.js';
 import { mapPool } from './pool.js';
 import { resolveExport, resolveFlow } from './resolve.js';
 import { gaveUp, postAtMostOnce } from './at-most-once.js';
+import { Follow } from './follow.js';
 import { ms, report, sleep, type WaitContext } from './util.js';
 
 export interface RunCounts {
@@ -24,7 +25,7 @@ export interface RunReport {
   jobId: string;
   flowId: string;
   flowName: string;
-  /** queued, running, completed, failed, canceled, or "timeout" (still running when we stopped waiting). */
+  /** queued, running, completed, failed, canceled, or "timeout" (still running when we stopped following it). */
   status: string;
   startedAt?: string;
   endedAt?: string;
@@ -33,6 +34,8 @@ export interface RunReport {
   openErrors: number;
   errorGroups: ErrorGroup[];
   waited: boolean;
+  /** With status "timeout": how long we followed the job, in seconds, before returning while it ran. */
+  followedSec?: number;
   /** The run POST failed ambiguously and we found the job it had started instead of posting again. */
   recoveredAfterAmbiguousFailure?: boolean;
   summary: string;
@@ -123,8 +126,10 @@ export async function jobErrors(ctx: OpContext, flow: Flow, job: Job): Promise<S
 
 function nextSteps(report: Pick<RunReport, 'jobId' | 'flowId' | 'status' | 'errorGroups' | 'waited'>, errorsUnread: boolean): NextStep[] {
   const job = { job: report.jobId };
-  const running = report.status === 'timeout' || !report.waited;
-  const out: NextStep[] = [{ op: 'get_job', args: job, why: running ? 'how the run is going' : "the job's counts and timing" }];
+  const why = report.status === 'timeout'
+    ? 'still running: check it until it ends (do not start the flow again)'
+    : report.waited ? "the job's counts and timing" : 'how the run is going';
+  const out: NextStep[] = [{ op: 'get_job', args: job, why }];
   if (report.errorGroups.length || report.status === 'failed') out.push({ op: 'troubleshoot', args: job, why: 'the likely cause and the fix' });
   if (report.errorGroups.length || errorsUnread) out.push({ op: 'list_errors', args: { flow: report.flowId }, why: 'the open errors' });
   if (report.errorGroups.some((g) => g.retry === 'now')) out.push({ op: 'retry_job', args: job, why: 'these errors can be retried now' });
@@ -137,7 +142,9 @@ function outcomeOf(status: string, waited: boolean): Outcome | undefined {
   return undefined;
 }
 
-async function buildReport(ctx: OpContext, flow: Flow, job: Job, waited: boolean, timedOut: boolean, recovered: boolean): Promise<RunReport> {
+/** `stoppedAfterMs`: we stopped following the job, still running, after this long. */
+async function buildReport(ctx: OpContext, flow: Flow, job: Job, waited: boolean, recovered: boolean, stoppedAfterMs?: number): Promise<RunReport> {
+  const timedOut = stoppedAfterMs !== undefined;
   const counts = countsOf(job);
   const openErrors = typeof job.numOpenError === 'number' ? job.numOpenError : 0;
   let groups: ErrorGroup[] = [];
@@ -154,10 +161,11 @@ async function buildReport(ctx: OpContext, flow: Flow, job: Job, waited: boolean
   const endedAt = typeof job.endedAt === 'string' ? job.endedAt : undefined;
   const durationMs = startedAt && endedAt ? (ms(endedAt) ?? 0) - (ms(startedAt) ?? 0) : undefined;
   const status = timedOut ? 'timeout' : job.status;
-  const base = { jobId: job._id, flowId: flow._id, flowName: flow.name, status, startedAt, endedAt, durationMs, counts, openErrors, errorGroups: groups, waited };
+  const followedSec = timedOut ? Math.round(stoppedAfterMs / 1000) : undefined;
+  const base = { jobId: job._id, flowId: flow._id, flowName: flow.name, status, startedAt, endedAt, durationMs, counts, openErrors, errorGroups: groups, waited, ...(timedOut ? { followedSec } : {}) };
   const top = groups[0];
   const summary =
-    `Flow ${flow.name}: job ${job._id} ${timedOut ? `still ${job.status} when we stopped waiting` : job.status}` +
+    `Flow ${flow.name}: job ${job._id} ${timedOut ? `still ${job.status} when we stopped following it after ${followedSec} s; the run continues in integrator.io (do not start it again)` : job.status}` +
     (TERMINAL.has(job.status) ? `; ${counts.exported} exported, ${counts.succeeded} succeeded, ${counts.failed} failed, ${counts.ignored} ignored` : '') +
     (durationMs !== undefined ? ` in ${Math.round(durationMs / 1000)} s` : '') +
     (top ? `. Top error (${top.count}x): ${top.pattern} — likely ${top.causeLabel}` : '') +
@@ -170,7 +178,8 @@ async function buildReport(ctx: OpContext, flow: Flow, job: Job, waited: boolean
 
 /**
  * Starts a flow and, with `wait`, polls the job with backoff until it ends (progress on every poll; stops
- * on ctx.signal; gives up after timeoutMs and says so). A disabled flow is a UsageError.
+ * on ctx.signal). After timeoutMs, or at the front end's deadline (ctx.followUntil), it stops following
+ * and reports the job still running (outcome pending, next: get_job). A disabled flow is a UsageError.
  */
 export async function runFlow(ctx: WaitContext, input: RunFlowInput): Promise<RunReport> {
   const flow = await resolveFlow(ctx.api, input.flow);
@@ -192,26 +201,24 @@ export async function runFlow(ctx: WaitContext, input: RunFlowInput): Promise<Ru
           `The run continues in integrator.io; do not start it again. Check job ${jobId} later.`, (err as CeligoApiError).attempts ?? 1);
   const getJob = () => ctx.api.jobs.get(jobId, { signal: ctx.signal }).catch((err: unknown) => Promise.reject(lost(err)));
   let job = await getJob();
-  if (!input.wait) return buildReport(ctx, flow, job, false, false, recovered);
+  if (!input.wait) return buildReport(ctx, flow, job, false, recovered);
 
-  const timeout = input.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  let waited = 0;
+  // Within the input's timeout, and never past the front end's deadline (ctx.followUntil).
+  const follow = new Follow(ctx, input.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   let delay = 1000;
   while (!TERMINAL.has(job.status)) {
-    if (waited >= timeout) return buildReport(ctx, flow, job, true, true, recovered);
+    if (follow.over()) return buildReport(ctx, flow, job, true, recovered, follow.followedMs());
     try {
-      await sleep(ctx, delay);
+      await follow.nap(delay);
     } catch {
       throw new Cancelled(`Stopped waiting for job ${jobId}; the run continues in integrator.io. Check job ${jobId} later.`);
     }
-    waited += delay;
     delay = Math.min(Math.round(delay * 1.5), 15_000);
     job = await getJob();
     const c = countsOf(job);
-    const done = c.succeeded + c.failed + c.ignored;
-    await report(ctx, done, c.exported || undefined, `${job.status}: ${c.exported} exported, ${c.succeeded} ok, ${c.failed} errors`);
+    await follow.report(`${job.status}: ${c.exported} exported, ${c.succeeded} ok, ${c.failed} errors`);
   }
-  return buildReport(ctx, flow, job, true, false, recovered);
+  return buildReport(ctx, flow, job, true, recovered);
 }
 
 /** Runs one export: through the flow whose source it is, with only that page generator. */

@@ -29,14 +29,15 @@ import {
   type SetupSpec,
   type SetupStep,
 } from './setup-plan.js';
-import { sampleRecords, testConnection } from './util.js';
+import { nowOf, report, sampleRecords, testConnection } from './util.js';
 import { createOnce } from './at-most-once.js';
 import type { NextStep } from './outcome.js';
 
 export type { EndpointSpec, SetupResume, SetupSpec, SetupStep } from './setup-plan.js';
 
 export interface SetupReport {
-  status: 'done' | 'failed';
+  /** pending: stopped between two steps to answer by the front end's deadline; resume finishes it. */
+  status: 'done' | 'failed' | 'pending';
   integrationId?: string;
   connections: {
     source?: { id: string; name: string; created: boolean; ok?: boolean; message?: string };
@@ -53,8 +54,8 @@ export interface SetupReport {
   error?: string;
   /** Pass this back as `resume` (with the same spec) to continue after fixing the failure. */
   resume: SetupResume;
-  /** Set when a step failed (status "failed"). */
-  outcome?: 'failed';
+  /** Set when a step failed (status "failed"), or the setup stopped before its end (status "pending"). */
+  outcome?: 'failed' | 'pending';
   next: NextStep[];
   summary: string;
 }
@@ -273,6 +274,34 @@ function failedReport(run: SetupRun, err: unknown): SetupReport {
   };
 }
 
+/**
+ * The report of a setup stopped between two steps at the front end's deadline (MCP answers before a
+ * client's timeout): what exists, and the same call with `resume` to finish it.
+ */
+function pendingReport(run: SetupRun, nextStep: string): SetupReport {
+  const { resume, backupId } = run;
+  const made = run.steps.filter((s) => s.status === 'created').map((s) => `${s.step} ${s.id}`);
+  return {
+    status: 'pending',
+    integrationId: resume.integrationId,
+    connections: run.connections,
+    exportId: resume.exportId,
+    importId: resume.importId,
+    flowId: resume.flowId,
+    enabled: false,
+    steps: run.steps,
+    preview: run.preview,
+    backupId,
+    resume,
+    outcome: 'pending',
+    next: [{ op: 'setup_integration', args: { resume }, why: 'finish it: the same spec plus this resume' }],
+    summary:
+      `Setup of "${run.spec.name}" is not finished: it stopped before the ${nextStep} step to answer in time. ` +
+      (made.length ? `Created so far: ${made.join(', ')}. ` : 'Nothing was created yet. ') +
+      `Call it again with the same spec plus resume to finish; nothing is created twice.`,
+  };
+}
+
 /** The report of a finished setup: failed connection tests, mapping gaps, enabling and a first run. */
 function doneReport(run: SetupRun): SetupReport {
   const { resume, connections, enabled, backupId } = run;
@@ -317,14 +346,18 @@ export async function setupIntegration(ctx: OpContext, spec: SetupSpec): Promise
   const backupId = resume.backupId ?? (await backup(ctx, [], `set up integration ${spec.name}`)).id;
   resume.backupId = backupId;
   const run: SetupRun = { ctx, spec, schedule, resume, backupId, existingConns, steps: [], connections: {}, current: '', enabled: false };
+  const planned = planSetup(spec, resume);
   try {
-    for (const p of planSetup(spec, resume)) {
+    for (const [i, p] of planned.entries()) {
+      if (ctx.followUntil !== undefined && nowOf(ctx).getTime() >= ctx.followUntil) return pendingReport(run, p.step);
       run.current = p.step;
+      await report(ctx, i, planned.length, p.step);
       await runStep(run, p);
     }
   } catch (err) {
     run.steps.push({ step: run.current, status: 'failed', message: describeError(err) });
     return failedReport(run, err);
   }
+  await report(ctx, planned.length, planned.length, 'done');
   return doneReport(run);
 }

@@ -22,6 +22,18 @@ export async function report(ctx: OpContext, done: number, total: number | undef
   if (ctx.progress) await ctx.progress({ done, total, message });
 }
 
+/**
+ * `map` that also counts its calls and tells `every` calls (a page of a long read) to `onCount`: progress
+ * of a read that has no length known in advance.
+ */
+export function counting<T, R>(map: (item: T) => R, every: number, onCount: (n: number) => void): (item: T) => R {
+  let n = 0;
+  return (item) => {
+    if (++n % every === 0) onCount(n);
+    return map(item);
+  };
+}
+
 export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));

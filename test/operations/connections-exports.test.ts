@@ -58,7 +58,8 @@ describe('connections and exports operations', () => {
     expect(started.text.split('\n').slice(-2)).toEqual(['Next:', `- get_job {"job":"${jobId}"}: how the run is going`]);
     const trigger = op('trigger_export');
     const deadline: OperationContext & RunDeadline = { ...env.ctx, followForMs: 1 };
-    const pending = await trigger.run(deadline, { export: 'Get Shopify customers' });
+    // The terminal's `exports run` follows unless --no-wait; the tool waits only when asked (operations/wait.ts).
+    const pending = await trigger.run(deadline, { export: 'Get Shopify customers', wait: true });
     expect((pending as { status: string }).status).toBe('timeout');
     expect(outcomeOf(trigger, pending)).toBe('pending');
   });
