@@ -1,57 +1,60 @@
 // The daily health check: a verdict per integration over a window, against the 7 days before. A model
-// reads a summary, a verdict table and what is down; a person reads the report at a terminal (and with
-// --html a page with charts); MCP hosts that show apps get the same page. Its next steps: troubleshoot
-// the integrations that are not healthy, then retry the failed runs.
+// reads counts, the worst integrations a page at a time (or one integration's flows) and what is down
+// (health-model.ts); a person reads the whole report at a terminal (and with --html a page with charts);
+// MCP hosts that show apps get the same page. Its next steps: troubleshoot the integrations that are not
+// healthy, then retry the failed runs.
 import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
+import type { OpContext } from '../ops/context.js';
+import { STANDALONE, STANDALONE_NAME } from '../ops/health-judge.js';
 import { FAILED_JOBS_SHOWN, type HealthReport, type Verdict } from '../ops/health-report.js';
-import { truncate } from '../ops/util.js';
+import { decodeCursor } from '../ops/project.js';
+import { resolveIntegration } from '../ops/resolve.js';
 import { renderHealthHtml, type HealthHtmlInput } from '../report/health-html.js';
-import { READ, tsv } from './format.js';
+import { READ } from './format.js';
 import { healthCheck } from '../ops/health.js';
+import { healthForModel, pct, VERDICTS, type HealthFocus } from './health-model.js';
 import { defineOperation, entry, type Colors, type NextStep, type Operation, type Terminal } from './types.js';
 
+export { healthModelOutput } from './health-model.js';
+
 const RANGE_DESC = 'ISO, A..B, yesterday, last 24 hours…';
-const TEXT_LIMIT = 60_000;
 const ORDER: Record<Verdict, number> = { healthy: 0, degraded: 1, failing: 2 };
 
-/** The check, the error counts by pattern its page charts, and what to do next. */
-type HealthResult = HealthHtmlInput & { next: NextStep[] };
+/** The check, the error counts by pattern its page charts, the integration asked about, and what to do next. */
+type HealthResult = HealthHtmlInput & { focus?: HealthFocus; next: NextStep[] };
 
-const pct = (r: number | null | undefined) => (r === null || r === undefined ? '' : `${Math.round(r * 100)}%`);
-const sec = (v: number | undefined) => (v === undefined ? '' : `${Math.round(v / 1000)}s`);
-const lines = (...parts: (string | undefined | false)[]) => parts.filter(Boolean).join('\n');
-
-/** The report alone: what --json and the model's structured result show (the page's extras are for the page). */
+/** The report alone: what --json shows (the page's extras are for the page). */
 function reportOf(r: HealthResult): HealthReport {
-  const { errorPatterns: _p, errorPatternsError: _e, next: _n, ...report } = r;
+  const { errorPatterns: _p, errorPatternsError: _e, next: _n, focus: _f, ...report } = r;
   return report;
 }
 
-/** The health report without the healthy flows' detail (the series stay, for charts). */
-export function compactHealth(r: HealthReport): Record<string, unknown> {
-  return {
-    ...r,
-    integrations: r.integrations.map((i) => ({ ...i, flows: i.flows.filter((f) => f.verdict !== 'healthy'), healthyFlows: i.flows.filter((f) => f.verdict === 'healthy').length })),
-    failedJobs: r.failedJobs.slice(0, 20),
-  };
+/** The integration `integration` names (id or name), or the standalone flows' group by its name. */
+async function focusOf(ctx: OpContext, ref: string): Promise<HealthFocus> {
+  const q = ref.trim();
+  if (!q) throw new UsageError('Give an integration id or name for integration, e.g. "Shopify - NetSuite Orders" (list_integrations shows them), or leave it out for every integration.');
+  if (q.toLowerCase() === STANDALONE_NAME.toLowerCase()) return { integrationId: STANDALONE, name: STANDALONE_NAME };
+  const i = await resolveIntegration(ctx.api, q);
+  return { integrationId: i._id, name: i.name };
 }
 
-function healthForModel(r: HealthResult) {
-  const table = tsv(
-    r.integrations.map((i) => ({ verdict: i.verdict, integration: i.name, runs: i.jobs.total, failed: i.jobs.failed, success: pct(i.successRate), openErrors: i.openErrors, errorTrend: i.errorTrend, p95: sec(i.runTime.p95Ms), why: truncate(i.reasons.join('; '), 160) })),
-  );
-  const down = r.connections.filter((c) => !c.ok);
-  const shown = r.failedJobs.slice(0, FAILED_JOBS_SHOWN);
-  const text = lines(
-    r.summary,
-    table,
-    down.length > 0 && `Connections down:\n${tsv(down.map((c) => ({ connection: c.name ?? c.connectionId, id: c.connectionId, code: c.code, message: truncate(c.message, 120) })))}`,
-    r.scheduleIssues.length > 0 && `Schedule issues:\n${tsv(r.scheduleIssues.map((s) => ({ flow: s.name, id: s.flowId, issue: s.issue })))}`,
-    r.failedJobs.length > 0 && `Failed runs (newest ${shown.length} of ${r.failedJobs.length}):\n${tsv(shown.map((j) => ({ job: j.jobId, flow: j.flowName, at: j.createdAt, errors: j.numError })))}`,
-  );
-  return { text: text.length > TEXT_LIMIT ? text.slice(0, TEXT_LIMIT) + '\n…(truncated)' : text, structured: compactHealth(reportOf(r)) };
+/** The report as the terminal shows it with --verdict or --integration: only those integrations, and what concerns them. */
+function narrowed(r: HealthReport, verdict: Verdict | undefined, focus: HealthFocus | undefined): HealthReport {
+  if (!verdict && !focus) return r;
+  const keep = (id: string) => !focus || id === focus.integrationId;
+  const integrations = r.integrations.filter((i) => keep(i.integrationId) && (!verdict || i.verdict === verdict));
+  if (!focus) return { ...r, integrations };
+  const flowIds = new Set(integrations.flatMap((i) => i.flows.map((f) => f.flowId)));
+  return {
+    ...r,
+    integrations,
+    failedJobs: r.failedJobs.filter((j) => keep(j.integrationId)),
+    connections: r.connections.filter((c) => c.usedByFlows.some((f) => flowIds.has(f))),
+    scheduleIssues: r.scheduleIssues.filter((s) => keep(s.integrationId)),
+    series: { ...r.series, integrations: r.series.integrations.filter((s) => keep(s.integrationId)) },
+  };
 }
 
 function verdictColor(c: Colors, v: string): string {
@@ -111,16 +114,16 @@ async function writePage(file: string, r: HealthResult): Promise<void> {
   }
 }
 
-async function healthForTerminal(r: HealthResult, t: Terminal, flags: Record<string, unknown>): Promise<number | void> {
+async function healthForTerminal(r: HealthResult, t: Terminal, input: { verdict?: Verdict }, flags: Record<string, unknown>): Promise<number | void> {
   const file = typeof flags.html === 'string' ? flags.html : undefined;
   // `--html --no-connections` would otherwise write a file called "--no-connections".
   if (file !== undefined && (file === '' || file.startsWith('-'))) throw new UsageError(`--html needs a file name${file ? `, not "${file}"` : ''} (e.g. --html report.html).`);
   if (file) await writePage(file, r);
-  const report = reportOf(r);
+  const report = narrowed(reportOf(r), input.verdict, r.focus);
   t.object({ ...report }, { human: (c) => healthText(report, t, c) });
   if (file) t.note(`HTML report written to ${file}`);
   const failOn = flags.failOn === 'degraded' || flags.failOn === 'failing' ? flags.failOn : undefined;
-  if (failOn && r.integrations.some((i) => ORDER[i.verdict] >= ORDER[failOn])) return 1;
+  if (failOn && report.integrations.some((i) => ORDER[i.verdict] >= ORDER[failOn])) return 1;
 }
 
 export const healthOperations: Operation[] = [
@@ -132,6 +135,9 @@ export const healthOperations: Operation[] = [
     input: {
       range: z.string().optional().describe(RANGE_DESC),
       testConnections: z.boolean().optional().describe('Test connections (default true)'),
+      verdict: z.enum(VERDICTS).optional().describe('Only this verdict, e.g. "failing"'),
+      integration: z.string().optional().describe('One integration\'s detail (id or name), e.g. "Shopify - NetSuite Orders"'),
+      cursor: z.string().optional().describe('nextCursor of the previous page'),
     },
     annotations: READ,
     app: { uri: 'ui://celigo-manage/health-report', title: 'Health report' },
@@ -142,24 +148,29 @@ export const healthOperations: Operation[] = [
         range: { description: 'Time range: ISO, "A..B", or a phrase (today, yesterday, "last 24 hours", "last 7 days", "since Monday")' },
         // Commander gives `--no-connections` the option key `connections`, true unless the flag is given.
         testConnections: { flags: '--no-connections', description: 'Do not test connections' },
+        verdict: { description: 'Only integrations with this verdict' },
+        integration: { description: 'Only this integration (id or name): its verdict, failed jobs, connections and schedules' },
+        cursor: { hidden: true },
       },
       terminalFlags: [
         { flags: '--html <file>', description: 'Also write a self-contained HTML report with charts to this file', page: true },
         { flags: '--fail-on <verdict>', description: 'Exit 1 when any integration is this bad or worse', choices: ['degraded', 'failing'] },
       ],
       details: 'Default window: the last 24 hours, compared with the 7 days before.',
-      examples: ['--demo health', 'health --range yesterday --html report.html', 'health --fail-on failing --json summary,verdicts'],
+      examples: ['--demo health', 'health --range yesterday --html report.html', 'health --fail-on failing --json summary,verdicts', 'health --verdict failing'],
     },
     async run(ctx, input): Promise<HealthResult> {
+      decodeCursor(input.cursor); // a bad cursor is refused before the check runs
+      const focus = input.integration !== undefined ? await focusOf(ctx, input.integration) : undefined;
       const [{ healthCheckWithPatterns }, { nextAfterHealth }] = await Promise.all([import('../report/health-page.js'), import('../ops/health-assemble.js')]);
       // The error-pattern chart of the page is a scan of every open error of the window (about 3,000
       // requests on the large seed): only when the page will be shown.
       const r: HealthHtmlInput = ctx.pages === false ? await healthCheck(ctx, input) : await healthCheckWithPatterns(ctx, input);
-      return { ...r, next: nextAfterHealth(r) };
+      return { ...r, ...(focus ? { focus } : {}), next: nextAfterHealth(r, focus) };
     },
-    forModel(r) {
-      return { ...healthForModel(r), appHtml: renderHealthHtml(r) };
+    forModel(r, input) {
+      return { ...healthForModel(reportOf(r), input, r.focus), appHtml: renderHealthHtml(r) };
     },
-    forTerminal: (r, t, _input, flags) => healthForTerminal(r, t, flags),
+    forTerminal: (r, t, input, flags) => healthForTerminal(r, t, input, flags),
   })),
 ];

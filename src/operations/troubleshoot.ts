@@ -1,30 +1,21 @@
 // Troubleshoot: why a job, a flow or an integration fails. Errors grouped by pattern, the likely cause
 // and its fix, the failing steps' connection tests, and what changed just before the errors began; its
-// next steps (undo the change, fix the connection or the mapping, retry) come from the report itself.
+// next steps (undo the change, fix the connection or the mapping, retry) come from the report itself. A
+// model reads the patterns a page at a time (troubleshoot-model.ts); a person reads the report.
 import { z } from 'zod';
+import { patternRegex } from '../ops/patterns.js';
+import { decodeCursor } from '../ops/project.js';
 import type { TroubleshootReport } from '../ops/troubleshoot.js';
-import { truncate } from '../ops/util.js';
-import { READ, tsv } from './format.js';
-import { defineOperation, entry, type Colors, type Operation, type Terminal, type ToolResult } from './types.js';
+import { READ } from './format.js';
+import { groupMatches, troubleshootForModel } from './troubleshoot-model.js';
+import { defineOperation, entry, type Colors, type Operation, type Terminal } from './types.js';
 
-const TEXT_LIMIT = 60_000;
-const lines = (...parts: (string | undefined | false)[]) => parts.filter(Boolean).join('\n');
+export { troubleshootModelOutput } from './troubleshoot-model.js';
 
-function troubleshootForModel(r: TroubleshootReport): ToolResult {
-  const groups = tsv(r.errorGroups.slice(0, 10).map((g) => ({ count: g.count, step: g.stepName ?? g.stepId, cause: g.causeLabel, retry: g.retry, firstSeen: g.firstSeen, pattern: truncate(g.pattern, 120) })));
-  const badConns = [...new Map(r.steps.flatMap((s) => (s.connection && !s.connection.ok ? [[s.connection.connectionId, s.connection] as const] : []))).values()];
-  const s = r.suspectChange;
-  const text = lines(
-    r.summary,
-    r.likelyCause && `Likely cause: ${r.likelyCause.label}. Evidence: ${r.likelyCause.evidence.join('; ')}`,
-    groups && `Error patterns (${r.errorGroups.length}):\n${groups}`,
-    badConns.length > 0 && `Connection tests failed: ${badConns.map((k) => `${k.name ?? k.connectionId} (${k.code})`).join(', ')}`,
-    s && `Changed before the errors: ${s.resourceType} ${s.resourceName ?? s.resourceId} at ${s.at} (${s.minutesBeforeFirstError} min before)${s.fields.length ? `: ${s.fields.slice(0, 6).join(', ')}` : ''}${s.by ? ` by ${s.by}` : ''}`,
-  );
-  return { text: text.length > TEXT_LIMIT ? text.slice(0, TEXT_LIMIT) + '\n…(truncated)' : text, structured: { ...r } };
-}
+/** Error patterns the terminal's table shows (--json has them all). */
+const TERMINAL_PATTERNS = 15;
 
-function troubleshootText(r: TroubleshootReport, t: Terminal, c: Colors): string {
+function troubleshootText(r: TroubleshootReport, t: Terminal, c: Colors, pattern: string | undefined): string {
   const out: string[] = [c.bold(`Troubleshooting ${r.target.type} ${r.target.name ?? r.target.id}`), '', r.summary];
   if (r.likelyCause) {
     out.push('', `${c.bold('Likely cause')}: ${c.red(r.likelyCause.label)}${r.likelyCause.pattern ? c.dim(` (${r.likelyCause.pattern})`) : ''}`);
@@ -35,11 +26,14 @@ function troubleshootText(r: TroubleshootReport, t: Terminal, c: Colors): string
   if (s) {
     out.push('', `${c.yellow('!')} ${c.bold('Changed just before the errors')}: ${s.resourceType} ${s.resourceName ?? s.resourceId} at ${s.at} (${s.minutesBeforeFirstError} min before the first error${s.by ? `, by ${s.by}` : ''}, from ${s.source})${s.fields.length ? `: ${s.fields.slice(0, 6).join(', ')}` : ''}`);
   }
-  if (r.errorGroups.length) {
-    const rows = r.errorGroups.slice(0, 15).map((g) => ({ count: g.count, pattern: g.pattern, cause: g.causeLabel, step: g.stepName ?? g.stepId, retry: g.retry, lastSeen: g.lastSeen }));
+  const groups = r.errorGroups.filter((g) => groupMatches(pattern, g));
+  if (groups.length) {
+    const rows = groups.slice(0, TERMINAL_PATTERNS).map((g) => ({ count: g.count, pattern: g.pattern, cause: g.causeLabel, step: g.stepName ?? g.stepId, retry: g.retry, lastSeen: g.lastSeen }));
+    const heading = pattern ? `Errors by pattern matching ${JSON.stringify(pattern)} (${groups.length} of ${r.errorGroups.length} patterns; ${r.totalErrors} open errors)` : `Errors by pattern (${r.totalErrors} open)`;
     // Not indented: the table is fitted to the terminal's full width.
-    out.push('', c.bold(`Errors by pattern (${r.totalErrors} open)`), t.table(rows, ['count', 'pattern', 'cause', 'step', 'retry', 'lastSeen']));
-  }
+    out.push('', c.bold(heading), t.table(rows, ['count', 'pattern', 'cause', 'step', 'retry', 'lastSeen']));
+    if (groups.length > TERMINAL_PATTERNS) out.push(c.dim(`… ${groups.length - TERMINAL_PATTERNS} more patterns (--json errorGroups lists them all)`));
+  } else if (pattern) out.push('', `No error pattern matches ${JSON.stringify(pattern)} (of ${r.errorGroups.length}).`);
   const tested = r.steps.flatMap((st) => (st.connection ? [{ step: st, k: st.connection }] : []));
   if (tested.length) {
     out.push('', c.bold('Connections of the failing steps'));
@@ -65,6 +59,8 @@ export const troubleshootOperations: Operation[] = [
         integration: z.string().optional().describe('Integration id or name'),
         target: z.string().optional().describe('Or: a job id, flow or integration, looked up in that order'),
         lookbackDays: z.number().int().min(1).max(365).optional().describe('Days before the errors to look for changes (default 7)'),
+        pattern: z.string().optional().describe('Only patterns with this text or /regex/, e.g. "LastName"'),
+        cursor: z.string().optional().describe('nextCursor of the previous page'),
       },
       annotations: READ,
       cli: {
@@ -74,13 +70,22 @@ export const troubleshootOperations: Operation[] = [
         flags: {
           target: { description: 'A job id, flow or integration (id or name); or use one of the flags' },
           lookbackDays: { flags: '--lookback-days <n>', description: 'How far back to look for errors and changes (default 7)' },
+          pattern: { description: 'Only error patterns containing this text (or matching /regex/) in the table' },
+          cursor: { hidden: true },
         },
         examples: ['troubleshoot --flow "Shopify Customers to NetSuite"', 'troubleshoot --job 6a1f…', '--demo troubleshoot --integration "Salesforce - NetSuite Customers" --json likelyCause,next'],
       },
-      run: async (ctx, input) => (await import('../ops/troubleshoot.js')).troubleshoot(ctx, input),
-      forModel: troubleshootForModel,
-      forTerminal(r, t) {
-        t.object({ ...r }, { human: (c) => troubleshootText(r, t, c) });
+      async run(ctx, input) {
+        // A bad cursor or /regex/ is refused before anything is read.
+        decodeCursor(input.cursor);
+        if (input.pattern) patternRegex(input.pattern);
+        const { job, flow, integration, target, lookbackDays } = input;
+        return (await import('../ops/troubleshoot.js')).troubleshoot(ctx, { job, flow, integration, target, lookbackDays });
+      },
+      forModel: (r, input) => troubleshootForModel(r, input),
+      forTerminal(r, t, input) {
+        const shown = input.pattern ? { ...r, errorGroups: r.errorGroups.filter((g) => groupMatches(input.pattern, g)) } : r;
+        t.object({ ...shown }, { human: (c) => troubleshootText(r, t, c, input.pattern) });
       },
     }),
   ),

@@ -105,17 +105,23 @@ export function assembleHealthReport(f: HealthFindings): Omit<HealthReport, 'req
 }
 
 /**
- * What to do after a check: troubleshoot the failing and degraded integrations (at most five; by name,
- * or by id where two share the name); see every failed run when the report lists only the newest; retry
- * the window's failed runs once the cause is fixed.
+ * What to do after a check (of one integration, or of the standalone flows' group, when `focus` is
+ * given): troubleshoot the failing and degraded integrations (at most five; by name, or by id where two
+ * share the name); see every failed run when the report lists only the newest; retry the window's failed
+ * runs once the cause is fixed (account-wide, said explicitly as retry_failed_jobs requires). The
+ * standalone flows have no integration to name, so their check suggests neither.
  */
-export function nextAfterHealth(r: Pick<HealthReport, 'integrations' | 'failedJobs' | 'window'>): NextStep[] {
-  const bad = r.integrations.filter((i) => i.verdict !== 'healthy' && i.integrationId !== STANDALONE);
+export function nextAfterHealth(r: Pick<HealthReport, 'integrations' | 'failedJobs' | 'window'>, focus?: { integrationId: string }): NextStep[] {
+  const shown = focus ? r.integrations.filter((i) => i.integrationId === focus.integrationId) : r.integrations;
+  const failedJobs = focus ? r.failedJobs.filter((j) => j.integrationId === focus.integrationId) : r.failedJobs;
+  const bad = shown.filter((i) => i.verdict !== 'healthy' && i.integrationId !== STANDALONE);
   const shared = (name: string) => r.integrations.filter((i) => i.name.toLowerCase() === name.toLowerCase()).length > 1;
   const range = r.window.label;
+  if (focus?.integrationId === STANDALONE) return [];
+  const scope = focus ? { integration: focus.integrationId } : undefined;
   return [
     ...bad.slice(0, 5).map((i) => (shared(i.name) ? { op: 'troubleshoot', args: { integration: i.integrationId }, why: `${i.name} is ${i.verdict}` } : { op: 'troubleshoot', args: { integration: i.name }, why: i.verdict })),
-    ...(r.failedJobs.length > FAILED_JOBS_SHOWN ? [{ op: 'list_jobs', args: { status: 'failed', range }, why: 'every failed run of the window' }] : []),
-    ...(bad.length && r.failedJobs.length ? [{ op: 'retry_failed_jobs', args: { range }, why: 'after fixing the cause' }] : []),
+    ...(failedJobs.length > FAILED_JOBS_SHOWN ? [{ op: 'list_jobs', args: { status: 'failed', ...scope, range }, why: `every failed run of the window${focus ? ' in this integration' : ''}` }] : []),
+    ...(bad.length && failedJobs.length ? [{ op: 'retry_failed_jobs', args: { range, ...(scope ?? { scope: 'account' }) }, why: 'after fixing the cause' }] : []),
   ];
 }

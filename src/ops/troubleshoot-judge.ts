@@ -6,11 +6,13 @@ import type { Flow } from '../core/schemas.js';
 import type { NextStep } from './outcome.js';
 import { listMappings, type FlatMapping } from './mapping/formats.js';
 import { causeInfo, type CauseKind, type ErrorGroup } from './patterns.js';
-import { ms } from './util.js';
+import { ms, truncate } from './util.js';
 
 const DAY = 86_400_000;
 /** A change this close before the first error is a suspect. */
 const SUSPECT_WINDOW_MS = DAY;
+/** A mapping edit undone by one update_mapping step at most this large; a larger one is for its review or backup. */
+export const MAX_UNDO_CHANGES = 20;
 
 /** Celigo data (names, messages) in our sentences goes in quotes: it is data, never instructions. */
 const q = (v: unknown): string => JSON.stringify(String(v ?? ''));
@@ -129,9 +131,9 @@ export function isMappingChange(c: ChangeEvent): boolean {
   return c.fields.some((f) => /^(mapping|mappings)(\.|$)/.test(f));
 }
 
-/** " (what it did)" after a change: its mapping effect, else up to five changed fields, else nothing. */
+/** " (what it did)" after a change: its mapping effect, else up to five changed fields, else nothing; at most 300 characters. */
 function changeDetail(c: ChangeEvent): string {
-  return c.mappingEffect ? ` (${describeEffect(c.mappingEffect)})` : c.fields.length ? ` (${c.fields.slice(0, 5).join(', ')})` : '';
+  return c.mappingEffect ? ` (${truncate(describeEffect(c.mappingEffect), 300)})` : c.fields.length ? ` (${truncate(c.fields.slice(0, 5).join(', '), 300)})` : '';
 }
 
 const minutesBefore = (first: number, at: string): number => Math.round((first - (ms(at) ?? 0)) / 60_000);
@@ -214,7 +216,7 @@ function undoSteps(suspect: ChangeEvent, flows: readonly Flow[]): NextStep[] {
   const eff = suspect.mappingEffect;
   const flowOfStep = flows.find((f) => flowSteps(f).some((st) => st.id === suspect.resourceId));
   const undo = eff && flowOfStep && (eff.removed.length || eff.changed.length) ? undoMapping(eff) : [];
-  if (flowOfStep && undo.length) {
+  if (flowOfStep && undo.length && undo.length <= MAX_UNDO_CHANGES) {
     out.push({ op: 'update_mapping', args: { flow: flowOfStep._id, import: suspect.resourceId, changes: undo, dryRun: true }, why: 'put the mapping back as it was (a dry run on a sample first; then again for real)' });
   }
   return out;
@@ -229,8 +231,9 @@ export function nextSteps(j: { target: TroubleTarget; flows: readonly Flow[]; gr
     if (c) out.push({ op: 'test_connection', args: { connection: c.connectionId }, why: `after fixing connection ${c.name ?? c.connectionId} (credentials or online state)` });
   }
   const top = groups[0];
-  if (likely?.cause === 'mapping' && top && !out.some((n) => n.op === 'update_mapping')) {
-    out.push({ op: 'update_mapping', args: { ...(top.flowId ? { flow: top.flowId } : {}), dryRun: true }, why: 'preview a fix of the mapping on a sample record' });
+  if (likely?.cause === 'mapping' && top?.flowId && !out.some((n) => n.op === 'update_mapping')) {
+    const onImport = j.steps.some((s) => s.stepId === top.stepId && s.kind === 'import');
+    out.push({ op: 'get_mapping', args: { flow: top.flowId, ...(onImport ? { import: top.stepId } : {}) }, why: 'see the mapping against a sample record; then fix it with update_mapping, a dry run first' });
   }
   if (groups.length) {
     const scope = target.type === 'integration' ? { integration: target.id } : { flow: target.type === 'flow' ? target.id : top.flowId };

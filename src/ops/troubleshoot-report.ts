@@ -56,7 +56,7 @@ export function troubleshootReport(found: TroubleFindings, judged: TroubleJudgem
     recentJobs: found.recentJobs,
     flows: flowRows,
     totalErrors: errors.length,
-    errorGroups: judged.groups.slice(0, 15),
+    errorGroups: judged.groups,
     likelyCause: judged.likely,
     steps: found.steps,
     changes: judged.changes.slice(0, 20),

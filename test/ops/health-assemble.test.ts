@@ -67,8 +67,20 @@ describe('nextAfterHealth', () => {
       '- troubleshoot {"integration":"E"}: degraded',
       '- troubleshoot {"integration":"F"}: degraded',
       '- list_jobs {"status":"failed","range":"yesterday"}: every failed run of the window',
-      '- retry_failed_jobs {"range":"yesterday"}: after fixing the cause',
+      '- retry_failed_jobs {"range":"yesterday","scope":"account"}: after fixing the cause',
     ]);
     expect(nextAfterHealth({ integrations, failedJobs: [], window }).map((s) => s.op)).toEqual(Array(5).fill('troubleshoot'));
+  });
+
+  it('of one integration: troubleshoot it, its failed runs and retry scoped to it; the standalone flows suggest none', () => {
+    const integrations = [ih('B', 'failing', 0, 'i-b'), ih('D', 'degraded', 0, 'i-d'), ih('Standalone flows', 'failing', 0, STANDALONE)];
+    const failedJobs = Array.from({ length: FAILED_JOBS_SHOWN + 1 }, (_, i) => ({ jobId: `j${i}`, integrationId: i % 2 ? 'i-b' : 'i-d' }));
+    expect(nextForModel(nextAfterHealth({ integrations, failedJobs: failedJobs as HealthReport['failedJobs'], window }, { integrationId: 'i-d' }))).toEqual([
+      '- troubleshoot {"integration":"D"}: degraded',
+      '- retry_failed_jobs {"range":"yesterday","integration":"i-d"}: after fixing the cause',
+    ]);
+    const many = Array.from({ length: 2 * FAILED_JOBS_SHOWN }, (_, i) => ({ jobId: `j${i}`, integrationId: 'i-b' })) as HealthReport['failedJobs'];
+    expect(nextForModel(nextAfterHealth({ integrations, failedJobs: many, window }, { integrationId: 'i-b' }))).toContain('- list_jobs {"status":"failed","integration":"i-b","range":"yesterday"}: every failed run of the window in this integration');
+    expect(nextAfterHealth({ integrations, failedJobs: many, window }, { integrationId: STANDALONE })).toEqual([]);
   });
 });

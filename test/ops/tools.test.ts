@@ -45,16 +45,19 @@ describe('workflow tool handlers on the demo account', () => {
   afterAll(() => env.close());
   const tool = (name: string) => mine.find((t) => t.name === name)!;
 
-  it('daily_health_check: summary first, a verdict table, a compact structured report', async () => {
+  it('daily_health_check: counts first, a verdict table worst first, what is down, the same rows structured', async () => {
     const r = await tool('daily_health_check').handler({}, env.ctx);
     const first = r.text.split('\n')[0];
-    expect(first).toMatch(/^7 integrations/);
-    expect(r.text).toContain('verdict\tintegration\truns');
-    expect(r.text).toContain('Connections down:');
+    expect(first).toMatch(/^Health over last 24 hours \(.+\) against the 7 days before\. 7 integrations and the standalone flows: 1 failing, 1 degraded, 6 healthy\./);
+    expect(r.text).toContain('Showing 8 of 8 integrations (worst first).\nverdict\tintegration\tid\truns');
+    expect(r.text).toContain('Connections down (1):');
     expect(r.text.length).toBeLessThan(20_000);
-    const s = r.structured as { integrations: { verdict: string; flows: unknown[]; healthyFlows: number }[] };
-    expect(s.integrations.find((i) => i.verdict === 'healthy')?.flows).toEqual([]);
-    expect(JSON.stringify(s).length).toBeLessThan(60_000);
+    const s = r.structured as { integrations: { verdict: string; name: string; why: string }[]; counts: Record<string, number> };
+    expect(s.integrations.map((i) => i.verdict)).toEqual(['failing', 'degraded', ...Array(6).fill('healthy')]);
+    expect(s.integrations[0]).toMatchObject({ name: DEMO.failingIntegration, why: expect.stringMatching(/.+/) });
+    expect(s.counts).toMatchObject({ integrations: 7, failing: 1, degraded: 1, healthy: 6, connectionsDown: 1 });
+    expect(JSON.stringify(s).length).toBeLessThan(10_000);
+    expect(s).not.toHaveProperty('series');
     expect(s).not.toHaveProperty('errorPatterns');
     // Next steps as tool calls: troubleshoot each integration that is not healthy.
     expect(r.text).toContain(`\nNext:\n- troubleshoot {"integration":"${DEMO.failingIntegration}"}: failing\n`);

@@ -5,6 +5,7 @@ import {
   changeWindow,
   firstErrorTime,
   judgeTrouble,
+  MAX_UNDO_CHANGES,
   type ChangeEvent,
   type StepFinding,
   type TroubleFacts,
@@ -125,7 +126,7 @@ const CASES: Case[] = [
     suspect: { resourceId: 'imp1', at: at(-10), minutesBeforeFirstError: 10 },
     next: [
       review(at(-10), ' (mapping.fields)'),
-      { op: 'update_mapping', args: { flow: 'f1', dryRun: true }, why: 'preview a fix of the mapping on a sample record' },
+      { op: 'get_mapping', args: { flow: 'f1', import: 'imp1' }, why: 'see the mapping against a sample record; then fix it with update_mapping, a dry run first' },
       { op: 'retry_failed_jobs', args: { flow: 'f1' }, why: 'after the fix' },
       { op: 'clear_errors', args: { flow: 'f1' }, why: DATA_FIXED },
     ],
@@ -220,6 +221,17 @@ describe('troubleshoot judgement', () => {
     expect(j.groups[1].changedBefore).toBeUndefined();
     expect(j.changes.map((c) => c.minutesBeforeFirstError)).toEqual([5, 30]);
     expect(JSON.stringify(input)).toBe(before);
+  });
+
+  it(`undoes a mapping edit in one step only up to ${MAX_UNDO_CHANGES} changes; a larger one is reviewed, in a reason of bounded length`, () => {
+    const removed = (n: number) => Array.from({ length: n }, (_, k) => ({ generate: `Field${k}`, was: `source_field_${k}` }));
+    const edit = (n: number) => change({ at: at(-30), fields: ['mapping.fields'], mappingEffect: { removed: removed(n), added: [], changed: [] } });
+    const undo = (n: number) => judgeTrouble(facts({ groups: [group('mapping')], changes: [edit(n)] })).next.find((s) => s.op === 'update_mapping');
+    expect((undo(MAX_UNDO_CHANGES)?.args?.changes as unknown[]).length).toBe(MAX_UNDO_CHANGES);
+    expect(undo(MAX_UNDO_CHANGES + 1)).toBeUndefined();
+    const next = judgeTrouble(facts({ groups: [group('mapping')], changes: [edit(200)] })).next;
+    expect(next.map((s) => s.op)).toEqual(['get_import', 'get_mapping', 'retry_failed_jobs']);
+    expect(next[0].why!.length).toBeLessThan(450);
   });
 
   it.each([
