@@ -42,7 +42,7 @@ export interface ServerFactoryOptions {
 function instructions(label?: string): string {
   return [
     'Operate a Celigo integrator.io account' + (label ? ` (${label})` : '') + '.',
-    'Every id argument also accepts a name (case-insensitive). List tools return total and truncated; page with cursor.',
+    'Every id argument also accepts a name (case-insensitive). List tools return structuredContent {total, truncated, nextCursor?, rows}: the rows of the text; page with cursor.',
     'Destructive tools ask for confirmation: by a form when the client supports it, otherwise they return a plan',
     'and a token; call the same tool again with the same arguments plus confirm: "<token>" to proceed.',
   ].join(' ');

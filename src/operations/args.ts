@@ -19,7 +19,7 @@ export const idOrName = (what: Named) => z.string().describe(idOrNameText(what))
 export const optionalIdOrName = (what: Named) => z.string().optional().describe(idOrNameText(what));
 
 /** Time ranges are read in UTC and include both ends (src/ops/timerange.ts). */
-export const RANGE_DESC = 'UTC, ends included; default "last 24 hours". E.g. "yesterday", "last 7 days", "2026-11-30..2026-12-01T06:00Z"';
+export const RANGE_DESC = 'UTC, ends included. Default "last 24 hours"; e.g. "yesterday", "2026-11-30..2026-12-01T06:00Z"';
 export const rangeArg = () => z.string().optional().describe(RANGE_DESC);
 
 export const JOB_ID_DESC = 'Job id, 24 hex characters';

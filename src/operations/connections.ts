@@ -5,7 +5,7 @@ import { CONNECTION_FIELDS, getConnection, listConnections, testConnection } fro
 import type { ConnectionCreated } from '../ops/changes.js';
 import { CONNECTION_TYPES } from '../core/schemas.js';
 import { idOrName } from './args.js';
-import { json, listArgs, listResult, objectResult, READ, LIST_OUTPUT } from './format.js';
+import { json, listArgs, listResult, objectResult, READ } from './format.js';
 import { defineOperation, entry, type Colors, type Operation, type Terminal } from './types.js';
 
 
@@ -90,7 +90,6 @@ export const connectionOperations: Operation[] = [
       name: z.string().optional().describe('Part of the name, any case, e.g. "netsuite"'),
       ...listArgs(),
     },
-output: LIST_OUTPUT,
     annotations: READ,
     cli: {
       noun: 'connections',

@@ -5,7 +5,7 @@ import { clearErrors, type ClearReport } from '../ops/clear.js';
 import { ERROR_FIELDS, listErrors } from '../ops/read/errors.js';
 import { flowErrorsRetry, startRetry } from '../ops/retry.js';
 import { accountScope, errorSourceArg, idOrName, optionalIdOrName, rangeArg } from './args.js';
-import { json, listArgs, listResult, READ, tsv, LIST_OUTPUT } from './format.js';
+import { json, listArgs, listResult, READ, tsv } from './format.js';
 import { CLI_FLOW, CLI_INTEGRATION, CLI_LIST, CLI_RANGE, terminalLimit } from './jobs.js';
 import { outcomeMark, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
@@ -27,7 +27,6 @@ const listErrorsOp = defineOperation({
     source: errorSourceArg(),
     ...listArgs(),
   },
-output: { ...LIST_OUTPUT, perStep: z.array(z.unknown()).optional() },
   annotations: READ,
   cli: {
     noun: 'errors',

@@ -5,7 +5,7 @@ import { EXPORT_FIELDS, IMPORT_FIELDS, getExport, getImport, listExports, listIm
 import type { RunReport } from '../ops/run.js';
 import { LIMIT_FLAG, MCP_ONLY } from './connections.js';
 import { idOrName, optionalIdOrName } from './args.js';
-import { json, listArgs, listResult, objectResult, READ, LIST_OUTPUT } from './format.js';
+import { json, listArgs, listResult, objectResult, READ } from './format.js';
 import { runData, runForTerminal } from './run-view.js';
 import { defineOperation, entry, type Operation, type OperationContext } from './types.js';
 import { waitArg } from './wait.js';
@@ -37,7 +37,6 @@ export const exportOperations: Operation[] = [
     title: 'List exports',
     description: 'Exports (flow sources) with adaptor, connection, flow, schedule.',
     input: { ...integration, ...listArgs() },
-output: LIST_OUTPUT,
     annotations: READ,
     cli: {
       noun: 'exports',
@@ -77,7 +76,6 @@ output: LIST_OUTPUT,
     title: 'List imports',
     description: 'Imports: adaptor, connection, mapping size.',
     input: { ...integration, ...listArgs() },
-output: LIST_OUTPUT,
     annotations: READ,
     cli: {
       noun: 'imports',

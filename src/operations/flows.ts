@@ -7,7 +7,7 @@ import { checkDependencies, type DependencyReport } from '../ops/dependencies.js
 import { FLOW_FIELDS, getFlow, listFlows } from '../ops/read/flows.js';
 import { runExport, runFlow } from '../ops/run.js';
 import { idOrName, optionalIdOrName } from './args.js';
-import { READ, json, listArgs, listResult, objectResult, tsv, LIST_OUTPUT } from './format.js';
+import { READ, json, listArgs, listResult, objectResult, tsv } from './format.js';
 import { runForTerminal, runMonitored, runStarted } from './run-view.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
 import { TIMEOUT_SEC_DESCRIPTION, waitArg } from './wait.js';
@@ -84,7 +84,6 @@ export const flowOperations: Operation[] = [
       name: z.string().optional().describe('Part of the name, any case, e.g. "orders"'),
       ...listArgs(),
     },
-output: LIST_OUTPUT,
     annotations: READ,
     cli: {
       noun: 'flows',

@@ -12,6 +12,7 @@ import { FAILED_JOBS_SHOWN, type HealthReport, type Verdict } from '../ops/healt
 import { decodeCursor } from '../ops/project.js';
 import { resolveIntegration } from '../ops/resolve.js';
 import { renderHealthHtml, type HealthHtmlInput } from '../report/health-html.js';
+import { rangeArg } from './args.js';
 import { READ } from './format.js';
 import { healthCheck } from '../ops/health.js';
 import { healthForModel, pct, VERDICTS, type HealthFocus } from './health-model.js';
@@ -19,7 +20,6 @@ import { defineOperation, entry, type Colors, type NextStep, type Operation, typ
 
 export { healthModelOutput } from './health-model.js';
 
-const RANGE_DESC = 'ISO, A..B, yesterday, last 24 hours…';
 const ORDER: Record<Verdict, number> = { healthy: 0, degraded: 1, failing: 2 };
 
 /** The check, the error counts by pattern its page charts, the integration asked about, and what to do next. */
@@ -131,13 +131,13 @@ export const healthOperations: Operation[] = [
     name: 'daily_health_check',
     toolset: 'workflows',
     title: 'Daily health check',
-    description: 'Health per integration over a window (default last 24 hours) vs the prior 7 days: verdicts, failures, errors, run times, connection tests.',
+    description: 'A verdict per integration over a window vs the 7 days before: failures, errors, run times, connection tests, missed schedules.',
     input: {
-      range: z.string().optional().describe(RANGE_DESC),
+      range: rangeArg(),
       testConnections: z.boolean().optional().describe('Test connections (default true)'),
       verdict: z.enum(VERDICTS).optional().describe('Only this verdict, e.g. "failing"'),
-      integration: z.string().optional().describe('One integration\'s detail (id or name), e.g. "Shopify - NetSuite Orders"'),
-      cursor: z.string().optional().describe('nextCursor of the previous page'),
+      integration: z.string().optional().describe('Only this integration, in detail: id or name, e.g. "Shopify - NetSuite"'),
+      cursor: z.string().optional().describe('nextCursor from the previous page'),
     },
     annotations: READ,
     app: { uri: 'ui://celigo-manage/health-report', title: 'Health report' },

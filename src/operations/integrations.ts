@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { INTEGRATION_FIELDS, type IntegrationRow } from '../ops/read/integrations.js';
 import { idOrName } from './args.js';
-import { json, listArgs, listResult, objectResult, READ, LIST_OUTPUT } from './format.js';
+import { json, listArgs, listResult, objectResult, READ } from './format.js';
 import { setupIntegrationOperation, setupToolInput } from './integrations-setup.js';
 import { toolView } from './terminal-input.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
@@ -53,7 +53,6 @@ const listIntegrations = defineOperation({
     limit: z.number().int().min(1).optional().describe('Rows to show'),
     cursor: listToolInput.cursor,
   },
-output: LIST_OUTPUT,
   annotations: READ,
   cli: {
     noun: 'integrations',

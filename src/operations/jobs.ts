@@ -6,7 +6,8 @@ import { UsageError } from '../core/errors.js';
 import { getJob, JOB_FIELDS, listJobs } from '../ops/read/jobs.js';
 import { jobRetry, scopeRetry, startRetry } from '../ops/retry.js';
 import { accountScope, JOB_ID_DESC, optionalIdOrName, rangeArg } from './args.js';
-import { listArgs, listResult, objectResult, READ, LIST_OUTPUT } from './format.js';
+import { toolView } from './terminal-input.js';
+import { listArgs, listResult, objectResult, READ } from './format.js';
 import { bulkRetryForModel, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
 import { defineOperation, entry, type Operation, type Terminal } from './types.js';
 import { waitArg } from './wait.js';
@@ -45,7 +46,6 @@ const listJobsOp = defineOperation({
     type: z.enum(['flow', 'retry', 'bulk_retry']).optional().describe('flow (default): the runs; retry, bulk_retry: retries of them'),
     ...listArgs(),
   },
-output: LIST_OUTPUT,
   annotations: READ,
   cli: {
     noun: 'jobs',
@@ -153,4 +153,8 @@ const retryFailedJobsOp = defineOperation({
   next: retryNextSteps,
 });
 
-export const jobOperations: Operation[] = [entry(listJobsOp), entry(getJobOp), entry(retryJobOp), entry(retryFailedJobsOp)];
+// The tool leaves the parallelism to its default (the command's --concurrency tunes it): one number a
+// model has no reason to choose, and bytes every tools/list pays.
+const { concurrency: _concurrency, ...retryToolInput } = retryFailedJobsOp.input;
+
+export const jobOperations: Operation[] = [entry(listJobsOp), entry(getJobOp), entry(retryJobOp), toolView(retryToolInput, retryFailedJobsOp)];

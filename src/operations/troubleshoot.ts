@@ -6,9 +6,11 @@ import { z } from 'zod';
 import { patternRegex } from '../ops/patterns.js';
 import { decodeCursor } from '../ops/project.js';
 import type { TroubleshootReport } from '../ops/troubleshoot.js';
+import { JOB_ID_DESC, optionalIdOrName } from './args.js';
 import { READ } from './format.js';
+import { toolView } from './terminal-input.js';
 import { groupMatches, troubleshootForModel } from './troubleshoot-model.js';
-import { defineOperation, entry, type Colors, type Operation, type Terminal } from './types.js';
+import { defineOperation, type Colors, type Operation, type Terminal } from './types.js';
 
 export { troubleshootModelOutput } from './troubleshoot-model.js';
 
@@ -46,21 +48,25 @@ function troubleshootText(r: TroubleshootReport, t: Terminal, c: Colors, pattern
   return out.join('\n');
 }
 
-export const troubleshootOperations: Operation[] = [
-  entry(
-    defineOperation({
+// The tool names its subject with job, flow or integration; the command also takes it positionally
+// (`target`, looked up in that order) and --lookback-days: each left out of tools/list saves its bytes.
+const toolInput = {
+  job: z.string().optional().describe(JOB_ID_DESC),
+  flow: optionalIdOrName('Flow'),
+  integration: optionalIdOrName('Integration'),
+  pattern: z.string().optional().describe('Only patterns with this text or /regex/, e.g. "LastName"'),
+  cursor: z.string().optional().describe('nextCursor from the previous page'),
+};
+
+const troubleshootOp = defineOperation({
       name: 'troubleshoot',
       toolset: 'workflows',
       title: 'Troubleshoot',
-      description: 'Why a job, flow or integration fails: error patterns, likely cause and fix, connection tests, changes made just before.',
+      description: 'Why a job, flow or integration fails: errors by pattern with likely cause and fix, connection tests, changes made just before.',
       input: {
-        job: z.string().optional().describe('Job id'),
-        flow: z.string().optional().describe('Flow id or name'),
-        integration: z.string().optional().describe('Integration id or name'),
-        target: z.string().optional().describe('Or: a job id, flow or integration, looked up in that order'),
+        ...toolInput,
+        target: z.string().optional().describe('A job id, flow or integration, looked up in that order'),
         lookbackDays: z.number().int().min(1).max(365).optional().describe('Days before the errors to look for changes (default 7)'),
-        pattern: z.string().optional().describe('Only patterns with this text or /regex/, e.g. "LastName"'),
-        cursor: z.string().optional().describe('nextCursor of the previous page'),
       },
       annotations: READ,
       cli: {
@@ -87,6 +93,6 @@ export const troubleshootOperations: Operation[] = [
         const shown = input.pattern ? { ...r, errorGroups: r.errorGroups.filter((g) => groupMatches(input.pattern, g)) } : r;
         t.object({ ...shown }, { human: (c) => troubleshootText(r, t, c, input.pattern) });
       },
-    }),
-  ),
-];
+});
+
+export const troubleshootOperations: Operation[] = [toolView(toolInput, troubleshootOp)];
