@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { updateFlow, type UpdateFlowResult } from '../ops/changes.js';
 import { checkDependencies, type DependencyReport } from '../ops/dependencies.js';
+import { sampleFieldsLine } from '../ops/mapping/preview.js';
 import { FLOW_FIELDS, getFlow, listFlows } from '../ops/read/flows.js';
 import { runExport, runFlow } from '../ops/run.js';
 import { READ, idOrName, json, listArgs, listResult, objectResult, tsv } from './format.js';
@@ -201,7 +202,8 @@ export const flowOperations: Operation[] = [
     run: (ctx, a) => updateFlow(ctx, a),
     forModel(r) {
       const data = updateData(r);
-      return { text: `${r.summary}\n${json(data)}`, structured: data };
+      const sample = r.mapping?.preview ? `\n${sampleFieldsLine(r.mapping.preview.sampleFields)}` : '';
+      return { text: `${r.summary}${sample}\n${json(data)}`, structured: data };
     },
     forTerminal: updateForTerminal,
   })),

@@ -41,8 +41,10 @@ describe('workflow and backup tools: catalogue rules', () => {
       delete schema.$schema;
       return n + JSON.stringify({ name: t.name, title: t.title, description: t.description, inputSchema: schema, annotations: t.annotations }).length;
     }, 0);
-    // 8,000 until get_mapping and get_connection joined this toolset (the default one had no room left).
-    expect(bytes).toBeLessThan(9000);
+    // 8,000 until get_mapping and get_connection joined this toolset (the default one had no room left);
+    // 9,000 until setup_integration took the source endpoint and an existing integration, and the retries
+    // a force to include errors of connections that fail their test (issue 12 item 6).
+    expect(bytes).toBeLessThan(9500);
   });
 });
 
