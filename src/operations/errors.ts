@@ -6,7 +6,7 @@ import { ERROR_FIELDS, listErrors } from '../ops/read/errors.js';
 import { flowErrorsRetry, startRetry } from '../ops/retry.js';
 import { idOrName, json, listArgs, listResult, READ, tsv } from './format.js';
 import { CLI_FLOW, CLI_INTEGRATION, CLI_LIST, CLI_RANGE, RANGE_DESC, terminalLimit } from './jobs.js';
-import { outcomeMark, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
+import { force, FORCE_FLAG, outcomeMark, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
 
 const confirm = z.string().optional().describe('Preview token');
@@ -68,6 +68,7 @@ const retryErrorsOp = defineOperation({
     step: z.string().optional().describe('Step id/name'),
     errorIds: z.array(z.string()).optional().describe('errorIds'),
     all: z.boolean().optional().describe('All open'),
+    force,
     confirm,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -79,7 +80,7 @@ const retryErrorsOp = defineOperation({
       'Without --id it retries every open error of the flow (or of the step given by --step); with --id, only those errors. ' +
       'It asks first on a production profile, or when the errors belong to more than one job (--yes to skip). ' +
       'To retry the failed jobs of an integration or a time range: jobs retry-failed.',
-    flags: { flow: CLI_FLOW, step: { flags: '--step <step>', description: 'Only this step (export or import id or name)' }, errorIds: { flags: '--id <errorId>', description: 'Retry only this error (repeatable)' } },
+    flags: { flow: CLI_FLOW, step: { flags: '--step <step>', description: 'Only this step (export or import id or name)' }, errorIds: { flags: '--id <errorId>', description: 'Retry only this error (repeatable)' }, force: FORCE_FLAG },
     // At a terminal, no --id means every open error of the flow or step.
     fixed: { all: true },
     terminalFlags: WAIT_FLAGS,
@@ -89,7 +90,7 @@ const retryErrorsOp = defineOperation({
       'errors retry --flow "Shopify Customers to NetSuite" --id 812a… --id 812b… --wait',
     ],
   },
-  run: async (ctx, a) => startRetry(ctx, await flowErrorsRetry(ctx, { flow: a.flow, step: a.step, errorIds: a.errorIds, all: a.all })),
+  run: async (ctx, a) => startRetry(ctx, await flowErrorsRetry(ctx, { flow: a.flow, step: a.step, errorIds: a.errorIds, all: a.all, force: a.force })),
   forModel: retryForModel,
   forTerminal: retryForTerminal,
   outcome: retryOutcome,

@@ -6,7 +6,7 @@ import { UsageError } from '../core/errors.js';
 import { getJob, JOB_FIELDS, listJobs } from '../ops/read/jobs.js';
 import { jobRetry, scopeRetry, startRetry } from '../ops/retry.js';
 import { listArgs, listResult, objectResult, READ } from './format.js';
-import { bulkRetryForModel, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
+import { bulkRetryForModel, force, FORCE_FLAG, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
 import { defineOperation, entry, type Operation, type Terminal } from './types.js';
 
 export const RANGE_DESC = 'ISO, A..B, yesterday, last 24 hours…';
@@ -86,18 +86,18 @@ const retryJobOp = defineOperation({
   toolset: 'jobs',
   title: 'Retry a job',
   description: 'Retry a job\'s open errors.',
-  input: { job: z.string().describe('Job id') },
+  input: { job: z.string().describe('Job id'), force },
   annotations: RETRY,
   cli: {
     noun: 'jobs',
     verb: 'retry',
     summary: 'Retry the open errors of one job',
     args: ['job'],
-    flags: { job: { description: 'Job id (a flow job, one of its steps, or an earlier retry job)' } },
+    flags: { job: { description: 'Job id (a flow job, one of its steps, or an earlier retry job)' }, force: FORCE_FLAG },
     terminalFlags: WAIT_FLAGS,
     examples: ['jobs retry 6a1f…', 'jobs retry 6a1f… --wait'],
   },
-  run: async (ctx, a) => startRetry(ctx, await jobRetry(ctx, { job: a.job })),
+  run: async (ctx, a) => startRetry(ctx, await jobRetry(ctx, { job: a.job, force: a.force })),
   forModel: retryForModel,
   forTerminal: retryForTerminal,
   outcome: retryOutcome,
@@ -117,6 +117,7 @@ const retryFailedJobsOp = defineOperation({
     scope: z.enum(['account']).optional().describe('"account": the whole account, when no integration or flow is given'),
     concurrency: z.number().int().min(1).max(16).optional().describe('Parallel steps'),
     wait: z.boolean().optional().describe('Wait and count resolved'),
+    force,
     confirm: z.string().optional().describe('Preview token'),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
@@ -134,6 +135,7 @@ const retryFailedJobsOp = defineOperation({
       pattern: { flags: '--pattern <text>', description: 'Only errors whose code or message contains this text (or /regex/)' },
       concurrency: { flags: '--concurrency <n>', description: 'Parallel retry requests (default 4, at most 16)' },
       scope: { description: 'account: the whole account (needed when neither --integration nor --flow is given)' },
+      force: FORCE_FLAG,
     },
     // The terminal follows the retries itself (--wait, --timeout): see retries.ts.
     fixed: { wait: false },
