@@ -148,7 +148,7 @@ export const connectionOperations: Operation[] = [
       return { text: `${r.healthy ? 'Healthy' : 'UNHEALTHY'}: ${json(shown)}`, structured: shown };
     },
     forTerminal: (r, t) =>
-      headed(t, (c) => (r.healthy ? `${c.green('✓')} ${r.name} is healthy (${r.latencyMs} ms).` : `${c.red('✗')} ${r.name} failed the test: ${r.error ?? 'unknown error'}`), withoutVerdict(r)),
+      headed(t, (c) => (r.healthy ? `${c.green('✓')} ${r.name} is healthy (${r.latencyMs} ms).` : `${c.red('✗')} ${r.name} failed the test: ${r.error ?? 'unknown error'}${r.fix ? `\n  ${r.fix}` : ''}`), withoutVerdict(r)),
   })),
   createConnection,
 ];

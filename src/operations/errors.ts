@@ -7,7 +7,7 @@ import { flowErrorsRetry, startRetry } from '../ops/retry.js';
 import { accountScope, errorSourceArg, idOrName, optionalIdOrName, rangeArg } from './args.js';
 import { json, listArgs, listResult, READ, tsv } from './format.js';
 import { CLI_FLOW, CLI_INTEGRATION, CLI_LIST, CLI_RANGE, terminalLimit } from './jobs.js';
-import { outcomeMark, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
+import { force, FORCE_FLAG, outcomeMark, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
 
 const confirm = z.string().optional().describe('Preview token');
@@ -72,6 +72,7 @@ const retryErrorsOp = defineOperation({
     step: optionalIdOrName('Step'),
     errorIds: z.array(z.string()).optional().describe('Error ids from list_errors, e.g. ["812a…"]'),
     all: z.boolean().optional().describe('true: every open error of the flow (or of step)'),
+    force,
     confirm,
   },
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
@@ -83,7 +84,7 @@ const retryErrorsOp = defineOperation({
       'Without --id it retries every open error of the flow (or of the step given by --step); with --id, only those errors. ' +
       'It asks first on a production profile, or when the errors belong to more than one job (--yes to skip). ' +
       'To retry the failed jobs of an integration or a time range: jobs retry-failed.',
-    flags: { flow: CLI_FLOW, step: { flags: '--step <step>', description: 'Only this step (export or import id or name)' }, errorIds: { flags: '--id <errorId>', description: 'Retry only this error (repeatable)' } },
+    flags: { flow: CLI_FLOW, step: { flags: '--step <step>', description: 'Only this step (export or import id or name)' }, errorIds: { flags: '--id <errorId>', description: 'Retry only this error (repeatable)' }, force: FORCE_FLAG },
     // At a terminal, no --id means every open error of the flow or step.
     fixed: { all: true },
     terminalFlags: WAIT_FLAGS,
@@ -93,7 +94,7 @@ const retryErrorsOp = defineOperation({
       'errors retry --flow "Shopify Customers to NetSuite" --id 812a… --id 812b… --wait',
     ],
   },
-  run: async (ctx, a) => startRetry(ctx, await flowErrorsRetry(ctx, { flow: a.flow, step: a.step, errorIds: a.errorIds, all: a.all })),
+  run: async (ctx, a) => startRetry(ctx, await flowErrorsRetry(ctx, { flow: a.flow, step: a.step, errorIds: a.errorIds, all: a.all, force: a.force })),
   forModel: retryForModel,
   forTerminal: retryForTerminal,
   outcome: retryOutcome,

@@ -2,14 +2,19 @@
 // command takes the whole spec from a file (--spec, read at the terminal by src/cli/commands/integrations.ts)
 // with --enable and --resume over it. Declared with the command's input; the tool is toolView of it.
 import { z } from 'zod';
+import { sampleFieldsLine } from '../ops/mapping/preview.js';
 import { compact } from '../ops/project.js';
 import type { SetupReport } from '../ops/setup.js';
 import { truncate } from '../ops/util.js';
 import { tsv } from './format.js';
 import { defineOperation, type Colors } from './types.js';
 
-const endpoint = (side: string) =>
-  z.record(z.string(), z.unknown()).describe(`${side}: {connection} to reuse, or {type,name,config} to create`);
+// Records, not objects with every key declared: the tool stays small in tools/list. The keys are named in
+// the descriptions, and parseSetupSpec (ops/setup-plan.ts) refuses any other key by name.
+const source = z.record(z.string(), z.unknown()).describe(
+  'Source: {connection} to reuse or {type,name,config} to create; HTTP adds relativeURI e.g. "/api/v2/users.json", query e.g. "role=admin" (SOQL/SQL for Salesforce/databases)',
+);
+const destination = z.record(z.string(), z.unknown()).describe('Destination: {connection} or {type,name,config}; HTTP adds relativeURI e.g. "/crm/v3/objects/contacts"');
 
 const field = {
   generate: z.string().min(1).describe('Target field'),
@@ -18,10 +23,11 @@ const field = {
 };
 
 export const setupToolInput = {
-  name: z.string().min(1).max(100).describe('Integration name'),
+  name: z.string().min(1).max(100).optional().describe('Integration name (with integration: the flow name)'),
+  integration: z.string().optional().describe('Existing integration (id or name) to add the flow to'),
   recordType: z.string().min(1).describe('Record type, e.g. customer'),
-  source: endpoint('Source'),
-  destination: endpoint('Destination'),
+  source,
+  destination,
   mappings: z.array(z.object(field)).optional().describe('Field mappings'),
   schedule: z.string().optional().describe('Cron, e.g. "? 0 2 ? * *"'),
   enable: z.boolean().optional().describe('Enable if both connections test OK'),
@@ -40,6 +46,7 @@ function renderSetup(r: SetupReport, c: Colors): string {
     lines.push(`  ${mark} ${s.step}: ${s.status}${s.id ? c.dim(` ${s.id}`) : ''}${s.message ? ` (${s.message})` : ''}`);
   }
   if (r.preview?.missingSources?.length) lines.push('', c.yellow(`Source fields missing from the sample: ${r.preview.missingSources.join(', ')}`));
+  if (r.preview?.sampleFields) lines.push(c.dim(sampleFieldsLine(r.preview.sampleFields)));
   lines.push('', c.dim(`Backup: ${r.backupId}`));
   return lines.join('\n');
 }
@@ -60,7 +67,8 @@ export const setupIntegrationOperation = defineOperation({
     verb: 'setup',
     summary: 'Set up a whole integration from a spec: connections (tested), export, import with mapping, flow',
     flags: {
-      spec: { flags: '--spec <file>', description: 'The spec file ("-" for stdin): name, source, destination, recordType, mappings, schedule' },
+      spec: { flags: '--spec <file>', description: 'The spec file ("-" for stdin): name, integration, source, destination, recordType, mappings, schedule' },
+      integration: { description: 'Add the flow to this existing integration (id or name) instead of creating one' },
       enable: { description: 'Enable the flow at the end (it is created disabled)' },
       resume: { description: 'The resume ids a failed setup printed (over those of the spec)' },
       name: hidden,
@@ -72,6 +80,7 @@ export const setupIntegrationOperation = defineOperation({
     },
     details:
       'Spec example: {"name":"SF to NS","source":{"connection":"Salesforce"},"destination":{"connection":"NetSuite"},"recordType":"Account","mappings":[{"generate":"companyname","extract":"Name"}]}. ' +
+      'An HTTP end needs its path: "source":{"connection":"Zendesk","relativeURI":"/api/v2/users.json","query":"role=end-user"}; "query" is SOQL for Salesforce and SQL for a database. ' +
       'A failed step stops, says what exists so far, and prints the resume ids to pass back (with --resume, or as "resume" in the spec).',
     examples: ['integrations setup --spec sf-to-ns.json', 'integrations setup --spec sf-to-ns.json --enable --yes'],
   },
@@ -81,7 +90,8 @@ export const setupIntegrationOperation = defineOperation({
     return setupIntegration(ctx, parseSetupSpec({ ...spec, ...compact(given) }));
   },
   forModel(r) {
-    const text = [r.summary, tsv(r.steps.map((s) => ({ step: s.step, status: s.status, id: s.id, note: truncate(s.message, 140) })))].filter(Boolean).join('\n');
+    const steps = tsv(r.steps.map((s) => ({ step: s.step, status: s.status, id: s.id, note: truncate(s.message, 140) })));
+    const text = [r.summary, steps, r.preview?.sampleFields && sampleFieldsLine(r.preview.sampleFields)].filter(Boolean).join('\n');
     return { text: text.length > TEXT_LIMIT ? text.slice(0, TEXT_LIMIT) + '\n…(truncated)' : text, structured: { ...r } };
   },
   forTerminal: (r, t) => t.object({ ...r }, { human: (c) => renderSetup(r, c) }),

@@ -8,7 +8,7 @@ import { jobRetry, scopeRetry, startRetry } from '../ops/retry.js';
 import { accountScope, JOB_ID_DESC, optionalIdOrName, rangeArg } from './args.js';
 import { toolView } from './terminal-input.js';
 import { listArgs, listResult, objectResult, READ } from './format.js';
-import { bulkRetryForModel, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
+import { bulkRetryForModel, force, FORCE_FLAG, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
 import { defineOperation, entry, type Operation, type Terminal } from './types.js';
 import { waitArg } from './wait.js';
 
@@ -88,18 +88,18 @@ const retryJobOp = defineOperation({
   toolset: 'jobs',
   title: 'Retry a job',
   description: "Retry one job's open errors. Many jobs: retry_failed_jobs.",
-  input: { job: z.string().describe(JOB_ID_DESC) },
+  input: { job: z.string().describe(JOB_ID_DESC), force },
   annotations: RETRY,
   cli: {
     noun: 'jobs',
     verb: 'retry',
     summary: 'Retry the open errors of one job',
     args: ['job'],
-    flags: { job: { description: 'Job id (a flow job, one of its steps, or an earlier retry job)' } },
+    flags: { job: { description: 'Job id (a flow job, one of its steps, or an earlier retry job)' }, force: FORCE_FLAG },
     terminalFlags: WAIT_FLAGS,
     examples: ['jobs retry 6a1f…', 'jobs retry 6a1f… --wait'],
   },
-  run: async (ctx, a) => startRetry(ctx, await jobRetry(ctx, { job: a.job })),
+  run: async (ctx, a) => startRetry(ctx, await jobRetry(ctx, { job: a.job, force: a.force })),
   forModel: retryForModel,
   forTerminal: retryForTerminal,
   outcome: retryOutcome,
@@ -120,6 +120,7 @@ const retryFailedJobsOp = defineOperation({
     concurrency: z.number().int().min(1).max(16).optional().describe('Steps retried in parallel, 1-16 (default 4)'),
     // The rule and its words are in wait.ts (a workflow: it follows the retry jobs unless told not to).
     wait: waitArg(true),
+    force,
     confirm: z.string().optional().describe('Preview token'),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
@@ -137,6 +138,7 @@ const retryFailedJobsOp = defineOperation({
       pattern: { flags: '--pattern <text>', description: 'Only errors whose code or message contains this text (or /regex/)' },
       concurrency: { flags: '--concurrency <n>', description: 'Parallel retry requests (default 4, at most 16)' },
       scope: { description: 'account: the whole account (needed when neither --integration nor --flow is given)' },
+      force: FORCE_FLAG,
     },
     // The terminal follows the retries itself (--wait, --timeout): see retries.ts.
     fixed: { wait: false },

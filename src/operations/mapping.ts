@@ -1,6 +1,7 @@
 // The field mapping of a flow's import: show it (and a sample record mapped through it), and change it
 // safely (preview on a sample, back up, write, read back).
 import { z } from 'zod';
+import { sampleFieldsLine } from '../ops/mapping/preview.js';
 import { MAPPING_FIELDS, showMapping, type MappingView } from '../ops/mapping/show.js';
 import { updateMapping, type UpdateMappingReport } from '../ops/mapping/update.js';
 import { truncate } from '../ops/util.js';
@@ -32,6 +33,7 @@ function viewForModel(r: MappingView): ToolResult {
       tsv(rows.map((f) => ({ ...f, value: f.value === undefined ? undefined : truncate(typeof f.value === 'string' ? f.value : JSON.stringify(f.value), 200) })), cols),
       r.preview && `Mapped sample: ${truncate(json(r.preview.output), 4000)}`,
       !!r.preview?.missingSources.length && `Source fields missing from the sample: ${r.preview.missingSources.join(', ')}`,
+      r.preview && sampleFieldsLine(r.preview.sampleFields),
     ),
     structured: { ...r, fields: rows, truncated: rows.length < r.fields.length },
   };
@@ -44,6 +46,7 @@ function viewForTerminal(r: MappingView, t: Terminal): void {
   t.list(r.fields.map((f) => ({ ...f })), { noun: 'field mappings', fields: MAPPING_FIELDS, columns });
   const missing = r.preview?.missingSources ?? [];
   if (missing.length && !t.jsonMode) t.note(`! Source fields missing from the sample: ${missing.join(', ')}`);
+  if (r.preview && !t.jsonMode) t.note(sampleFieldsLine(r.preview.sampleFields));
 }
 
 /** The report without its next steps and outcome (the front ends write those). */
@@ -64,6 +67,7 @@ function updateForTerminal(r: UpdateMappingReport, t: Terminal): void {
   if (r.preview) {
     out.push('', c.bold(`Preview (sample from ${r.sample})`), JSON.stringify(r.preview.output, null, 2));
     if (r.preview.missingSources.length) out.push(c.yellow(`Source fields missing from the sample: ${r.preview.missingSources.join(', ')}`));
+    out.push(c.dim(sampleFieldsLine(r.preview.sampleFields)));
   } else if (r.sampleNote) out.push('', c.dim(`No preview: ${r.sampleNote}`));
   for (const w of r.warnings) out.push(`${c.yellow('!')} ${w}`);
   for (const p of r.problems) out.push(`${c.red('✗')} ${p}`);
@@ -137,6 +141,7 @@ export const mappingOperations: Operation[] = [
           r.warnings.length > 0 && `Warnings:\n- ${r.warnings.join('\n- ')}`,
           r.problems.length > 0 && `Problems:\n- ${r.problems.join('\n- ')}`,
           r.preview && `Preview (${r.sample} sample): ${truncate(json(r.preview.output), 2000)}`,
+          r.preview && sampleFieldsLine(r.preview.sampleFields),
         ),
         structured: updateData(r),
       };

@@ -6,9 +6,15 @@
 // the MCP wire (their schemas are fixed), and retry_failed_jobs takes no timeout. So the operation posts
 // the retries and returns them with a way to follow them (RetryRun.follow); at a terminal, --wait follows
 // them before the report is shown, and the verdict is read from the report after that.
+import { z } from 'zod';
 import type { RetryReport, RetryRun } from '../ops/retry.js';
 import { json, tsv } from './format.js';
 import type { Colors, NextStep, Outcome, Terminal, ToolResult } from './types.js';
+
+/** The retries' `force`: errors whose connection fails its test are left out without it. */
+export const force = z.boolean().optional().describe('Also retry errors whose connection fails its test');
+/** Its flag at a terminal. */
+export const FORCE_FLAG = { description: 'Also retry the errors whose connection fails its test (left out otherwise: they would fail again)' };
 
 export const WAIT_FLAGS = [
   { flags: '--wait', description: 'Wait for the retry jobs to finish and report what was resolved' },

@@ -12,6 +12,7 @@ import { UsageError } from '../core/errors.js';
 import { compact } from './project.js';
 import { createOnce, gaveUp } from './at-most-once.js';
 import { testConnection } from './util.js';
+import { connectionInApp } from './web-app.js';
 
 function digestOf(...parts: unknown[]): string {
   return JSON.stringify(parts);
@@ -239,6 +240,6 @@ export async function createConnection(
     backupId: rec.id,
     // Created, but it failed its test: some of it done, some not.
     outcome: failed ? 'partial' : undefined,
-    next: failed ? [{ op: 'test_connection', args: { connection: created._id }, why: 'after fixing its credentials or settings' }] : undefined,
+    next: failed ? [{ op: 'test_connection', args: { connection: created._id }, why: `after fixing its credentials or settings (${connectionInApp(name)})` }] : undefined,
   });
 }

@@ -3,6 +3,7 @@
 import { UsageError } from '../core/errors.js';
 import type { FlowStepError } from '../core/schemas.js';
 import { ms, truncate } from './util.js';
+import { connectionInApp } from './web-app.js';
 
 export type CauseKind =
   | 'auth' // authentication or permission
@@ -24,51 +25,52 @@ export interface CauseInfo {
   retry: RetryAdvice;
 }
 
-const CAUSES: Record<CauseKind, Omit<CauseInfo, 'cause'>> = {
-  auth: {
+const CAUSES: Record<CauseKind, (connection?: string) => Omit<CauseInfo, 'cause'>> = {
+  auth: (name) => ({
     label: 'authentication or permission',
-    fix: "Re-authorise or update the credentials of the step's connection and test it, and check the user's permissions in the target system; then retry the errors.",
+    fix: `Re-authorise or update the credentials of ${name ? `connection ${JSON.stringify(name)}` : "the step's connection"} (${connectionInApp(name)}; an OAuth connection: Save & authorize) and test it, and check the user's permissions in the target system; then retry the errors.`,
     retry: 'after_fix',
-  },
-  connection: {
+  }),
+  connection: (name) => ({
     label: 'connection down',
-    fix: 'Bring the connection back online or fix its endpoint and test it, then retry the errors.',
+    fix: `Bring ${name ? `connection ${JSON.stringify(name)}` : 'the connection'} back online or fix its endpoint (${connectionInApp(name)}: correct it and Save, which tests it) and test it, then retry the errors.`,
     retry: 'after_fix',
-  },
-  mapping: {
+  }),
+  mapping: () => ({
     label: 'mapping or missing field',
     fix: "Check the import's mapping against a sample record (a dry run of the mapping change), map or default the missing field, then retry the errors.",
     retry: 'after_fix',
-  },
-  validation: {
+  }),
+  validation: () => ({
     label: 'data validation',
-    fix: 'The target rejected the record: correct the source data or add a default or transformation; retrying the same data fails again.',
+    fix: "The target rejected the record: correct the source data, or add a default in the mapping or a transformation (in integrator.io: Integrations → the integration → the flow → the step → Transformation); retrying the same data fails again.",
     retry: 'no',
-  },
-  rate_limit: {
+  }),
+  rate_limit: () => ({
     label: 'rate limit',
-    fix: "Transient: retry the errors later; if it recurs, lower the connection's concurrency or spread the schedule.",
+    fix: `Transient: retry the errors later; if it recurs, lower the connection's concurrency (${connectionInApp()} → Advanced → Concurrency level) or spread the schedule.`,
     retry: 'now',
-  },
-  remote_server: {
+  }),
+  remote_server: () => ({
     label: 'remote server error or timeout',
     fix: "Transient: retry the errors; if it persists, check the target system's status.",
     retry: 'now',
-  },
-  missing_resource: {
+  }),
+  missing_resource: () => ({
     label: 'missing resource',
     fix: 'A resource the step uses no longer exists: restore it from a backup or point the step at another one, then retry.',
     retry: 'after_fix',
-  },
-  unknown: {
+  }),
+  unknown: () => ({
     label: 'unknown',
     fix: 'Read a sample error and the job; fix the cause, then retry.',
     retry: 'after_fix',
-  },
+  }),
 };
 
-export function causeInfo(cause: CauseKind): CauseInfo {
-  return { cause, ...CAUSES[cause] };
+/** The cause's label, fix and retry advice; `connection` names the step's connection in the fix, when known. */
+export function causeInfo(cause: CauseKind, connection?: string): CauseInfo {
+  return { cause, ...CAUSES[cause](connection) };
 }
 
 // Status numbers count only as a code or next to "HTTP"/"status", never inside record data ("key 500").

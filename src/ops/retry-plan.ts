@@ -3,6 +3,7 @@
 import type { ConfirmPlan } from './context.js';
 import { makePlan, type ConfirmKind } from './confirm.js';
 import { groupErrors, type ErrorGroup, type ScopedError } from './patterns.js';
+import { problemLine, type ConnectionProblem } from './retry-connections.js';
 import { byStep } from './scan.js';
 import { chunk, plural } from './util.js';
 
@@ -40,6 +41,8 @@ export interface RetryPlan {
   flows: FlowRow[];
   /** Errors expected to fail again (the target rejected the data itself). */
   likelyToFailAgain: number;
+  /** Connections that failed their test, with the errors waiting on them (held back unless forced). */
+  connectionProblems: ConnectionProblem[];
   /** Flow jobs the selected errors belong to. */
   jobCount: number;
   /** What a person is asked to confirm before anything is posted, and how firmly. */
@@ -53,17 +56,22 @@ export interface PlanOptions {
   skippedBefore?: Record<string, number>;
   /** Keys per batch (RETRY_BATCH unless a test says otherwise). */
   batchSize?: number;
+  /** Why an error is left out before planning (e.g. its connection fails its test), or undefined. */
+  hold?: (e: ScopedError) => string | undefined;
+  /** Connections that failed their test (retry-connections.ts), for the preview. */
+  connectionProblems?: ConnectionProblem[];
 }
 
 /**
- * Batches per step, every `flow/step/retryDataKey` once, in the order of the errors. Errors with no
- * retry data, and errors of a record already selected, are counted in `skippedReasons` (after
- * `skippedBefore`, whose reasons come first).
+ * Batches per step, every `flow/step/retryDataKey` once, in the order of the errors. Errors `hold` keeps
+ * back, errors with no retry data, and errors of a record already selected, are counted in
+ * `skippedReasons` (after `skippedBefore`, whose reasons come first).
  */
 export function planBatches(
   errors: readonly ScopedError[],
   skippedBefore: Record<string, number> = {},
   batchSize = RETRY_BATCH,
+  hold: (e: ScopedError) => string | undefined = () => undefined,
 ): { batches: Batch[]; skippedReasons: Record<string, number> } {
   const skippedReasons: Record<string, number> = { ...skippedBefore };
   const skip = (why: string) => (skippedReasons[why] = (skippedReasons[why] ?? 0) + 1);
@@ -72,6 +80,11 @@ export function planBatches(
   for (const g of byStep(errors).values()) {
     const keys: string[] = [];
     for (const e of g.errors) {
+      const held = hold(e);
+      if (held) {
+        skip(held);
+        continue;
+      }
       const k = e.retryDataKey;
       if (!k) {
         skip(SKIP_NO_RETRY_DATA);
@@ -133,13 +146,14 @@ export function errorIdsOf(errors: readonly ScopedError[], b: Batch): string[] {
  * every batch (flow, step, keys), so a confirmation is valid for exactly these requests.
  */
 export function confirmationOf(
-  p: Pick<RetryPlan, 'batches' | 'totalKeys' | 'skippedReasons' | 'flows' | 'jobCount'>,
+  p: Pick<RetryPlan, 'batches' | 'totalKeys' | 'skippedReasons' | 'flows' | 'jobCount' | 'connectionProblems'>,
   groups: readonly ErrorGroup[],
   kind: ConfirmKind,
 ): { plan: ConfirmPlan; kind: ConfirmKind } {
   const skipped = skippedCountOf(p.skippedReasons);
   const details = [
     `${plural(p.totalKeys, 'error')} in ${plural(p.jobCount, 'job')} of ${plural(p.flows.length, 'flow')}: ${p.flows.slice(0, 10).map((f) => `${f.name} (${f.errors})`).join(', ')}`,
+    ...p.connectionProblems.slice(0, 8).map(problemLine),
     ...groups.slice(0, 8).map((g) => `${g.count}x ${g.pattern} — ${g.causeLabel}${g.retry === 'no' ? ' (will likely fail again)' : ''}`),
     ...(skipped ? [`skipping ${skipped}: ${Object.entries(p.skippedReasons).map(([k, v]) => `${v} ${k}`).join(', ')}`] : []),
   ];
@@ -151,8 +165,10 @@ export function confirmationOf(
 
 /** Everything decided before a request is sent. `errors` must carry flowId and stepId. */
 export function planRetry(errors: readonly ScopedError[], flows: ReadonlyMap<string, { name: string }>, opts: PlanOptions): RetryPlan {
-  const { batches, skippedReasons } = planBatches(errors, opts.skippedBefore, opts.batchSize);
+  const { batches, skippedReasons } = planBatches(errors, opts.skippedBefore, opts.batchSize, opts.hold);
   const groups = groupErrors(errors);
+  // Errors held back are counted as selected, but the jobs and flows to confirm are those of the rest.
+  const kept = opts.hold ? errors.filter((e) => !opts.hold!(e)) : errors;
   const p = {
     scope: opts.scope,
     matched: errors.length,
@@ -162,7 +178,8 @@ export function planRetry(errors: readonly ScopedError[], flows: ReadonlyMap<str
     skipped: skippedCountOf(skippedReasons),
     flows: flowRowsOf(errors, flows),
     likelyToFailAgain: likelyToFailAgainOf(groups),
-    jobCount: jobCountOf(errors),
+    connectionProblems: opts.connectionProblems ?? [],
+    jobCount: jobCountOf(kept),
   };
-  return { ...p, confirm: confirmationOf(p, groups, opts.kind) };
+  return { ...p, confirm: confirmationOf({ ...p, flows: kept === errors ? p.flows : flowRowsOf(kept, flows) }, groups, opts.kind) };
 }

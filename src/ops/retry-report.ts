@@ -1,7 +1,9 @@
 // Reporting a bulk retry: what was retried, what was not and why (with the error ids to follow up
 // with), what the retry jobs resolved, and one summary sentence. No I/O.
 import { describeError } from '../core/errors.js';
+import { problemLine, type ConnectionProblem } from './retry-connections.js';
 import { errorIdsOf, type Batch, type RetryPlan } from './retry-plan.js';
+import { connectionInApp } from './web-app.js';
 import type { BatchOutcome, PostResult, RetryJobRef } from './retry-post.js';
 import { retryNext, retryOutcome } from './retry-outcome.js';
 import type { NextStep, Outcome } from './outcome.js';
@@ -26,6 +28,8 @@ export interface RetryReport {
   flows: { flowId: string; name: string; errors: number; jobs: number }[];
   /** Errors expected to fail again (the target rejected the data itself). */
   likelyToFailAgain: number;
+  /** Connections that failed their test before the retry, with the errors that wait on them (left out unless forced). */
+  connectionProblems?: ConnectionProblem[];
   /** After waiting for the retry jobs: errors resolved, and errors still open. */
   errorsResolvedAfter?: number;
   stillOpenAfter?: number;
@@ -59,10 +63,19 @@ export interface WaitResult {
   waitNote?: string;
 }
 
+/** Fix each connection that holds errors back, then run the retry again. */
+function connectionNext(problems: readonly ConnectionProblem[]): NextStep[] {
+  return problems.filter((p) => p.heldBack).slice(0, 5).map((p) => ({
+    op: 'test_connection',
+    args: { connection: p.connectionId },
+    why: `after fixing connection ${JSON.stringify(p.name)} (${connectionInApp(p.name)}); then retry again: its ${plural(p.errors, 'error')} ${p.errors === 1 ? 'was' : 'were'} left open`,
+  }));
+}
+
 /** The report with its verdict and next steps (the outcome field only when not ok). */
 function judged(r: Omit<RetryReport, 'outcome' | 'next'>, waited: boolean): RetryReport {
   const outcome = retryOutcome(r);
-  return { ...r, ...(outcome === 'ok' ? {} : { outcome }), next: retryNext({ ...r, waited }) };
+  return { ...r, ...(outcome === 'ok' ? {} : { outcome }), next: [...connectionNext(r.connectionProblems ?? []), ...retryNext({ ...r, waited })] };
 }
 
 interface Tally {
@@ -74,14 +87,20 @@ interface Tally {
 }
 
 function baseOf(plan: RetryPlan) {
-  return { scope: plan.scope, matched: plan.matched, flows: plan.flows, likelyToFailAgain: plan.likelyToFailAgain };
+  const problems = plan.connectionProblems.length ? { connectionProblems: plan.connectionProblems } : {};
+  return { scope: plan.scope, matched: plan.matched, flows: plan.flows, likelyToFailAgain: plan.likelyToFailAgain, ...problems };
+}
+
+/** "; 4 errors will fail again until connection "X" is fixed (…): left out of this retry; …" per connection. */
+function problemsText(plan: RetryPlan): string {
+  return plan.connectionProblems.slice(0, 3).map((p) => `; ${problemLine(p)}`).join('') + (plan.connectionProblems.length > 3 ? `; and ${plan.connectionProblems.length - 3} more connections` : '');
 }
 
 /** The report when no selected error can be retried (nothing was asked or posted). */
 export function nothingToRetryReport(plan: RetryPlan): RetryReport {
   return judged({
     ...baseOf(plan), retried: 0, skipped: plan.skipped, skippedReasons: plan.skippedReasons, failed: 0, unconfirmed: 0, notRetried: [], jobs: [], recoveredAmbiguous: 0, failures: [],
-    summary: `Nothing to retry in ${plan.scope}: ${plan.matched ? 'no selected error has retry data' : 'no open errors match'}.`,
+    summary: `Nothing to retry in ${plan.scope}: ${!plan.matched ? 'no open errors match' : plan.connectionProblems.some((p) => p.heldBack) ? 'every selected error waits on a connection that fails its test' : 'no selected error has retry data'}${problemsText(plan)}.`,
   }, false);
 }
 
@@ -118,6 +137,7 @@ export function retrySummary(plan: RetryPlan, t: Tally, posted: Pick<PostResult,
   return (
     `Retried ${failed + unconfirmed ? `${retried} of ${plan.totalKeys} errors` : plural(retried, 'error')} in ${plural(posted.jobs.length, 'retry job')} (${plan.scope})` +
     (plan.skipped ? `; skipped ${plan.skipped}` : '') +
+    problemsText(plan) +
     (failed ? `; ${failed} NOT retried (still open) in ${plural(stepsNotRetried.length, 'step')}: ${stepsNotRetried.slice(0, 5).map((n) => `${n.flowName} step ${n.stepId}`).join(', ')}; their errorIds are in notRetried` : '') +
     (unconfirmed ? `; ${unconfirmed} unconfirmed (the request may or may not have started a retry; see failures)` : '') +
     (posted.unseenJobs ? `; ${plural(posted.unseenJobs, 'accepted request')} whose retry job has not shown in the job list yet` : '') +

@@ -7,6 +7,7 @@ import type { Flow, Job } from '../core/schemas.js';
 import { mustConfirm, type ConfirmKind } from './confirm.js';
 import type { ScopedError } from './patterns.js';
 import { resolveFlow } from './resolve.js';
+import { checkRetryConnections, heldBackReason } from './retry-connections.js';
 import { planRetry } from './retry-plan.js';
 import { RETRY_TYPES, postRetries, type RetryJobRef } from './retry-post.js';
 import { nothingToRetryReport, retryReport, type RetryReport, type WaitResult } from './retry-report.js';
@@ -30,6 +31,8 @@ export interface ExecuteOptions {
   timeoutMs?: number;
   /** Extra reasons counted as skipped before execution (e.g. error ids that are not open). */
   skippedBefore?: Record<string, number>;
+  /** Also retry the errors of a connection that fails its test (left out otherwise). */
+  force?: boolean;
 }
 
 /** Errors selected for a retry, the flows they belong to, and how to run it. */
@@ -58,7 +61,12 @@ const DEFAULT_WAIT_MS = 10 * 60_000;
  */
 export async function startRetry(ctx: WaitContext, sel: RetrySelection): Promise<RetryRun> {
   const { errors, flows, opts } = sel;
-  const plan = planRetry(errors, flows, opts);
+  const verdict = await checkRetryConnections(ctx, errors, flows, !!opts.force);
+  const hold = (e: ScopedError) => {
+    const p = verdict.heldBy(e);
+    return p && heldBackReason(p);
+  };
+  const plan = planRetry(errors, flows, { ...opts, hold, connectionProblems: verdict.problems });
   if (plan.totalKeys === 0) {
     const report = nothingToRetryReport(plan);
     return { report, follow: async () => report };
@@ -144,14 +152,14 @@ async function pollRetryJobs(ctx: WaitContext, jobs: RetryJobRef[], createdAt: M
 // ---- the three entry points: what each selects, then the same retry ----
 
 /** The open errors of one job (a flow job, one of its steps, or an earlier retry job). */
-export async function jobRetry(ctx: WaitContext, input: { job: string; wait?: boolean; timeoutMs?: number }): Promise<RetrySelection> {
+export async function jobRetry(ctx: WaitContext, input: { job: string; wait?: boolean; timeoutMs?: number; force?: boolean }): Promise<RetrySelection> {
   const { api, signal } = ctx;
   let job = await api.jobs.get(input.job.trim(), { signal });
   if ((job.type === 'export' || job.type === 'import') && job._flowJobId) job = await api.jobs.get(job._flowJobId, { signal });
   if (!job._flowId) throw new UsageError(`Job ${job._id} (${job.type}) belongs to no flow, so it has no errors to retry.`);
   const flow = await resolveFlow(api, job._flowId);
   const errors = await jobErrors(ctx, flow, job);
-  return { errors, flows: new Map([[flow._id, flow]]), opts: { scope: `job ${job._id} of flow ${flow.name}`, kind: 'change', wait: input.wait, timeoutMs: input.timeoutMs } };
+  return { errors, flows: new Map([[flow._id, flow]]), opts: { scope: `job ${job._id} of flow ${flow.name}`, kind: 'change', wait: input.wait, timeoutMs: input.timeoutMs, force: input.force } };
 }
 
 export interface FlowErrorsInput {
@@ -162,6 +170,7 @@ export interface FlowErrorsInput {
   wait?: boolean;
   timeoutMs?: number;
   concurrency?: number;
+  force?: boolean;
 }
 
 /** Open errors of a flow: the given error ids, or all of them (of one step, if given). */
@@ -178,7 +187,7 @@ export async function flowErrorsRetry(ctx: WaitContext, input: FlowErrorsInput):
     const missing = want.size - new Set(errors.map((e) => String(e.errorId))).size;
     if (missing) skippedBefore['not open (already resolved or unknown)'] = missing;
   }
-  return { errors, flows: scan.flows, opts: { scope: scan.label, kind: 'change', wait: input.wait, timeoutMs: input.timeoutMs, concurrency: input.concurrency, skippedBefore } };
+  return { errors, flows: scan.flows, opts: { scope: scan.label, kind: 'change', wait: input.wait, timeoutMs: input.timeoutMs, concurrency: input.concurrency, skippedBefore, force: input.force } };
 }
 
 export interface ScopeInput {
@@ -191,17 +200,18 @@ export interface ScopeInput {
   concurrency?: number;
   wait?: boolean;
   timeoutMs?: number;
+  force?: boolean;
 }
 
 /** Every open error of failed jobs in a scope (time range, integration, flow, pattern). */
 export async function scopeRetry(ctx: WaitContext, input: ScopeInput): Promise<RetrySelection> {
   requireExplicitScope(input, 'Retrying failed jobs');
   const scan = await scanErrors(ctx, { integration: input.integration, flow: input.flow, range: input.range, pattern: input.pattern, state: 'open' });
-  return { errors: scan.errors, flows: scan.flows, opts: { scope: scan.label, kind: 'change', concurrency: input.concurrency, wait: input.wait, timeoutMs: input.timeoutMs } };
+  return { errors: scan.errors, flows: scan.flows, opts: { scope: scan.label, kind: 'change', concurrency: input.concurrency, wait: input.wait, timeoutMs: input.timeoutMs, force: input.force } };
 }
 
 /** Retries the open errors of one job. */
-export async function retryJob(ctx: WaitContext, input: { job: string; wait?: boolean; timeoutMs?: number }): Promise<RetryReport> {
+export async function retryJob(ctx: WaitContext, input: { job: string; wait?: boolean; timeoutMs?: number; force?: boolean }): Promise<RetryReport> {
   return (await startRetry(ctx, await jobRetry(ctx, input))).report;
 }
 

@@ -10,8 +10,10 @@ import type { OpContext } from './context.js';
 import { backup, recordChanged, recordCreated } from './backups/take.js';
 import { normaliseSchedule } from './changes.js';
 import { makePlan, mustConfirm } from './confirm.js';
-import { invalidateNames, resolveConnection, resolveIntegration } from './resolve.js';
+import { connectionInApp } from './web-app.js';
+import { invalidateNames, matchByName, resolveConnection, resolveIntegration } from './resolve.js';
 import {
+  checkEndpoints,
   checkSpec,
   confirmationLines,
   exportBody,
@@ -21,6 +23,7 @@ import {
   planSetup,
   previewOutcome,
   sameNamedConnection,
+  setupLabel,
   specWithoutSecrets,
   type EndpointSpec,
   type PlannedStep,
@@ -78,14 +81,31 @@ interface SetupRun {
   enabled: boolean;
 }
 
-/** Checks that need no writes: the integration's name is free. Returns the account's connections. */
+/** The connection an end names (its id or name) among the account's connections; undefined for a new one. */
+function namedConnection(e: EndpointSpec, resumedId: string | undefined, conns: readonly Connection[]): Connection | undefined {
+  if (resumedId) return conns.find((c) => c._id === resumedId);
+  if (!e.connection) return undefined;
+  return conns.find((c) => c._id === e.connection!.trim()) ?? matchByName([...conns], e.connection, 'connection', 'the list of connections');
+}
+
+/**
+ * Checks that need no writes: the integration named exists or the new one's name is free, the connections
+ * named exist, and each end's endpoint suits its connection. Returns the account's connections.
+ */
 async function preflight(ctx: OpContext, spec: SetupSpec, resume: SetupResume): Promise<Connection[]> {
   const { api, signal } = ctx;
+  if (spec.integration && !resume.integrationId) await resolveIntegration(api, spec.integration);
   if (!spec.integration && !resume.integrationId) {
     const clash = (await api.integrations.list({}, { signal })).find((i) => i.name.toLowerCase() === spec.name.trim().toLowerCase());
-    if (clash) throw new UsageError(`An integration named "${clash.name}" already exists (${clash._id}). Pass integration to add the flow to it, or choose another name.`);
+    if (clash) throw new UsageError(`An integration named "${clash.name}" already exists (${clash._id}). Pass integration: "${clash.name}" to add the flow to it, or choose another name.`);
   }
-  return api.connections.list({}, { signal });
+  const conns = await api.connections.list({}, { signal });
+  const typeOf = (e: EndpointSpec, resumedId: string | undefined) => namedConnection(e, resumedId, conns)?.type ?? (e.connection ? undefined : e.type);
+  checkEndpoints(spec, {
+    source: resume.exportId ? undefined : typeOf(spec.source, resume.sourceConnectionId),
+    destination: resume.importId ? undefined : typeOf(spec.destination, resume.destinationConnectionId),
+  });
+  return conns;
 }
 
 async function createConnection(run: SetupRun, e: EndpointSpec): Promise<Connection> {
@@ -212,7 +232,9 @@ async function preview(run: SetupRun): Promise<void> {
 async function enable(run: SetupRun): Promise<void> {
   const { ctx, resume } = run;
   if (!mayEnable(run.connections)) {
-    run.steps.push({ step: run.current, status: 'skipped', message: 'a connection test failed; fix it, then enable the flow' });
+    const failed = (['source', 'destination'] as const).map((l) => run.connections[l]).filter((c) => c && !c.ok).map((c) => c!.name);
+    const where = failed.map((n) => connectionInApp(n)).join('; ');
+    run.steps.push({ step: run.current, status: 'skipped', message: `connection ${failed.map((n) => JSON.stringify(n)).join(' and ')} failed its test; fix it (${where}), then enable the flow` });
     return;
   }
   const after = await ctx.api.flows.update(resume.flowId!, (f) => {
@@ -310,10 +332,13 @@ function doneReport(run: SetupRun): SetupReport {
   const failedTests = (['source', 'destination'] as const).filter((l) => connections[l] && !connections[l]!.ok);
   for (const l of failedTests) {
     const c = connections[l]!;
-    next.push({ op: 'test_connection', args: { connection: c.id }, why: `after fixing the ${l} connection "${c.name}" (${c.message})` });
+    next.push({ op: 'test_connection', args: { connection: c.id }, why: `after fixing the ${l} connection "${c.name}" (${c.message}; ${connectionInApp(c.name)})` });
   }
   const missing = run.preview?.missingSources ?? [];
-  if (missing.length) next.push({ op: 'update_mapping', args: { flow, dryRun: true }, why: `fix the mapping: the sample has no ${missing.join(', ')}` });
+  if (missing.length) {
+    const why = `fix the mapping: the sample has no ${missing.join(', ')}; add changes [{"op":"change","generate":"<target>","extract":"<a source field the sample has>"}]`;
+    next.push({ op: 'update_mapping', args: { flow, dryRun: true }, why });
+  }
   if (!enabled) next.push({ op: 'update_flow', args: { flow, enabled: true }, why: 'enable the flow when ready' });
   next.push({ op: 'run_and_monitor', args: { flow }, why: 'try it' });
   return {
@@ -330,7 +355,7 @@ function doneReport(run: SetupRun): SetupReport {
     resume,
     next,
     summary:
-      `Set up "${run.spec.name}": integration ${resume.integrationId}, export ${resume.exportId}, import ${resume.importId}, flow ${resume.flowId} (${enabled ? 'enabled' : 'disabled'}). ` +
+      `Set up ${setupLabel(run.spec)}: integration ${resume.integrationId}, export ${resume.exportId}, import ${resume.importId}, flow ${resume.flowId} (${enabled ? 'enabled' : 'disabled'}). ` +
       (failedTests.length ? `Connection test failed: ${failedTests.join(', ')}. ` : 'Both connections passed their tests. ') +
       `Undo everything by restoring backup ${backupId}.`,
   };
@@ -341,9 +366,9 @@ export async function setupIntegration(ctx: OpContext, spec: SetupSpec): Promise
   const schedule = spec.schedule ? normaliseSchedule(spec.schedule) : undefined;
   const resume: SetupResume = { ...(spec.resume ?? {}) };
   const existingConns = await preflight(ctx, spec, resume);
-  await mustConfirm(ctx, makePlan(`Set up integration "${spec.name}"`, confirmationLines(spec), { spec: specWithoutSecrets(spec) }), 'change');
+  await mustConfirm(ctx, makePlan(`Set up ${setupLabel(spec)}`, confirmationLines(spec), { spec: specWithoutSecrets(spec) }), 'change');
 
-  const backupId = resume.backupId ?? (await backup(ctx, [], `set up integration ${spec.name}`)).id;
+  const backupId = resume.backupId ?? (await backup(ctx, [], `set up ${setupLabel(spec)}`)).id;
   resume.backupId = backupId;
   const run: SetupRun = { ctx, spec, schedule, resume, backupId, existingConns, steps: [], connections: {}, current: '', enabled: false };
   const planned = planSetup(spec, resume);

@@ -6,6 +6,7 @@ import type { Flow } from '../core/schemas.js';
 import type { NextStep } from './outcome.js';
 import { listMappings, type FlatMapping } from './mapping/formats.js';
 import { causeInfo, type CauseKind, type ErrorGroup } from './patterns.js';
+import { connectionInApp } from './web-app.js';
 import { ms, truncate } from './util.js';
 
 const DAY = 86_400_000;
@@ -184,7 +185,7 @@ export function likelyCause(top: TroubleGroup | undefined, steps: readonly StepF
     evidence.push(`${c.resourceType} ${q(c.resourceName ?? c.resourceId)} was changed${c.by ? ` by ${c.by}` : ''} ${c.minutesBeforeFirstError} min before the first error${changeDetail(c)}`);
     if (isMappingChange(c) && (cause === 'validation' || cause === 'unknown')) cause = 'mapping';
   }
-  const info = causeInfo(cause);
+  const info = causeInfo(cause, st?.connection?.name);
   return { cause, label: info.label, fix: info.fix, pattern: top?.pattern, stepId: top?.stepId, evidence };
 }
 
@@ -228,7 +229,7 @@ export function nextSteps(j: { target: TroubleTarget; flows: readonly Flow[]; gr
   const out: NextStep[] = suspect ? undoSteps(suspect, j.flows) : [];
   if (likely?.cause === 'auth' || likely?.cause === 'connection') {
     const c = j.steps.find((s) => s.connection && !s.connection.ok)?.connection;
-    if (c) out.push({ op: 'test_connection', args: { connection: c.connectionId }, why: `after fixing connection ${c.name ?? c.connectionId} (credentials or online state)` });
+    if (c) out.push({ op: 'test_connection', args: { connection: c.connectionId }, why: `after fixing connection ${c.name ?? c.connectionId} (credentials or online state; ${connectionInApp(c.name ?? c.connectionId)})` });
   }
   const top = groups[0];
   if (likely?.cause === 'mapping' && top?.flowId && !out.some((n) => n.op === 'update_mapping')) {
@@ -248,7 +249,9 @@ export function nextSteps(j: { target: TroubleTarget; flows: readonly Flow[]; gr
 export function judgeTrouble(f: TroubleFacts): TroubleJudgement {
   const changes = f.changes.map((c) => ({ ...c, minutesBeforeFirstError: minutesBefore(f.firstErrorAt, c.at) }));
   const groups: TroubleGroup[] = f.groups.map((g) => {
-    const named: TroubleGroup = { ...g, fix: g.fix, stepName: f.steps.find((s) => s.stepId === g.stepId)?.name };
+    const step = f.steps.find((s) => s.stepId === g.stepId);
+    // The fix of a connection cause names the step's connection, and so where to fix it in the web app.
+    const named: TroubleGroup = { ...g, fix: causeInfo(g.cause, step?.connection?.name).fix, stepName: step?.name };
     const hit = suspectChange(named, changes, relatedIds(named, f.steps), f.firstErrorAt);
     return hit ? { ...named, changedBefore: hit } : named;
   });

@@ -121,7 +121,7 @@ describe.concurrent('chaos: giving up says what was and was not done', () => {
     const spec: SetupSpec = {
       name: 'Resumable Setup',
       recordType: 'customer',
-      source: { type: 'http', name: 'Resumable API', config: { http: { baseURI: 'https://r.example.com' } } },
+      source: { type: 'http', name: 'Resumable API', config: { http: { baseURI: 'https://r.example.com' } }, relativeURI: '/customers' },
       destination: { connection: 'NetSuite Production' },
       mappings: [{ generate: 'companyName', extract: 'name' }],
     };

@@ -39,7 +39,7 @@ const CALLS: Record<string, { prepare?: (env: ChaosEnv) => Promise<unknown>; arg
     args: () => ({
       name: 'Stripe Customers to Salesforce',
       recordType: 'Account',
-      source: { connection: 'Stripe' },
+      source: { connection: 'Stripe', relativeURI: '/v1/customers' },
       destination: { type: 'salesforce', name: 'Salesforce Chaos Org', config: { salesforce: { baseURI: 'https://chaos.my.salesforce.com', oauth2FlowType: 'refreshToken', refreshToken: 'chaos-refresh' } } },
       mappings: [{ generate: 'Name', extract: 'name' }],
       schedule: '0 3 * * *',

@@ -49,7 +49,7 @@ const WORKFLOWS: Record<string, Scenario<any>> = {
       setupIntegration(ctx, {
         name: 'Chaos Shop to NetSuite',
         recordType: 'customer',
-        source: { type: 'http', name: 'Chaos Shop API', config: { http: { baseURI: 'https://shop.example.com', auth: { type: 'token', token: { token: 'chaos-secret-1' } } } } },
+        source: { type: 'http', name: 'Chaos Shop API', config: { http: { baseURI: 'https://shop.example.com', auth: { type: 'token', token: { token: 'chaos-secret-1' } } } }, relativeURI: '/customers.json' },
         destination: { connection: 'NetSuite Production' },
         mappings: [{ generate: 'companyName', extract: 'name' }, { generate: 'email', extract: 'email' }],
         enable: true,

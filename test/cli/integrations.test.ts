@@ -46,7 +46,7 @@ describe('integrations commands wider than their tools', () => {
   });
 
   it('a failed setup exits 1 and prints the command that resumes it', async () => {
-    const spec = { name: 'Orders to NetSuite', recordType: 'orders', source: { connection: 'Shopify - acme-store', settings: { adaptorType: 'NoSuchExport' } }, destination: { connection: 'NetSuite Production' } };
+    const spec = { name: 'Orders to NetSuite', recordType: 'orders', source: { connection: 'Shopify - acme-store', relativeURI: '/admin/api/2024-01/orders.json', settings: { adaptorType: 'NoSuchExport' } }, destination: { connection: 'NetSuite Production' } };
     const r = await run(['--demo', '--yes', 'integrations', 'setup', '--spec', specFile(spec)], { tty: true, env: { NO_COLOR: '1' } });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('✗ Setup stopped at the export step');

@@ -64,7 +64,8 @@ export function toolArgs(r: Refs): Record<string, Record<string, unknown>> {
     create_connection: { name: 'Security test connection', type: 'http', config: { http: { baseURI: 'https://api.example.com', auth: { type: 'basic', basic: { username: 'u', password: 'pw-security-test' } } } }, test: false },
     list_jobs: {},
     get_job: { job: r.job },
-    retry_job: { job: r.failedJob },
+    // force: the failed job's errors may wait on a connection that fails its test, and the call must reach the retry POST.
+    retry_job: { job: r.failedJob, force: true },
     list_errors: { flow: r.flowWithErrors },
     retry_errors: { flow: r.flowWithErrors, all: true },
     clear_errors: { flow: r.flowWithErrors },

@@ -26,6 +26,8 @@ describe('connections and exports operations', () => {
     const shown = await tool('test_connection').handler({ connection: 'Salesforce - Integration User' }, env.ctx);
     expect(shown.isError).toBe(true);
     expect(shown.text).toMatch(/^UNHEALTHY: /);
+    // A credentials failure says where to fix it: in Celigo's web app, not through any tool.
+    expect(shown.text).toContain('"fix":"Fix it in integrator.io: Resources → Connections → \\"Salesforce - Integration User\\" → Edit: update its credentials (an OAuth connection: Save & authorize); then test it again."');
     expect(shown.structured).not.toHaveProperty('outcome');
     const healthy = await tool('test_connection').handler({ connection: 'NetSuite Production' }, env.ctx);
     expect(healthy.isError).toBe(false);
@@ -37,9 +39,10 @@ describe('connections and exports operations', () => {
     expect(outcomeOf(create, r)).toBe('partial');
     const [step] = nextOf(create, r);
     const id = (r as { id: string }).id;
-    expect(step).toEqual({ op: 'test_connection', args: { connection: id }, why: 'after fixing its credentials or settings' });
+    const why = 'after fixing its credentials or settings (in integrator.io: Resources → Connections → "Offline API" → Edit)';
+    expect(step).toEqual({ op: 'test_connection', args: { connection: id }, why });
     expect(commandLine(step!, operationMap(), { demo: true })).toBe(`celigo-manage --demo connections test ${id}`);
-    expect(nextForModel([step!])).toEqual([`- test_connection {"connection":"${id}"}: after fixing its credentials or settings`]);
+    expect(nextForModel([step!])).toEqual([`- test_connection {"connection":"${id}"}: ${why}`]);
     const ok = await create.run(env.ctx, { name: 'Online API', type: 'http' });
     expect([outcomeOf(create, ok), nextOf(create, ok)]).toEqual(['ok', []]);
   });

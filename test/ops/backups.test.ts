@@ -138,4 +138,12 @@ describe('backups and restore', () => {
     expect(env.emu.requestLog().filter((l) => l.mutating && !l.path.endsWith('/invoke'))).toEqual([]);
     expect((await listBackups(env.ctx)).total).toBe(0);
   });
+  it('a connection that was offline in the backup is not put offline by the API: the remedy says where in the web app', async () => {
+    const conn = (await env.api.connections.list()).find((c) => c.name === DEMO.offlineConnection)!;
+    const bk = await backup(env.ctx, [{ type: 'connection', id: conn._id }], 'the offline connection');
+    // Someone brought it back online in the web app (with its credentials, which celigo-manage never holds).
+    env.emu.store.connections.get(conn._id)!.offline = false;
+    const r = await restoreBackup(env.ctx, { id: bk.id });
+    expect(r.problems).toEqual([expect.stringContaining(`Set it in Celigo's web app, in integrator.io: Resources → Connections → "${DEMO.offlineConnection}" → Edit: take it offline.`)]);
+  });
 });

@@ -181,3 +181,21 @@ describe('planRetry', () => {
     expect(digest(base)).not.toBe(digest([e('F', 'T', 'a', { job: 'j1' }), e('F', 'T', 'b', { job: 'j1' })]));
   });
 });
+
+describe('planRetry with errors held back by a connection that fails its test', () => {
+  it('skips them with the reason, confirms only the jobs left, and says which connection to fix first', () => {
+    const login = { code: 'INVALID_LOGIN', message: 'INVALID_LOGIN: bad password' };
+    const errors = [e('f1', 'imp', 'k1', { job: 'j1', ...login }), e('f1', 'imp', 'k2', { job: 'j2', ...login }), e('f1', 'exp', 'k3', { job: 'j3' })];
+    const problem = { connectionId: 'c1', name: 'SF', code: 401, message: 'INVALID_LOGIN: bad password', errors: 2, heldBack: true };
+    const hold = (x: ScopedError) => (x.code === 'INVALID_LOGIN' ? 'connection "SF" fails its test' : undefined);
+    const p = planRetry(errors, new Map([['f1', { name: 'Flow 1' }]]), { scope: 'flow Flow 1', kind: 'change', hold, connectionProblems: [problem] });
+    expect(rows(p.batches)).toEqual([['f1', 'exp', ['k3']]]);
+    expect(p).toMatchObject({ matched: 3, totalKeys: 1, jobCount: 1, skippedReasons: { 'connection "SF" fails its test': 2 }, connectionProblems: [problem] });
+    expect(p.confirm.plan.action).toBe('Retry 1 error in 1 job');
+    expect(p.confirm.plan.details.slice(0, 2)).toEqual([
+      '1 error in 1 job of 1 flow: Flow 1 (1)',
+      '2 errors will fail again until connection "SF" is fixed (test_connection says: 401: INVALID_LOGIN: bad password): left out of this retry; fix it in integrator.io: Resources → Connections → "SF" → Edit, or pass force to retry them anyway',
+    ]);
+    expect(p.confirm.kind).toBe('change');
+  });
+});

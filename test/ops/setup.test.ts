@@ -26,7 +26,7 @@ describe('setup integration', () => {
       name: 'Salesforce Contacts to HubSpot',
       recordType: 'Contact',
       source: { connection: 'Salesforce Production' },
-      destination: { connection: 'HubSpot', recordType: 'contacts' },
+      destination: { connection: 'HubSpot', recordType: 'contacts', relativeURI: '/crm/v3/objects/contacts' },
       mappings: [{ generate: 'email', extract: 'Email' }, { generate: 'firstname', extract: 'FirstName' }, { generate: 'lifecycle', hardCodedValue: 'lead' }, { generate: 'nickname', extract: 'Nickname' }],
     });
     expect(r.status).toBe('done');
@@ -36,6 +36,7 @@ describe('setup integration', () => {
     expect(flow).toMatchObject({ disabled: true, _integrationId: r.integrationId, pageGenerators: [{ _exportId: r.exportId }], pageProcessors: [{ type: 'import', _importId: r.importId }] });
     const imp = await env.api.imports.get(r.importId!);
     expect(imp.adaptorType).toBe('HTTPImport');
+    expect(imp.http).toMatchObject({ method: ['POST'], relativeURI: ['/crm/v3/objects/contacts'] });
     expect((imp.mappings as unknown[]).length).toBe(4);
     expect(r.preview?.output).toMatchObject({ lifecycle: 'lead' });
     expect(typeof (r.preview?.output as Record<string, unknown>).email).toBe('string');
@@ -57,7 +58,7 @@ describe('setup integration', () => {
     const spec = {
       name: 'Orders to SFTP',
       recordType: 'orders',
-      source: { connection: 'Shopify - acme-store', settings: { adaptorType: 'NoSuchExport' } },
+      source: { connection: 'Shopify - acme-store', relativeURI: '/admin/api/2024-01/orders.json', settings: { adaptorType: 'NoSuchExport' } },
       destination: { type: 'ftp', name: 'New Partner SFTP', config: { ftp: { type: 'sftp', hostURI: 'sftp.partner.example', username: 'u', password: 'p-secret' } } },
     };
     const failed = await setupIntegration(env.ctx, spec);
@@ -70,7 +71,7 @@ describe('setup integration', () => {
     expect(failed.outcome).toBe('failed');
     expect(failed.connections.destination).toMatchObject({ created: true, ok: true });
 
-    const done = await setupIntegration(env.ctx, { ...spec, source: { connection: 'Shopify - acme-store' }, resume: failed.resume, enable: true });
+    const done = await setupIntegration(env.ctx, { ...spec, source: { connection: 'Shopify - acme-store', relativeURI: '/admin/api/2024-01/orders.json' }, resume: failed.resume, enable: true });
     expect(done.status).toBe('done');
     expect(done.integrationId).toBe(failed.integrationId);
     expect(done.steps.find((s) => s.step === 'integration')?.status).toBe('reused');
@@ -95,7 +96,11 @@ describe('setup integration', () => {
     expect(r.status).toBe('done');
     expect(r.connections.source?.ok).toBe(false);
     expect(r.enabled).toBe(false);
-    expect(r.steps.find((s) => s.step === 'enable')?.status).toBe('skipped');
+    expect(r.steps.find((s) => s.step === 'enable')).toMatchObject({
+      status: 'skipped',
+      message: 'connection "NetSuite Sandbox" failed its test; fix it (in integrator.io: Resources → Connections → "NetSuite Sandbox" → Edit), then enable the flow',
+    });
+    expect(r.next[0].why).toBe('after fixing the source connection "NetSuite Sandbox" (INVALID_LOGIN_ATTEMPT: Invalid login attempt.; in integrator.io: Resources → Connections → "NetSuite Sandbox" → Edit)');
   });
 
   it('refuses a name that is taken before creating anything', async () => {

@@ -88,7 +88,7 @@ const CASES: Case[] = [
     facts: { target: { type: 'job', id: 'j1', name: flow.name }, jobStatus: 'failed', steps: steps({ connectionId: 'c1', name: 'Salesforce', ok: false, code: 0, message: 'ECONNREFUSED' }) },
     cause: 'connection',
     suspect: undefined,
-    next: [{ op: 'test_connection', args: { connection: 'c1' }, why: 'after fixing connection Salesforce (credentials or online state)' }],
+    next: [{ op: 'test_connection', args: { connection: 'c1' }, why: 'after fixing connection Salesforce (credentials or online state; in integrator.io: Resources → Connections → "Salesforce" → Edit)' }],
   },
   {
     name: 'a 401 connection test outranks a validation message',
@@ -96,7 +96,7 @@ const CASES: Case[] = [
     cause: 'auth',
     suspect: undefined,
     next: [
-      { op: 'test_connection', args: { connection: 'c1' }, why: 'after fixing connection Salesforce (credentials or online state)' },
+      { op: 'test_connection', args: { connection: 'c1' }, why: 'after fixing connection Salesforce (credentials or online state; in integrator.io: Resources → Connections → "Salesforce" → Edit)' },
       { op: 'retry_failed_jobs', args: { flow: 'f1' }, why: 'after the fix' },
       { op: 'clear_errors', args: { flow: 'f1' }, why: DATA_FIXED },
     ],
@@ -200,7 +200,23 @@ describe('troubleshoot judgement', () => {
     }
     expect(causeInfo('missing_resource').fix).toBe('A resource the step uses no longer exists: restore it from a backup or point the step at another one, then retry.');
     const j = judgeTrouble(facts({ groups: [group('auth')] }));
-    expect(j.groups[0].fix).toBe(causeInfo('auth').fix);
+    expect(j.groups[0].fix).toBe(causeInfo('auth', 'Salesforce').fix);
+  });
+
+  it('a fix that needs the web app says where in it, naming the connection when the step has one', () => {
+    const causes: CauseKind[] = ['auth', 'connection', 'mapping', 'validation', 'rate_limit', 'remote_server', 'missing_resource', 'unknown'];
+    for (const c of causes) {
+      for (const fix of [causeInfo(c).fix, causeInfo(c, 'Salesforce').fix]) {
+        if (/integrator\.io|web app/.test(fix)) expect(fix, c).toMatch(/in integrator\.io: [A-Z][\w ]+ → /);
+      }
+    }
+    expect(causeInfo('auth').fix).toContain("credentials of the step's connection (in integrator.io: Resources → Connections → the step's connection → Edit; an OAuth connection: Save & authorize)");
+    expect(causeInfo('connection', 'NetSuite Sandbox').fix).toBe(
+      'Bring connection "NetSuite Sandbox" back online or fix its endpoint (in integrator.io: Resources → Connections → "NetSuite Sandbox" → Edit: correct it and Save, which tests it) and test it, then retry the errors.',
+    );
+    const j = judgeTrouble(facts({ groups: [group('connection')], steps: steps({ connectionId: 'c1', name: 'NetSuite Sandbox', ok: false, code: 503, message: 'offline' }) }));
+    expect(j.groups[0].fix).toBe(causeInfo('connection', 'NetSuite Sandbox').fix);
+    expect(j.likely?.fix).toBe(causeInfo('connection', 'NetSuite Sandbox').fix);
   });
 
   it('gives the evidence: the connection test, the top pattern, then the change', () => {

@@ -52,7 +52,8 @@ describe('troubleshoot on the demo account', () => {
     const bad = r.steps.filter((s) => s.connection && !s.connection.ok).map((s) => s.connection!.name);
     expect(new Set(bad)).toEqual(new Set(['Salesforce - Integration User']));
     expect(r.steps.find((s) => s.connection?.name === 'Salesforce - Integration User')?.connection?.code).toBe(401);
-    expect(r.next[0]).toMatchObject({ op: 'test_connection', why: 'after fixing connection Salesforce - Integration User (credentials or online state)' });
+    expect(r.next[0]).toMatchObject({ op: 'test_connection', why: 'after fixing connection Salesforce - Integration User (credentials or online state; in integrator.io: Resources → Connections → "Salesforce - Integration User" → Edit)' });
+    expect(r.likelyCause?.fix).toContain('Re-authorise or update the credentials of connection "Salesforce - Integration User" (in integrator.io: Resources → Connections → "Salesforce - Integration User" → Edit; an OAuth connection: Save & authorize)');
   });
 
   it('separates transient from other errors in the degraded integration', async () => {

@@ -116,9 +116,10 @@ describe('secrets never reach backups', () => {
       const setup = await callConfirming(conn.client, 'setup_integration', {
         name: 'Secret setup',
         recordType: 'customer',
-        source: { type: 'http', name: 'Secret source', config: connectionConfig() },
-        destination: { connection: 'Secret HTTP' },
+        source: { type: 'http', name: 'Secret source', config: connectionConfig(), relativeURI: '/customers' },
+        destination: { connection: 'Secret HTTP', relativeURI: '/customers' },
       });
+      expect(setup.isError, setup.text).toBe(false);
       for (const s of ALL) expect(tokenIn(setup.text, s)).toBeUndefined();
       await callConfirming(conn.client, 'add_tag_to_integration', { integration: 'Shopify - NetSuite Orders', tag: 'secret-test' });
       await callConfirming(conn.client, 'update_flow', { flow: 'Daily Exchange Rates to NetSuite', schedule: '? 0 4 ? * *' });

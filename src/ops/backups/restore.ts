@@ -10,6 +10,7 @@ import { compareItem, createdExists, type ItemDiff } from './diff.js';
 import { apiFor, stateScope, type Live } from './live.js';
 import { listBackupRecords, loadBackup, type BackupItem, type BackupRecord, type BackupType, type ItemType } from './store.js';
 import { backup, recordChanged } from './take.js';
+import { connectionInApp } from '../web-app.js';
 
 export interface RestoreReport {
   id: string;
@@ -217,7 +218,7 @@ async function restoreItem(ctx: OpContext, item: BackupItem, live: Live): Promis
         message: `connection ${JSON.stringify(item.name ?? item.id)} was ${data.offline ? 'offline' : 'online'} in the backup; the API changes that only by a full PUT, which needs the connection's credentials, and celigo-manage never stores them`,
         method: 'PATCH',
         path: `/connections/${item.id}`,
-        remedy: `Set it in the integrator.io web app: Resources > Connections > ${item.name ?? item.id} > ${data.offline ? 'take it offline' : 'bring it back online'}.`,
+        remedy: `Set it in Celigo's web app, ${connectionInApp(item.name ?? item.id)}: ${data.offline ? 'take it offline' : 'Save it (saving tests it and brings it back online)'}.`,
       });
     }
     return (await ctx.api.connections.get(item.id, { signal: ctx.signal })) as Live;

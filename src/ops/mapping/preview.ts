@@ -166,3 +166,40 @@ export function previewMapping(importDoc: Record<string, unknown>, record: Recor
   for (const m of [...missing]) if (!stillMissing.has(m) && fields.some((f) => f.extract === m)) missing.delete(m);
   return { format, output, fields, missingSources: [...missing] };
 }
+
+/** Paths kept per sample: enough for any record a mapping is checked against, bounded for huge ones. */
+const MAX_SAMPLE_FIELDS = 200;
+
+/**
+ * The source fields a sample record offers, as mapping paths: `email`, `customer.first_name`,
+ * `line_items[*].sku` (an array of objects by its first object). Leaves only, in record order.
+ */
+export function sampleFields(record: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown, path: string, depth: number): void => {
+    if (out.length >= MAX_SAMPLE_FIELDS) return;
+    if (Array.isArray(v)) {
+      const item = v.find((x) => x !== null && typeof x === 'object' && !Array.isArray(x));
+      if (item && depth < 4) walk(item, `${path}[*]`, depth + 1);
+      else out.push(path);
+      return;
+    }
+    if (v !== null && typeof v === 'object' && depth < 4 && Object.keys(v).length) {
+      for (const [k, x] of Object.entries(v)) walk(x, path ? `${path}.${k}` : k, depth + 1);
+      return;
+    }
+    if (path) out.push(path);
+  };
+  walk(record, '', 0);
+  return out;
+}
+
+/** Names shown in a preview's text; the rest are counted (the structured part has them all). */
+export const SAMPLE_FIELDS_SHOWN = 30;
+
+/** "Source fields in the sample (42): id, email, … and 12 more", for a preview's text. */
+export function sampleFieldsLine(fields: readonly string[], shown = SAMPLE_FIELDS_SHOWN): string {
+  if (!fields.length) return 'Source fields in the sample: none (the record is empty).';
+  const more = fields.length - shown;
+  return `Source fields in the sample (${fields.length}): ${fields.slice(0, shown).join(', ')}${more > 0 ? `, … and ${more} more` : ''}.`;
+}

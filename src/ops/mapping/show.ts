@@ -1,7 +1,7 @@
 // The field mappings of a flow's import, and optionally a sample record mapped through them.
 import type { OpContext } from '../context.js';
 import { listMappings, mappingFormat, type MappingFormat } from './formats.js';
-import { previewMapping } from './preview.js';
+import { previewMapping, sampleFields } from './preview.js';
 import { importOfFlow } from './update.js';
 
 /** One field mapping; with a sample, the value it maps to (or that its source field is missing). */
@@ -25,8 +25,8 @@ export interface MappingView {
   importName: string;
   format: MappingFormat;
   fields: MappingRow[];
-  /** With a sample: the record as the mapping would write it, and the source fields it lacks. */
-  preview?: { output: Record<string, unknown>; missingSources: string[] };
+  /** With a sample: the record as the mapping would write it, the source fields it lacks, and those it has. */
+  preview?: { output: Record<string, unknown>; missingSources: string[]; sampleFields: string[] };
 }
 
 export async function showMapping(ctx: OpContext, input: { flow: string; import?: string; sample?: Record<string, unknown> }): Promise<MappingView> {
@@ -35,5 +35,5 @@ export async function showMapping(ctx: OpContext, input: { flow: string; import?
   const base = { flowId: flow._id, flowName: flow.name, importId: imp._id, importName: imp.name, format: mappingFormat(doc) };
   if (!input.sample) return { ...base, fields: listMappings(doc) };
   const p = previewMapping(doc, input.sample);
-  return { ...base, fields: p.fields, preview: { output: p.output, missingSources: p.missingSources } };
+  return { ...base, fields: p.fields, preview: { output: p.output, missingSources: p.missingSources, sampleFields: sampleFields(input.sample) } };
 }

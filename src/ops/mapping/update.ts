@@ -12,7 +12,7 @@ import { plural, sampleRecords } from '../util.js';
 import { gaveUp } from '../at-most-once.js';
 import { listMappings, type FlatMapping, type MappingFormat } from './formats.js';
 import { applyMappingChanges, type AppliedChange, type MappingChange } from './apply.js';
-import { previewMapping } from './preview.js';
+import { previewMapping, sampleFields, sampleFieldsLine } from './preview.js';
 
 export interface UpdateMappingInput {
   flow: string;
@@ -32,7 +32,8 @@ export interface UpdateMappingReport {
   /** Where the sample record came from. */
   sample: 'given' | 'export' | 'none';
   sampleNote?: string;
-  preview?: { output: Record<string, unknown>; missingSources: string[] };
+  /** The sample mapped: the record written, the mapped source fields it lacks, and the fields it has. */
+  preview?: { output: Record<string, unknown>; missingSources: string[]; sampleFields: string[] };
   warnings: string[];
   dryRun: boolean;
   written: boolean;
@@ -103,7 +104,7 @@ export async function updateMapping(ctx: OpContext, input: UpdateMappingInput): 
   let preview: UpdateMappingReport['preview'];
   if (sample) {
     const p = previewMapping(next, sample);
-    preview = { output: p.output, missingSources: p.missingSources };
+    preview = { output: p.output, missingSources: p.missingSources, sampleFields: sampleFields(sample) };
     const touched = new Set(applied.filter((a) => a.op !== 'remove').map((a) => a.generate));
     for (const f of p.fields) {
       if (f.missing && f.extract && touched.has(f.generate)) warnings.push(`source field ${f.extract} (for ${f.generate}) is not in the sample record`);
@@ -131,7 +132,7 @@ export async function updateMapping(ctx: OpContext, input: UpdateMappingInput): 
     return { ...base, dryRun: true, written: false, mappings: listMappings(next), summary: `Dry run on ${imp.name}: ${changeText.join('; ')}. Nothing was written.${warnings.length ? ` ${plural(warnings.length, 'warning')}.` : ''}`, next: [write] };
   }
 
-  await mustConfirm(ctx, makePlan(`Update the mapping of import ${imp.name} in flow ${flow.name}`, [...changeText, ...warnings.map((w) => `warning: ${w}`)], { id: imp._id, lm: imp.lastModified, changes: input.changes }), 'change');
+  await mustConfirm(ctx, makePlan(`Update the mapping of import ${imp.name} in flow ${flow.name}`, [...changeText, ...warnings.map((w) => `warning: ${w}`), ...(preview ? [sampleFieldsLine(preview.sampleFields)] : [])], { id: imp._id, lm: imp.lastModified, changes: input.changes }), 'change');
   const bk = await backup(ctx, [{ type: 'import', id: imp._id }], `update mapping of ${imp.name}: ${changeText.join('; ')}`.slice(0, 300));
   const written = await api.imports
     .update(imp._id, (cur) => ({ ...(structuredClone(next) as typeof cur), _id: cur._id }), { expectLastModified: imp.lastModified, signal })

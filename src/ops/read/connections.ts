@@ -5,6 +5,7 @@ import type { Outcome } from '../outcome.js';
 import { resolveConnection } from '../resolve.js';
 import { compact } from '../project.js';
 import { stripSecrets } from '../backups/content.js';
+import { connectionInApp } from '../web-app.js';
 
 export interface ConnectionRow {
   id: string;
@@ -48,9 +49,17 @@ export type ConnectionTest = {
   latencyMs?: number;
   code?: number;
   error?: string;
+  /** When it failed: what to do, and where in the web app. */
+  fix?: string;
   /** failed when the connection did not pass the test. */
   outcome?: Outcome;
 };
+
+/** What to do about a connection that failed its test: credentials (401/403) or its settings and online state. */
+export function connectionFix(name: string, code: number | undefined): string {
+  const what = code === 401 || code === 403 ? 'update its credentials (an OAuth connection: Save & authorize)' : 'check its settings (host, endpoint) and Save, which tests it and brings it back online';
+  return `Fix it ${connectionInApp(name)}: ${what}; then test it again.`;
+}
 
 export async function testConnection(ctx: OpContext, idOrName: string): Promise<ConnectionTest> {
   const c = await resolveConnection(ctx.api, idOrName);
@@ -64,6 +73,7 @@ export async function testConnection(ctx: OpContext, idOrName: string): Promise<
     latencyMs: r.latencyMs,
     code: r.code,
     error: r.ok ? undefined : `${r.errorCode ? r.errorCode + ': ' : ''}${r.message ?? 'failed'}`,
+    fix: r.ok ? undefined : connectionFix(c.name, r.code),
     outcome: r.ok ? undefined : 'failed',
   });
 }
