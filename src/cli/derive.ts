@@ -56,7 +56,7 @@ function flagOf(surface: CliSurface, key: string): string {
 
 function optionsOf(op: Operation, surface: CliSurface): OptionSpec[] {
   const out: OptionSpec[] = [];
-  for (const [key, schema] of Object.entries(op.input)) {
+  for (const [key, schema] of Object.entries(cliInput(op))) {
     const o = surface.flags?.[key];
     if (key === 'confirm' || o?.hidden || surface.args?.includes(key) || (surface.fixed && key in surface.fixed)) continue;
     const f = fieldInfo(schema as z.ZodType);
@@ -77,7 +77,7 @@ export function inputFrom(op: Operation, surface: CliSurface, rc: Pick<RunContex
     const v = rc.args[i];
     if (v !== undefined) input[key] = Array.isArray(v) ? v.join(' ') : v;
   });
-  for (const [key, schema] of Object.entries(op.input)) {
+  for (const [key, schema] of Object.entries(cliInput(op))) {
     if (key in input || surface.args?.includes(key)) continue;
     const f = fieldInfo(schema as z.ZodType);
     const o = surface.flags?.[key];
@@ -99,9 +99,12 @@ export function inputFrom(op: Operation, surface: CliSurface, rc: Pick<RunContex
   return input;
 }
 
+/** The input a command takes: the terminal's when it is wider than the tool's. */
+const cliInput = (op: Operation): z.ZodRawShape => op.terminalInput ?? op.input;
+
 /** Checks the input with the operation's own schema; a bad value is a UsageError naming the flag. */
 export function checkInput(op: Operation, surface: CliSurface, input: Record<string, unknown>): Record<string, unknown> {
-  const r = z.strictObject(op.input).safeParse(input);
+  const r = z.strictObject(cliInput(op)).safeParse(input);
   if (r.success) return r.data as Record<string, unknown>;
   const lines = r.error.issues.map((i) => {
     const key = String(i.path[0] ?? '');
@@ -114,12 +117,13 @@ export function checkInput(op: Operation, surface: CliSurface, input: Record<str
 /** The command(s) of one operation; `ops` resolves the operations its next steps name. */
 export function commandsOf(op: Operation, ops: ReadonlyMap<string, Operation>): { noun: string; spec: CommandSpec }[] {
   return surfacesOf(op).map((surface) => {
-    const required = (key: string) => !fieldInfo(op.input[key] as z.ZodType).optional;
+    const input = cliInput(op);
+    const required = (key: string) => !fieldInfo(input[key] as z.ZodType).optional;
     const spec: CommandSpec = {
       name: surface.verb ?? surface.noun,
       summary: surface.summary,
       args: (surface.args ?? []).map((k) => (required(k) ? `<${k}>` : `[${k}]`)),
-      argHelp: Object.fromEntries((surface.args ?? []).map((k) => [k, surface.flags?.[k]?.description ?? fieldInfo(op.input[k] as z.ZodType).description ?? k])),
+      argHelp: Object.fromEntries((surface.args ?? []).map((k) => [k, surface.flags?.[k]?.description ?? fieldInfo(input[k] as z.ZodType).description ?? k])),
       options: optionsOf(op, surface),
       examples: surface.examples,
       ...(surface.details ? { details: surface.details } : {}),

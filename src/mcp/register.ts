@@ -183,7 +183,7 @@ export function lean<T extends z.ZodType>(schema: T): T {
   // with a message that lists the valid ones (strictInput) whether or not the client read it.
   const trim = (j: Record<string, unknown>) => {
     const { $schema: _drop, additionalProperties: _strict, ...rest } = j;
-    return rest;
+    return tidy(rest) as Record<string, unknown>;
   };
   const wrapped = Object.create(schema) as T;
   Object.defineProperty(wrapped, '~standard', {
@@ -215,6 +215,27 @@ export function wireAnnotations(a: Hints): Partial<Hints> {
 export function hintsWithDefaults(a: Partial<Hints> | undefined): Hints {
   const ro = a?.readOnlyHint ?? false;
   return { readOnlyHint: ro, destructiveHint: ro ? false : (a?.destructiveHint ?? true), idempotentHint: ro ? true : (a?.idempotentHint ?? false), openWorldHint: a?.openWorldHint ?? true };
+}
+
+const SAFE_INT = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A JSON Schema without what says nothing: `propertyNames: {type: string}` (every JSON key is a string),
+ * `additionalProperties: {}` (anything, the default), nested `additionalProperties: false` (zod strips
+ * unknown nested keys rather than refusing them, so it was not true either) and the safe-integer bounds
+ * zod gives every .int(). The same meaning in fewer bytes, in every tools/list.
+ */
+function tidy(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(tidy);
+  if (!v || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    if (k === 'propertyNames' && JSON.stringify(x) === '{"type":"string"}') continue;
+    if (k === 'additionalProperties' && (x === false || JSON.stringify(x) === '{}')) continue;
+    if ((k === 'minimum' && x === -SAFE_INT) || (k === 'maximum' && x === SAFE_INT)) continue;
+    out[k] = tidy(x);
+  }
+  return out;
 }
 
 /** Registers one catalogue tool on `server`. */

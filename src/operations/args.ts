@@ -19,7 +19,7 @@ export const idOrName = (what: Named) => z.string().describe(idOrNameText(what))
 export const optionalIdOrName = (what: Named) => z.string().optional().describe(idOrNameText(what));
 
 /** Time ranges are read in UTC and include both ends (src/ops/timerange.ts). */
-export const RANGE_DESC = 'UTC, ends included. Default "last 24 hours"; e.g. "yesterday", "2026-11-30..2026-12-01T06:00Z"';
+export const RANGE_DESC = 'UTC, ends included; default "last 24 hours"; e.g. "yesterday", "2026-11-30..2026-12-01"';
 export const rangeArg = () => z.string().optional().describe(RANGE_DESC);
 
 export const JOB_ID_DESC = 'Job id, 24 hex characters';
@@ -28,12 +28,12 @@ export const errorSourceArg = () =>
   z.enum(ERROR_SOURCES).optional().describe('Where errors arose');
 
 /** The whole account, only when asked for by name: a missing scope is never "everything". */
-export const accountScope = () => z.enum(['account']).optional().describe('"account" to act on the whole account when no integration or flow is given');
+export const accountScope = () => z.enum(['account']).optional().describe('"account": the whole account, when no integration or flow');
 
 /** One mapping: a destination field from a source field or a fixed value. */
 export const mappingField = {
   generate: z.string().min(1).describe('Destination field, e.g. "email"'),
   extract: z.string().optional().describe('Source field, e.g. "customer.email"'),
-  hardCodedValue: z.string().optional().describe('A fixed value instead of extract'),
+  hardCodedValue: z.string().optional().describe('Fixed value, e.g. "web"'),
 };
 export const mappingChange = z.object({ op: z.enum(['add', 'change', 'remove']).describe('add a field, change its source, or remove it'), ...mappingField });

@@ -57,7 +57,7 @@ function restoreText(r: RestoreReport, c: Colors): string {
   return out.join('\n');
 }
 
-const BACKUP_ID = 'Backup id from list_backups or a change result, e.g. "bk-20261201-081500Z-a1b2c3"';
+const BACKUP_ID = 'Backup id, e.g. "bk-20261201-081500Z-a1b2c3"';
 
 const listBackups = defineOperation({
   name: 'list_backups',
@@ -65,8 +65,8 @@ const listBackups = defineOperation({
   title: 'List backups',
   description: 'Backups taken before each change, newest first. restore_backup undoes one.',
   input: {
-    target: z.string().optional().describe('Only backups of this resource (id or name), e.g. "Shopify Orders to NetSuite"'),
-    limit: z.number().int().min(1).max(200).optional().describe('Rows, 1-200 (default 50)'),
+    target: z.string().optional().describe('Only backups of this resource (id or name), e.g. "Orders to NetSuite"'),
+    limit: z.number().int().min(1).max(200).optional().describe('Rows (default 50)'),
   },
   annotations: LOCAL_READ,
   cli: {
@@ -131,7 +131,7 @@ const restoreBackup = defineOperation({
   description: 'Undo a change: restore objects from a backup, delete what it created. Refuses others\' later edits unless force.',
   input: {
     id: z.string().min(1).describe(BACKUP_ID),
-    force: z.boolean().optional().describe("true: also overwrite changes made by others since the backup"),
+    force: z.boolean().optional().describe("Also overwrite others' changes since the backup"),
     confirm: z.string().optional().describe('Preview token'),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },

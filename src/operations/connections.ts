@@ -87,7 +87,7 @@ export const connectionOperations: Operation[] = [
     description: 'Connections with type and online state.',
     input: {
       type: z.enum(CONNECTION_TYPES).optional().describe('Only this type'),
-      name: z.string().optional().describe('Part of the name, any case, e.g. "netsuite"'),
+      name: z.string().optional().describe('Name contains, e.g. "netsuite"'),
       ...listArgs(),
     },
     annotations: READ,

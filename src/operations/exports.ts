@@ -118,7 +118,7 @@ export const exportOperations: Operation[] = [
     name: 'trigger_export',
     toolset: 'exports',
     title: 'Run an export',
-    description: 'Run one export (its flow runs with only it); wait: follow it to the end.',
+    description: 'Run one export (its flow runs with only it).',
     // `wait`: the rule and its words are in wait.ts (a single-call tool: no wait unless asked; the
     // terminal's `exports run` follows unless --no-wait).
     input: { export: idOrName('Export'), wait: waitArg(false) },

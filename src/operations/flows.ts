@@ -21,8 +21,8 @@ function capped(text: string, structured: object): ToolResult {
 
 const updateInput = {
   flow: idOrName('Flow'),
-  enabled: z.boolean().optional().describe('true enables the flow, false disables it'),
-  schedule: z.string().optional().describe('Cron, UTC: "? 0 2 ? * *" is 02:00 daily; "" removes the schedule'),
+  enabled: z.boolean().optional().describe('true enables, false disables'),
+  schedule: z.string().optional().describe('Cron, UTC, e.g. "? 0 2 ? * *" (02:00 daily); "" removes it'),
   name: z.string().optional().describe('New name, e.g. "Orders (nightly)"'),
   confirm: z.string().optional().describe('Preview token'),
 };
@@ -81,7 +81,7 @@ export const flowOperations: Operation[] = [
     input: {
       integration: optionalIdOrName('Integration'),
       enabled: z.boolean().optional().describe('true: only enabled flows; false: only disabled'),
-      name: z.string().optional().describe('Part of the name, any case, e.g. "orders"'),
+      name: z.string().optional().describe('Name contains, e.g. "orders"'),
       ...listArgs(),
     },
     annotations: READ,
@@ -204,7 +204,7 @@ export const flowOperations: Operation[] = [
     description: 'Run a flow or one export, follow it to the end, report records, error patterns, next steps.',
     input: {
       flow: optionalIdOrName('Flow'),
-      export: z.string().optional().describe('Instead of flow: an export id or name; its flow runs only that export'),
+      export: z.string().optional().describe('Instead of flow: export id or name (its flow runs only it)'),
       // `wait`: the rule and its words are in wait.ts (a workflow: it follows the run unless told not to).
       wait: waitArg(true),
       timeoutSec: z.number().int().min(5).max(3600).optional().describe(TIMEOUT_SEC_DESCRIPTION),
@@ -240,7 +240,7 @@ export const flowOperations: Operation[] = [
     input: {
       // The values of DEPENDENCY_TYPES (ops/dependencies.ts).
       type: z.enum(['integration', 'flow', 'export', 'import', 'connection', 'tag']).describe('Kind of resource, e.g. "connection"'),
-      id: z.string().min(1).describe('Its id or name (for a tag: the tag), e.g. "NetSuite Production"'),
+      id: z.string().min(1).describe('Id or name (for a tag: the tag), e.g. "NetSuite Prod"'),
     },
     annotations: READ,
     cli: {

@@ -39,8 +39,8 @@ export function json(v: unknown): string {
 export function listArgs(_fields?: readonly string[]) {
   return {
     fields: z.array(z.string()).optional().describe('Columns, e.g. ["id","name"]'),
-    limit: z.number().int().min(1).max(500).optional().describe('Rows per page, 1-500 (default 50)'),
-    cursor: z.string().optional().describe('nextCursor from the previous page'),
+    limit: z.number().int().min(1).max(500).optional().describe('Rows per page (default 50)'),
+    cursor: z.string().optional().describe('A nextCursor value'),
   };
 }
 

@@ -6,32 +6,27 @@ import { sampleFieldsLine } from '../ops/mapping/preview.js';
 import { compact } from '../ops/project.js';
 import type { SetupReport } from '../ops/setup.js';
 import { truncate } from '../ops/util.js';
+import { mappingField } from './args.js';
 import { tsv } from './format.js';
 import { defineOperation, type Colors } from './types.js';
 
 // Records, not objects with every key declared: the tool stays small in tools/list. The keys are named in
 // the descriptions, and parseSetupSpec (ops/setup-plan.ts) refuses any other key by name.
 const source = z.record(z.string(), z.unknown()).describe(
-  'Source: {connection} to reuse or {type,name,config} to create; HTTP adds relativeURI e.g. "/api/v2/users.json", query e.g. "role=admin" (SOQL/SQL for Salesforce/databases)',
+  '{connection} or {type,name,config}; HTTP adds relativeURI, query (SOQL/SQL for Salesforce/databases), e.g. {"connection":"Zendesk","relativeURI":"/api/v2/users.json"}',
 );
-const destination = z.record(z.string(), z.unknown()).describe('Destination: {connection} or {type,name,config}; HTTP adds relativeURI e.g. "/crm/v3/objects/contacts"');
-
-const field = {
-  generate: z.string().min(1).describe('Target field'),
-  extract: z.string().optional().describe('Source field'),
-  hardCodedValue: z.string().optional().describe('Constant'),
-};
+const destination = z.record(z.string(), z.unknown()).describe('{connection} or {type,name,config}; HTTP: relativeURI, e.g. "/crm/v3/objects/contacts"');
 
 export const setupToolInput = {
-  name: z.string().min(1).max(100).optional().describe('Integration name (with integration: the flow name)'),
-  integration: z.string().optional().describe('Existing integration (id or name) to add the flow to'),
-  recordType: z.string().min(1).describe('Record type, e.g. customer'),
+  name: z.string().min(1).max(100).optional().describe('Name of the new integration (or flow), e.g. "Zendesk - HubSpot"'),
+  integration: z.string().optional().describe('Add the flow to this existing integration, e.g. "Shopify - NetSuite"'),
+  recordType: z.string().min(1).describe('Record type, e.g. "customer"'),
   source,
   destination,
-  mappings: z.array(z.object(field)).optional().describe('Field mappings'),
-  schedule: z.string().optional().describe('Cron, e.g. "? 0 2 ? * *"'),
+  mappings: z.array(z.object(mappingField)).optional().describe('Destination field from source field or fixed value'),
+  schedule: z.string().optional().describe('Cron, UTC, e.g. "? 0 2 ? * *"'),
   enable: z.boolean().optional().describe('Enable if both connections test OK'),
-  resume: z.record(z.string(), z.string()).optional().describe('resume ids of a failed attempt'),
+  resume: z.record(z.string(), z.string()).optional().describe('The resume ids a failed attempt returned'),
   confirm: z.string().optional().describe('Preview token'),
 };
 

@@ -35,7 +35,7 @@ function changedForTerminal(t: Terminal, headline: string, r: Record<string, unk
 }
 
 const listToolInput = {
-  name: z.string().optional().describe('Part of the name, any case, e.g. "netsuite"'),
+  name: z.string().optional().describe('Name contains, e.g. "netsuite"'),
   tag: z.string().optional().describe('Only integrations with this tag, e.g. "critical"'),
   ...listArgs(),
 };
@@ -185,7 +185,7 @@ const addTagToIntegration = defineOperation({
   name: 'add_tag_to_integration',
   toolset: 'tags',
   title: 'Set an integration\'s tag',
-  description: 'Celigo keeps ONE tag per integration: sets it, replacing any existing tag.',
+  description: 'Set an integration\'s tag. Celigo keeps ONE tag per integration: replacing any existing tag.',
   input: {
     integration: tagToolInput.integration,
     // The command may remove the tag instead (--remove); the tool only sets one.

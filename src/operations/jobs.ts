@@ -43,7 +43,7 @@ const listJobsOp = defineOperation({
     status: z.enum(JOB_STATUSES).optional().describe('Only jobs in this status, e.g. "failed"'),
     integration: optionalIdOrName('Integration'),
     flow: optionalIdOrName('Flow'),
-    type: z.enum(['flow', 'retry', 'bulk_retry']).optional().describe('flow (default): the runs; retry, bulk_retry: retries of them'),
+    type: z.enum(['flow', 'retry', 'bulk_retry']).optional().describe('Default flow (runs); retry, bulk_retry: retries'),
     ...listArgs(),
   },
   annotations: READ,
@@ -110,12 +110,12 @@ const retryFailedJobsOp = defineOperation({
   name: 'retry_failed_jobs',
   toolset: 'workflows',
   title: 'Retry failed jobs',
-  description: 'Retry failed jobs of a flow, integration or the account over a time range, optionally by error pattern. Previews first.',
+  description: 'Retry the failed jobs of a flow, integration or account over a time range, optionally one error pattern.',
   input: {
     range: rangeArg(),
     integration: optionalIdOrName('Integration'),
     flow: optionalIdOrName('Flow'),
-    pattern: z.string().optional().describe('Only errors whose code or message has this text or /regex/, e.g. "429"'),
+    pattern: z.string().optional().describe('Error code or message text, or /regex/, e.g. "429"'),
     scope: accountScope(),
     concurrency: z.number().int().min(1).max(16).optional().describe('Steps retried in parallel, 1-16 (default 4)'),
     // The rule and its words are in wait.ts (a workflow: it follows the retry jobs unless told not to).

@@ -12,5 +12,5 @@ type Fits<S extends z.ZodRawShape, W extends z.ZodRawShape> = z.infer<z.ZodObjec
 
 /** The tool of an operation declared with its terminal input: the same operation with the tool's input. */
 export function toolView<S extends z.ZodRawShape, W extends z.ZodRawShape, R>(input: S & Fits<S, W>, op: Operation<W, R>): Operation {
-  return { ...entry(op), input };
+  return { ...entry(op), input, terminalInput: op.terminalInput ?? op.input };
 }

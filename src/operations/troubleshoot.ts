@@ -55,14 +55,14 @@ const toolInput = {
   flow: optionalIdOrName('Flow'),
   integration: optionalIdOrName('Integration'),
   pattern: z.string().optional().describe('Only patterns with this text or /regex/, e.g. "LastName"'),
-  cursor: z.string().optional().describe('nextCursor from the previous page'),
+  cursor: z.string().optional().describe('A nextCursor value'),
 };
 
 const troubleshootOp = defineOperation({
       name: 'troubleshoot',
       toolset: 'workflows',
       title: 'Troubleshoot',
-      description: 'Why a job, flow or integration fails: errors by pattern with likely cause and fix, connection tests, changes made just before.',
+      description: 'Why a job, flow or integration fails: error patterns, likely cause and fix, connection tests, recent changes.',
       input: {
         ...toolInput,
         target: z.string().optional().describe('A job id, flow or integration, looked up in that order'),

@@ -114,6 +114,8 @@ export interface Operation<S extends z.ZodRawShape = z.ZodRawShape, R = unknown>
   title: string;
   description: string;
   input: S;
+  /** The command's input when it takes more than the tool (terminal-input.ts toolView); else `input`. */
+  terminalInput?: z.ZodRawShape;
   output?: z.ZodRawShape;
   annotations: ToolAnnotations;
   app?: ToolApp;

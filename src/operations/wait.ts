@@ -15,7 +15,7 @@ const SECONDS = MODEL_FOLLOW_MS / 1000;
 
 /** The `wait` argument: `byDefault` is what the tool does when it is not given (see the rule above). */
 export function waitArg(byDefault: boolean) {
-  return z.boolean().optional().describe(`Follow to the end (default ${byDefault}); after ${SECONDS} s: pending, job id`);
+  return z.boolean().optional().describe(`Follow to the end (default ${byDefault}); pending after ${SECONDS} s`);
 }
 
 /** What the model reads of a `timeoutSec` argument (the terminal's --timeout has its own words). */

@@ -136,13 +136,13 @@ export async function checkRetryConnections(ctx: OpContext, errors: readonly Sco
   return connectionVerdict(errors, connectionOf, tests, force);
 }
 
-/** "3 errors will fail again until connection "X" is fixed (test_connection says: 401: …): left out; …". */
+/** "3 errors will fail again until connection "X" is fixed (its connection test says: 401: …): left out; …". */
 export function problemLine(p: ConnectionProblem): string {
   const said = `${p.code ? `${p.code}: ` : ''}${p.message}`;
   const what = p.heldBack
     ? `left out of this retry; fix it ${connectionInApp(p.name)}, or pass force to retry them anyway`
     : 'retried anyway (force)';
-  return `${plural(p.errors, 'error')} will fail again until connection ${JSON.stringify(p.name)} is fixed (test_connection says: ${said}): ${what}`;
+  return `${plural(p.errors, 'error')} will fail again until connection ${JSON.stringify(p.name)} is fixed (its connection test says: ${said}): ${what}`;
 }
 
 /** The skip reason of the errors a connection holds back. */

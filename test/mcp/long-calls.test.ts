@@ -104,7 +104,7 @@ describe('progress notifications of long calls', () => {
   it('setup_integration: one notification per step, with the number of steps', async () => {
     const { call } = await connect();
     const notes: Note[] = [];
-    const { r, structured } = await call('setup_integration', { name: 'Contacts to HubSpot', recordType: 'Contact', source: { connection: 'Salesforce Production' }, destination: { connection: 'HubSpot' } }, notes);
+    const { r, structured } = await call('setup_integration', { name: 'Contacts to HubSpot', recordType: 'Contact', source: { connection: 'Salesforce Production' }, destination: { connection: 'HubSpot', relativeURI: '/crm/v3/objects/contacts' } }, notes);
     expect(r.isError).toBeFalsy();
     expect(structured.status).toBe('done');
     expectIncreasing(notes, 5);
@@ -177,7 +177,7 @@ describe('a wait that would pass the model deadline answers pending', () => {
   });
 
   it('setup_integration: stops between steps at the deadline; the same call with resume finishes it', async () => {
-    const spec = { name: 'Contacts to HubSpot', recordType: 'Contact', source: { connection: 'Salesforce Production' }, destination: { connection: 'HubSpot' } };
+    const spec = { name: 'Contacts to HubSpot', recordType: 'Contact', source: { connection: 'Salesforce Production' }, destination: { connection: 'HubSpot', relativeURI: '/crm/v3/objects/contacts' } };
     const first = await (await connect({ followForMs: 0 })).call('setup_integration', spec);
     expect(first.r.isError).toBeFalsy();
     expect(first.structured).toMatchObject({ status: 'pending', outcome: 'pending', steps: [] });

@@ -15,7 +15,7 @@ describe('tags tools', () => {
   afterEach(() => env.close());
 
   it('the descriptions say Celigo keeps one tag per integration', () => {
-    expect(tool('add_tag_to_integration').description).toMatch(/ONE tag per integration.*replacing any existing tag/);
+    expect(tool('add_tag_to_integration').description).toMatch(/ONE tag per integration: replacing any existing tag/);
     expect(tool('list_tags').description).toMatch(/error tags/i);
   });
 

@@ -53,7 +53,7 @@ describe('retries and failing connections on the demo account', () => {
     env.emu.clearRequestLog();
 
     const r = await retryFailedJobs(env.ctx, { integration: DEMO.failingIntegration });
-    const line = `${login.length} errors will fail again until connection "${SF_USER}" is fixed (test_connection says: ${SF_SAYS}): left out of this retry; fix it ${WHERE}, or pass force to retry them anyway`;
+    const line = `${login.length} errors will fail again until connection "${SF_USER}" is fixed (its connection test says: ${SF_SAYS}): left out of this retry; fix it ${WHERE}, or pass force to retry them anyway`;
     expect(env.plans[0].details).toContain(line);
     expect(env.plans[0].action).toBe(`Retry ${data.length} errors in ${new Set(data.map((e) => e._flowJobId)).size} jobs`);
     expect(pings()).toHaveLength(1);

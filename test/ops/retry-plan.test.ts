@@ -194,7 +194,7 @@ describe('planRetry with errors held back by a connection that fails its test', 
     expect(p.confirm.plan.action).toBe('Retry 1 error in 1 job');
     expect(p.confirm.plan.details.slice(0, 2)).toEqual([
       '1 error in 1 job of 1 flow: Flow 1 (1)',
-      '2 errors will fail again until connection "SF" is fixed (test_connection says: 401: INVALID_LOGIN: bad password): left out of this retry; fix it in integrator.io: Resources → Connections → "SF" → Edit, or pass force to retry them anyway',
+      '2 errors will fail again until connection "SF" is fixed (its connection test says: 401: INVALID_LOGIN: bad password): left out of this retry; fix it in integrator.io: Resources → Connections → "SF" → Edit, or pass force to retry them anyway',
     ]);
     expect(p.confirm.kind).toBe('change');
   });
