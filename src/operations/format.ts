@@ -47,7 +47,7 @@ export function listArgs(_fields?: readonly string[]) {
 /**
  * What every list tool returns as structuredContent: the rows of its text, and how many exist. Not
  * declared as each tool's outputSchema (about 200 bytes each in every tools/list, where the default
- * configuration has 20,000); the server's instructions state it once, and test/operations/lists.test.ts
+ * configuration has 20,000); the server's instructions state it once, and test/mcp/large-results.test.ts
  * holds every list tool to it.
  */
 export const LIST_OUTPUT = {
