@@ -110,8 +110,8 @@ export const connectionOperations: Operation[] = [
   })),
   entry(defineOperation({
     name: 'get_connection',
-    // Not a default toolset: the default tools/list has no room left under its 12,000-byte budget.
-    toolset: 'workflows',
+    // Opt-in (select.ts OPT_IN_TOOLS): served by --toolsets connections or all, not by default.
+    toolset: 'connections',
     title: 'Get a connection',
     description: 'One connection\'s settings and online status; secrets are left out.',
     input: connection,

@@ -1,5 +1,5 @@
 // An operation whose command takes more than its tool. The framework derives a command's flags from the
-// operation's input, which is also the tool's input; the default tools/list (12,000 bytes) has no room for
+// operation's input, which is also the tool's input; the default tools/list (20,000 bytes) has no room for
 // inputs only a terminal needs (--no-errors, --connection source=target, --remove, a spec file). Such an
 // operation is declared once with the terminal's input; toolView gives its tool: the same operation (run,
 // presenters, outcome, next steps, command surface) with the tool's narrower input. The tool's values must

@@ -46,3 +46,14 @@ describe('parameter descriptions of the default configuration', () => {
     expect(props.find(([w]) => w === 'list_jobs.status')![1].enum).toContain('failed');
   });
 });
+
+describe('one wait rule (issue 12 item 5)', () => {
+  it('every wait says its default and the 50 s bound in the same words: workflows wait, single calls do not', () => {
+    const waits = props.filter(([w]) => w.endsWith('.wait'));
+    expect(waits.map(([w]) => w).sort()).toEqual(['retry_failed_jobs.wait', 'run_and_monitor.wait', 'trigger_export.wait', 'trigger_flow_run.wait']);
+    for (const [w, p] of waits) {
+      const byDefault = w.startsWith('run_and_monitor') || w.startsWith('retry_failed_jobs');
+      expect(p.description, w).toBe(`Follow to the end (default ${byDefault}); pending after 50 s`);
+    }
+  });
+});

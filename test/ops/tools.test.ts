@@ -18,7 +18,7 @@ const KNOWN = new Set([...BASIC, ...mine.map((t) => t.name)]);
 describe('workflow and backup tools: catalogue rules', () => {
   it('has the tools the issue names', () => {
     expect(mine.map((t) => t.name).sort()).toEqual(
-      ['check_dependencies', 'daily_health_check', 'diff_backup', 'get_connection', 'get_mapping', 'list_backups', 'restore_backup', 'retry_failed_jobs', 'run_and_monitor', 'setup_integration', 'troubleshoot', 'update_mapping'],
+      ['check_dependencies', 'daily_health_check', 'diff_backup', 'get_mapping', 'list_backups', 'restore_backup', 'retry_failed_jobs', 'run_and_monitor', 'setup_integration', 'troubleshoot', 'update_mapping'],
     );
   });
   for (const t of mine) {
