@@ -28,7 +28,7 @@ describe('every result fits on the large seed', () => {
   let conn: Awaited<ReturnType<typeof connectInMemory>>;
   const seen: Seen[] = [];
   const call = async (name: string, args: Record<string, unknown>): Promise<Seen> => {
-    const r = await conn.client.callTool({ name, arguments: args }, undefined, { timeout: 300_000 });
+    const r = await conn.client.callTool({ name, arguments: args }, { timeout: 300_000 });
     const text = textOf(r);
     const structured = r.structuredContent as Record<string, unknown> | undefined;
     const s = { name, args, text, structured, isError: !!r.isError, size: text.length + (structured ? JSON.stringify(structured).length : 0) };
