@@ -42,7 +42,7 @@ describe('help', () => {
     expect(table).toEqual({
       integrations: ['list', 'get', 'create', 'clone', 'tag', 'setup'],
       flows: ['list', 'get', 'run', 'update', 'enable', 'disable', 'monitor', 'using'],
-      connections: ['list', 'test', 'create', 'get'],
+      connections: ['list', 'get', 'test', 'create'],
       jobs: ['list', 'get', 'retry', 'retry-failed'],
       errors: ['list', 'retry', 'clear'],
       exports: ['list', 'get', 'run'],
