@@ -11,6 +11,7 @@ const suites = {
   mcp: async () => (await import('./mcp.mjs')).benchMcp(),
   cli: async () => (await import('./cli.mjs')).benchCli(),
   workflows: async () => (await import('./workflows.mjs')).benchWorkflows(),
+  agent: async () => (await import('./agent.mjs')).benchAgent(),
   load: async () => (await import('./load.mjs')).benchLoad(),
 };
 
@@ -44,8 +45,17 @@ const lines = [
   '',
 ];
 for (const s of sections) {
-  lines.push(`## ${s.name} (${s.seconds.toFixed(1)} s)`, '', '| Figure | Value | Target | Met | Notes |', '|---|---|---|---|---|');
-  for (const r of s.rows) lines.push(`| ${r.figure} | ${r.value} | ${r.target} | ${r.ok === undefined ? '' : r.ok ? 'yes' : '**no**'} | ${r.note ?? ''} |`);
+  lines.push(`## ${s.name} (${s.seconds.toFixed(1)} s)`, '');
+  if (Array.isArray(s.rows)) {
+    lines.push('| Figure | Value | Target | Met | Notes |', '|---|---|---|---|---|');
+    for (const r of s.rows) lines.push(`| ${r.figure} | ${r.value} | ${r.target} | ${r.ok === undefined ? '' : r.ok ? 'yes' : '**no**'} | ${r.note ?? ''} |`);
+  } else {
+    // A suite with its own columns: { title, intro, columns: [{ key, title }], rows }.
+    const t = s.rows;
+    const cell = (v) => String(v ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+    lines.push(`**${t.title}**`, '', t.intro, '', `| ${t.columns.map((c) => c.title).join(' | ')} |`, `|${t.columns.map(() => '---').join('|')}|`);
+    for (const r of t.rows) lines.push(`| ${t.columns.map((c) => cell(r[c.key])).join(' | ')} |`);
+  }
   lines.push('');
 }
 const out = lines.join('\n');
