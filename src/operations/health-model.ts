@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { STANDALONE } from '../ops/health-judge.js';
-import type { FlowHealth, HealthReport, IntegrationHealth, JobCounts, Verdict } from '../ops/health-report.js';
+import { worstFirst, type FlowHealth, type HealthReport, type IntegrationHealth, type Verdict } from '../ops/health-report.js';
 import { rate } from '../ops/job-rows.js';
 import { decodeCursor, encodeCursor, paginate, type Paged } from '../ops/project.js';
 import { plural, truncate } from '../ops/util.js';
@@ -23,7 +23,6 @@ export const MODEL_BUDGET = 21_000;
 /** Compact JSON of a page's rows; their text is shorter (no keys, no quotes). */
 const ROWS_BUDGET = 8_000;
 
-const RANK: Record<Verdict, number> = { failing: 0, degraded: 1, healthy: 2 };
 
 const verdict = z.enum(VERDICTS);
 const integrationRow = z.object({
@@ -112,10 +111,7 @@ export const sec = (v: number | undefined) => (v === undefined ? '' : `${Math.ro
 export const lines = (...parts: (string | undefined | false)[]) => parts.filter(Boolean).join('\n');
 const name = (s: string | undefined, max = 100) => truncate(s, max) ?? '';
 
-/** Failing first, then degraded, then healthy; within each, most failed runs, then most open errors. */
-export function worstFirst(a: { verdict: Verdict; jobs: JobCounts; openErrors: number; name: string }, b: typeof a): number {
-  return RANK[a.verdict] - RANK[b.verdict] || b.jobs.failed - a.jobs.failed || b.openErrors - a.openErrors || a.name.localeCompare(b.name);
-}
+export { worstFirst };
 
 function integrationRowOf(i: IntegrationHealth): IntegrationRow {
   return {

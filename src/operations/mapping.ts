@@ -83,7 +83,7 @@ export const mappingOperations: Operation[] = [
     input: {
       flow: idOrName('Flow').min(1),
       import: IMPORT_ARG,
-      sample: z.record(z.string(), z.unknown()).optional().describe('A source record, e.g. {"id":7,"email":"a@b.co"}'),
+      sample: z.record(z.string(), z.unknown()).optional().describe('A source record (default: one from the export), e.g. {"id":7}'),
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     cli: {

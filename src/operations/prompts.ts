@@ -72,7 +72,7 @@ export const prompts: PromptDef[] = [
         `Set up a new integration "${name}" that moves ${rt} records from ${src} to ${dst}.`,
         [
           `Call list_connections to find existing connections for ${src} and ${dst}; reuse one when it exists.`,
-          'Call test_connection on each connection you will reuse.',
+          'When several connections could fit, call test_connection to choose a working one (setup_integration tests the ones it uses).',
           'If a connection is missing, ask me for its settings (never guess credentials); setup_integration can create it.',
           'Agree the key field mappings with me (destination field <- source field, or a fixed value), and for an HTTP source the API path to read.',
           'Call setup_integration with the name, recordType, source, destination and mappings. The flow is created disabled; show me the preview of a sample record and any missing source fields.',

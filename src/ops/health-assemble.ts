@@ -5,7 +5,7 @@ import type { NextStep } from './outcome.js';
 import { num, percentiles, plural } from './util.js';
 import { counts, durations, rate, sumOf, type JobRow } from './job-rows.js';
 import { splitStandalone, STANDALONE, verdictCounts } from './health-judge.js';
-import { FAILED_JOBS_SHOWN, type ConnectionCheck, type HealthReport, type HealthSeries, type IntegrationHealth, type ScheduleIssue, type Verdict } from './health-report.js';
+import { FAILED_JOBS_SHOWN, worstFirst, type ConnectionCheck, type HealthReport, type HealthSeries, type IntegrationHealth, type ScheduleIssue, type Verdict } from './health-report.js';
 
 /** Failed jobs listed in the report, most recent first. */
 export const FAILED_JOBS_LISTED = 50;
@@ -111,16 +111,43 @@ export function assembleHealthReport(f: HealthFindings): Omit<HealthReport, 'req
  * runs once the cause is fixed (account-wide, said explicitly as retry_failed_jobs requires). The
  * standalone flows have no integration to name, so their check suggests neither.
  */
+/** The down connection an integration fails on, from its reasons ("connection down: X"), if any. */
+function downConnectionOf(i: IntegrationHealth): string | undefined {
+  return /connection down: ([^;]+)/.exec(i.reasons.join('; '))?.[1]?.trim();
+}
+
+/** The first integration of each cause, in order, with how many others share it. */
+function oneEachCause(list: IntegrationHealth[]): { i: IntegrationHealth; alike: number }[] {
+  const out: { i: IntegrationHealth; alike: number }[] = [];
+  const byDown = new Map<string, { i: IntegrationHealth; alike: number }>();
+  for (const i of list) {
+    const down = downConnectionOf(i);
+    const seen = down ? byDown.get(down) : undefined;
+    if (seen) seen.alike++;
+    else {
+      const entry = { i, alike: 0 };
+      out.push(entry);
+      if (down) byDown.set(down, entry);
+    }
+  }
+  return out;
+}
+
 export function nextAfterHealth(r: Pick<HealthReport, 'integrations' | 'failedJobs' | 'window'>, focus?: { integrationId: string }): NextStep[] {
   const shown = focus ? r.integrations.filter((i) => i.integrationId === focus.integrationId) : r.integrations;
   const failedJobs = focus ? r.failedJobs.filter((j) => j.integrationId === focus.integrationId) : r.failedJobs;
-  const bad = shown.filter((i) => i.verdict !== 'healthy' && i.integrationId !== STANDALONE);
+  // Worst first (as the report's table), one step per cause: integrations failing on the same down
+  // connection share one troubleshoot (the others say how many more it explains).
+  const bad = oneEachCause(shown.filter((i) => i.verdict !== 'healthy' && i.integrationId !== STANDALONE).sort(worstFirst));
   const shared = (name: string) => r.integrations.filter((i) => i.name.toLowerCase() === name.toLowerCase()).length > 1;
   const range = r.window.label;
   if (focus?.integrationId === STANDALONE) return [];
   const scope = focus ? { integration: focus.integrationId } : undefined;
   return [
-    ...bad.slice(0, 5).map((i) => (shared(i.name) ? { op: 'troubleshoot', args: { integration: i.integrationId }, why: `${i.name} is ${i.verdict}` } : { op: 'troubleshoot', args: { integration: i.name }, why: i.verdict })),
+    ...bad.slice(0, 5).map(({ i, alike }) => {
+      const why = `${shared(i.name) ? `${i.name} is ${i.verdict}` : i.verdict}${alike ? `; ${alike} more ${alike === 1 ? 'integration fails' : 'integrations fail'} on the same down connection` : ''}`;
+      return { op: 'troubleshoot', args: { integration: shared(i.name) ? i.integrationId : i.name }, why };
+    }),
     ...(failedJobs.length > FAILED_JOBS_SHOWN ? [{ op: 'list_jobs', args: { status: 'failed', ...scope, range }, why: `every failed run of the window${focus ? ' in this integration' : ''}` }] : []),
     ...(bad.length && failedJobs.length ? [{ op: 'retry_failed_jobs', args: { range, ...(scope ?? { scope: 'account' }) }, why: 'after fixing the cause' }] : []),
   ];

@@ -109,3 +109,10 @@ export interface HealthReport {
   /** Requests this check made (the client's counter). */
   requests: number;
 }
+
+const RANK: Record<Verdict, number> = { failing: 0, degraded: 1, healthy: 2 };
+
+/** Failing first, then degraded, then healthy; within each, most failed runs, then most open errors. */
+export function worstFirst(a: { verdict: Verdict; jobs: JobCounts; openErrors: number; name: string }, b: typeof a): number {
+  return RANK[a.verdict] - RANK[b.verdict] || b.jobs.failed - a.jobs.failed || b.openErrors - a.openErrors || a.name.localeCompare(b.name);
+}

@@ -38,6 +38,12 @@ describe('mapping previews on the demo account', () => {
     expect((r.structured as { preview: { sampleFields: string[] } }).preview.sampleFields).toEqual(['id', 'email', 'organization.name', 'extra_field']);
   });
 
+  it('get_mapping without a sample previews on one read from the export (the agent benchmark had none to give)', async () => {
+    const r = await tool('get_mapping').handler({ flow: DEMO.mappingEditedFlow }, env.ctx);
+    expect(r.text).toContain(`Source fields in the sample (9): ${ZENDESK_USER_FIELDS}.`);
+    expect(r.structured).toMatchObject({ sample: 'export' });
+  });
+
   it('update_mapping dry run, on a sample from the export, lists its fields in the text', async () => {
     const r = await tool('update_mapping').handler({ flow: DEMO.mappingEditedFlow, changes: [{ op: 'add', generate: 'LastName', extract: 'surname' }], dryRun: true }, env.ctx);
     expect(r.text).toContain('source field surname (for LastName) is not in the sample record');

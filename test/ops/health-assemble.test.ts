@@ -9,7 +9,8 @@ import { nextForModel } from '../../src/operations/next.js';
 const NOW = Date.parse('2026-01-15T12:00:00.000Z');
 const toRow = rowMaker(NOW - 86_400_000, NOW, []);
 const row = (i: number, status: string) => toRow({ _id: `j${i}`, type: 'flow', status, createdAt: new Date(NOW - i * 60_000).toISOString(), _flowId: i % 2 ? 'f1' : 'gone', numError: i });
-const ih = (name: string, verdict: Verdict, openErrors = 0, integrationId = name) => ({ integrationId, name, verdict, openErrors }) as IntegrationHealth;
+const ih = (name: string, verdict: Verdict, openErrors = 0, integrationId = name, failed = 0, reasons: string[] = []) =>
+  ({ integrationId, name, verdict, openErrors, jobs: { total: 10, failed }, reasons }) as IntegrationHealth;
 const issue = { flowId: 'f', name: 'F', integrationId: 'i', schedule: '? 0 1 ? * *', issue: 'disabled' } as ScheduleIssue;
 const conn = (name: string, ok: boolean): ConnectionCheck => ({ connectionId: `id-${name}`, name, ok, reasons: [], usedByFlows: [] });
 
@@ -70,6 +71,22 @@ describe('nextAfterHealth', () => {
       '- retry_failed_jobs {"range":"yesterday","scope":"account"}: after fixing the cause',
     ]);
     expect(nextAfterHealth({ integrations, failedJobs: [], window }).map((s) => s.op)).toEqual(Array(5).fill('troubleshoot'));
+  });
+
+  it('worst first, one step per down connection (the others counted in its reason)', () => {
+    const down = (c: string) => [`Flow x: connection down: ${c}`];
+    const integrations = [
+      ih('A1', 'failing', 5, 'a1', 2, down('SFTP 37')),
+      ih('A2', 'failing', 50, 'a2', 9, down('SFTP 37')),
+      ih('B1', 'failing', 1, 'b1', 3, down('S3 37')),
+      ih('C1', 'degraded', 99, 'c1', 0, ['Flow y: 99 open errors']),
+      ih('A3', 'failing', 0, 'a3', 1, down('SFTP 37')),
+    ];
+    expect(nextForModel(nextAfterHealth({ integrations, failedJobs: [], window }))).toEqual([
+      '- troubleshoot {"integration":"A2"}: failing; 2 more integrations fail on the same down connection',
+      '- troubleshoot {"integration":"B1"}: failing',
+      '- troubleshoot {"integration":"C1"}: degraded',
+    ]);
   });
 
   it('of one integration: troubleshoot it, its failed runs and retry scoped to it; the standalone flows suggest none', () => {

@@ -2,7 +2,7 @@
 import type { OpContext } from '../context.js';
 import { listMappings, mappingFormat, type MappingFormat } from './formats.js';
 import { previewMapping, sampleFields } from './preview.js';
-import { importOfFlow } from './update.js';
+import { exportSample, importOfFlow } from './update.js';
 
 /** One field mapping; with a sample, the value it maps to (or that its source field is missing). */
 export interface MappingRow {
@@ -27,13 +27,19 @@ export interface MappingView {
   fields: MappingRow[];
   /** With a sample: the record as the mapping would write it, the source fields it lacks, and those it has. */
   preview?: { output: Record<string, unknown>; missingSources: string[]; sampleFields: string[] };
+  /** Where the sample came from: given, read from the flow's source export, or none (then why). */
+  sample?: 'given' | 'export' | 'none';
+  sampleNote?: string;
 }
 
 export async function showMapping(ctx: OpContext, input: { flow: string; import?: string; sample?: Record<string, unknown> }): Promise<MappingView> {
   const { flow, imp } = await importOfFlow(ctx, input.flow, input.import);
   const doc = imp as Record<string, unknown>;
   const base = { flowId: flow._id, flowName: flow.name, importId: imp._id, importName: imp.name, format: mappingFormat(doc) };
-  if (!input.sample) return { ...base, fields: listMappings(doc) };
-  const p = previewMapping(doc, input.sample);
-  return { ...base, fields: p.fields, preview: { output: p.output, missingSources: p.missingSources, sampleFields: sampleFields(input.sample) } };
+  // Without a sample, one record of the flow's source export (as update_mapping previews on): the mapping
+  // is seen against real fields, so a missing source field shows without the caller having a record.
+  const { sample, from, note } = input.sample ? { sample: input.sample, from: 'given' as const, note: undefined } : await exportSample(ctx, flow);
+  if (!sample) return { ...base, fields: listMappings(doc), sample: from, ...(note ? { sampleNote: note } : {}) };
+  const p = previewMapping(doc, sample);
+  return { ...base, fields: p.fields, preview: { output: p.output, missingSources: p.missingSources, sampleFields: sampleFields(sample) }, sample: from };
 }

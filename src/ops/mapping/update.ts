@@ -2,7 +2,7 @@
 // read-modify-write, and a read-back check.
 import { UsageError } from '../../core/errors.js';
 import { flowSteps } from '../../core/flows.js';
-import type { Import } from '../../core/schemas.js';
+import type { Flow, Import } from '../../core/schemas.js';
 import type { NextStep, Outcome } from '../outcome.js';
 import type { OpContext } from '../context.js';
 import { backup, recordChanged } from '../backups/take.js';
@@ -78,28 +78,26 @@ function sameSource(m: FlatMapping | undefined, a: AppliedChange): boolean {
  * Changes field mappings of a flow's import: preview on a sample record, back up, read-modify-write,
  * read back and verify. `dryRun` stops after the preview.
  */
+/** One record of the flow's source export, to preview a mapping on (or why there is none). */
+export async function exportSample(ctx: OpContext, flow: Flow): Promise<{ sample?: Record<string, unknown>; from: 'export' | 'none'; note?: string }> {
+  const source = flowSteps(flow).find((s) => s.role === 'source');
+  if (!source) return { from: 'none' };
+  try {
+    const rows = await sampleRecords(ctx, source.id);
+    const first = rows[0];
+    const sample = (first && typeof first.record === 'object' && first.record ? first.record : first) as Record<string, unknown> | undefined;
+    return sample ? { sample, from: 'export' } : { from: 'none', note: 'the source export returned no records' };
+  } catch (err) {
+    return { from: 'none', note: `could not fetch a sample from the source export: ${(err as Error).message}` };
+  }
+}
+
 export async function updateMapping(ctx: OpContext, input: UpdateMappingInput): Promise<UpdateMappingReport> {
   const { api, signal } = ctx;
   const { flow, imp } = await importOfFlow(ctx, input.flow, input.import);
   const { doc: next, format, applied } = applyMappingChanges(imp as Import, input.changes);
 
-  let sample: Record<string, unknown> | undefined = input.sample;
-  let sampleFrom: UpdateMappingReport['sample'] = sample ? 'given' : 'none';
-  let sampleNote: string | undefined;
-  if (!sample) {
-    const source = flowSteps(flow).find((s) => s.role === 'source');
-    if (source) {
-      try {
-        const rows = await sampleRecords(ctx, source.id);
-        const first = rows[0];
-        sample = (first && typeof first.record === 'object' && first.record ? first.record : first) as Record<string, unknown> | undefined;
-        if (sample) sampleFrom = 'export';
-        else sampleNote = 'the source export returned no records';
-      } catch (err) {
-        sampleNote = `could not fetch a sample from the source export: ${(err as Error).message}`;
-      }
-    }
-  }
+  const { sample, from: sampleFrom, note: sampleNote } = input.sample ? { sample: input.sample, from: 'given' as const, note: undefined } : await exportSample(ctx, flow);
   const warnings: string[] = [];
   let preview: UpdateMappingReport['preview'];
   if (sample) {
