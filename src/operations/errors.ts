@@ -66,7 +66,7 @@ const retryErrorsOp = defineOperation({
   name: 'retry_errors',
   toolset: 'errors',
   title: 'Retry errors',
-  description: 'Retry chosen open errors of one flow: by id, one step, or all. Across flows: retry_failed_jobs.',
+  description: 'Retry chosen open errors of one flow: by id, step, or all. Across flows: retry_failed_jobs.',
   input: {
     flow: idOrName('Flow'),
     step: optionalIdOrName('Step'),

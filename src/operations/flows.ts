@@ -131,7 +131,7 @@ export const flowOperations: Operation[] = [
     name: 'trigger_flow_run',
     toolset: 'flows',
     title: 'Run a flow',
-    description: 'Start a flow run. To follow it to the end with a report: run_and_monitor.',
+    description: 'Start a flow run. To follow it and report: run_and_monitor.',
     input: {
       flow: idOrName('Flow'),
       // `wait`: the rule and its words are in wait.ts (a single-call tool: no wait unless asked).
@@ -201,7 +201,7 @@ export const flowOperations: Operation[] = [
     name: 'run_and_monitor',
     toolset: 'workflows',
     title: 'Run and monitor',
-    description: 'Run a flow or one export, follow it to the end, report records, error patterns, next steps.',
+    description: 'Run a flow or one export, follow it to the end, report records and error patterns.',
     input: {
       flow: optionalIdOrName('Flow'),
       export: z.string().optional().describe('Instead of flow: export id or name (its flow runs only it)'),

@@ -83,7 +83,7 @@ export const mappingOperations: Operation[] = [
     input: {
       flow: idOrName('Flow').min(1),
       import: IMPORT_ARG,
-      sample: z.record(z.string(), z.unknown()).optional().describe('A source record (default: one from the export), e.g. {"id":7}'),
+      sample: z.record(z.string(), z.unknown()).optional().describe('Source record, e.g. {"id":7}; default: one from the export'),
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
     cli: {
@@ -111,7 +111,7 @@ export const mappingOperations: Operation[] = [
       flow: idOrName('Flow').min(1),
       import: IMPORT_ARG,
       changes: z.array(mappingChange).min(1).describe('At least one change, e.g. [{"op":"add","generate":"phone","extract":"tel"}]'),
-      sample: z.record(z.string(), z.unknown()).optional().describe('A source record to preview on (default: one read from the export)'),
+      sample: z.record(z.string(), z.unknown()).optional().describe('Source record to preview on; default: one from the export'),
       dryRun: z.boolean().optional().describe('true: preview only, change nothing'),
       confirm: z.string().optional().describe('Preview token'),
     },
