@@ -71,8 +71,8 @@ export function listResult<T extends Record<string, unknown>>(
 ): ToolResult {
   const projected = pickFields(rows, args.fields, allowed) as Record<string, unknown>[];
   const present = (args.fields?.length ? args.fields : (columns ?? [...allowed])).filter((c) => projected.some((r) => r[c] !== undefined));
-  const shaped = projected.map((r) => rowOf(r, present));
-  const page: Paged<Record<string, unknown>> = paginate(shaped, { limit: args.limit, cursor: args.cursor, maxChars: ROWS_BUDGET });
+  // Only the rows of the page are shaped: a list of 50,000 rows costs one pass, not one per row.
+  const page: Paged<Record<string, unknown>> = paginate(projected, { limit: args.limit, cursor: args.cursor, maxChars: ROWS_BUDGET, shape: (r) => rowOf(r, present) });
   const cols = present.filter((c) => page.items.some((r) => r[c] !== undefined));
   const head =
     page.total === 0

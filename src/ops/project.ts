@@ -31,17 +31,22 @@ export function pickFields<T extends Record<string, unknown>>(rows: T[], fields:
   return rows.map((r) => Object.fromEntries(fields.map((f) => [f, r[f]])) as Partial<T>);
 }
 
-/** One page of `rows` from `cursor`, at most `limit` rows and at most `maxChars` of compact JSON. */
-export function paginate<T>(rows: T[], opts: { limit?: number; cursor?: string; maxChars?: number } = {}): Paged<T> {
+/**
+ * One page of `rows` from `cursor`, at most `limit` rows and at most `maxChars` of compact JSON. `shape`,
+ * when given, turns each row into what the page holds, for the rows of the page only.
+ */
+export function paginate<T, U = T>(rows: T[], opts: { limit?: number; cursor?: string; maxChars?: number; shape?: (row: T) => U } = {}): Paged<U> {
   const offset = decodeCursor(opts.cursor);
   const limit = Math.max(1, Math.min(opts.limit ?? 50, 1000));
   const budget = opts.maxChars ?? MAX_RESULT_CHARS;
-  const items: T[] = [];
+  const shape = opts.shape ?? ((r: T) => r as unknown as U);
+  const items: U[] = [];
   let size = 2;
   for (let i = offset; i < rows.length && items.length < limit; i++) {
-    const len = JSON.stringify(rows[i]).length + 1;
+    const row = shape(rows[i]!);
+    const len = JSON.stringify(row).length + 1;
     if (items.length > 0 && size + len > budget) break;
-    items.push(rows[i]);
+    items.push(row);
     size += len;
   }
   const end = offset + items.length;
