@@ -4,27 +4,34 @@
 import { z } from 'zod';
 import type { BackupDiff } from '../ops/backups/diff.js';
 import type { RestoreReport } from '../ops/backups/restore.js';
-import type { BackupSummary } from '../ops/backups/store.js';
+import type { BackupSummary, SkippedFile } from '../ops/backups/store.js';
 import { truncate } from '../ops/util.js';
 import { json, READ, tsv } from './format.js';
 import { defineOperation, entry, type Colors, type Operation, type Terminal } from './types.js';
+import { toolView } from './terminal-input.js';
 
 /** Backups are local files: listing them asks nothing of the account. */
 const LOCAL_READ = { ...READ, openWorldHint: false } as const;
 
-export const BACKUP_FIELDS = ['id', 'createdAt', 'reason', 'targets', 'items', 'created'] as const;
+export const BACKUP_FIELDS = ['id', 'createdAt', 'reason', 'applied', 'targets', 'items', 'created'] as const;
 const ID_HELP = 'Backup id (see: backups list)';
 
 /** Every backup that matches (newest first); the model's page is cut in forModel, a terminal's by --limit. */
 interface BackupList {
   total: number;
   backups: BackupSummary[];
+  /** Files in the backups folder that are not readable backups (listed, never fatal). */
+  skipped: SkippedFile[];
 }
+
+/** One line per file that is not a readable backup. */
+const skippedLines = (skipped: SkippedFile[]) => skipped.map((s) => `Warning: skipped ${s.path}: ${s.reason}.`);
 
 function listForTerminal(r: BackupList, t: Terminal, limit: number | undefined): void {
   t.expectFields(BACKUP_FIELDS);
+  for (const line of skippedLines(r.skipped)) t.note(line);
   const rows = r.backups.map((b) => ({ ...b, targets: b.targets.map((x) => `${x.type}:${x.id}`) }));
-  t.list(rows, { noun: 'backups', fields: BACKUP_FIELDS, columns: ['id', 'createdAt', 'reason', 'items', 'created'], limit });
+  t.list(rows, { noun: 'backups', fields: BACKUP_FIELDS, columns: ['id', 'createdAt', 'reason', 'applied', 'items', 'created'], limit });
 }
 
 function statusColor(c: Colors, s: string): string {
@@ -48,7 +55,7 @@ function diffText(d: BackupDiff, t: Terminal, c: Colors): string {
 }
 
 function restoreText(r: RestoreReport, c: Colors): string {
-  const out = [`${r.verified && !r.problems.length ? c.green('✓') : c.red('✗')} ${r.summary}`];
+  const out = [`${r.verified && !r.problems.length && !r.outcome ? c.green('✓') : c.red('✗')} ${r.summary}`];
   for (const x of r.restored) out.push(`  ${c.green('restored')} ${x.type} ${x.name ?? x.id}`);
   for (const x of r.deleted) out.push(`  ${c.yellow('deleted')} ${x.type} ${x.name ?? x.id}`);
   for (const x of r.skipped) out.push(`  ${c.dim('skipped')} ${x.type} ${x.name ?? x.id}: ${x.reason}`);
@@ -85,9 +92,10 @@ const listBackups = defineOperation({
   },
   forModel(r, input) {
     const page = r.backups.slice(0, input.limit ?? 50);
-    const head = r.total === 0 ? 'No backups yet.' : `Showing ${page.length} of ${r.total} backups.`;
-    const rows = page.map((b) => ({ id: b.id, createdAt: b.createdAt, reason: truncate(b.reason, 100), objects: b.items, created: b.created }));
-    return { text: rows.length ? `${head}\n${tsv(rows)}` : head, structured: { total: r.total, truncated: page.length < r.total, backups: page } };
+    const head = [r.total === 0 ? 'No backups yet.' : `Showing ${page.length} of ${r.total} backups.`, ...skippedLines(r.skipped)].join('\n');
+    const rows = page.map((b) => ({ id: b.id, createdAt: b.createdAt, reason: truncate(b.reason, 100), applied: b.applied, objects: b.items, created: b.created }));
+    const structured = { total: r.total, truncated: page.length < r.total, backups: page, ...(r.skipped.length ? { skipped: r.skipped } : {}) };
+    return { text: rows.length ? `${head}\n${tsv(rows)}` : head, structured };
   },
   forTerminal: (r, t, input) => listForTerminal(r, t, input.limit),
 });
@@ -124,15 +132,22 @@ const diffBackup = defineOperation({
   },
 });
 
+// The tool's input: `force` passes newer edits only. The account guard has no override on MCP (a model
+// must not write one account's backup into another); the command adds --other-account.
+const restoreToolInput = {
+  id: z.string().min(1).describe(BACKUP_ID),
+  force: z.boolean().optional().describe("Also overwrite others' changes since the backup"),
+  confirm: z.string().optional().describe('Preview token'),
+};
+
 const restoreBackup = defineOperation({
   name: 'restore_backup',
   toolset: 'backups',
   title: 'Restore a backup',
   description: 'Undo a change: restore objects from a backup, delete what it created. Refuses others\' later edits unless force.',
   input: {
-    id: z.string().min(1).describe(BACKUP_ID),
-    force: z.boolean().optional().describe("Also overwrite others' changes since the backup"),
-    confirm: z.string().optional().describe('Preview token'),
+    ...restoreToolInput,
+    otherAccount: z.boolean().optional().describe('Restore a backup taken from another account or region'),
   },
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true },
   cli: {
@@ -140,11 +155,17 @@ const restoreBackup = defineOperation({
     verb: 'restore',
     summary: 'Put back what a backup holds (and delete what the change created)',
     args: ['id'],
-    flags: { id: { description: ID_HELP }, force: { description: 'Restore even objects someone else changed since the backup' } },
-    details: 'Asks first (--yes to skip). Refuses objects changed by someone else since the backup unless --force. The state just before the restore is itself backed up.',
+    flags: {
+      id: { description: ID_HELP },
+      force: { description: 'Restore even objects changed since the backup\'s own change (by someone else or a later change)' },
+      otherAccount: { description: 'Restore a backup taken from another account or region (API base URL) into this one' },
+    },
+    details:
+      'Asks first (--yes to skip). Two guards, each with its own override: objects changed since the backup\'s own change are refused unless --force; ' +
+      'a backup taken from another account or region is refused unless --other-account. The state just before the restore is itself backed up.',
     examples: ['backups restore bk-20261120-020000Z-a1b2c3', 'backups restore bk-20261120-020000Z-a1b2c3 --force --yes'],
   },
-  run: async (ctx, input) => (await import('../ops/backups/restore.js')).restoreBackup(ctx, { id: input.id, force: input.force }),
+  run: async (ctx, input) => (await import('../ops/backups/restore.js')).restoreBackup(ctx, { id: input.id, force: input.force, otherAccount: input.otherAccount }),
   forModel(r) {
     const text = [
       r.summary,
@@ -160,4 +181,4 @@ const restoreBackup = defineOperation({
   },
 });
 
-export const backupOperations: Operation[] = [entry(listBackups), entry(diffBackup), entry(restoreBackup)];
+export const backupOperations: Operation[] = [entry(listBackups), entry(diffBackup), toolView(restoreToolInput, restoreBackup)];

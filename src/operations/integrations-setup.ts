@@ -42,7 +42,7 @@ function renderSetup(r: SetupReport, c: Colors): string {
   }
   if (r.preview?.missingSources?.length) lines.push('', c.yellow(`Source fields missing from the sample: ${r.preview.missingSources.join(', ')}`));
   if (r.preview?.sampleFields) lines.push(c.dim(sampleFieldsLine(r.preview.sampleFields)));
-  lines.push('', c.dim(`Backup: ${r.backupId}`));
+  if (r.backupId) lines.push('', c.dim(`Backup: ${r.backupId}`));
   return lines.join('\n');
 }
 

@@ -2,7 +2,7 @@
 // connection. Each one backs up first (ops/backups/), writes by read-modify-write, and reads back.
 import type { OpContext } from './context.js';
 import type { NextStep, Outcome } from './outcome.js';
-import { backup, recordCreated, recordChanged } from './backups/take.js';
+import { backup, forgetUnapplied, markApplied, recordCreated, recordChanged } from './backups/take.js';
 import { mustConfirm } from './confirm.js';
 import { checkDependencies } from './dependencies.js';
 import { resolveIntegration, resolveFlow, invalidateNames } from './resolve.js';
@@ -26,7 +26,11 @@ export async function createIntegration(ctx: OpContext, input: { name: string; d
   await mustConfirm(ctx, { action: `Create integration "${name}"`, details: [], digest: digestOf('create-integration', name) }, { mutating: true });
   const rec = await backup(ctx, [], `create integration ${name}`);
   const created = await createOnce(ctx, `integration "${name}"`, () => ctx.api.integrations.create(compact({ name, description: input.description }), { signal: ctx.signal }),
-    async () => (await ctx.api.integrations.list({}, { signal: ctx.signal })).filter((i) => i.name.toLowerCase() === name.toLowerCase()), []);
+    async () => (await ctx.api.integrations.list({}, { signal: ctx.signal })).filter((i) => i.name.toLowerCase() === name.toLowerCase()), [])
+    .catch(async (err: unknown) => {
+      await forgetUnapplied(ctx, rec.id, err);
+      throw err;
+    });
   await recordCreated(ctx, rec.id, { type: 'integration', id: created._id });
   invalidateNames(ctx.api);
   return { id: created._id, name: created.name, backupId: rec.id };
@@ -76,13 +80,21 @@ export async function addTagToIntegration(ctx: OpContext, input: { integration: 
   await mustConfirm(ctx, { action, details: [], digest: digestOf('tag', integration._id, integration.lastModified, previous ?? null, input.remove ? null : label) }, { mutating: true });
   const target = { type: 'integration' as const, id: integration._id };
   const rec = await backup(ctx, [{ ...target, shallow: true }], input.remove ? `remove tag ${previous} from ${integration.name}` : `tag ${integration.name} with ${label}`);
-  if (input.remove) await ctx.api.integrations.unset(integration._id, ['tag'], { signal: ctx.signal });
-  else await ctx.api.integrations.patch(integration._id, { tag: label }, { signal: ctx.signal });
+  try {
+    if (input.remove) await ctx.api.integrations.unset(integration._id, ['tag'], { signal: ctx.signal });
+    else await ctx.api.integrations.patch(integration._id, { tag: label }, { signal: ctx.signal });
+  } catch (err) {
+    await forgetUnapplied(ctx, rec.id, err);
+    throw err;
+  }
+  // A PATCH answers nothing to record: the read-back is the after-state only when it shows our tag.
   const check = await ctx.api.integrations.get(integration._id, { signal: ctx.signal });
-  await recordChanged(ctx, rec.id, target, check);
-  invalidateNames(ctx.api); // cached integration lists carry the old tag
   const now = tagOf(check);
-  if (input.remove ? now !== undefined : check.tag !== label) {
+  const stuck = input.remove ? now === undefined : check.tag === label;
+  if (stuck) await recordChanged(ctx, rec.id, target, check);
+  else await markApplied(ctx, rec.id);
+  invalidateNames(ctx.api); // cached integration lists carry the old tag
+  if (!stuck) {
     throw new Error(`The tag did not stick: integration ${integration._id} reads back with ${now === undefined ? 'no tag' : `tag "${now}"`}. Backup ${rec.id} holds the state before.`);
   }
   const summary = input.remove
@@ -155,7 +167,6 @@ export async function updateFlow(ctx: OpContext, input: UpdateFlowInput): Promis
   const deps = input.enabled === false ? await checkDependencies(ctx, { type: 'flow', id: flow._id }) : undefined;
   const backupId = await writeFlow(ctx, flow, input, schedule, fieldChanges);
   const updated: Flow = await ctx.api.flows.get(flow._id, { signal: ctx.signal });
-  await recordChanged(ctx, backupId, { type: 'flow', id: flow._id }, updated);
   const ok =
     (input.name === undefined || updated.name === input.name) &&
     (input.enabled === undefined || !updated.disabled === input.enabled) &&
@@ -189,11 +200,11 @@ export type ConnectionCreated = {
   next?: NextStep[];
 };
 
-/** Confirms, backs up and writes the field changes; returns the backup id. */
+/** Confirms, backs up and writes the field changes, and notes the written flow in the backup; returns the backup id. */
 async function writeFlow(ctx: OpContext, flow: Flow, input: UpdateFlowInput, schedule: string | undefined, fieldChanges: string[]): Promise<string> {
   await mustConfirm(ctx, { action: `Update flow "${flow.name}"`, details: fieldChanges, digest: digestOf('update-flow', flow._id, flow.lastModified, fieldChanges) }, { mutating: true });
   const backupId = (await backup(ctx, [{ type: 'flow', id: flow._id }], `update flow ${flow.name}: ${fieldChanges.join('; ')}`)).id;
-  await ctx.api.flows.update(
+  const written = await ctx.api.flows.update(
     flow._id,
     (f) => {
       if (input.name !== undefined) f.name = input.name;
@@ -204,10 +215,13 @@ async function writeFlow(ctx: OpContext, flow: Flow, input: UpdateFlowInput, sch
       }
     },
     { signal: ctx.signal, expectLastModified: flow.lastModified },
-  ).catch((err: unknown) => {
-    throw ctx.signal?.aborted ? err : gaveUp(err, `Flow "${flow.name}" was NOT changed: writing it failed (${(err as Error).message})`,
+  ).catch(async (err: unknown) => {
+    if (ctx.signal?.aborted) throw err;
+    await forgetUnapplied(ctx, backupId, err);
+    throw gaveUp(err, `Flow "${flow.name}" was NOT changed: writing it failed (${(err as Error).message})`,
       `Nothing was written (${fieldChanges.join('; ')} not applied). Try again in a few minutes.`);
   });
+  await recordChanged(ctx, backupId, { type: 'flow', id: flow._id }, written);
   return backupId;
 }
 
@@ -225,7 +239,11 @@ export async function createConnection(
   const rec = await backup(ctx, [], `create connection ${name}`);
   const body: Record<string, unknown> = { ...(input.config ?? {}), name, type: input.type };
   const created = await createOnce(ctx, `connection "${name}"`, () => ctx.api.connections.create(body, { signal: ctx.signal }),
-    async () => (await ctx.api.connections.list({}, { signal: ctx.signal })).filter((c) => c.name.toLowerCase() === name.toLowerCase()), []);
+    async () => (await ctx.api.connections.list({}, { signal: ctx.signal })).filter((c) => c.name.toLowerCase() === name.toLowerCase()), [])
+    .catch(async (err: unknown) => {
+      await forgetUnapplied(ctx, rec.id, err);
+      throw err;
+    });
   await recordCreated(ctx, rec.id, { type: 'connection', id: created._id });
   invalidateNames(ctx.api);
   const test = input.test === false ? undefined : await testConnection(ctx, created._id);

@@ -2,7 +2,7 @@
 // (GET …/clone/preview), map every previewed connection, POST the clone once, and note every component it
 // created in the backup, so restore_backup removes the whole copy.
 import type { OpContext } from './context.js';
-import { backup, recordCreated } from './backups/take.js';
+import { backup, forgetUnapplied, recordCreated } from './backups/take.js';
 import type { BackupType } from './backups/store.js';
 import { makePlan, mustConfirm } from './confirm.js';
 import { invalidateNames, matchByName, resolveConnection, resolveIntegration } from './resolve.js';
@@ -116,7 +116,10 @@ export async function cloneIntegration(ctx: OpContext, input: CloneIntegrationIn
     },
     named,
     before,
-  );
+  ).catch(async (err: unknown) => {
+    await forgetUnapplied(ctx, rec.id, err);
+    throw err;
+  });
   invalidateNames(ctx.api);
 
   // What the answer named goes into the backup first, before anything else can fail.

@@ -7,7 +7,7 @@
 import { CeligoApiError, UsageError, describeError } from '../core/errors.js';
 import type { Connection } from '../core/schemas.js';
 import type { OpContext } from './context.js';
-import { backup, recordChanged, recordCreated } from './backups/take.js';
+import { backup, forgetUnapplied, recordChanged, recordCreated } from './backups/take.js';
 import { normaliseSchedule } from './changes.js';
 import { makePlan, mustConfirm } from './confirm.js';
 import { connectionInApp } from './web-app.js';
@@ -52,7 +52,8 @@ export interface SetupReport {
   enabled: boolean;
   steps: SetupStep[];
   preview?: SetupPreview;
-  backupId: string;
+  /** Absent when the setup failed before changing anything (its backup was then removed). */
+  backupId?: string;
   failedStep?: string;
   error?: string;
   /** Pass this back as `resume` (with the same spec) to continue after fixing the failure. */
@@ -267,8 +268,9 @@ function runStep(run: SetupRun, p: PlannedStep): Promise<void> {
 }
 
 /** The report of a setup stopped by a failed step: what exists, and how to resume or undo. */
-function failedReport(run: SetupRun, err: unknown): SetupReport {
-  const { resume, backupId, current } = run;
+function failedReport(run: SetupRun, err: unknown, kept: boolean): SetupReport {
+  const { resume, current } = run;
+  const backupId = kept ? run.backupId : undefined;
   const made = run.steps.filter((s) => s.status === 'created').map((s) => `${s.step} ${s.id}`);
   return {
     status: 'failed',
@@ -287,12 +289,12 @@ function failedReport(run: SetupRun, err: unknown): SetupReport {
     outcome: 'failed',
     next: [
       { op: 'setup_integration', args: { resume }, why: `after fixing the ${current} problem, with the same spec plus this resume` },
-      { op: 'restore_backup', args: { id: backupId }, why: 'or remove what was created' },
+      ...(backupId ? [{ op: 'restore_backup', args: { id: backupId }, why: 'or remove what was created' }] : []),
     ],
     summary:
       `Setup stopped at the ${current} step: ${err instanceof CeligoApiError ? err.message : (err as Error).message}. ` +
       (made.length ? `Created so far: ${made.join(', ')}. ` : 'Nothing was created. ') +
-      `Resume with the ids in resume, or undo by restoring backup ${backupId}.`,
+      (backupId ? `Resume with the ids in resume, or undo by restoring backup ${backupId}.` : 'Nothing was changed, so no backup was kept.'),
   };
 }
 
@@ -381,7 +383,9 @@ export async function setupIntegration(ctx: OpContext, spec: SetupSpec): Promise
     }
   } catch (err) {
     run.steps.push({ step: run.current, status: 'failed', message: describeError(err) });
-    return failedReport(run, err);
+    const forgotten = await forgetUnapplied(ctx, backupId, err);
+    if (forgotten) delete resume.backupId;
+    return failedReport(run, err, !forgotten);
   }
   await report(ctx, planned.length, planned.length, 'done');
   return doneReport(run);

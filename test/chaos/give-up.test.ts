@@ -176,14 +176,15 @@ describe.concurrent('chaos: giving up says what was and was not done', () => {
     await updateFlow(e.ctx, { flow: 'Stripe Charges to NetSuite Customer Payments', enabled: false });
     const charges = await flowId(e, 'Stripe Charges to NetSuite Customer Payments');
     e.emu.setFaults({ match: `^PUT /v1/flows/${charges}$`, errorRate: 1, statuses: [502], seed: 7 });
-    const r = await restoreBackup(e.ctx, { id: bk.id });
+    // The two edits came after the backup, each with its own: restoring the older backup over them takes force.
+    const r = await restoreBackup(e.ctx, { id: bk.id, force: true });
     expect(r.restored.map((x) => x.name)).toEqual(['Stripe Payouts to NetSuite Deposits']);
     expect(r.summary).toMatch(new RegExp(`^Restored 1 of 2 objects from backup ${bk.id} \\(NOT restored: flow Stripe Charges to NetSuite Customer Payments; restore backup ${bk.id} again to finish`));
     expect(r.outcome).toBe('partial');
     expect(r.next[0]).toEqual({ op: 'restore_backup', args: { id: bk.id }, why: 'finish: it only writes what still differs' });
     expect(r.problems[0]).toMatch(/^flow Stripe Charges to NetSuite Customer Payments \(\w+\) was NOT restored: /);
     e.emu.setFaults({});
-    const again = await restoreBackup(e.ctx, { id: bk.id });
+    const again = await restoreBackup(e.ctx, { id: bk.id, force: true });
     expect(again.restored.map((x) => x.name)).toEqual(['Stripe Charges to NetSuite Customer Payments']);
     expect(again.problems).toEqual([]);
     expect((await snapshot(e)).state.flows).toEqual(before.state.flows);

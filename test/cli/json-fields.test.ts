@@ -13,7 +13,7 @@ const LISTS: Record<string, string[]> = {
   'imports list': ['id', 'name', 'adaptorType', 'connection', 'mappingFormat', 'mappedFields'],
   'mapping show "Salesforce Accounts to NetSuite Customers"': ['generate', 'extract', 'hardCodedValue', 'dataType', 'value', 'missing'],
   'tags list': ['kind', 'tag', 'integrations', 'id'],
-  'backups list': ['id', 'createdAt', 'reason', 'targets', 'items', 'created'],
+  'backups list': ['id', 'createdAt', 'reason', 'applied', 'targets', 'items', 'created'],
   'profiles list': ['name', 'current', 'region', 'baseUrl', 'tokenEnv', 'token', 'production', 'description'],
 };
 

@@ -67,7 +67,9 @@ describe('backups and restore', () => {
     expect(bk.items.some((i) => i.type === 'connectionRef' && i.name === 'Shopify - acme-store')).toBe(true);
     await updateMapping(env.ctx, { flow: FLOW, changes: [{ op: 'remove', generate: 'entity' }] });
     await updateMapping(env.ctx, { flow: 'NetSuite Inventory to Shopify', changes: [{ op: 'change', generate: 'available', extract: 'quantityonhand' }] });
-    const r = await restoreBackup(env.ctx, { id: bk.id });
+    // Those were later changes, each with its own backup: restoring the older one over them takes force.
+    await expect(restoreBackup(env.ctx, { id: bk.id })).rejects.toThrow(/by someone else or by a later change/);
+    const r = await restoreBackup(env.ctx, { id: bk.id, force: true });
     expect(r.restored.map((x) => x.type)).toEqual(['import', 'import']);
     expect(r.verified).toBe(true);
     expect(await integrationState(integ._id)).toEqual(before);
@@ -143,7 +145,7 @@ describe('backups and restore', () => {
     const bk = await backup(env.ctx, [{ type: 'connection', id: conn._id }], 'the offline connection');
     // Someone brought it back online in the web app (with its credentials, which celigo-manage never holds).
     env.emu.store.connections.get(conn._id)!.offline = false;
-    const r = await restoreBackup(env.ctx, { id: bk.id });
+    const r = await restoreBackup(env.ctx, { id: bk.id, force: true });
     expect(r.problems).toEqual([expect.stringContaining(`Set it in Celigo's web app, in integrator.io: Resources → Connections → "${DEMO.offlineConnection}" → Edit: take it offline.`)]);
   });
 });

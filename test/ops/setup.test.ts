@@ -46,7 +46,7 @@ describe('setup integration', () => {
     expect(r.next).toContainEqual(expect.objectContaining({ op: 'update_mapping', args: { flow: r.flowId, dryRun: true } }));
     expect(r.outcome).toBeUndefined();
 
-    const undo = await restoreBackup(env.ctx, { id: r.backupId });
+    const undo = await restoreBackup(env.ctx, { id: r.backupId! });
     expect(undo.deleted.map((d) => d.type).sort()).toEqual(['export', 'flow', 'import', 'integration']);
     for (const [kind, id] of [['integrations', r.integrationId], ['flows', r.flowId], ['exports', r.exportId], ['imports', r.importId]] as const) {
       expect(await exists(kind, id!), `${kind} ${id}`).toBe(false);
@@ -81,7 +81,7 @@ describe('setup integration', () => {
     expect((await env.api.flows.get(done.flowId!)).disabled).toBe(false);
 
     // One backup holds every created resource, the connection too: undo removes them all.
-    const undo = await restoreBackup(env.ctx, { id: done.backupId });
+    const undo = await restoreBackup(env.ctx, { id: done.backupId! });
     expect(undo.deleted.map((d) => d.type).sort()).toEqual(['connection', 'export', 'flow', 'import', 'integration']);
   });
 

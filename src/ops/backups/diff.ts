@@ -1,10 +1,11 @@
-// What changed since a backup, object by object, and whether the change was ours or someone else's.
+// What changed since a backup, object by object, and whether the live object is still what the backup's
+// own change left or was changed since by someone else.
 import type { NextStep } from '../outcome.js';
 import type { OpContext } from '../context.js';
 import { digestOf, plural } from '../util.js';
 import { stripSecrets, withoutReadOnly } from './content.js';
 import { readLive, type Live } from './live.js';
-import { listBackupRecords, loadBackup, type BackupItem, type BackupRecord, type BackupType, type ItemType } from './store.js';
+import { loadBackup, type BackupItem, type BackupType, type ItemType } from './store.js';
 
 export interface FieldDiff {
   path: string;
@@ -44,7 +45,10 @@ export interface ItemDiff {
   id: string;
   name?: string;
   status: ItemStatus;
-  /** Changed by someone other than celigo-manage since the backup (a restore needs force). */
+  /**
+   * Differs from the state this backup's own change left (its recorded after-state): changed by someone
+   * else, or by a later change (a restore needs force).
+   */
   changedByOthers: boolean;
   changes: FieldDiff[];
   /** How many changes there are in all (`changes` holds at most 30). */
@@ -62,42 +66,19 @@ export interface BackupDiff {
   next: NextStep[];
 }
 
-/** States of an object that celigo-manage itself produced, chained through later backups. */
-function ownStates(all: BackupRecord[], rec: BackupRecord, item: BackupItem): { lm: Set<string>; digests: Set<string> } {
-  const lm = new Set<string>();
-  const digests = new Set<string>();
-  if (item.lastModified) lm.add(item.lastModified);
-  for (const a of item.after ?? []) lm.add(a);
-  if (item.data !== undefined) digests.add(digestOf(item.data));
-  for (const d of item.afterDigests ?? []) digests.add(d);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const r of all) {
-      if (r.id === rec.id || r.createdAt < rec.createdAt) continue;
-      for (const it of r.items) {
-        if (it.type !== item.type || it.id !== item.id) continue;
-        const mine = it.data !== undefined && (it.afterDigests?.length ? digests.has(digestOf(it.data)) : !!it.lastModified && lm.has(it.lastModified));
-        if (!mine) continue;
-        for (const a of it.after ?? []) {
-          if (!lm.has(a)) {
-            lm.add(a);
-            grew = true;
-          }
-        }
-        for (const d of it.afterDigests ?? []) {
-          if (!digests.has(d)) {
-            digests.add(d);
-            grew = true;
-          }
-        }
-      }
-    }
-  }
-  return { lm, digests };
+/**
+ * Whether the live object is exactly what this backup's own change left: its content is one the change
+ * recorded as written, and so is its lastModified where both are known. Only this backup's after-state
+ * counts: a later change, even one made by celigo-manage in another process, is someone else's.
+ */
+function isOwnAfterState(item: BackupItem, live: Live, data: unknown): boolean {
+  const lmOk = item.type === 'state' || !item.after?.length || (!!live.lastModified && item.after.includes(live.lastModified));
+  if (item.afterDigests?.length) return item.afterDigests.includes(digestOf(data)) && lmOk;
+  // Backups from before content digests were recorded: lastModified is all they know.
+  return !!item.after?.length && lmOk;
 }
 
-export async function compareItem(ctx: OpContext, all: BackupRecord[], rec: BackupRecord, item: BackupItem): Promise<{ diff: ItemDiff; live?: Live }> {
+export async function compareItem(ctx: OpContext, item: BackupItem): Promise<{ diff: ItemDiff; live?: Live }> {
   const base = { type: item.type, id: item.id, name: item.name, changedByOthers: false, changes: [] as FieldDiff[], changeCount: 0 };
   if (item.type === 'connectionRef') return { diff: { ...base, status: 'unchanged' } };
   const live = await readLive(ctx, item.type, item.id);
@@ -106,16 +87,11 @@ export async function compareItem(ctx: OpContext, all: BackupRecord[], rec: Back
   const current = item.type === 'state' ? live : withoutReadOnly(live);
   const { data } = stripSecrets(current);
   const changes = diffValues(item.data, data);
-  const own = ownStates(all, rec, item);
-  // Content first (two edits in the same millisecond share a lastModified); lastModified when we only know that.
-  const byContent = own.digests.size > 1 || !!item.afterDigests?.length;
-  const changedByOthers =
-    changes.length > 0 && (byContent ? !own.digests.has(digestOf(data)) : item.type !== 'state' && !!live.lastModified && !own.lm.has(live.lastModified));
   return {
     diff: {
       ...base,
       status: changes.length ? 'changed' : 'unchanged',
-      changedByOthers,
+      changedByOthers: changes.length > 0 && !isOwnAfterState(item, live, data),
       changes: changes.slice(0, 30).map((c) => ({ path: c.path, before: brief(c.before), after: brief(c.after) })),
       changeCount: changes.length,
     },
@@ -129,10 +105,9 @@ export async function createdExists(ctx: OpContext, c: { type: BackupType; id: s
 
 /** What changed since the backup, item by item, and which created resources still exist. */
 export async function diffBackup(ctx: OpContext, id: string): Promise<BackupDiff> {
-  const all = await listBackupRecords(ctx);
-  const rec = all.find((r) => r.id === id) ?? (await loadBackup(ctx, id));
+  const rec = await loadBackup(ctx, id);
   const items: ItemDiff[] = [];
-  for (const it of rec.items) items.push((await compareItem(ctx, all, rec, it)).diff);
+  for (const it of rec.items) items.push((await compareItem(ctx, it)).diff);
   const created = [];
   for (const c of rec.created) created.push({ ...c, exists: await createdExists(ctx, c) });
   const changed = items.filter((i) => i.status !== 'unchanged');
@@ -144,6 +119,8 @@ export async function diffBackup(ctx: OpContext, id: string): Promise<BackupDiff
         (created.some((c) => c.exists) ? `; ${plural(created.filter((c) => c.exists).length, 'created resource')} still exist` : '') +
         '.';
   const differs = changed.length > 0 || created.some((c) => c.exists);
-  const next: NextStep[] = differs ? [{ op: 'restore_backup', args: { id: rec.id }, why: 'put back what the backup holds and delete what the change created' }] : [];
+  // Restoring over someone else's change would revert it: no restore is suggested then (force is a person's call).
+  const byOthers = changed.some((c) => c.changedByOthers);
+  const next: NextStep[] = differs && !byOthers ? [{ op: 'restore_backup', args: { id: rec.id }, why: 'put back what the backup holds and delete what the change created' }] : [];
   return { id: rec.id, createdAt: rec.createdAt, reason: rec.reason, items, created, summary, next };
 }

@@ -8,26 +8,29 @@ import { makePlan, mustConfirm } from '../confirm.js';
 import { plural, report } from '../util.js';
 import { compareItem, createdExists, type ItemDiff } from './diff.js';
 import { apiFor, stateScope, type Live } from './live.js';
-import { listBackupRecords, loadBackup, type BackupItem, type BackupRecord, type BackupType, type ItemType } from './store.js';
-import { backup, recordChanged } from './take.js';
+import { loadBackup, type BackupItem, type BackupRecord, type BackupType, type ItemType } from './store.js';
+import { backup, forgetUnapplied, markApplied, recordChanged, surelyNotApplied } from './take.js';
 import { connectionInApp } from '../web-app.js';
 
 export interface RestoreReport {
   id: string;
   restored: { type: ItemType; id: string; name?: string }[];
   deleted: { type: BackupType; id: string; name?: string }[];
-  skipped: { type: ItemType; id: string; name?: string; reason: string }[];
+  /** What a restore cannot do: recreate a deleted object, write secrets, remove an object it did not create. */
+  skipped: { type: ItemType; id: string; name?: string; cause: SkipCause; reason: string }[];
   /** Backup of the state just before the restore (so the restore itself can be undone). */
   preRestoreBackupId?: string;
-  /** Every restored object read back equal to the backup. */
+  /** The live state now matches the backup: every restored object read back equal, and nothing was skipped. */
   verified: boolean;
   problems: string[];
   summary: string;
-  /** Set when not everything was put back: partial (some of it was), failed (none of it). */
+  /** Set when not everything was put back (or could be): partial (some of it was), failed (none of it). */
   outcome?: Extract<Outcome, 'partial' | 'failed'>;
   /** Finish the restore (run it again), or undo it (restore the backup taken just before). */
   next: NextStep[];
 }
+
+export type SkipCause = 'deleted' | 'recreated' | 'secrets';
 
 const RESTORE_ORDER: ItemType[] = ['connection', 'export', 'import', 'flow', 'integration', 'tag', 'state'];
 // Users before what they use: flows, then their exports and imports, then the integration (deleting it
@@ -52,29 +55,39 @@ interface RestorePlan {
   skipped: RestoreReport['skipped'];
 }
 
+/** What a restore asks for: `force` passes newer edits; `otherAccount` passes the account guard. */
+export interface RestoreInput {
+  id: string;
+  /** Overwrite objects changed since the backup's own change (by someone else or a later change). */
+  force?: boolean;
+  /** Restore a backup taken from another account or region (API base URL). Only a person at a terminal passes it. */
+  otherAccount?: boolean;
+}
+
 /**
  * Puts the backed-up objects back (read-modify-write, one PUT per changed object) and deletes what the
- * change created. Refuses when an object was changed by someone else since the backup, unless `force`.
- * Asks for confirmation; backs up the current state first.
+ * change created. Refuses a backup from another account unless `otherAccount`, and objects changed since
+ * the backup's own change unless `force`: two guards, two overrides. Asks for confirmation; backs up the
+ * current state first.
  */
-export async function restoreBackup(ctx: OpContext, input: { id: string; force?: boolean }): Promise<RestoreReport> {
-  const all = await listBackupRecords(ctx);
-  const rec = all.find((r) => r.id === input.id) ?? (await loadBackup(ctx, input.id));
-  if (rec.baseUrl !== ctx.api.http.baseUrl && !input.force) {
-    throw new UsageError(`Backup ${rec.id} was taken from ${rec.baseUrl}, not ${ctx.api.http.baseUrl}. Restore it with the profile it came from, or pass force.`);
+export async function restoreBackup(ctx: OpContext, input: RestoreInput): Promise<RestoreReport> {
+  const rec = await loadBackup(ctx, input.id);
+  if (rec.baseUrl !== ctx.api.http.baseUrl && !input.otherAccount) {
+    throw new UsageError(
+      `Backup ${rec.id} was taken from ${rec.baseUrl}, not ${ctx.api.http.baseUrl} (another account or region). Restore it with the profile it came from. ` +
+        `To write it into this account anyway, a person runs: celigo-manage backups restore ${rec.id} --other-account (force does not cover this).`,
+    );
   }
-  const plan = await planRestore(ctx, all, rec);
+  const plan = await planRestore(ctx, rec);
   const { todo, createdLive, skipped } = plan;
   const conflicts = todo.filter((c) => c.diff.changedByOthers);
   if (conflicts.length && !input.force) {
     throw new UsageError(
-      `Refusing to restore backup ${rec.id}: ${conflicts.map((c) => `${c.item.type} ${c.item.name ?? c.item.id}`).join(', ')} changed after the backup by someone else ` +
-        "(the backup's diff shows how). Restoring would overwrite those changes; pass force to restore anyway.",
+      `Refusing to restore backup ${rec.id}: ${conflicts.map((c) => `${c.item.type} ${c.item.name ?? c.item.id}`).join(', ')} changed after the backup by someone else or by a later change ` +
+        "(the backup's diff shows how; undo later changes first, newest first). Restoring would overwrite those changes; pass force to restore anyway.",
     );
   }
-  if (todo.length === 0 && createdLive.length === 0) {
-    return { id: rec.id, restored: [], deleted: [], skipped, verified: true, problems: [], summary: `Nothing to restore: the live state already matches backup ${rec.id}.`, next: [] };
-  }
+  if (todo.length === 0 && createdLive.length === 0) return nothingToDo(rec, skipped);
   await confirmRestore(ctx, rec, plan);
 
   const pre = await backup(
@@ -85,32 +98,61 @@ export async function restoreBackup(ctx: OpContext, input: { id: string; force?:
   );
 
   const problems: string[] = [];
+  const failures: unknown[] = [];
   const ordered = [...todo].sort((a, b) => RESTORE_ORDER.indexOf(a.item.type) - RESTORE_ORDER.indexOf(b.item.type));
   const total = ordered.length + createdLive.length;
-  const { restored, notRestored } = await putBack(ctx, pre.id, ordered, total, problems);
-  const { deleted, notDeleted } = await deleteCreated(ctx, createdLive, ordered.length, total, problems);
-  await readBack(ctx, rec, ordered, notRestored, problems);
+  const { restored, notRestored } = await putBack(ctx, pre.id, ordered, total, problems, failures);
+  const { deleted, notDeleted } = await deleteCreated(ctx, createdLive, ordered.length, total, problems, failures);
+  if (deleted.length) await markApplied(ctx, pre.id);
+  // Nothing written, and surely so: the state before the restore is the state now, so no undo is kept.
+  const kept = restored.length + deleted.length > 0 || !failures.every((e) => surelyNotApplied(ctx, e)) || !(await forgetUnapplied(ctx, pre.id, failures[0]));
+  await readBack(ctx, ordered, notRestored, problems);
   const unfinished = notRestored.length + notDeleted.length > 0;
   const summary =
     `Restored ${notRestored.length ? `${restored.length} of ${ordered.length} objects` : plural(restored.length, 'object')} from backup ${rec.id}` +
     (notRestored.length ? ` (NOT restored: ${notRestored.map((n) => `${n.type} ${n.name ?? n.id}`).join(', ')}; restore backup ${rec.id} again to finish: it only writes what still differs)` : '') +
     (deleted.length ? `, deleted ${plural(deleted.length, 'created resource')}` : '') +
     (notDeleted.length ? ` (NOT deleted: ${notDeleted.map((n) => `${n.type} ${n.name ?? n.id}`).join(', ')}; restore backup ${rec.id} again to finish)` : '') +
-    (skipped.length ? `, skipped ${skipped.length}` : '') +
     (problems.length ? `; ${plural(problems.length, 'problem')}` : '; verified by reading back') +
-    `. Undo it by restoring backup ${pre.id}.`;
+    (skipped.length ? `; but ${skippedText(skipped)}` : '') +
+    (kept ? `. Undo it by restoring backup ${pre.id}.` : '. Nothing was changed.');
   const next: NextStep[] = [
     ...(unfinished ? [{ op: 'restore_backup', args: { id: rec.id }, why: 'finish: it only writes what still differs' }] : []),
-    { op: 'restore_backup', args: { id: pre.id }, why: 'undo this restore' },
+    ...(kept ? [{ op: 'restore_backup', args: { id: pre.id }, why: 'undo this restore' }] : []),
   ];
-  const outcome = problems.length ? (restored.length || deleted.length ? 'partial' : 'failed') : undefined;
-  return { id: rec.id, restored, deleted, skipped, preRestoreBackupId: pre.id, verified: problems.length === 0, problems, summary, ...(outcome ? { outcome } : {}), next };
+  const incomplete = problems.length > 0 || skipped.length > 0;
+  const outcome = incomplete ? (restored.length || deleted.length ? 'partial' : 'failed') : undefined;
+  return { id: rec.id, restored, deleted, skipped, ...(kept ? { preRestoreBackupId: pre.id } : {}), verified: !incomplete, problems, summary, ...(outcome ? { outcome } : {}), next };
+}
+
+/** What the skipped objects are, told as what the restore could not do. */
+function skippedText(skipped: RestoreReport['skipped']): string {
+  const count = (cause: SkipCause) => skipped.filter((s) => s.cause === cause).length;
+  const parts = [
+    count('deleted') ? `cannot recreate ${plural(count('deleted'), 'object')} deleted since the backup (a new object would get a new id; its diff shows their content)` : '',
+    count('secrets') ? `cannot restore ${plural(count('secrets'), 'object')} holding secrets that backups never store (restore them by hand)` : '',
+    count('recreated') ? `left ${plural(count('recreated'), 'object')} that did not exist at backup time (delete them by hand if they should go)` : '',
+  ];
+  return parts.filter(Boolean).join('; ');
+}
+
+/** Nothing to write or delete: either the live state matches, or what differs is beyond a restore. */
+function nothingToDo(rec: BackupRecord, skipped: RestoreReport['skipped']): RestoreReport {
+  const base = { id: rec.id, restored: [], deleted: [], skipped, problems: [] };
+  if (!skipped.length) return { ...base, verified: true, summary: `Nothing to restore: the live state already matches backup ${rec.id}.`, next: [] };
+  return {
+    ...base,
+    verified: false,
+    outcome: 'failed',
+    summary: `Backup ${rec.id} was NOT restored: a restore ${skippedText(skipped)}. Nothing was changed.`,
+    next: [{ op: 'diff_backup', args: { id: rec.id }, why: 'see the content to put back by hand' }],
+  };
 }
 
 /** Compares every item with the live object: what to put back, what to delete, what a restore cannot do. */
-async function planRestore(ctx: OpContext, all: BackupRecord[], rec: BackupRecord): Promise<RestorePlan> {
+async function planRestore(ctx: OpContext, rec: BackupRecord): Promise<RestorePlan> {
   const compared: Pending[] = [];
-  for (const it of rec.items) compared.push({ item: it, ...(await compareItem(ctx, all, rec, it)) });
+  for (const it of rec.items) compared.push({ item: it, ...(await compareItem(ctx, it)) });
   const createdLive: Created[] = [];
   for (const c of rec.created) if (await createdExists(ctx, c)) createdLive.push(c);
 
@@ -118,11 +160,11 @@ async function planRestore(ctx: OpContext, all: BackupRecord[], rec: BackupRecor
   const todo = compared.filter((c) => {
     if (c.diff.status === 'unchanged') return false;
     if (c.diff.status === 'deleted' || c.diff.status === 'recreated') {
-      skipped.push({ type: c.item.type, id: c.item.id, name: c.item.name, reason: c.diff.status === 'deleted' ? 'deleted since the backup; a new object would get a new id, so recreate it by hand from the backup (its diff shows the content)' : 'did not exist at backup time and exists now; delete it by hand if it should go' });
+      skipped.push({ type: c.item.type, id: c.item.id, name: c.item.name, cause: c.diff.status, reason: c.diff.status === 'deleted' ? 'deleted since the backup; a new object would get a new id, so recreate it by hand from the backup (its diff shows the content)' : 'did not exist at backup time and exists now; delete it by hand if it should go' });
       return false;
     }
     if (secretBlocked(c.item)) {
-      skipped.push({ type: c.item.type, id: c.item.id, name: c.item.name, reason: `holds secrets (${c.item.stripped!.join(', ')}) that backups never store; restore by hand` });
+      skipped.push({ type: c.item.type, id: c.item.id, name: c.item.name, cause: 'secrets', reason: `holds secrets (${c.item.stripped!.join(', ')}) that backups never store; restore by hand` });
       return false;
     }
     return true;
@@ -140,7 +182,7 @@ async function confirmRestore(ctx: OpContext, rec: BackupRecord, { todo, created
 }
 
 /** Writes the objects back in order; progress counts from 0 of `total`. Failures land in `problems`. */
-async function putBack(ctx: OpContext, preId: string, ordered: Pending[], total: number, problems: string[]) {
+async function putBack(ctx: OpContext, preId: string, ordered: Pending[], total: number, problems: string[], failures: unknown[]) {
   const restored: RestoreReport['restored'] = [];
   const notRestored: { type: ItemType; id: string; name?: string; reason: string }[] = [];
   let done = 0;
@@ -153,6 +195,7 @@ async function putBack(ctx: OpContext, preId: string, ordered: Pending[], total:
     } catch (err) {
       // One object that cannot be written must not hide what was restored before it: go on, and say so.
       if (ctx.signal?.aborted || !(err instanceof CeligoApiError || err instanceof ConflictError)) throw err;
+      failures.push(err);
       notRestored.push({ type: c.item.type, id: c.item.id, name: c.item.name, reason: describeError(err) });
       problems.push(`${c.item.type} ${c.item.name ?? c.item.id} (${c.item.id}) was NOT restored: ${describeError(err)}`);
     }
@@ -162,7 +205,7 @@ async function putBack(ctx: OpContext, preId: string, ordered: Pending[], total:
 }
 
 /** Deletes what the change created, users before what they use; progress goes on from `done`. */
-async function deleteCreated(ctx: OpContext, createdLive: Created[], done: number, total: number, problems: string[]) {
+async function deleteCreated(ctx: OpContext, createdLive: Created[], done: number, total: number, problems: string[], failures: unknown[]) {
   const deleted: RestoreReport['deleted'] = [];
   const notDeleted: RestoreReport['deleted'] = [];
   for (const c of [...createdLive].sort((a, b) => DELETE_ORDER.indexOf(a.type) - DELETE_ORDER.indexOf(b.type))) {
@@ -176,6 +219,7 @@ async function deleteCreated(ctx: OpContext, createdLive: Created[], done: numbe
     } catch (err) {
       if (ctx.signal?.aborted) throw err;
       if (!(err instanceof CeligoApiError && err.status === 404)) {
+        failures.push(err);
         notDeleted.push(c);
         problems.push(`${c.type} ${c.name ?? ''} (${c.id}) was NOT deleted: ${describeError(err)}`);
       }
@@ -186,11 +230,10 @@ async function deleteCreated(ctx: OpContext, createdLive: Created[], done: numbe
 }
 
 /** Read back: every restored object must now equal the backup. */
-async function readBack(ctx: OpContext, rec: BackupRecord, ordered: Pending[], notRestored: { type: ItemType; id: string }[], problems: string[]): Promise<void> {
-  const fresh = await listBackupRecords(ctx);
+async function readBack(ctx: OpContext, ordered: Pending[], notRestored: { type: ItemType; id: string }[], problems: string[]): Promise<void> {
   for (const c of ordered) {
     if (notRestored.some((n) => n.type === c.item.type && n.id === c.item.id)) continue;
-    const check = await compareItem(ctx, fresh, rec, c.item);
+    const check = await compareItem(ctx, c.item);
     if (check.diff.status !== 'unchanged') problems.push(`${c.item.type} ${c.item.id} still differs after restore: ${check.diff.changes.map((d) => d.path).join(', ')}`);
   }
 }

@@ -1,12 +1,14 @@
 // Taking a backup before a change (an integration with its flows, exports, imports and connection
 // references, or single objects), and recording what the change then created or wrote.
-import { UsageError } from '../../core/errors.js';
+import { rm } from 'node:fs/promises';
+import { CeligoApiError, ConflictError, UsageError } from '../../core/errors.js';
 import { flowSteps } from '../../core/flows.js';
 import type { OpContext } from '../context.js';
+import { isAmbiguous } from '../at-most-once.js';
 import { nowOf } from '../util.js';
 import { contentDigest, stripSecrets, withoutReadOnly } from './content.js';
 import { readLive, type Live } from './live.js';
-import { BACKUP_TYPES, loadBackup, newBackupId, saveBackup, type BackupItem, type BackupRecord, type BackupTarget, type BackupType, type ItemType } from './store.js';
+import { BACKUP_TYPES, backupFile, loadBackup, newBackupId, saveBackup, type BackupItem, type BackupRecord, type BackupTarget, type BackupType, type ItemType } from './store.js';
 
 function itemOf(type: Exclude<ItemType, 'connectionRef'>, id: string, live: Live | undefined): BackupItem {
   if (!live) return { type, id, missing: true };
@@ -62,9 +64,12 @@ async function integrationItems(ctx: OpContext, id: string): Promise<BackupItem[
 
 /**
  * Saves the targets (an integration with its flows, exports, imports and connection references) to the
- * local store before a change. Returns the record; its id is what list_backups and restore_backup use.
+ * local store before a change, marked not applied until a write succeeds (recordChanged, recordCreated,
+ * markApplied). Returns the record; its id is what list_backups and restore_backup use. In read-only mode
+ * nothing can be sent, so nothing is backed up either.
  */
 export async function backup(ctx: OpContext, targets: BackupTarget[], reason: string): Promise<BackupRecord> {
+  if (ctx.api.http.readOnly) throw new UsageError(`Read-only mode allows no changes: nothing was backed up or sent (${reason.slice(0, 100)}). Run without read-only mode to make changes.`);
   const items: BackupItem[] = [];
   const seen = new Set<string>();
   for (const t of targets) {
@@ -85,21 +90,55 @@ export async function backup(ctx: OpContext, targets: BackupTarget[], reason: st
     targets,
     items,
     created: [],
+    applied: false,
   };
   await saveBackup(ctx, rec);
   return rec;
+}
+
+/** Notes that the change the backup precedes was applied (at least in part). */
+export async function markApplied(ctx: OpContext, backupId: string): Promise<void> {
+  const rec = await loadBackup(ctx, backupId);
+  if (rec.applied) return;
+  rec.applied = true;
+  await saveBackup(ctx, rec);
+}
+
+/** An error after which the change surely did not happen: never sent, or refused by integrator.io. */
+export function surelyNotApplied(ctx: OpContext, err: unknown): boolean {
+  if (ctx.signal?.aborted) return false;
+  return err instanceof ConflictError || err instanceof UsageError || (err instanceof CeligoApiError && !isAmbiguous(err));
+}
+
+/**
+ * After the change failed with `err`: when it surely did not happen and nothing of it was recorded, the
+ * backup is removed (a change that never happened leaves no backup); otherwise it stays, not applied.
+ * Returns whether it was removed. Never throws: the caller rethrows the change's own error.
+ */
+export async function forgetUnapplied(ctx: OpContext, backupId: string, err: unknown): Promise<boolean> {
+  if (!surelyNotApplied(ctx, err)) return false;
+  try {
+    const rec = await loadBackup(ctx, backupId);
+    if (rec.applied || rec.created.length) return false;
+    await rm(backupFile(ctx, backupId), { force: true });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Notes a resource created by the change the backup precedes: restoring the backup deletes it. */
 export async function recordCreated(ctx: OpContext, backupId: string, target: { type: BackupType; id: string; name?: string }): Promise<void> {
   const rec = await loadBackup(ctx, backupId);
   if (!rec.created.some((c) => c.type === target.type && c.id === target.id)) rec.created.push(target);
+  rec.applied = true;
   await saveBackup(ctx, rec);
 }
 
 /**
- * Notes what our own change produced on a backed-up object (its lastModified, or better the object as
- * written), so that a later restore knows the live object was changed by us, not by someone else.
+ * Notes that the change was applied, and what it produced on a backed-up object: the object as our write
+ * returned it (or only its lastModified), never a later read, which may hold someone else's newer write.
+ * A restore compares the live object with exactly this after-state.
  */
 export async function recordChanged(
   ctx: OpContext,
@@ -107,12 +146,13 @@ export async function recordChanged(
   target: { type: BackupType; id: string },
   written: string | (Record<string, unknown> & { lastModified?: string }) | undefined,
 ): Promise<void> {
-  if (!written) return;
   const rec = await loadBackup(ctx, backupId);
+  rec.applied = true;
   const item = rec.items.find((i) => i.type === target.type && i.id === target.id);
-  if (!item) return;
-  const lm = typeof written === 'string' ? written : written.lastModified;
-  if (lm) item.after = [...new Set([...(item.after ?? []), lm])];
-  if (typeof written === 'object') item.afterDigests = [...new Set([...(item.afterDigests ?? []), contentDigest(target.type, written)])];
+  if (item && written) {
+    const lm = typeof written === 'string' ? written : written.lastModified;
+    if (lm) item.after = [...new Set([...(item.after ?? []), lm])];
+    if (typeof written === 'object') item.afterDigests = [...new Set([...(item.afterDigests ?? []), contentDigest(target.type, written)])];
+  }
   await saveBackup(ctx, rec);
 }

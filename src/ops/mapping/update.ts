@@ -5,7 +5,8 @@ import { flowSteps } from '../../core/flows.js';
 import type { Flow, Import } from '../../core/schemas.js';
 import type { NextStep, Outcome } from '../outcome.js';
 import type { OpContext } from '../context.js';
-import { backup, recordChanged } from '../backups/take.js';
+import { backup, forgetUnapplied, recordChanged } from '../backups/take.js';
+import { contentDigest } from '../backups/content.js';
 import { makePlan, mustConfirm } from '../confirm.js';
 import { resolveFlow, resolveImport } from '../resolve.js';
 import { plural, sampleRecords } from '../util.js';
@@ -93,7 +94,6 @@ export async function exportSample(ctx: OpContext, flow: Flow): Promise<{ sample
 }
 
 export async function updateMapping(ctx: OpContext, input: UpdateMappingInput): Promise<UpdateMappingReport> {
-  const { api, signal } = ctx;
   const { flow, imp } = await importOfFlow(ctx, input.flow, input.import);
   const { doc: next, format, applied } = applyMappingChanges(imp as Import, input.changes);
 
@@ -132,25 +132,43 @@ export async function updateMapping(ctx: OpContext, input: UpdateMappingInput): 
 
   await mustConfirm(ctx, makePlan(`Update the mapping of import ${imp.name} in flow ${flow.name}`, [...changeText, ...warnings.map((w) => `warning: ${w}`), ...(preview ? [sampleFieldsLine(preview.sampleFields)] : [])], { id: imp._id, lm: imp.lastModified, changes: input.changes }), 'change');
   const bk = await backup(ctx, [{ type: 'import', id: imp._id }], `update mapping of ${imp.name}: ${changeText.join('; ')}`.slice(0, 300));
-  const written = await api.imports
-    .update(imp._id, (cur) => ({ ...(structuredClone(next) as typeof cur), _id: cur._id }), { expectLastModified: imp.lastModified, signal })
-    .catch((err: unknown) => {
-      throw signal?.aborted ? err : gaveUp(err, `The mapping of import ${imp.name} was NOT changed: writing it failed (${(err as Error).message})`,
-        `Nothing was written; backup ${bk.id} holds the import as it is. Try again in a few minutes.`);
-    });
-  await recordChanged(ctx, bk.id, { type: 'import', id: imp._id }, written);
-
-  const readBack = await api.imports.get(imp._id, { signal });
-  const now = listMappings(readBack);
-  const problems: string[] = [];
-  for (const a of applied) {
-    const m = now.find((x) => x.generate === a.generate);
-    if (!sameSource(m, a)) problems.push(`${a.generate}: expected ${a.op === 'remove' ? 'no mapping' : a.after}, found ${m ? (m.extract ?? m.hardCodedValue ?? 'a nested mapping') : 'no mapping'}`);
-  }
+  const { now, problems, overwritten } = await writeAndReadBack(ctx, imp, next, applied, bk.id);
   const summary =
     `Updated the mapping of ${imp.name}: ${changeText.join('; ')}. ` +
     (problems.length ? `Read-back found ${plural(problems.length, 'problem')}. ` : 'Verified by reading it back. ') +
     `Backup ${bk.id} holds the import as it was.`;
-  const undo: NextStep = { op: 'restore_backup', args: { id: bk.id }, why: 'undo this change' };
-  return { ...base, problems, dryRun: false, written: true, backupId: bk.id, verified: problems.length === 0, mappings: now, summary, ...(problems.length ? { outcome: 'partial' as const } : {}), next: [undo] };
+  // Restoring over someone else's newer write would revert it: then the diff comes first, not the undo.
+  const after: NextStep = overwritten
+    ? { op: 'diff_backup', args: { id: bk.id }, why: 'see what the newer write changed before undoing anything' }
+    : { op: 'restore_backup', args: { id: bk.id }, why: 'undo this change' };
+  return { ...base, problems, dryRun: false, written: true, backupId: bk.id, verified: problems.length === 0, mappings: now, summary, ...(problems.length ? { outcome: 'partial' as const } : {}), next: [after] };
+}
+
+/**
+ * Writes the import (read-modify-write against the lastModified the plan saw), notes the written object as
+ * the backup's after-state, and reads it back. `overwritten`: the read-back is not what we wrote, so
+ * someone else wrote after us.
+ */
+async function writeAndReadBack(ctx: OpContext, imp: Import, next: Import, applied: AppliedChange[], backupId: string) {
+  const { api, signal } = ctx;
+  const written = await api.imports
+    .update(imp._id, (cur) => ({ ...(structuredClone(next) as typeof cur), _id: cur._id }), { expectLastModified: imp.lastModified, signal })
+    .catch(async (err: unknown) => {
+      if (signal?.aborted) throw err;
+      const forgotten = await forgetUnapplied(ctx, backupId, err);
+      throw gaveUp(err, `The mapping of import ${imp.name} was NOT changed: writing it failed (${(err as Error).message})`,
+        `Nothing was written${forgotten ? '' : `; backup ${backupId} holds the import as it is`}. Try again in a few minutes.`);
+    });
+  await recordChanged(ctx, backupId, { type: 'import', id: imp._id }, written);
+
+  const readBack = await api.imports.get(imp._id, { signal });
+  const now = listMappings(readBack);
+  const problems: string[] = [];
+  const overwritten = contentDigest('import', readBack) !== contentDigest('import', written);
+  if (overwritten) problems.push(`import ${imp.name} was changed by someone else right after this write (it reads back differently); restoring backup ${backupId} now would revert their change too`);
+  for (const a of applied) {
+    const m = now.find((x) => x.generate === a.generate);
+    if (!sameSource(m, a)) problems.push(`${a.generate}: expected ${a.op === 'remove' ? 'no mapping' : a.after}, found ${m ? (m.extract ?? m.hardCodedValue ?? 'a nested mapping') : 'no mapping'}`);
+  }
+  return { now, problems, overwritten };
 }
