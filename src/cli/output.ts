@@ -1,10 +1,12 @@
 // How results reach the terminal: a table on a TTY ("Showing N of M ..."), TSV when piped, JSON with
 // --json [fields]. Colour only on a TTY, never with NO_COLOR or --no-color. Every write is scrubbed of
-// known secrets, so a token can never be printed by accident.
+// known secrets, so a token can never be printed by accident, and of every escape sequence but our own
+// colours (API strings are stripped of them before; see core/control-chars.ts).
 import { createRequire } from 'node:module';
 import { UsageError } from '../core/errors.js';
 import { presentError, type ErrorInfo } from '../app/errors.js';
 import { redact, secretsFromEnv } from '../app/redact.js';
+import { escapeJsonControls, guardTerminal, stripControls } from '../core/control-chars.js';
 import type { CliIO } from './io.js';
 import type { GlobalOptions } from './globals.js';
 import { formatDuration } from '../operations/format.js';
@@ -60,13 +62,13 @@ export function colorStatus(c: Colors, s: string): string {
 export function cellText(v: unknown, key: string, mode: 'table' | 'tsv'): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'boolean') return mode === 'table' ? (v ? 'yes' : 'no') : String(v);
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(mode === 'table' ? ', ' : ',');
-  if (typeof v === 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return stripControls(v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(mode === 'table' ? ', ' : ','));
+  if (typeof v === 'object') return stripControls(JSON.stringify(v));
   if (mode === 'table') {
     if (typeof v === 'number' && /Ms$/.test(key)) return formatDuration(v);
     if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(v)) return v.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
   }
-  return String(v).replace(/[\t\r\n]+/g, ' ');
+  return stripControls(String(v));
 }
 
 
@@ -139,17 +141,18 @@ export class Output {
   /** Raw text to stdout (a newline is added). */
   print(text: string): void {
     this.beforeWrite();
-    this.io.stdout.write(this.redact(text.endsWith('\n') ? text : text + '\n'));
+    this.io.stdout.write(guardTerminal(this.redact(text.endsWith('\n') ? text : text + '\n')));
   }
 
   /** A note for people on stderr (never mixed into JSON or TSV on stdout). */
   note(text: string): void {
     this.beforeWrite();
-    this.io.stderr.write(this.redact(text.endsWith('\n') ? text : text + '\n'));
+    this.io.stderr.write(guardTerminal(this.redact(text.endsWith('\n') ? text : text + '\n')));
   }
 
+  /** JSON keeps values exact: C0 is escaped by JSON itself, C1 and bidi overrides here. */
   json(value: unknown): void {
-    this.print(JSON.stringify(value, null, 2));
+    this.print(escapeJsonControls(JSON.stringify(value, null, 2)));
   }
 
   /**
@@ -221,7 +224,7 @@ export class Output {
     const info = errorInfo(err);
     if (this.jsonMode) {
       this.beforeWrite();
-      this.io.stderr.write(this.redact(JSON.stringify({ error: { ...info, exitCode } }) + '\n'));
+      this.io.stderr.write(this.redact(escapeJsonControls(JSON.stringify({ error: { ...info, exitCode } })) + '\n'));
       return;
     }
     const c = this.errColors;
@@ -247,7 +250,7 @@ const NO_BORDER = {
 export function renderTable(rows: Record<string, unknown>[], cols: readonly string[], c: Colors, width: number, headers: Record<string, string> = {}): string {
   TableClass ??= createRequire(import.meta.url)('cli-table3') as TableCtor;
   const texts = rows.map((r) => cols.map((k) => cellText(r[k], k, 'table')));
-  const heads = cols.map((k) => (headers[k] ?? k.replace(/(.)Ms$/, '$1').replace(/([a-z])([A-Z])/g, '$1 $2')).toUpperCase());
+  const heads = cols.map((k) => stripControls(headers[k] ?? k.replace(/(.)Ms$/, '$1').replace(/([a-z])([A-Z])/g, '$1 $2')).toUpperCase());
   const natural = cols.map((_, i) => Math.min(60, Math.max(heads[i].length, ...texts.map((t) => t[i].length))));
   const fixed = cols.map((k) => /^(id|_id)$|Id$|^job$/.test(k));
   const fitted = fitWidths(natural, Math.max(40, width), fixed);
@@ -291,12 +294,12 @@ export function renderObject(value: Record<string, unknown>, c: Colors, width: n
     if (Array.isArray(v) && v.every((x) => x && typeof x === 'object' && !Array.isArray(x))) {
       const rows = v as Record<string, unknown>[];
       const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((col) => rows.some((r) => typeof r[col] !== 'object' || Array.isArray(r[col]) || r[col] === null));
-      blocks.push(`${indent}${c.bold(k)} (${rows.length})\n${renderTable(rows, cols, c, width - indent.length - 2).replace(/^/gm, indent + '  ')}`);
+      blocks.push(`${indent}${c.bold(stripControls(k))} (${rows.length})\n${renderTable(rows, cols, c, width - indent.length - 2).replace(/^/gm, indent + '  ')}`);
     } else if (v && typeof v === 'object' && !Array.isArray(v)) {
       const inner = renderObject(v as Record<string, unknown>, c, width, indent + '  ');
-      if (inner) blocks.push(`${indent}${c.bold(k)}\n${inner}`);
+      if (inner) blocks.push(`${indent}${c.bold(stripControls(k))}\n${inner}`);
     } else {
-      scalars.push([k, cellText(v, k, 'table')]);
+      scalars.push([stripControls(k), cellText(v, k, 'table')]);
     }
   }
   const kw = Math.max(0, ...scalars.map(([k]) => k.length));
