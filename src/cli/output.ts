@@ -2,7 +2,6 @@
 // --json [fields]. Colour only on a TTY, never with NO_COLOR or --no-color. Every write is scrubbed of
 // known secrets, so a token can never be printed by accident, and of every escape sequence but our own
 // colours (API strings are stripped of them before; see core/control-chars.ts).
-import { createRequire } from 'node:module';
 import { UsageError } from '../core/errors.js';
 import { presentError, type ErrorInfo } from '../app/errors.js';
 import { redact, secretsFromEnv } from '../app/redact.js';
@@ -10,10 +9,12 @@ import { escapeJsonControls, guardTerminal, stripControls } from '../core/contro
 import type { CliIO } from './io.js';
 import type { GlobalOptions } from './globals.js';
 import { formatDuration } from '../operations/format.js';
+import { renderCells } from './table.js';
 import type { Colors } from '../operations/types.js';
 
 export type { Colors };
 export { formatDuration };
+export { fitWidths } from './table.js';
 
 
 function sgr(on: number, off: number, enabled: boolean) {
@@ -237,52 +238,12 @@ export class Output {
 export const errorInfo = presentError;
 export type { ErrorInfo };
 
-// ---- tables ----
+// ---- tables (cli/table.ts) ----
 
-type TableCtor = new (opts: Record<string, unknown>) => { push(...rows: string[][]): void; toString(): string };
-let TableClass: TableCtor | undefined;
-const NO_BORDER = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-};
-
-/** A borderless cli-table3 table, columns shrunk to the terminal width. cli-table3 loads only when a table is drawn. */
+/** A table of rows: cells as text (cellText), fitted to the width, states coloured. */
 export function renderTable(rows: Record<string, unknown>[], cols: readonly string[], c: Colors, width: number, headers: Record<string, string> = {}): string {
-  TableClass ??= createRequire(import.meta.url)('cli-table3') as TableCtor;
   const texts = rows.map((r) => cols.map((k) => cellText(r[k], k, 'table')));
-  const heads = cols.map((k) => stripControls(headers[k] ?? k.replace(/(.)Ms$/, '$1').replace(/([a-z])([A-Z])/g, '$1 $2')).toUpperCase());
-  const natural = cols.map((_, i) => Math.min(60, Math.max(heads[i].length, ...texts.map((t) => t[i].length))));
-  const fixed = cols.map((k) => /^(id|_id)$|Id$|^job$/.test(k));
-  const fitted = fitWidths(natural, Math.max(40, width), fixed);
-  const cut = (s: string, w: number) => (s.length > w ? s.slice(0, Math.max(1, w - 1)) + '…' : s);
-  const table = new TableClass({
-    head: heads.map((h, i) => c.bold(cut(h, fitted[i]))),
-    colWidths: fitted,
-    wordWrap: false,
-    truncate: '…',
-    chars: NO_BORDER,
-    style: { 'padding-left': 0, 'padding-right': 0, head: [], border: [], compact: true },
-  });
-  for (const t of texts) {
-    table.push(t.map((s, i) => {
-      const v = cut(s, fitted[i]);
-      return /status|verdict|health|enabled|state|result/i.test(cols[i]) ? colorStatus(c, v) : v;
-    }));
-  }
-  return table.toString().split('\n').map((l) => l.trimEnd()).join('\n');
-}
-
-/** Shrinks the widest columns (never the `fixed` ones, e.g. ids) until the row fits the terminal. */
-export function fitWidths(natural: number[], width: number, fixed: boolean[] = []): number[] {
-  const w = [...natural];
-  const total = () => w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1);
-  while (total() > width) {
-    let i = -1;
-    for (let j = 0; j < w.length; j++) if (!fixed[j] && (i < 0 || w[j] > w[i])) i = j;
-    if (i < 0 || w[i] <= 8) break;
-    w[i]--;
-  }
-  return w;
+  return renderCells(texts, cols, c, width, { headers, colour: (k, v) => (/status|verdict|health|enabled|state|result/i.test(k) ? colorStatus(c, v) : v) });
 }
 
 /** A generic human view of an object: scalars as aligned "key  value", arrays of objects as tables. */
