@@ -13,6 +13,7 @@ import { manageHome } from '../config/home.js';
 import type { CommandSpec, LoadedNoun, NounEntry, OptionSpec, RunContext } from './spec.js';
 import { GLOBAL_FLAGS, VALUE_FLAGS, type GlobalOptions } from './globals.js';
 import { VERSION } from '../version.js';
+import { commandPrefix } from '../operations/next.js';
 
 export const EXIT = { ok: 0, error: 1, cancelled: 2, auth: 4, pending: 8 } as const;
 
@@ -36,6 +37,11 @@ it keeps the shape of each request and answer, never values, ids or the token):
   $ celigo-manage --record run.jsonl health
   $ celigo-manage emulator --check-recording run.jsonl`;
 
+
+/** After a change on the demo account, which lives only as long as the command (app/session.ts). */
+const DEMO_NOTE =
+  'The demo account starts afresh at every command: this change, and the backup taken before it, ended with the command. ' +
+  'For a demo account that keeps changes: celigo-manage emulator (see the README).';
 
 export function exitCodeFor(err: unknown, aborted = false): number {
   if (aborted || err instanceof Cancelled || (err instanceof Error && (err.name === 'AbortError' || err.name === 'Cancelled' || err.name === 'ConfirmationRequired'))) {
@@ -271,6 +277,7 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
   try {
     const code = await spec.run(rc);
     progress.stop();
+    if (session && spec.mutating && global.demo && !out.jsonMode) out.note(out.errColors.dim(DEMO_NOTE));
     return typeof code === 'number' ? code : EXIT.ok;
   } catch (err) {
     progress.stop();
@@ -278,7 +285,7 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
     const code = exitCodeFor(err, aborted);
     const shown = aborted && !(err instanceof Cancelled) ? (ac.signal.reason instanceof Error ? ac.signal.reason : new Cancelled()) : err;
     out.error(shown, code);
-    if (code === EXIT.error && errorInfo(shown).type === 'usage' && !out.jsonMode) out.note(out.errColors.dim(`See: celigo-manage ${fullName} --help`));
+    if (code === EXIT.error && errorInfo(shown).type === 'usage' && !out.jsonMode) out.note(out.errColors.dim(`See: ${commandPrefix(global)} ${fullName} --help`));
     return code;
   } finally {
     if (!io.signal) process.removeListener('SIGINT', onSigint);

@@ -21,6 +21,14 @@ function surfaceFor(op: Operation, args: Record<string, unknown>): CliSurface {
   return fits[0] ?? all.find((s) => !s.fixed) ?? all[0]!;
 }
 
+/** The account flags a command line must carry to reach the same account: `celigo-manage --demo`, `… --profile p`. */
+export function commandPrefix(global: { demo?: boolean; profile?: string } = {}): string {
+  const parts = ['celigo-manage'];
+  if (global.demo) parts.push('--demo');
+  if (global.profile) parts.push('--profile', quote(global.profile));
+  return parts.join(' ');
+}
+
 /** The command line for one step, or undefined when the operation is unknown. */
 export function commandLine(step: NextStep, ops: ReadonlyMap<string, Operation>, global: { demo?: boolean; profile?: string } = {}): string | undefined {
   const op = ops.get(step.op);
@@ -28,9 +36,7 @@ export function commandLine(step: NextStep, ops: ReadonlyMap<string, Operation>,
   const args = { ...(step.args ?? {}) };
   const surface = surfaceFor(op, args);
   for (const k of Object.keys(surface.fixed ?? {})) delete args[k];
-  const parts = ['celigo-manage'];
-  if (global.demo) parts.push('--demo');
-  if (global.profile) parts.push('--profile', quote(global.profile));
+  const parts = [commandPrefix(global)];
   parts.push(surface.noun);
   if (surface.verb) parts.push(surface.verb);
   for (const k of surface.args ?? []) {
@@ -47,10 +53,15 @@ export function commandLine(step: NextStep, ops: ReadonlyMap<string, Operation>,
   return parts.join(' ');
 }
 
-/** The steps as command lines (with their reasons), for a person at a terminal. */
+/**
+ * The steps as command lines (with their reasons), for a person at a terminal. On the demo account,
+ * which starts afresh at every command, steps about local backups are left out: the backup went with
+ * the command that took it.
+ */
 export function nextForTerminal(steps: readonly NextStep[], ops: ReadonlyMap<string, Operation>, global: { demo?: boolean; profile?: string } = {}): string[] {
   const out: string[] = [];
   for (const s of steps) {
+    if (global.demo && ops.get(s.op)?.toolset === 'backups') continue;
     const line = commandLine(s, ops, global);
     if (line && !out.includes(line)) out.push(s.why ? `${line}   # ${s.why}` : line);
   }
