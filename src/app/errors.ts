@@ -1,6 +1,6 @@
 // The one error presenter of both front ends: what went wrong and what to do, as data (the CLI prints it
 // as one line or JSON, the MCP server as the text of an isError result). Never a stack, never a raw body.
-import { CeligoApiError, ConflictError, UnexpectedShapeError, UsageError, describeError } from '../core/errors.js';
+import { CeligoApiError, ConflictError, MissingTokenError, UnexpectedShapeError, UsageError, describeError } from '../core/errors.js';
 import { stripControls } from '../core/control-chars.js';
 
 export interface ErrorInfo {
@@ -46,6 +46,7 @@ function rawInfo(err: unknown): ErrorInfo {
       ...(err.fieldErrors.length ? { fields: err.fieldErrors.map((f) => ({ field: f.field, message: f.message })) } : {}),
     };
   }
+  if (err instanceof MissingTokenError) return { type: 'auth', message: err.message };
   if (err instanceof UsageError) return { type: 'usage', message: err.message, ...(err.candidates ? { candidates: err.candidates } : {}) };
   if (err instanceof ConflictError) return { type: 'conflict', message: err.message };
   if (err instanceof UnexpectedShapeError) return { type: 'api_shape', message: err.message };

@@ -1,7 +1,7 @@
 // Turns the command table (commands/*.ts) into a commander program, runs one command, and maps
 // whatever happens to an exit code: 0 ok, 1 error, 2 cancelled, 4 auth, 8 still pending.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CeligoApiError, ReadOnlyRefused } from '../core/errors.js';
+import { CeligoApiError, MissingTokenError, ReadOnlyRefused } from '../core/errors.js';
 import { readOnlyFromEnv } from '../config/env-flags.js';
 import { Cancelled, type OpContext } from '../ops/context.js';
 import type { CliIO } from './io.js';
@@ -21,7 +21,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   0  ok
   1  error (bad input, API error, conflict, a change refused in read-only mode)
   2  cancelled (declined confirmation, no --yes without a terminal, Ctrl-C)
-  4  authentication or permission (HTTP 401/403: check the token)
+  4  authentication or permission (no API token, or HTTP 401/403: check the token)
   8  still pending (e.g. flows run --wait timed out while the job still runs)`;
 
 const ENV_HELP = `Environment:
@@ -47,7 +47,7 @@ export function exitCodeFor(err: unknown, aborted = false): number {
   if (aborted || err instanceof Cancelled || (err instanceof Error && (err.name === 'AbortError' || err.name === 'Cancelled' || err.name === 'ConfirmationRequired'))) {
     return EXIT.cancelled;
   }
-  if (err instanceof CeligoApiError && (err.status === 401 || err.status === 403)) return EXIT.auth;
+  if (err instanceof MissingTokenError || (err instanceof CeligoApiError && (err.status === 401 || err.status === 403))) return EXIT.auth;
   return EXIT.error;
 }
 
@@ -192,6 +192,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
+      if (err.code === 'commander.unknownCommand') {
+        const { explainUnknownCommand } = await import('./unknown.js');
+        await explainUnknownCommand(io, err.message, args, target, argv.some((a) => a === '--json' || a.startsWith('--json=')));
+      }
       return err.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
     // Errors inside actions are handled in execute(); anything here is a bug, still shown as one line.

@@ -4,7 +4,15 @@ import { surfacesOf, type CliSurface, type NextStep, type Operation } from './ty
 
 /** "- retry_job {"job":"…"}: why", for the steps whose tool is served. */
 export function nextForModel(steps: readonly NextStep[], serves: (op: string) => boolean = () => true): string[] {
-  return steps.filter((s) => serves(s.op)).map((s) => `- ${s.op}${s.args && Object.keys(s.args).length ? ` ${JSON.stringify(s.args)}` : ''}${s.why ? `: ${s.why}` : ''}`);
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const s of steps.filter((x) => serves(x.op))) {
+    const call = `${s.op}${s.args && Object.keys(s.args).length ? ` ${JSON.stringify(s.args)}` : ''}`;
+    if (seen.has(call)) continue;
+    seen.add(call);
+    out.push(`- ${call}${s.why ? `: ${s.why}` : ''}`);
+  }
+  return out;
 }
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -60,10 +68,14 @@ export function commandLine(step: NextStep, ops: ReadonlyMap<string, Operation>,
  */
 export function nextForTerminal(steps: readonly NextStep[], ops: ReadonlyMap<string, Operation>, global: { demo?: boolean; profile?: string } = {}): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   for (const s of steps) {
     if (global.demo && ops.get(s.op)?.toolset === 'backups') continue;
     const line = commandLine(s, ops, global);
-    if (line && !out.includes(line)) out.push(s.why ? `${line}   # ${s.why}` : line);
+    // One line per command: two steps that come to the same command keep the first reason.
+    if (!line || seen.has(line)) continue;
+    seen.add(line);
+    out.push(s.why ? `${line}   # ${s.why}` : line);
   }
   return out;
 }
