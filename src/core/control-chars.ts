@@ -33,11 +33,6 @@ export function stripControls(text: string, o: StripOptions = {}): string {
   return out.replace(OTHER_CONTROLS, '');
 }
 
-/** Whether the text holds anything `stripControls` would remove or change. */
-export function hasControls(text: string): boolean {
-  return ANY_CONTROL.test(text);
-}
-
 /**
  * A copy of plain data (objects, arrays) with every string, and every key, passed through stripControls
  * (tab and newline kept: a cell or a line collapses them where the layout needs it). Other values
