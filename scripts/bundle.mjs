@@ -38,7 +38,7 @@ await build({
   minifySyntax: true,
   plugins: [zodEnglishOnly],
   // CommonJS packages loaded with createRequire at run time stay outside the bundle.
-  external: ['cli-table3', 'cli-progress', 'playwright-core'],
+  external: ['cli-table3', 'cli-progress', 'playwright-core', 'string-width'],
   define: { 'import.meta.url': '__cmModuleUrl' },
   banner: { js: 'var __cmModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',

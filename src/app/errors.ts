@@ -1,6 +1,7 @@
 // The one error presenter of both front ends: what went wrong and what to do, as data (the CLI prints it
 // as one line or JSON, the MCP server as the text of an isError result). Never a stack, never a raw body.
-import { CeligoApiError, ConflictError, UnexpectedShapeError, UsageError, describeError } from '../core/errors.js';
+import { CeligoApiError, ConflictError, MissingTokenError, UnexpectedShapeError, UsageError, describeError } from '../core/errors.js';
+import { stripControls } from '../core/control-chars.js';
 
 export interface ErrorInfo {
   message: string;
@@ -17,14 +18,12 @@ const LONG_WORD = /\S{201,}/g;
 const MAX_TEXT = 4000;
 
 /**
- * An error line stays readable whatever the input was: an echoed argument (a run of 200+ characters
- * without a space) is cut to its start and length, control characters (terminal escapes) are shown
- * escaped, and the whole stays under 4000 characters.
+ * An error line stays readable whatever the input was: escape sequences and control characters (from
+ * the API or echoed input) are removed, an echoed argument (a run of 200+ characters without a space)
+ * is cut to its start and length, and the whole stays under 4000 characters.
  */
 export function boundMessage(text: string): string {
-  let out = text.replace(LONG_WORD, (w) => `${Array.from(w).slice(0, 100).join('')}… (${w.length} characters)`);
-  // eslint-disable-next-line no-control-regex
-  out = out.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const out = stripControls(text, { lines: true }).replace(LONG_WORD, (w) => `${Array.from(w).slice(0, 100).join('')}… (${w.length} characters)`);
   return out.length > MAX_TEXT ? `${Array.from(out.slice(0, MAX_TEXT)).slice(0, -1).join('')}… (message truncated)` : out;
 }
 
@@ -47,6 +46,7 @@ function rawInfo(err: unknown): ErrorInfo {
       ...(err.fieldErrors.length ? { fields: err.fieldErrors.map((f) => ({ field: f.field, message: f.message })) } : {}),
     };
   }
+  if (err instanceof MissingTokenError) return { type: 'auth', message: err.message };
   if (err instanceof UsageError) return { type: 'usage', message: err.message, ...(err.candidates ? { candidates: err.candidates } : {}) };
   if (err instanceof ConflictError) return { type: 'conflict', message: err.message };
   if (err instanceof UnexpectedShapeError) return { type: 'api_shape', message: err.message };
@@ -58,10 +58,17 @@ function rawInfo(err: unknown): ErrorInfo {
   return { type: 'internal', message: `Internal error: ${describeError(err).split('\n')[0]}` };
 }
 
-/** What went wrong and the fix, bounded and free of stacks. */
+/** What went wrong and the fix, bounded and free of stacks and of control characters. */
 export function presentError(err: unknown): ErrorInfo {
   const info = rawInfo(err);
-  return { ...info, message: boundMessage(info.message) };
+  return {
+    ...info,
+    message: boundMessage(info.message),
+    ...(info.fix ? { fix: boundMessage(info.fix) } : {}),
+    ...(info.code ? { code: stripControls(info.code) } : {}),
+    ...(info.fields ? { fields: info.fields.map((f) => ({ ...(f.field ? { field: stripControls(f.field) } : {}), message: boundMessage(f.message) })) } : {}),
+    ...(info.candidates ? { candidates: info.candidates.map((c) => stripControls(c)) } : {}),
+  };
 }
 
 /** One safe line for a model: the message, and for an ambiguous name the candidates (at most 20). */

@@ -2,6 +2,8 @@
 // starts the embedded demo account for --demo), and hands the MCP server and the CLI everything they need
 // about the account: the API client, the secrets to redact, read-only, production, the local home and
 // a label. Only this layer knows about the emulator; config and the front ends do not import it.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CeligoClient } from '../core/client.js';
 import type { HttpOptions } from '../core/http.js';
@@ -30,7 +32,11 @@ export interface Session {
   readOnly: boolean;
   /** Values no output may show: the API token (the demo token too). */
   secrets: string[];
-  /** Local store (profiles, backups); the demo account keeps its own, apart. */
+  /**
+   * Local store (profiles, backups). The demo account's is a folder of its own that lives exactly as
+   * long as the demo account (one command, or one MCP server): its backups never outlive the state
+   * they were taken of.
+   */
   home: string;
   /** Base URL of the in-process emulator in demo mode. */
   emulatorUrl?: string;
@@ -50,14 +56,19 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
       throw err;
     });
     const api = new CeligoClient({ baseUrl: emu.baseUrl, token: DEMO_TOKEN, readOnly, fetch: emu.fetch, onExchange: rec?.onExchange });
+    const demoHome = await mkdtemp(join(tmpdir(), 'celigo-manage-demo-'));
     return {
       api,
-      close: () => (rec?.close(), emu.close()),
+      close: async () => {
+        rec?.close();
+        await emu.close();
+        await rm(demoHome, { recursive: true, force: true });
+      },
       label: 'demo',
       production: false,
       readOnly,
       secrets: [DEMO_TOKEN],
-      home: join(home, 'demo'),
+      home: demoHome,
       emulatorUrl: emu.baseUrl,
     };
   }

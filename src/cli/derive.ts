@@ -3,6 +3,7 @@
 // steps as command lines, and its outcome as the exit code. Nothing here restates an operation.
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
+import { stripControlsDeep } from '../core/control-chars.js';
 import { nextForTerminal } from '../operations/next.js';
 import { OUTCOMES, nextOf, outcomeOf } from '../operations/outcome.js';
 import { surfacesOf, type CliSurface, type Operation } from '../operations/types.js';
@@ -133,7 +134,9 @@ export function commandsOf(op: Operation, ops: ReadonlyMap<string, Operation>): 
         const flags = Object.fromEntries((surface.terminalFlags ?? []).map((t) => [optionKey(t.flags), rc.opts[optionKey(t.flags)]]));
         // The page (and the reads only it needs) only when a flag asks for it.
         const pages = (surface.terminalFlags ?? []).some((t) => t.page && flags[optionKey(t.flags)] !== undefined);
-        const result = await op.run({ ...(await rc.ctx()), pages }, input as never);
+        const raw = await op.run({ ...(await rc.ctx()), pages }, input as never);
+        // API strings reach a person without escape sequences (--json keeps them exact, and escaped).
+        const result = rc.out.jsonMode ? raw : stripControlsDeep(raw);
         const own = op.forTerminal ? await op.forTerminal(result, rc.out, input as never, flags) : rc.out.object(result as Record<string, unknown>);
         const next = nextForTerminal(nextOf(op, result), ops, rc.global);
         if (next.length && !rc.out.jsonMode) rc.out.print(['', rc.out.c.bold('Next'), ...next.map((l) => `  ${l}`)].join('\n'));

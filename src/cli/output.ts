@@ -1,17 +1,20 @@
 // How results reach the terminal: a table on a TTY ("Showing N of M ..."), TSV when piped, JSON with
 // --json [fields]. Colour only on a TTY, never with NO_COLOR or --no-color. Every write is scrubbed of
-// known secrets, so a token can never be printed by accident.
-import { createRequire } from 'node:module';
+// known secrets, so a token can never be printed by accident, and of every escape sequence but our own
+// colours (API strings are stripped of them before; see core/control-chars.ts).
 import { UsageError } from '../core/errors.js';
 import { presentError, type ErrorInfo } from '../app/errors.js';
 import { redact, secretsFromEnv } from '../app/redact.js';
+import { escapeJsonControls, guardTerminal, stripControls } from '../core/control-chars.js';
 import type { CliIO } from './io.js';
 import type { GlobalOptions } from './globals.js';
 import { formatDuration } from '../operations/format.js';
+import { renderCells } from './table.js';
 import type { Colors } from '../operations/types.js';
 
 export type { Colors };
 export { formatDuration };
+export { fitWidths } from './table.js';
 
 
 function sgr(on: number, off: number, enabled: boolean) {
@@ -60,13 +63,13 @@ export function colorStatus(c: Colors, s: string): string {
 export function cellText(v: unknown, key: string, mode: 'table' | 'tsv'): string {
   if (v === undefined || v === null) return '';
   if (typeof v === 'boolean') return mode === 'table' ? (v ? 'yes' : 'no') : String(v);
-  if (Array.isArray(v)) return v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(mode === 'table' ? ', ' : ',');
-  if (typeof v === 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return stripControls(v.map((x) => (typeof x === 'object' ? JSON.stringify(x) : String(x))).join(mode === 'table' ? ', ' : ','));
+  if (typeof v === 'object') return stripControls(JSON.stringify(v));
   if (mode === 'table') {
     if (typeof v === 'number' && /Ms$/.test(key)) return formatDuration(v);
     if (typeof v === 'string' && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/.test(v)) return v.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
   }
-  return String(v).replace(/[\t\r\n]+/g, ' ');
+  return stripControls(String(v));
 }
 
 
@@ -139,17 +142,18 @@ export class Output {
   /** Raw text to stdout (a newline is added). */
   print(text: string): void {
     this.beforeWrite();
-    this.io.stdout.write(this.redact(text.endsWith('\n') ? text : text + '\n'));
+    this.io.stdout.write(guardTerminal(this.redact(text.endsWith('\n') ? text : text + '\n')));
   }
 
   /** A note for people on stderr (never mixed into JSON or TSV on stdout). */
   note(text: string): void {
     this.beforeWrite();
-    this.io.stderr.write(this.redact(text.endsWith('\n') ? text : text + '\n'));
+    this.io.stderr.write(guardTerminal(this.redact(text.endsWith('\n') ? text : text + '\n')));
   }
 
+  /** JSON keeps values exact: C0 is escaped by JSON itself, C1 and bidi overrides here. */
   json(value: unknown): void {
-    this.print(JSON.stringify(value, null, 2));
+    this.print(escapeJsonControls(JSON.stringify(value, null, 2)));
   }
 
   /**
@@ -221,7 +225,7 @@ export class Output {
     const info = errorInfo(err);
     if (this.jsonMode) {
       this.beforeWrite();
-      this.io.stderr.write(this.redact(JSON.stringify({ error: { ...info, exitCode } }) + '\n'));
+      this.io.stderr.write(this.redact(escapeJsonControls(JSON.stringify({ error: { ...info, exitCode } })) + '\n'));
       return;
     }
     const c = this.errColors;
@@ -234,52 +238,12 @@ export class Output {
 export const errorInfo = presentError;
 export type { ErrorInfo };
 
-// ---- tables ----
+// ---- tables (cli/table.ts) ----
 
-type TableCtor = new (opts: Record<string, unknown>) => { push(...rows: string[][]): void; toString(): string };
-let TableClass: TableCtor | undefined;
-const NO_BORDER = {
-  top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
-  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '  ',
-};
-
-/** A borderless cli-table3 table, columns shrunk to the terminal width. cli-table3 loads only when a table is drawn. */
+/** A table of rows: cells as text (cellText), fitted to the width, states coloured. */
 export function renderTable(rows: Record<string, unknown>[], cols: readonly string[], c: Colors, width: number, headers: Record<string, string> = {}): string {
-  TableClass ??= createRequire(import.meta.url)('cli-table3') as TableCtor;
   const texts = rows.map((r) => cols.map((k) => cellText(r[k], k, 'table')));
-  const heads = cols.map((k) => (headers[k] ?? k.replace(/(.)Ms$/, '$1').replace(/([a-z])([A-Z])/g, '$1 $2')).toUpperCase());
-  const natural = cols.map((_, i) => Math.min(60, Math.max(heads[i].length, ...texts.map((t) => t[i].length))));
-  const fixed = cols.map((k) => /^(id|_id)$|Id$|^job$/.test(k));
-  const fitted = fitWidths(natural, Math.max(40, width), fixed);
-  const cut = (s: string, w: number) => (s.length > w ? s.slice(0, Math.max(1, w - 1)) + '…' : s);
-  const table = new TableClass({
-    head: heads.map((h, i) => c.bold(cut(h, fitted[i]))),
-    colWidths: fitted,
-    wordWrap: false,
-    truncate: '…',
-    chars: NO_BORDER,
-    style: { 'padding-left': 0, 'padding-right': 0, head: [], border: [], compact: true },
-  });
-  for (const t of texts) {
-    table.push(t.map((s, i) => {
-      const v = cut(s, fitted[i]);
-      return /status|verdict|health|enabled|state|result/i.test(cols[i]) ? colorStatus(c, v) : v;
-    }));
-  }
-  return table.toString().split('\n').map((l) => l.trimEnd()).join('\n');
-}
-
-/** Shrinks the widest columns (never the `fixed` ones, e.g. ids) until the row fits the terminal. */
-export function fitWidths(natural: number[], width: number, fixed: boolean[] = []): number[] {
-  const w = [...natural];
-  const total = () => w.reduce((a, b) => a + b, 0) + 2 * (w.length - 1);
-  while (total() > width) {
-    let i = -1;
-    for (let j = 0; j < w.length; j++) if (!fixed[j] && (i < 0 || w[j] > w[i])) i = j;
-    if (i < 0 || w[i] <= 8) break;
-    w[i]--;
-  }
-  return w;
+  return renderCells(texts, cols, c, width, { headers, colour: (k, v) => (/status|verdict|health|enabled|state|result/i.test(k) ? colorStatus(c, v) : v) });
 }
 
 /** A generic human view of an object: scalars as aligned "key  value", arrays of objects as tables. */
@@ -291,12 +255,12 @@ export function renderObject(value: Record<string, unknown>, c: Colors, width: n
     if (Array.isArray(v) && v.every((x) => x && typeof x === 'object' && !Array.isArray(x))) {
       const rows = v as Record<string, unknown>[];
       const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))].filter((col) => rows.some((r) => typeof r[col] !== 'object' || Array.isArray(r[col]) || r[col] === null));
-      blocks.push(`${indent}${c.bold(k)} (${rows.length})\n${renderTable(rows, cols, c, width - indent.length - 2).replace(/^/gm, indent + '  ')}`);
+      blocks.push(`${indent}${c.bold(stripControls(k))} (${rows.length})\n${renderTable(rows, cols, c, width - indent.length - 2).replace(/^/gm, indent + '  ')}`);
     } else if (v && typeof v === 'object' && !Array.isArray(v)) {
       const inner = renderObject(v as Record<string, unknown>, c, width, indent + '  ');
-      if (inner) blocks.push(`${indent}${c.bold(k)}\n${inner}`);
+      if (inner) blocks.push(`${indent}${c.bold(stripControls(k))}\n${inner}`);
     } else {
-      scalars.push([k, cellText(v, k, 'table')]);
+      scalars.push([stripControls(k), cellText(v, k, 'table')]);
     }
   }
   const kw = Math.max(0, ...scalars.map(([k]) => k.length));

@@ -1,7 +1,7 @@
 // Turns the command table (commands/*.ts) into a commander program, runs one command, and maps
 // whatever happens to an exit code: 0 ok, 1 error, 2 cancelled, 4 auth, 8 still pending.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CeligoApiError, ReadOnlyRefused } from '../core/errors.js';
+import { CeligoApiError, MissingTokenError, ReadOnlyRefused } from '../core/errors.js';
 import { readOnlyFromEnv } from '../config/env-flags.js';
 import { Cancelled, type OpContext } from '../ops/context.js';
 import type { CliIO } from './io.js';
@@ -13,6 +13,7 @@ import { manageHome } from '../config/home.js';
 import type { CommandSpec, LoadedNoun, NounEntry, OptionSpec, RunContext } from './spec.js';
 import { GLOBAL_FLAGS, VALUE_FLAGS, type GlobalOptions } from './globals.js';
 import { VERSION } from '../version.js';
+import { commandPrefix } from '../operations/next.js';
 
 export const EXIT = { ok: 0, error: 1, cancelled: 2, auth: 4, pending: 8 } as const;
 
@@ -20,7 +21,7 @@ export const EXIT_CODES_HELP = `Exit codes:
   0  ok
   1  error (bad input, API error, conflict, a change refused in read-only mode)
   2  cancelled (declined confirmation, no --yes without a terminal, Ctrl-C)
-  4  authentication or permission (HTTP 401/403: check the token)
+  4  authentication or permission (no API token, or HTTP 401/403: check the token)
   8  still pending (e.g. flows run --wait timed out while the job still runs)`;
 
 const ENV_HELP = `Environment:
@@ -37,11 +38,16 @@ it keeps the shape of each request and answer, never values, ids or the token):
   $ celigo-manage emulator --check-recording run.jsonl`;
 
 
+/** After a change on the demo account, which lives only as long as the command (app/session.ts). */
+const DEMO_NOTE =
+  'The demo account starts afresh at every command: this change, and the backup taken before it, ended with the command. ' +
+  'For a demo account that keeps changes: celigo-manage emulator (see the README).';
+
 export function exitCodeFor(err: unknown, aborted = false): number {
   if (aborted || err instanceof Cancelled || (err instanceof Error && (err.name === 'AbortError' || err.name === 'Cancelled' || err.name === 'ConfirmationRequired'))) {
     return EXIT.cancelled;
   }
-  if (err instanceof CeligoApiError && (err.status === 401 || err.status === 403)) return EXIT.auth;
+  if (err instanceof MissingTokenError || (err instanceof CeligoApiError && (err.status === 401 || err.status === 403))) return EXIT.auth;
   return EXIT.error;
 }
 
@@ -186,6 +192,10 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT.ok;
+      if (err.code === 'commander.unknownCommand') {
+        const { explainUnknownCommand } = await import('./unknown.js');
+        await explainUnknownCommand(io, err.message, args, target, argv.some((a) => a === '--json' || a.startsWith('--json=')));
+      }
       return err.exitCode === 0 ? EXIT.ok : EXIT.error;
     }
     // Errors inside actions are handled in execute(); anything here is a bug, still shown as one line.
@@ -271,6 +281,7 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
   try {
     const code = await spec.run(rc);
     progress.stop();
+    if (session && spec.mutating && global.demo && !out.jsonMode) out.note(out.errColors.dim(DEMO_NOTE));
     return typeof code === 'number' ? code : EXIT.ok;
   } catch (err) {
     progress.stop();
@@ -278,7 +289,7 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
     const code = exitCodeFor(err, aborted);
     const shown = aborted && !(err instanceof Cancelled) ? (ac.signal.reason instanceof Error ? ac.signal.reason : new Cancelled()) : err;
     out.error(shown, code);
-    if (code === EXIT.error && errorInfo(shown).type === 'usage' && !out.jsonMode) out.note(out.errColors.dim(`See: celigo-manage ${fullName} --help`));
+    if (code === EXIT.error && errorInfo(shown).type === 'usage' && !out.jsonMode) out.note(out.errColors.dim(`See: ${commandPrefix(global)} ${fullName} --help`));
     return code;
   } finally {
     if (!io.signal) process.removeListener('SIGINT', onSigint);

@@ -3,6 +3,7 @@
 import { createRequire } from 'node:module';
 import type { Progress } from '../ops/context.js';
 import type { CliIO } from './io.js';
+import { stripControls } from '../core/control-chars.js';
 
 export interface ProgressUI {
   report(p: Progress): void;
@@ -69,7 +70,7 @@ export function createProgress(io: CliIO, enabled: boolean, delayMs = 1000): Pro
   return {
     report(p) {
       if (stopped) return;
-      latest = { ...latest, ...p, message: p.message ?? latest.message };
+      latest = { ...latest, ...p, message: p.message !== undefined ? stripControls(p.message) : latest.message };
       if (!visible) return;
       if (latest.total !== undefined && !bar) startBar();
       else if (bar) {

@@ -3,6 +3,7 @@ import { createInterface } from 'node:readline';
 import { Cancelled } from '../ops/context.js';
 import type { ConfirmPlan } from '../ops/context.js';
 import type { CliIO } from './io.js';
+import { stripControls } from '../core/control-chars.js';
 import type { Colors } from './output.js';
 
 /** Reads one line from stdin; resolves undefined at end of input. */
@@ -30,7 +31,7 @@ export async function confirmOnTerminal(io: CliIO, c: Colors, plan: ConfirmPlan,
   if (!(io.stdinIsTTY ?? io.isTTY)) {
     throw new Cancelled(`${plan.action}: this needs confirmation and there is no terminal to ask. Nothing was changed. Re-run with --yes to proceed.`);
   }
-  const lines = [c.bold(plan.action), ...plan.details.map((d) => `  ${c.dim('-')} ${d}`)];
+  const lines = [c.bold(stripControls(plan.action)), ...plan.details.map((d) => `  ${c.dim('-')} ${stripControls(d)}`)];
   io.stderr.write(lines.join('\n') + `\n${c.yellow('?')} Proceed? [y/N] `);
   const answer = await readLine(io, signal);
   if (answer === undefined) io.stderr.write('\n');

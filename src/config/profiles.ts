@@ -5,7 +5,7 @@ import { join, dirname } from 'node:path';
 import { z } from 'zod';
 import { manageHome } from './home.js';
 import { baseUrlFor } from '../core/regions.js';
-import { UsageError } from '../core/errors.js';
+import { MissingTokenError, UsageError } from '../core/errors.js';
 import { DEFAULT_FORMS, type ApiForms } from '../core/forms.js';
 
 export const profileSchema = z.object({
@@ -102,7 +102,7 @@ export function resolveProfile(opts: ResolveOptions = {}): ResolvedProfile {
     tokenSource = `profile "${name}" in ${profilesPath(env)}`;
   }
   if (!token) {
-    throw new UsageError(
+    throw new MissingTokenError(
       `No API token. Set CELIGO_API_TOKEN${profile?.tokenEnv ? ` or ${profile.tokenEnv}` : ''} in the environment (never on the command line), or try the embedded demo account with --demo.`,
     );
   }

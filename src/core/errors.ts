@@ -92,6 +92,14 @@ export class UsageError extends Error {
   }
 }
 
+/** No API token to send: an authentication problem (exit 4), found before any request. */
+export class MissingTokenError extends UsageError {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingTokenError';
+  }
+}
+
 /** A command or tool that changes the account, asked for in read-only mode: refused before anything is sent. */
 export class ReadOnlyRefused extends UsageError {
   constructor(what: string, byFlag: boolean) {

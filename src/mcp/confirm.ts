@@ -14,6 +14,7 @@ import {
   type ServerContext,
 } from '@modelcontextprotocol/server';
 import { ConfirmationRequired, type ConfirmPlan } from '../ops/context.js';
+import { stripControls } from '../core/control-chars.js';
 
 /** How long a confirm token (and an elicitation round's state) stays valid. */
 export const CONFIRM_TTL_SECONDS = 600;
@@ -84,9 +85,9 @@ const confirmSchema = {
 };
 
 export function confirmMessage(plan: ConfirmPlan): string {
-  const details = plan.details.slice(0, 30).map((d) => `- ${d}`);
+  const details = plan.details.slice(0, 30).map((d) => `- ${stripControls(d)}`);
   if (plan.details.length > 30) details.push(`- ... and ${plan.details.length - 30} more`);
-  return [`${plan.action}?`, ...details].join('\n');
+  return [`${stripControls(plan.action)}?`, ...details].join('\n');
 }
 
 /** The input_required result that asks a 2026-07-28 client to confirm `plan`. */

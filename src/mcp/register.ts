@@ -13,6 +13,7 @@ import type { CeligoClient } from '../core/client.js';
 import { CeligoApiError, ConflictError, UsageError } from '../core/errors.js';
 import { boundMessage, describeForModel } from '../app/errors.js';
 import { redact } from '../app/redact.js';
+import { stripControls } from '../core/control-chars.js';
 
 export { describeForModel, redact };
 import { Cancelled, ConfirmationRequired, type Progress } from '../ops/context.js';
@@ -104,7 +105,8 @@ export function wellFormed<T>(value: T): T {
 }
 
 function textResult(text: string, isError?: boolean, structured?: Record<string, unknown>): CallToolResult {
-  const r: CallToolResult = { content: [{ type: 'text', text }] };
+  // The net under every text a model reads (results, errors, confirmations): no ESC, C1 or bidi control.
+  const r: CallToolResult = { content: [{ type: 'text', text: stripControls(text, { lines: true }) }] };
   if (structured) r.structuredContent = structured;
   if (isError) r.isError = true;
   return r;

@@ -44,7 +44,9 @@ function diffText(d: BackupDiff, t: Terminal, c: Colors): string {
   if (items.length) out.push('', t.table(items, ['type', 'name', 'status', 'changes', 'byOthers', 'id']));
   for (const i of d.items.filter((x) => x.changes.length)) {
     out.push('', c.bold(`${i.type} ${i.name ?? i.id}`));
-    for (const ch of i.changes) out.push(`  ${ch.path}: ${c.red(JSON.stringify(ch.before) ?? 'undefined')} -> ${c.green(JSON.stringify(ch.after) ?? 'undefined')}`);
+    // An excerpt is JSON text already: shown as it is, like the JSON of a short value.
+    const show = (v: unknown, excerpt?: boolean) => (v === undefined ? '(none)' : excerpt ? String(v) : JSON.stringify(v));
+    for (const ch of i.changes) out.push(`  ${ch.path}: ${c.red(show(ch.before, ch.excerpt))} -> ${c.green(show(ch.after, ch.excerpt))}`);
     if (i.changeCount > i.changes.length) out.push(c.dim(`  … and ${i.changeCount - i.changes.length} more`));
   }
   if (d.created.length) {

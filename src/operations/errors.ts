@@ -112,9 +112,11 @@ function clearForTerminal(r: ClearReport, t: Terminal): void {
     t.object(clearView(r));
     return;
   }
-  const { next: _next, summary, outcome, ...rest } = r;
+  const { next: _next, summary, outcome, flows, ...rest } = r;
   t.print(`${outcomeMark(outcome ?? 'ok', t.c)} ${summary}\n\n`);
-  t.object(rest);
+  // One row per step with its count (each flow's steps would otherwise be a JSON cell).
+  const steps = flows.flatMap((f) => f.steps.map((s) => ({ flow: f.name, flowId: f.flowId, stepId: s.stepId, errors: s.count })));
+  t.object({ ...rest, steps });
 }
 
 const clearErrorsOp = defineOperation({

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import type { OpContext } from '../ops/context.js';
-import { STANDALONE, STANDALONE_NAME } from '../ops/health-judge.js';
+import { integrationVerdicts, STANDALONE, STANDALONE_NAME } from '../ops/health-judge.js';
 import { FAILED_JOBS_SHOWN, type HealthReport, type Verdict } from '../ops/health-report.js';
 import { decodeCursor } from '../ops/project.js';
 import { resolveIntegration } from '../ops/resolve.js';
@@ -61,13 +61,20 @@ function verdictColor(c: Colors, v: string): string {
   return v === 'failing' || v === 'failed' ? c.red(v) : v === 'healthy' ? c.green(v) : c.yellow(v);
 }
 
+/** The verdict badges of the whole account, counted as the summary counts them. */
+function badges(r: HealthReport, c: Colors): string {
+  const v = integrationVerdicts(r.integrations);
+  const standalone = v.standalone ? `  ${c.dim('standalone flows')} ${verdictColor(c, v.standalone)}` : '';
+  return `${c.red(`${v.failing} failing`)}  ${c.yellow(`${v.degraded} degraded`)}  ${c.green(`${v.healthy} healthy`)}${standalone}`;
+}
+
 /** The text report: summary first, then the verdict table, then what needs attention. */
-function healthText(r: HealthReport, t: Terminal, c: Colors): string {
+function healthText(r: HealthReport, t: Terminal, c: Colors, all: HealthReport = r): string {
   const day = (iso: string) => iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z');
   const out: string[] = [];
   out.push(c.bold(`Health: ${r.window.label}`) + c.dim(` (${day(r.window.from)} → ${day(r.window.to)}, compared with the 7 days before)`), '');
   out.push(...r.summary.split(/(?<=\.)\s+(?=[A-Z0-9])/).map((s) => `  ${s}`), '');
-  out.push(`${c.red(`${r.verdicts.failing} failing`)}  ${c.yellow(`${r.verdicts.degraded} degraded`)}  ${c.green(`${r.verdicts.healthy} healthy`)}`, '');
+  out.push(badges(all, c), '');
   const arrow = (trend: string) => (trend === 'up' ? '↑' : trend === 'down' ? '↓' : '→');
   const rows = r.integrations.map((i) => ({
     integration: i.name,
@@ -120,7 +127,7 @@ async function healthForTerminal(r: HealthResult, t: Terminal, input: { verdict?
   if (file !== undefined && (file === '' || file.startsWith('-'))) throw new UsageError(`--html needs a file name${file ? `, not "${file}"` : ''} (e.g. --html report.html).`);
   if (file) await writePage(file, r);
   const report = narrowed(reportOf(r), input.verdict, r.focus);
-  t.object({ ...report }, { human: (c) => healthText(report, t, c) });
+  t.object({ ...report }, { human: (c) => healthText(report, t, c, r) });
   if (file) t.note(`HTML report written to ${file}`);
   const failOn = flags.failOn === 'degraded' || flags.failOn === 'failing' ? flags.failOn : undefined;
   if (failOn && report.integrations.some((i) => ORDER[i.verdict] >= ORDER[failOn])) return 1;

@@ -4,7 +4,15 @@ import { surfacesOf, type CliSurface, type NextStep, type Operation } from './ty
 
 /** "- retry_job {"job":"…"}: why", for the steps whose tool is served. */
 export function nextForModel(steps: readonly NextStep[], serves: (op: string) => boolean = () => true): string[] {
-  return steps.filter((s) => serves(s.op)).map((s) => `- ${s.op}${s.args && Object.keys(s.args).length ? ` ${JSON.stringify(s.args)}` : ''}${s.why ? `: ${s.why}` : ''}`);
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const s of steps.filter((x) => serves(x.op))) {
+    const call = `${s.op}${s.args && Object.keys(s.args).length ? ` ${JSON.stringify(s.args)}` : ''}`;
+    if (seen.has(call)) continue;
+    seen.add(call);
+    out.push(`- ${call}${s.why ? `: ${s.why}` : ''}`);
+  }
+  return out;
 }
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -21,6 +29,14 @@ function surfaceFor(op: Operation, args: Record<string, unknown>): CliSurface {
   return fits[0] ?? all.find((s) => !s.fixed) ?? all[0]!;
 }
 
+/** The account flags a command line must carry to reach the same account: `celigo-manage --demo`, `… --profile p`. */
+export function commandPrefix(global: { demo?: boolean; profile?: string } = {}): string {
+  const parts = ['celigo-manage'];
+  if (global.demo) parts.push('--demo');
+  if (global.profile) parts.push('--profile', quote(global.profile));
+  return parts.join(' ');
+}
+
 /** The command line for one step, or undefined when the operation is unknown. */
 export function commandLine(step: NextStep, ops: ReadonlyMap<string, Operation>, global: { demo?: boolean; profile?: string } = {}): string | undefined {
   const op = ops.get(step.op);
@@ -28,9 +44,7 @@ export function commandLine(step: NextStep, ops: ReadonlyMap<string, Operation>,
   const args = { ...(step.args ?? {}) };
   const surface = surfaceFor(op, args);
   for (const k of Object.keys(surface.fixed ?? {})) delete args[k];
-  const parts = ['celigo-manage'];
-  if (global.demo) parts.push('--demo');
-  if (global.profile) parts.push('--profile', quote(global.profile));
+  const parts = [commandPrefix(global)];
   parts.push(surface.noun);
   if (surface.verb) parts.push(surface.verb);
   for (const k of surface.args ?? []) {
@@ -47,12 +61,21 @@ export function commandLine(step: NextStep, ops: ReadonlyMap<string, Operation>,
   return parts.join(' ');
 }
 
-/** The steps as command lines (with their reasons), for a person at a terminal. */
+/**
+ * The steps as command lines (with their reasons), for a person at a terminal. On the demo account,
+ * which starts afresh at every command, steps about local backups are left out: the backup went with
+ * the command that took it.
+ */
 export function nextForTerminal(steps: readonly NextStep[], ops: ReadonlyMap<string, Operation>, global: { demo?: boolean; profile?: string } = {}): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
   for (const s of steps) {
+    if (global.demo && ops.get(s.op)?.toolset === 'backups') continue;
     const line = commandLine(s, ops, global);
-    if (line && !out.includes(line)) out.push(s.why ? `${line}   # ${s.why}` : line);
+    // One line per command: two steps that come to the same command keep the first reason.
+    if (!line || seen.has(line)) continue;
+    seen.add(line);
+    out.push(s.why ? `${line}   # ${s.why}` : line);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 // An operation as an MCP tool definition (plain data; src/mcp registers it with the SDK). The outcome
 // decides isError and the next steps are written as tool calls the server serves.
+import { stripControlsDeep } from '../core/control-chars.js';
 import { nextForModel } from './next.js';
 import { fitResult } from './fit.js';
 import { OUTCOMES, nextOf, outcomeOf } from './outcome.js';
@@ -30,7 +31,9 @@ export function toolOf(op: Operation): ToolDef {
     annotations: op.annotations,
     ...(op.app ? { app: op.app } : {}),
     async handler(args: Record<string, unknown>, ctx: ToolContext) {
-      const result = await op.run(ctx, args as never);
+      // A model gets API strings without escape sequences and control characters too (they cost tokens
+      // and could reach a terminal from there).
+      const result = stripControlsDeep(await op.run(ctx, args as never));
       const shown = op.forModel(result, args as never);
       const next = nextForModel(nextOf(op, result), ctx.serves);
       const tail = next.length ? `\nNext:\n${next.join('\n')}` : '';

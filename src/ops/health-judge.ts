@@ -302,3 +302,12 @@ export function splitStandalone(integrationHealth: readonly IntegrationHealth[])
   const standalone = integrationHealth.find((i) => i.integrationId === STANDALONE);
   return { integrations: integrationHealth.filter((i) => i !== standalone), standalone };
 }
+
+/**
+ * Verdicts as the summary sentence counts them: integrations proper, and the standalone flows' own
+ * verdict apart (the report's `verdicts` counts the standalone group among them).
+ */
+export function integrationVerdicts(integrationHealth: readonly IntegrationHealth[]): VerdictCounts & { standalone?: Verdict } {
+  const { integrations, standalone } = splitStandalone(integrationHealth);
+  return { ...verdictCounts(integrations), ...(standalone ? { standalone: standalone.verdict } : {}) };
+}

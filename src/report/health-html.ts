@@ -3,6 +3,8 @@
 // the CLI (`health --html FILE`) and the MCP server (a ui:// resource) render the same page.
 // Chart elements carry data attributes (data-chart, data-series, data-points) that tests read.
 import type { HealthReport, Verdict } from '../ops/health.js';
+import { integrationVerdicts } from '../ops/health-judge.js';
+import { errorColor, integrationColors, VERDICT_COLOR, type ColorOf } from './colors.js';
 
 /** Error counts by pattern, when the caller has them (the health check itself counts errors per integration). */
 export interface ErrorPatternCount {
@@ -22,8 +24,6 @@ export interface RenderOptions {
   title?: string;
 }
 
-const PALETTE = ['#2563eb', '#dc2626', '#16a34a', '#d97706', '#7c3aed', '#0891b2', '#db2777', '#65a30d', '#9333ea', '#ea580c', '#0d9488', '#4b5563'];
-const VERDICT_COLOR: Record<Verdict, string> = { healthy: '#16a34a', degraded: '#d97706', failing: '#dc2626' };
 
 export function esc(s: unknown): string {
   return String(s ?? '')
@@ -220,14 +220,6 @@ svg .window{fill:#eff6ff}
 footer{margin:32px 0 8px;color:var(--muted);font-size:12px}
 `;
 
-type ColorOf = (s: { integrationId: string; name: string }) => string;
-
-/** One palette colour per integration of the series, in their order (the same in every chart). */
-function integrationColors(r: HealthReport): ColorOf {
-  const colorOf = new Map(r.series.integrations.map((s, i) => [s.integrationId + '\u0000' + s.name, PALETTE[i % PALETTE.length]]));
-  return (s) => colorOf.get(s.integrationId + '\u0000' + s.name) ?? PALETTE[0];
-}
-
 /** The daily success rate of every integration in one chart, with its legend. */
 function successPanel(r: HealthReport, color: ColorOf, ws: number): string {
   const series: LineSeries[] = r.series.integrations.map((s) => ({ name: s.name, color: color(s), values: s.successRate.map((v) => (v === null ? null : v * 100)) }));
@@ -249,7 +241,7 @@ function patternPanel(errorPatterns: readonly ErrorPatternCount[] | undefined, f
   if (failure) return `<p class="muted" data-chart="error-patterns" data-points="0">The error counts by pattern could not be read: ${esc(failure)}</p>`;
   const patterns = [...(errorPatterns ?? [])].sort((a, b) => b.count - a.count).slice(0, 15);
   if (!patterns.length) return '<p class="muted" data-chart="error-patterns" data-points="0">No open errors in this window.</p>';
-  const chart = barChart('error-patterns', 'Error counts by pattern', patterns.map((p, i) => ({ label: p.pattern, value: p.count, color: PALETTE[(i + 1) % PALETTE.length], note: [p.cause, p.flow].filter(Boolean).join(', ') })));
+  const chart = barChart('error-patterns', 'Error counts by pattern', patterns.map((p, i) => ({ label: p.pattern, value: p.count, color: errorColor(i), note: [p.cause, p.flow].filter(Boolean).join(', ') })));
   return chart + table(['Count', 'Pattern', 'Likely cause', 'Flow'], patterns.map((p) => [`<span class="num">${p.count}</span>`, esc(p.pattern), esc(p.cause ?? ''), esc(p.flow ?? '')]));
 }
 
@@ -313,6 +305,14 @@ function scheduleTable(r: HealthReport): string {
 
 const fmtTime = (iso: string) => esc(iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z'));
 
+/** Integrations by verdict, as the summary counts them, and the standalone flows' verdict apart. */
+function verdictCards(r: HealthReport): string {
+  const v = integrationVerdicts(r.integrations);
+  const cards = (['failing', 'degraded', 'healthy'] as const).map((k) => `<div class="card ${k}"><div class="n">${v[k]}</div>${k}</div>`);
+  if (v.standalone) cards.push(`<div class="card ${v.standalone}"><div class="n">${badge(v.standalone)}</div>standalone flows</div>`);
+  return `\n${cards.join('\n')}\n`;
+}
+
 /** The whole report page. */
 export function renderHealthHtml(report: HealthHtmlInput, opts: RenderOptions = {}): string {
   const r = report;
@@ -335,11 +335,7 @@ export function renderHealthHtml(report: HealthHtmlInput, opts: RenderOptions = 
 <div class="muted">${esc(r.window.label)}: ${fmtTime(r.window.from)} → ${fmtTime(r.window.to)} · compared with ${fmtTime(r.baseline.from)} → ${fmtTime(r.baseline.to)}</div>
 </header>
 <section class="summary" id="summary"><p>${esc(r.summary)}</p></section>
-<section class="cards" id="verdicts">
-<div class="card failing"><div class="n">${r.verdicts.failing}</div>failing</div>
-<div class="card degraded"><div class="n">${r.verdicts.degraded}</div>degraded</div>
-<div class="card healthy"><div class="n">${r.verdicts.healthy}</div>healthy</div>
-</section>
+<section class="cards" id="verdicts">${verdictCards(r)}</section>
 
 <h2>Verdicts</h2>
 <div class="panel">${verdictTable(r)}</div>

@@ -18,8 +18,11 @@ afterAll(async () => {
   await emu?.close();
 });
 
-async function renamed(home: string): Promise<string> {
-  const upd = await run(['--demo', 'flows', 'update', FLOW, '--name', 'Renamed', '--yes', '--json', 'backupId'], { env: { CELIGO_MANAGE_HOME: home } });
+// Against an emulator that keeps its state (demo backups end with the command that took them).
+const envOf = (home: string) => ({ CELIGO_MANAGE_HOME: home, CELIGO_BASE_URL: emu.baseUrl, CELIGO_API_TOKEN: DEMO_TOKEN });
+
+async function renamed(home: string, flow = FLOW): Promise<string> {
+  const upd = await run(['flows', 'update', flow, '--name', `Renamed ${home.slice(-6)}`, '--yes', '--json', 'backupId'], { env: envOf(home) });
   expect(upd.code).toBe(0);
   return JSON.parse(upd.stdout).backupId as string;
 }
@@ -28,17 +31,17 @@ describe('backups at a terminal', () => {
   it('list names the files it skipped and says whether each change was applied', async () => {
     const home = tempHome();
     const id = await renamed(home);
-    const dir = join(home, 'demo', 'backups');
+    const dir = join(home, 'backups');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'bk-array.json'), '[]');
     writeFileSync(join(dir, 'bk-cut.json'), '{"id":"bk-cut","createdAt":"2026-');
-    const list = await run(['--demo', 'backups', 'list'], { env: { CELIGO_MANAGE_HOME: home }, tty: true });
+    const list = await run(['backups', 'list'], { env: envOf(home), tty: true });
     expect(list.code).toBe(0);
     expect(list.stderr).toContain(`Warning: skipped ${join(dir, 'bk-array.json')}`);
     expect(list.stderr).toContain(join(dir, 'bk-cut.json'));
     expect(list.stdout).toContain(id);
     expect(list.stdout).toMatch(/APPLIED.*\n.*\byes\b/);
-    const json = await run(['--demo', 'backups', 'list', '--json', 'id,applied'], { env: { CELIGO_MANAGE_HOME: home } });
+    const json = await run(['backups', 'list', '--json', 'id,applied'], { env: envOf(home) });
     expect(JSON.parse(json.stdout)).toEqual([{ id, applied: true }]);
   });
 
@@ -60,14 +63,14 @@ describe('backups at a terminal', () => {
 
   it('--force does not pass the account guard; --other-account does', async () => {
     const home = tempHome();
-    const id = await renamed(home);
-    const file = join(home, 'demo', 'backups', `${id}.json`);
+    const id = await renamed(home, 'NetSuite Fulfillments to Shopify');
+    const file = join(home, 'backups', `${id}.json`);
     writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), baseUrl: 'https://api.eu.integrator.io/v1' }));
-    const forced = await run(['--demo', 'backups', 'restore', id, '--force', '--yes'], { env: { CELIGO_MANAGE_HOME: home } });
+    const forced = await run(['backups', 'restore', id, '--force', '--yes'], { env: envOf(home) });
     expect(forced.code).toBe(1);
     expect(forced.stderr).toContain('--other-account');
-    const other = await run(['--demo', 'backups', 'restore', id, '--other-account', '--yes'], { env: { CELIGO_MANAGE_HOME: home } });
-    expect(other.stderr).toBe('');
-    expect(other.code).toBe(0);
+    const other = await run(['backups', 'restore', id, '--other-account', '--yes'], { env: envOf(home) });
+    expect(other.stderr, other.stdout).toBe('');
+    expect(other.code, other.stdout).toBe(0);
   });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANSI, run, tempHome } from '../helpers/cli.js';
+import { DEMO_TOKEN, startEmulator } from '../../src/emulator/index.js';
 
 const FLOW = 'Shopify Customers to NetSuite';
 const FAILING_FLOW = 'Salesforce Accounts to NetSuite Customers';
@@ -266,23 +267,29 @@ describe('commands against --demo', () => {
     expect(two.code).toBe(1);
   });
 
-  it('backups list / diff / restore', async () => {
+  it('backups list / diff / restore (on an emulator that keeps its state; demo backups end with the command)', async () => {
     const home = tempHome();
-    const env = { CELIGO_MANAGE_HOME: home };
-    const empty = await run(['--demo', 'backups', 'list', '--json'], { env });
-    expect(JSON.parse(empty.stdout)).toEqual([]);
-    const upd = await run(['--demo', 'flows', 'update', FLOW, '--name', 'Renamed', '--json', 'backupId'], { env });
-    const id = JSON.parse(upd.stdout).backupId as string;
-    const list = await run(['backups', 'list', '--demo'], { env });
-    expect(list.stdout).toContain(id);
-    const diff = await run(['--demo', 'backups', 'diff', id, '--json', 'id,items'], { env });
-    expect(diff.code).toBe(0);
-    expect(JSON.parse(diff.stdout).id).toBe(id);
-    // Each --demo run is a fresh demo account (same identity): the flow has its original name again,
-    // which is what the backup holds, so the restore finds nothing to change.
-    const restore = await run(['--demo', 'backups', 'restore', id, '--yes'], { env });
-    expect(restore.code).toBe(0);
-    expect(restore.stdout + restore.stderr).toMatch(/Nothing to restore|already matches/i);
+    const demo = await run(['--demo', 'flows', 'update', FLOW, '--name', 'Renamed', '--json', 'backupId'], { env: { CELIGO_MANAGE_HOME: home } });
+    expect(JSON.parse(demo.stdout).backupId).toBeTruthy();
+    expect(JSON.parse((await run(['--demo', 'backups', 'list', '--json'], { env: { CELIGO_MANAGE_HOME: home } })).stdout)).toEqual([]);
+    const emu = await startEmulator({ port: 0, seed: 'demo', quiet: true, rateLimit: false });
+    try {
+      const env = { CELIGO_MANAGE_HOME: home, CELIGO_BASE_URL: emu.baseUrl, CELIGO_API_TOKEN: DEMO_TOKEN };
+      const empty = await run(['backups', 'list', '--json'], { env });
+      expect(JSON.parse(empty.stdout)).toEqual([]);
+      const upd = await run(['flows', 'update', FLOW, '--name', 'Renamed', '--json', 'backupId'], { env });
+      const id = JSON.parse(upd.stdout).backupId as string;
+      const list = await run(['backups', 'list'], { env });
+      expect(list.stdout).toContain(id);
+      const diff = await run(['backups', 'diff', id, '--json', 'id,items'], { env });
+      expect(diff.code).toBe(0);
+      expect(JSON.parse(diff.stdout).id).toBe(id);
+      const restore = await run(['backups', 'restore', id, '--yes'], { env });
+      expect(restore.code).toBe(0);
+      expect(JSON.parse((await run(['flows', 'get', FLOW, '--json', 'name'], { env })).stdout).name).toBe(FLOW);
+    } finally {
+      await emu.close();
+    }
   });
 
   it('profiles list / add / use (no token ever printed)', async () => {

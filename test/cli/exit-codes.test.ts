@@ -47,9 +47,9 @@ describe('exit codes', () => {
     expect(badRange.stderr).toContain('Cannot read the time range');
   });
 
-  it('1 without a token, saying to use the environment', async () => {
+  it('4 without a token (authentication, as the README says), saying to use the environment', async () => {
     const r = await run(['flows', 'list']);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(4);
     expect(r.stderr).toContain('CELIGO_API_TOKEN');
   });
 

@@ -97,7 +97,8 @@ describe('output', () => {
     expect(cellText('a\tb\nc', 'x', 'tsv')).toBe('a b c');
     expect(formatDuration(650)).toBe('650ms');
     expect(formatDuration(65_000)).toBe('1m05s');
-    expect(fitWidths([24, 50, 50], 80, [true, false, false])).toEqual([24, 26, 26]);
+    expect(fitWidths([24, 50, 50], 80, ['id', 'name', 'name'])).toEqual([24, 26, 26]);
+    expect(fitWidths([24, 50, 50], 60, ['id', 'name', 'name'])).toEqual([9, 23, 24]);
     const t = stripAnsi(renderTable([{ id: '665f00000fb86f2500000085', name: 'x'.repeat(80) }], ['id', 'name'], makeColors(false), 60));
     expect(t).toContain('665f00000fb86f2500000085');
     expect(Math.max(...t.split('\n').map((l) => l.length))).toBeLessThanOrEqual(60);

@@ -11,6 +11,8 @@ export interface FieldDiff {
   path: string;
   before?: unknown;
   after?: unknown;
+  /** before and after are excerpts of their JSON text around the first difference (the values are long). */
+  excerpt?: true;
 }
 
 export function diffValues(before: unknown, after: unknown, path = '', out: FieldDiff[] = []): FieldDiff[] {
@@ -31,11 +33,34 @@ export function diffValues(before: unknown, after: unknown, path = '', out: Fiel
   return out;
 }
 
-/** Short rendering of a value for diffs (big objects are summarised). */
-function brief(v: unknown): unknown {
-  const s = JSON.stringify(v);
-  if (s === undefined || s.length <= 200) return v;
-  return s.slice(0, 197) + '…';
+/** Longest excerpt of a value shown in a diff, and the context kept before the first difference. */
+const EXCERPT = 200;
+const CONTEXT = 40;
+
+/**
+ * A change as shown: short values as they are; when either side is long, both sides as excerpts of their
+ * JSON text that start a little before the first difference and leave out what both end with, so the
+ * two read alike and the difference is in view.
+ */
+export function briefChange(c: FieldDiff): FieldDiff {
+  const a = JSON.stringify(c.before);
+  const b = JSON.stringify(c.after);
+  if ((a ?? '').length <= EXCERPT && (b ?? '').length <= EXCERPT) return c;
+  const x = a ?? '';
+  const y = b ?? '';
+  let p = 0;
+  while (p < x.length && p < y.length && x[p] === y[p]) p++;
+  let s = 0;
+  while (s < x.length - p && s < y.length - p && x[x.length - 1 - s] === y[y.length - 1 - s]) s++;
+  const start = Math.max(0, p - CONTEXT);
+  const cut = (t: string) => {
+    const end = Math.min(t.length, Math.max(t.length - s + CONTEXT, p + 1));
+    let out = t.slice(start, end);
+    if (out.length > EXCERPT) out = out.slice(0, EXCERPT - 1) + '…';
+    else if (end < t.length) out += '…';
+    return (start > 0 ? '…' : '') + out;
+  };
+  return { path: c.path, ...(a !== undefined ? { before: cut(a) } : {}), ...(b !== undefined ? { after: cut(b) } : {}), excerpt: true };
 }
 
 export type ItemStatus = 'unchanged' | 'changed' | 'deleted' | 'recreated';
@@ -92,7 +117,7 @@ export async function compareItem(ctx: OpContext, item: BackupItem): Promise<{ d
       ...base,
       status: changes.length ? 'changed' : 'unchanged',
       changedByOthers: changes.length > 0 && !isOwnAfterState(item, live, data),
-      changes: changes.slice(0, 30).map((c) => ({ path: c.path, before: brief(c.before), after: brief(c.after) })),
+      changes: changes.slice(0, 30).map(briefChange),
       changeCount: changes.length,
     },
     live,
@@ -111,12 +136,13 @@ export async function diffBackup(ctx: OpContext, id: string): Promise<BackupDiff
   const created = [];
   for (const c of rec.created) created.push({ ...c, exists: await createdExists(ctx, c) });
   const changed = items.filter((i) => i.status !== 'unchanged');
+  const stillThere = created.filter((c) => c.exists).length;
   const summary =
     changed.length === 0 && !created.some((c) => c.exists)
       ? `Nothing changed since backup ${rec.id}.`
-      : `${plural(changed.length, 'object')} differ from backup ${rec.id}` +
+      : `${plural(changed.length, 'object')} ${changed.length === 1 ? 'differs' : 'differ'} from backup ${rec.id}` +
         (changed.some((c) => c.changedByOthers) ? ` (${changed.filter((c) => c.changedByOthers).length} changed by someone else)` : '') +
-        (created.some((c) => c.exists) ? `; ${plural(created.filter((c) => c.exists).length, 'created resource')} still exist` : '') +
+        (stillThere ? `; ${plural(stillThere, 'created resource')} still ${stillThere === 1 ? 'exists' : 'exist'}` : '') +
         '.';
   const differs = changed.length > 0 || created.some((c) => c.exists);
   // Restoring over someone else's change would revert it: no restore is suggested then (force is a person's call).
