@@ -149,7 +149,7 @@ export const flowOperations: Operation[] = [
         wait: { description: 'Monitor the job until it ends (progress on a terminal)' },
         timeoutSec: { flags: '--timeout <seconds>', description: 'Stop waiting after this long (default 600); exit 8 if still running' },
       },
-      details: 'Exit code: 0 when the job completed (or was started without --wait), 1 when it failed, 8 when --wait timed out while it still runs, 2 on Ctrl-C (the run continues in integrator.io).',
+      details: 'Exit code: 0 when the job completed with no failed records (or was started without --wait), 1 when it failed or some records failed, 8 when --wait timed out while it still runs, 2 on Ctrl-C (the run continues in integrator.io).',
       examples: ['flows run "Shopify Customers to NetSuite"', 'flows run "Shopify Customers to NetSuite" --wait --timeout 900', '--demo flows run "Shopify Customers to NetSuite" --wait --json status,counts'],
     },
     run(ctx, a) {
@@ -221,7 +221,7 @@ export const flowOperations: Operation[] = [
         timeoutSec: { flags: '--timeout <seconds>', description: 'Stop waiting after this long (5 to 3600, default 600); exit 8 if still running' },
       },
       fixed: { wait: true },
-      details: 'Always follows the run (to start one without following it: flows run). Exit code: 0 when the job completed, 1 when it failed, 8 when it still runs at the timeout, 2 on Ctrl-C (the run continues in integrator.io).',
+      details: 'Always follows the run (to start one without following it: flows run). Exit code: 0 when the job completed with no failed records, 1 when it failed or some records failed, 8 when it still runs at the timeout, 2 on Ctrl-C (the run continues in integrator.io).',
       examples: ['flows monitor "Shopify Customers to NetSuite"', 'flows monitor --export "Get Shopify customers" --timeout 900'],
     },
     run(ctx, a) {
