@@ -6,7 +6,7 @@ import { updateFlow, type UpdateFlowResult } from '../ops/changes.js';
 import { checkDependencies, type DependencyReport } from '../ops/dependencies.js';
 import { FLOW_FIELDS, getFlow, listFlows } from '../ops/read/flows.js';
 import { runExport, runFlow } from '../ops/run.js';
-import { idOrName, optionalIdOrName } from './args.js';
+import { idOrName, optionalIdOrName, wholeNumber } from './args.js';
 import { READ, json, listArgs, listResult, objectResult, tsv } from './format.js';
 import { runForTerminal, runMonitored, runStarted } from './run-view.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
@@ -136,7 +136,7 @@ export const flowOperations: Operation[] = [
       flow: idOrName('Flow'),
       // `wait`: the rule and its words are in wait.ts (a single-call tool: no wait unless asked).
       wait: waitArg(false),
-      timeoutSec: z.number().int().min(1).max(3600).optional().describe(TIMEOUT_SEC_DESCRIPTION),
+      timeoutSec: wholeNumber(1, 3600, 'seconds').optional().describe(TIMEOUT_SEC_DESCRIPTION),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     cli: {
@@ -207,7 +207,7 @@ export const flowOperations: Operation[] = [
       export: z.string().optional().describe('Instead of flow: export id or name (its flow runs only it)'),
       // `wait`: the rule and its words are in wait.ts (a workflow: it follows the run unless told not to).
       wait: waitArg(true),
-      timeoutSec: z.number().int().min(5).max(3600).optional().describe(TIMEOUT_SEC_DESCRIPTION),
+      timeoutSec: wholeNumber(5, 3600, 'seconds').optional().describe(TIMEOUT_SEC_DESCRIPTION),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     cli: {
