@@ -49,13 +49,13 @@ export const profiles: NounSpec = {
       ],
       examples: ['profiles add prod --region na --token-env CELIGO_PROD_TOKEN --production', 'profiles add sandbox --region eu --token-env CELIGO_SANDBOX_TOKEN --use'],
       async run(rc) {
-        const [{ readProfiles, writeProfiles, profileSchema, profilesPath }, { baseUrlFor }] = await Promise.all([import('../../config/profiles.js'), import('../../core/regions.js')]);
-        const name = arg(rc, 0).trim();
-        if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) throw new UsageError(`Invalid profile name "${name}": use letters, digits, ".", "_" or "-".`);
+        const [{ readProfiles, writeProfiles, profileSchema, profilesPath, checkProfileName, checkTokenEnv, profileIn }, { baseUrlFor }] = await Promise.all([import('../../config/profiles.js'), import('../../core/regions.js')]);
+        const name = checkProfileName(arg(rc, 0).trim());
+        const tokenEnv = optStr(rc, 'tokenEnv');
         const candidate = {
           region: optStr(rc, 'region') as 'na' | undefined,
           baseUrl: optStr(rc, 'baseUrl'),
-          tokenEnv: optStr(rc, 'tokenEnv'),
+          tokenEnv: tokenEnv === undefined ? undefined : checkTokenEnv(tokenEnv.trim(), rc.io.env),
           production: rc.opts.production ? true : undefined,
           description: optStr(rc, 'description'),
         };
@@ -67,7 +67,7 @@ export const profiles: NounSpec = {
         const parsed = profileSchema.safeParse(Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined)));
         if (!parsed.success) throw new UsageError(`Invalid profile: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'profile'}: ${i.message}`).join('; ')}.`);
         const file = readProfiles(rc.io.env);
-        const replaced = name in file.profiles;
+        const replaced = profileIn(file, name) !== undefined;
         file.profiles[name] = parsed.data;
         if (rc.opts.use || !file.current) file.current = name;
         writeProfiles(file, rc.io.env);
@@ -87,16 +87,17 @@ export const profiles: NounSpec = {
       argHelp: { name: 'Profile name' },
       examples: ['profiles use sandbox'],
       async run(rc) {
-        const { readProfiles, writeProfiles } = await import('../../config/profiles.js');
+        const { readProfiles, writeProfiles, profileIn } = await import('../../config/profiles.js');
         const name = arg(rc, 0);
         const file = readProfiles(rc.io.env);
-        if (!(name in file.profiles)) {
+        const profile = profileIn(file, name);
+        if (!profile) {
           const known = Object.keys(file.profiles);
           throw new UsageError(`No profile "${name}". ${known.length ? `Profiles: ${known.join(', ')}.` : 'No profiles yet.'} Add it with: celigo-manage profiles add ${name} --region na`, known);
         }
         file.current = name;
         writeProfiles(file, rc.io.env);
-        done(rc, `Now using profile "${name}".`, { current: name, production: !!file.profiles[name].production });
+        done(rc, `Now using profile "${name}".`, { current: name, production: !!profile.production });
       },
     },
   ],
