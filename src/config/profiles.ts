@@ -7,6 +7,7 @@ import { manageHome } from './home.js';
 import { baseUrlFor } from '../core/regions.js';
 import { UsageError } from '../core/errors.js';
 import { DEFAULT_FORMS, type ApiForms } from '../core/forms.js';
+import { isTimeZone } from './env-flags.js';
 
 export const profileSchema = z.object({
   region: z.enum(['na', 'us', 'eu', 'au', 'ca']).optional(),
@@ -17,6 +18,8 @@ export const profileSchema = z.object({
   token: z.string().optional(),
   production: z.boolean().optional(),
   description: z.string().optional(),
+  /** The time zone time phrases are read in for this account (IANA, e.g. Europe/Paris); TZ overrides it. */
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris or UTC').optional(),
   /**
    * API forms `celigo-manage doctor` found on this account where it differs from what we expect
    * (core/forms.ts), and the base URL they were found on: they apply only there.
@@ -107,6 +110,8 @@ export interface ResolvedProfile {
   tokenSource: string;
   /** API forms doctor learned for this profile's base URL (core/forms.ts). */
   forms?: Partial<ApiForms>;
+  /** The profile's time zone, when it has one (env-flags.ts timeZoneOf decides the one used). */
+  timeZone?: string;
 }
 
 export interface ResolveOptions {
@@ -146,7 +151,7 @@ export function resolveProfile(opts: ResolveOptions = {}): ResolvedProfile {
     );
   }
   const forms = profile?.forms && profile.formsBaseUrl === baseUrl ? profile.forms : undefined;
-  return { name, baseUrl, token: token.trim(), production: !!profile?.production, tokenSource, ...(forms ? { forms } : {}) };
+  return { name, baseUrl, token: token.trim(), production: !!profile?.production, tokenSource, ...(forms ? { forms } : {}), ...(profile?.timeZone ? { timeZone: profile.timeZone } : {}) };
 }
 
 /**

@@ -18,8 +18,11 @@ export const idOrNameText = (what: Named) => `${what} id or name, e.g. "${EXAMPL
 export const idOrName = (what: Named) => z.string().describe(idOrNameText(what));
 export const optionalIdOrName = (what: Named) => z.string().optional().describe(idOrNameText(what));
 
-/** Time ranges are read in UTC and include both ends (src/ops/timerange.ts). */
-export const RANGE_DESC = 'UTC, ends included; default "last 24 hours"; e.g. "yesterday", "2026-11-30..2026-12-01"';
+/**
+ * Time ranges are read in the person's time zone (TZ, the profile's, the system's: named in results) and
+ * exclude their end (src/ops/timerange.ts). No quotes: each costs two escaped bytes in every tools/list.
+ */
+export const RANGE_DESC = 'Local time zone, end excluded; default last 24 hours; e.g. yesterday, 2026-11-30..2026-12-01';
 export const rangeArg = () => z.string().optional().describe(RANGE_DESC);
 
 /**

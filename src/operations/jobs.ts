@@ -14,7 +14,7 @@ import { waitArg } from './wait.js';
 
 
 /** The terminal's words for the shared scope flags (the input's descriptions are kept short for models). */
-export const CLI_RANGE = { description: 'Time range: ISO, "A..B", or a phrase (today, yesterday, "last 24 hours", "last 7 days", "since Monday")' };
+export const CLI_RANGE = { description: 'Time range in your time zone (TZ), end excluded: ISO, "A..B", or a phrase (today, yesterday, "last 24 hours", "last 7 days", "since Monday")' };
 export const CLI_INTEGRATION = { description: 'Integration id or name' };
 export const CLI_FLOW = { description: 'Flow id or name' };
 /** --limit shows rows at a terminal; fields and cursor page results for models (--json and --limit do that here). */

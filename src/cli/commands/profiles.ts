@@ -3,7 +3,7 @@ import { opt } from '../spec.js';
 import { arg, done, optStr } from './common.js';
 import { UsageError } from '../../core/errors.js';
 
-export const PROFILE_FIELDS = ['name', 'current', 'region', 'baseUrl', 'tokenEnv', 'token', 'production', 'description'] as const;
+export const PROFILE_FIELDS = ['name', 'current', 'region', 'baseUrl', 'tokenEnv', 'token', 'production', 'timeZone', 'description'] as const;
 
 export const profiles: NounSpec = {
   name: 'profiles',
@@ -25,6 +25,7 @@ export const profiles: NounSpec = {
           tokenEnv: p.tokenEnv,
           token: p.tokenEnv ? (rc.io.env[p.tokenEnv] ? `from $${p.tokenEnv}` : `$${p.tokenEnv} not set`) : p.token ? 'in profile file' : rc.io.env.CELIGO_API_TOKEN ? 'from $CELIGO_API_TOKEN' : 'missing',
           production: !!p.production,
+          timeZone: p.timeZone,
           description: p.description,
         }));
         if (!rows.length && !rc.out.jsonMode) {
@@ -44,10 +45,11 @@ export const profiles: NounSpec = {
         opt('--base-url <url>', 'API base URL (overrides the region)'),
         opt('--token-env <VAR>', 'Environment variable that holds this profile\'s token (default CELIGO_API_TOKEN)'),
         opt('--production', 'A production account: changes always ask for confirmation unless --yes'),
+        opt('--time-zone <zone>', 'Time zone time phrases ("yesterday", "since Monday") are read in, e.g. Europe/Paris (default: TZ, else the system\'s)'),
         opt('--description <text>', 'A note for people'),
         opt('--use', 'Make it the current profile'),
       ],
-      examples: ['profiles add prod --region na --token-env CELIGO_PROD_TOKEN --production', 'profiles add sandbox --region eu --token-env CELIGO_SANDBOX_TOKEN --use'],
+      examples: ['profiles add prod --region na --token-env CELIGO_PROD_TOKEN --production', 'profiles add sandbox --region eu --token-env CELIGO_SANDBOX_TOKEN --time-zone Europe/Paris --use'],
       async run(rc) {
         const [{ readProfiles, writeProfiles, profileSchema, profilesPath, checkProfileName, checkTokenEnv, profileIn }, { baseUrlFor }] = await Promise.all([import('../../config/profiles.js'), import('../../core/regions.js')]);
         const name = checkProfileName(arg(rc, 0).trim());
@@ -57,6 +59,7 @@ export const profiles: NounSpec = {
           baseUrl: optStr(rc, 'baseUrl'),
           tokenEnv: tokenEnv === undefined ? undefined : checkTokenEnv(tokenEnv.trim(), rc.io.env),
           production: rc.opts.production ? true : undefined,
+          timeZone: optStr(rc, 'timeZone'),
           description: optStr(rc, 'description'),
         };
         try {
