@@ -12,5 +12,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Time phrases are read in the system's zone when nothing names one: the same on every machine here.
+    env: { TZ: 'UTC' },
   },
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { CeligoClient } from '../core/client.js';
 import type { HttpOptions } from '../core/http.js';
 import { manageHome } from '../config/home.js';
-import { readOnlyFromEnv } from '../config/env-flags.js';
+import { readOnlyFromEnv, timeZoneOf } from '../config/env-flags.js';
 import { resolveProfile } from '../config/profiles.js';
 
 export interface SessionOptions {
@@ -40,6 +40,8 @@ export interface Session {
   home: string;
   /** Base URL of the in-process emulator in demo mode. */
   emulatorUrl?: string;
+  /** The time zone time phrases are read in (TZ, the profile's, the system's). */
+  timeZone: string;
 }
 
 export async function openSession(opts: SessionOptions = {}): Promise<Session> {
@@ -70,12 +72,13 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
       secrets: [DEMO_TOKEN],
       home: demoHome,
       emulatorUrl: emu.baseUrl,
+      timeZone: timeZoneOf(env),
     };
   }
   const p = resolveProfile({ profile: opts.profile, env });
   const rec = await recorder(opts.record, p.baseUrl, p.token);
   const api = new CeligoClient({ baseUrl: p.baseUrl, token: p.token, readOnly, onExchange: rec?.onExchange, forms: p.forms });
-  return { api, close: async () => rec?.close(), label: p.name, production: p.production, readOnly, secrets: [p.token], home };
+  return { api, close: async () => rec?.close(), label: p.name, production: p.production, readOnly, secrets: [p.token], home, timeZone: timeZoneOf(env, p.timeZone) };
 }
 
 /** The recorder for --record, loaded only when one is asked for. */

@@ -67,7 +67,7 @@ function optionsOf(op: Operation, surface: CliSurface): OptionSpec[] {
     out.push({ flags, description: f.kind === 'json' ? `${description} (JSON)` : description, ...(f.choices ? { choices: f.choices } : {}), ...(f.kind === 'number' && f.int ? { int: true } : {}), ...(f.kind === 'strings' ? { repeat: true } : {}) });
     if (f.kind === 'boolean' && o?.negate) out.push({ flags: o.negate, description: `The opposite of ${flags}` });
   }
-  for (const t of surface.terminalFlags ?? []) out.push({ flags: t.flags, description: t.description, ...(t.choices ? { choices: t.choices } : {}) });
+  for (const t of surface.terminalFlags ?? []) out.push({ flags: t.flags, description: t.description, ...(t.choices ? { choices: t.choices } : {}), ...(t.number ? { int: true } : {}) });
   return out;
 }
 
@@ -110,9 +110,28 @@ export function checkInput(op: Operation, surface: CliSurface, input: Record<str
   const lines = r.error.issues.map((i) => {
     const key = String(i.path[0] ?? '');
     const where = surface.args?.includes(key) ? `<${key}>` : key ? flagOf(surface, key) : 'input';
-    return `${where}: ${i.message}`;
+    // "--concurrency must be a whole number from 1 to 16 (got 0)" (args.ts wholeNumber) reads as a sentence.
+    return i.message.startsWith('must ') ? `${where} ${i.message}` : `${where}: ${i.message}`;
   });
-  throw new UsageError(`Invalid input: ${lines.join('; ')}.`);
+  throw new UsageError(lines.length === 1 && lines[0]!.includes(' must ') ? `${lines[0]}.` : `Invalid input: ${lines.join('; ')}.`);
+}
+
+/** The values of the terminal flags, each number checked against its bounds before anything runs. */
+function terminalFlagValues(surface: CliSurface, rc: Pick<RunContext, 'opts'>): Record<string, unknown> {
+  const flags: Record<string, unknown> = {};
+  for (const t of surface.terminalFlags ?? []) {
+    const key = optionKey(t.flags);
+    const v = rc.opts[key];
+    flags[key] = v;
+    if (!t.number || v === undefined) continue;
+    const { min, max, unit } = t.number;
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new UsageError(`${t.flags.split(/[ ,]+/).find((f) => f.startsWith('--'))} must be a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max} (got ${String(v)}).`);
+    }
+    flags[key] = n;
+  }
+  return flags;
 }
 
 /** The command(s) of one operation; `ops` resolves the operations its next steps name. */
@@ -131,7 +150,7 @@ export function commandsOf(op: Operation, ops: ReadonlyMap<string, Operation>): 
       ...(op.annotations.readOnlyHint ? {} : { mutating: true }),
       async run(rc) {
         const input = checkInput(op, surface, inputFrom(op, surface, rc));
-        const flags = Object.fromEntries((surface.terminalFlags ?? []).map((t) => [optionKey(t.flags), rc.opts[optionKey(t.flags)]]));
+        const flags = terminalFlagValues(surface, rc);
         // The page (and the reads only it needs) only when a flag asks for it.
         const pages = (surface.terminalFlags ?? []).some((t) => t.page && flags[optionKey(t.flags)] !== undefined);
         const raw = await op.run({ ...(await rc.ctx()), pages }, input as never);

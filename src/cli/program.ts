@@ -273,6 +273,7 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
         // The demo account's backups stay apart from a real account's.
         home: session.home,
         production: session.production,
+        timeZone: session.timeZone,
         yes: !!global.yes,
       };
       return opCtx;

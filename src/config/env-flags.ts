@@ -20,3 +20,26 @@ export function envList(env: NodeJS.ProcessEnv, name: string): string[] | undefi
 export function readOnlyFromEnv(env: NodeJS.ProcessEnv): boolean {
   return envFlag(env, 'CELIGO_MANAGE_READ_ONLY') ?? false;
 }
+
+/** Whether the platform knows this IANA time zone name (e.g. Europe/Paris). */
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The person's time zone, in which time phrases are read (issue 13 item 11): TZ (an IANA name, a leading
+ * ":" allowed), else the profile's `timeZone`, else the system's, else UTC. Flag > environment > profile,
+ * as for every setting; a TZ the platform does not know is passed over.
+ */
+export function timeZoneOf(env: NodeJS.ProcessEnv, profileZone?: string): string {
+  const tz = env.TZ?.trim().replace(/^:/, '');
+  if (tz && isTimeZone(tz)) return tz;
+  if (profileZone && isTimeZone(profileZone)) return profileZone;
+  const system = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return system && isTimeZone(system) ? system : 'UTC';
+}

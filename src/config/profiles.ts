@@ -7,6 +7,7 @@ import { manageHome } from './home.js';
 import { baseUrlFor } from '../core/regions.js';
 import { MissingTokenError, UsageError } from '../core/errors.js';
 import { DEFAULT_FORMS, type ApiForms } from '../core/forms.js';
+import { isTimeZone } from './env-flags.js';
 
 export const profileSchema = z.object({
   region: z.enum(['na', 'us', 'eu', 'au', 'ca']).optional(),
@@ -17,6 +18,8 @@ export const profileSchema = z.object({
   token: z.string().optional(),
   production: z.boolean().optional(),
   description: z.string().optional(),
+  /** The time zone time phrases are read in for this account (IANA, e.g. Europe/Paris); TZ overrides it. */
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris or UTC').optional(),
   /**
    * API forms `celigo-manage doctor` found on this account where it differs from what we expect
    * (core/forms.ts), and the base URL they were found on: they apply only there.
@@ -31,6 +34,45 @@ export const profilesFileSchema = z.object({
   profiles: z.record(z.string(), profileSchema).default({}),
 });
 export type ProfilesFile = z.infer<typeof profilesFileSchema>;
+
+/** Letters, digits, ".", "_" and "-", starting with a letter or digit, at most 64: a name that is also a file-safe word. */
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/**
+ * A profile name that can be stored and found again (issue 13 item 10): none of Object.prototype's own
+ * names ("__proto__" was accepted and silently lost, "toString" found a function), nothing that reads as a
+ * flag or a path. Returns the name, or throws a UsageError that says what to give.
+ */
+export function checkProfileName(name: string): string {
+  if (!PROFILE_NAME.test(name)) {
+    throw new UsageError(`Invalid profile name "${name}": use up to 64 letters, digits, ".", "_" or "-", starting with a letter or digit (e.g. prod, sandbox-eu).`);
+  }
+  if (name in Object.prototype) throw new UsageError(`"${name}" is a reserved word and cannot be a profile name; choose another (e.g. prod, sandbox-eu).`);
+  return name;
+}
+
+/** The profile of that name in the file, never a property every object has. */
+export function profileIn(file: ProfilesFile, name: string): Profile | undefined {
+  return Object.hasOwn(file.profiles, name) ? file.profiles[name] : undefined;
+}
+
+/** What a token pasted where a variable name goes looks like: a long run of letters and digits (no "_"), or 24+ hex digits. */
+const TOKEN_LIKE = /^(?=.*[0-9])(?=.*[A-Za-z])[A-Za-z0-9.~+/=-]{20,}$|^[0-9a-fA-F]{24,}$/;
+
+/**
+ * A --token-env value: the NAME of the variable that holds the token. A value that looks like a token, or
+ * is the value of a variable of the environment, is refused without being repeated (it would be stored in
+ * clear in profiles.json).
+ */
+export function checkTokenEnv(value: string, env: NodeJS.ProcessEnv): string {
+  const isValue = env[value] === undefined && Object.values(env).some((v) => v === value);
+  if (TOKEN_LIKE.test(value) || isValue || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) {
+    throw new UsageError(
+      '--token-env takes the name of the environment variable that holds the token, e.g. --token-env CELIGO_PROD_TOKEN, not the token itself (the value given looks like a token, so it was not stored). Put the token in that variable: export CELIGO_PROD_TOKEN=… (never on the command line).',
+    );
+  }
+  return value;
+}
 
 export function profilesPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(manageHome(env), 'profiles.json');
@@ -68,6 +110,8 @@ export interface ResolvedProfile {
   tokenSource: string;
   /** API forms doctor learned for this profile's base URL (core/forms.ts). */
   forms?: Partial<ApiForms>;
+  /** The profile's time zone, when it has one (env-flags.ts timeZoneOf decides the one used). */
+  timeZone?: string;
 }
 
 export interface ResolveOptions {
@@ -81,7 +125,7 @@ export function resolveProfile(opts: ResolveOptions = {}): ResolvedProfile {
   const env = opts.env ?? process.env;
   const file = readProfiles(env);
   const name = opts.profile ?? env.CELIGO_MANAGE_PROFILE ?? file.current ?? 'default';
-  const profile: Profile | undefined = file.profiles[name];
+  const profile = profileIn(file, name);
   if (!profile && (opts.profile || env.CELIGO_MANAGE_PROFILE)) {
     const known = Object.keys(file.profiles);
     throw new UsageError(
@@ -107,7 +151,7 @@ export function resolveProfile(opts: ResolveOptions = {}): ResolvedProfile {
     );
   }
   const forms = profile?.forms && profile.formsBaseUrl === baseUrl ? profile.forms : undefined;
-  return { name, baseUrl, token: token.trim(), production: !!profile?.production, tokenSource, ...(forms ? { forms } : {}) };
+  return { name, baseUrl, token: token.trim(), production: !!profile?.production, tokenSource, ...(forms ? { forms } : {}), ...(profile?.timeZone ? { timeZone: profile.timeZone } : {}) };
 }
 
 /**
@@ -117,13 +161,13 @@ export function resolveProfile(opts: ResolveOptions = {}): ResolvedProfile {
 export function rememberForms(name: string, baseUrl: string, forms: ApiForms, env: NodeJS.ProcessEnv = process.env): void {
   const file = readProfiles(env);
   const keep = Object.fromEntries(Object.entries(forms).filter(([k, v]) => DEFAULT_FORMS[k as keyof ApiForms] !== v)) as Partial<ApiForms>;
-  const cur: Profile = { ...(file.profiles[name] ?? {}) };
+  const cur: Profile = { ...(profileIn(file, name) ?? {}) };
   if (Object.keys(keep).length) Object.assign(cur, { forms: keep, formsBaseUrl: baseUrl });
   else {
     delete cur.forms;
     delete cur.formsBaseUrl;
   }
   // A profile that exists only to hold nothing is not written.
-  if (!file.profiles[name] && !Object.keys(keep).length) return;
+  if (!profileIn(file, name) && !Object.keys(keep).length) return;
   writeProfiles({ ...file, profiles: { ...file.profiles, [name]: cur } }, env);
 }

@@ -18,9 +18,29 @@ export const idOrNameText = (what: Named) => `${what} id or name, e.g. "${EXAMPL
 export const idOrName = (what: Named) => z.string().describe(idOrNameText(what));
 export const optionalIdOrName = (what: Named) => z.string().optional().describe(idOrNameText(what));
 
-/** Time ranges are read in UTC and include both ends (src/ops/timerange.ts). */
-export const RANGE_DESC = 'UTC, ends included; default "last 24 hours"; e.g. "yesterday", "2026-11-30..2026-12-01"';
+/**
+ * Time ranges are read in the person's time zone (TZ, the profile's, the system's: named in results) and
+ * exclude their end (src/ops/timerange.ts). No quotes: each costs two escaped bytes in every tools/list.
+ */
+export const RANGE_DESC = 'Local time zone, end excluded; default last 24 hours; e.g. yesterday, 2026-11-30..2026-12-01';
 export const rangeArg = () => z.string().optional().describe(RANGE_DESC);
+
+/**
+ * A whole number from `min` to `max` (`unit` names what it counts, e.g. "seconds"). A value out of bounds
+ * is refused with a message that says them, in both front ends (issue 13 item 12); the JSON Schema is the
+ * same as `.int().min().max()` (the messages are not sent in tools/list).
+ */
+export function wholeNumber(min: number, max: number, unit?: string) {
+  const what = `a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}`;
+  const error = (issue: { input?: unknown }) => `must be ${what} (got ${JSON.stringify(issue.input) ?? String(issue.input)})`;
+  return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
+}
+
+/** A whole number of at least `min`, with no upper bound but the largest safe integer. */
+export function atLeast(min: number) {
+  const error = (issue: { input?: unknown }) => `must be a whole number of at least ${min} (got ${JSON.stringify(issue.input) ?? String(issue.input)})`;
+  return z.number({ error }).int({ error }).min(min, { error });
+}
 
 export const JOB_ID_DESC = 'Job id, 24 hex characters';
 

@@ -6,6 +6,7 @@ import type { BackupDiff } from '../ops/backups/diff.js';
 import type { RestoreReport } from '../ops/backups/restore.js';
 import type { BackupSummary, SkippedFile } from '../ops/backups/store.js';
 import { truncate } from '../ops/util.js';
+import { wholeNumber } from './args.js';
 import { json, READ, tsv } from './format.js';
 import { defineOperation, entry, type Colors, type Operation, type Terminal } from './types.js';
 import { toolView } from './terminal-input.js';
@@ -75,7 +76,7 @@ const listBackups = defineOperation({
   description: 'Backups taken before each change, newest first. restore_backup undoes one.',
   input: {
     target: z.string().optional().describe('Only backups of this resource (id or name), e.g. "Orders to NetSuite"'),
-    limit: z.number().int().min(1).max(200).optional().describe('Rows (default 50)'),
+    limit: wholeNumber(1, 200).optional().describe('Rows (default 50)'),
   },
   annotations: LOCAL_READ,
   cli: {

@@ -6,6 +6,7 @@ import type { RunReport } from '../ops/run.js';
 import { LIMIT_FLAG, MCP_ONLY } from './connections.js';
 import { idOrName, optionalIdOrName } from './args.js';
 import { json, listArgs, listResult, objectResult, READ } from './format.js';
+import { TIMEOUT_BOUNDS } from './retries.js';
 import { runData, runForTerminal } from './run-view.js';
 import { defineOperation, entry, type Operation, type OperationContext } from './types.js';
 import { waitArg } from './wait.js';
@@ -129,7 +130,7 @@ export const exportOperations: Operation[] = [
       summary: 'Run an export through the flow whose source it is, and monitor it',
       args: ['export'],
       flags: { export: { description: 'Export id or name' }, wait: { flags: '--no-wait', description: 'Start it and return without monitoring' } },
-      terminalFlags: [{ flags: '--timeout <seconds>', description: 'Stop waiting after this long (default 600); exit 8 if still running' }],
+      terminalFlags: [{ flags: '--timeout <seconds>', description: 'Stop waiting after this long (default 600); exit 8 if still running', number: TIMEOUT_BOUNDS }],
       examples: ['exports run "Get Shopify orders"', 'exports run "Get Shopify orders" --no-wait'],
     },
     run: async (ctx: OperationContext & RunDeadline, a): Promise<RunReport> =>

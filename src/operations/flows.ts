@@ -6,7 +6,7 @@ import { updateFlow, type UpdateFlowResult } from '../ops/changes.js';
 import { checkDependencies, type DependencyReport } from '../ops/dependencies.js';
 import { FLOW_FIELDS, getFlow, listFlows } from '../ops/read/flows.js';
 import { runExport, runFlow } from '../ops/run.js';
-import { idOrName, optionalIdOrName } from './args.js';
+import { idOrName, optionalIdOrName, wholeNumber } from './args.js';
 import { READ, json, listArgs, listResult, objectResult, tsv } from './format.js';
 import { runForTerminal, runMonitored, runStarted } from './run-view.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
@@ -136,7 +136,7 @@ export const flowOperations: Operation[] = [
       flow: idOrName('Flow'),
       // `wait`: the rule and its words are in wait.ts (a single-call tool: no wait unless asked).
       wait: waitArg(false),
-      timeoutSec: z.number().int().min(1).max(3600).optional().describe(TIMEOUT_SEC_DESCRIPTION),
+      timeoutSec: wholeNumber(1, 3600, 'seconds').optional().describe(TIMEOUT_SEC_DESCRIPTION),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     cli: {
@@ -149,7 +149,7 @@ export const flowOperations: Operation[] = [
         wait: { description: 'Monitor the job until it ends (progress on a terminal)' },
         timeoutSec: { flags: '--timeout <seconds>', description: 'Stop waiting after this long (default 600); exit 8 if still running' },
       },
-      details: 'Exit code: 0 when the job completed (or was started without --wait), 1 when it failed, 8 when --wait timed out while it still runs, 2 on Ctrl-C (the run continues in integrator.io).',
+      details: 'Exit code: 0 when the job completed with no failed records (or was started without --wait), 1 when it failed or some records failed, 8 when --wait timed out while it still runs, 2 on Ctrl-C (the run continues in integrator.io).',
       examples: ['flows run "Shopify Customers to NetSuite"', 'flows run "Shopify Customers to NetSuite" --wait --timeout 900', '--demo flows run "Shopify Customers to NetSuite" --wait --json status,counts'],
     },
     run(ctx, a) {
@@ -207,7 +207,7 @@ export const flowOperations: Operation[] = [
       export: z.string().optional().describe('Instead of flow: export id or name (its flow runs only it)'),
       // `wait`: the rule and its words are in wait.ts (a workflow: it follows the run unless told not to).
       wait: waitArg(true),
-      timeoutSec: z.number().int().min(5).max(3600).optional().describe(TIMEOUT_SEC_DESCRIPTION),
+      timeoutSec: wholeNumber(5, 3600, 'seconds').optional().describe(TIMEOUT_SEC_DESCRIPTION),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
     cli: {
@@ -221,7 +221,7 @@ export const flowOperations: Operation[] = [
         timeoutSec: { flags: '--timeout <seconds>', description: 'Stop waiting after this long (5 to 3600, default 600); exit 8 if still running' },
       },
       fixed: { wait: true },
-      details: 'Always follows the run (to start one without following it: flows run). Exit code: 0 when the job completed, 1 when it failed, 8 when it still runs at the timeout, 2 on Ctrl-C (the run continues in integrator.io).',
+      details: 'Always follows the run (to start one without following it: flows run). Exit code: 0 when the job completed with no failed records, 1 when it failed or some records failed, 8 when it still runs at the timeout, 2 on Ctrl-C (the run continues in integrator.io).',
       examples: ['flows monitor "Shopify Customers to NetSuite"', 'flows monitor --export "Get Shopify customers" --timeout 900'],
     },
     run(ctx, a) {

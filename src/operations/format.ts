@@ -1,6 +1,7 @@
 // Compact text for models: TSV tables with a "Showing N of M" line, or compact JSON. No SDK here.
 import { z } from 'zod';
 import { paginate, pickFields, type Paged } from '../ops/project.js';
+import { wholeNumber } from './args.js';
 import { CELL_MAX, capCell, capText, RESULT_BUDGET, ROWS_BUDGET } from './fit.js';
 import type { ToolResult } from './types.js';
 
@@ -39,7 +40,7 @@ export function json(v: unknown): string {
 export function listArgs(_fields?: readonly string[]) {
   return {
     fields: z.array(z.string()).optional().describe('Columns, e.g. ["id","name"]'),
-    limit: z.number().int().min(1).max(500).optional().describe('Rows per page (default 50)'),
+    limit: wholeNumber(1, 500).optional().describe('Rows per page (default 50)'),
     cursor: z.string().optional().describe('A nextCursor value'),
   };
 }

@@ -63,7 +63,7 @@ const failedRunRow = z.object({ jobId: z.string(), flow: z.string(), createdAt: 
  * integration's flows. Counts are the whole account's; the sections follow `integration`.
  */
 export const healthModelOutput = {
-  window: z.object({ from: z.string(), to: z.string(), label: z.string() }),
+  window: z.object({ from: z.string(), to: z.string(), label: z.string(), timeZone: z.string().optional() }),
   counts: z.object({
     integrations: z.number().describe('Integrations listed (the standalone flows are not one)'),
     standaloneFlows: verdict.optional().describe("The standalone flows' verdict, when there are any; counted in the verdicts"),
@@ -270,7 +270,7 @@ function healthModelText(m: HealthModel, offset: number): string {
   const { connectionsDown: cd, scheduleIssues: si, failedRuns: fr } = m;
   const hint = sectionHints(m);
   return lines(
-    `Health over ${m.window.label} (${m.window.from} → ${m.window.to}) against the 7 days before. ${countsText(m.counts)}`,
+    `Health over ${m.window.label}${m.window.timeZone ? ` in ${m.window.timeZone}` : ''} (${m.window.from} → ${m.window.to}, end excluded) against the 7 days before. ${countsText(m.counts)}`,
     head,
     cd.total > 0 && `Connections down${more(cd.total, cd.rows.length, hint.connections)}:\n${tsv(cd.rows.map((c) => ({ connection: c.name ?? c.connectionId, id: c.connectionId, code: c.code, usedByFlows: c.flows, message: c.message })))}`,
     si.total > 0 && `Scheduled flows disabled or not run${more(si.total, si.rows.length, hint.schedule)}:\n${tsv(si.rows.map((s) => ({ flow: s.name, id: s.flowId, issue: s.issue, schedule: s.schedule })))}`,

@@ -72,7 +72,7 @@ function badges(r: HealthReport, c: Colors): string {
 function healthText(r: HealthReport, t: Terminal, c: Colors, all: HealthReport = r): string {
   const day = (iso: string) => iso.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, 'Z');
   const out: string[] = [];
-  out.push(c.bold(`Health: ${r.window.label}`) + c.dim(` (${day(r.window.from)} → ${day(r.window.to)}, compared with the 7 days before)`), '');
+  out.push(c.bold(`Health: ${r.window.label}${r.window.timeZone ? ` (${r.window.timeZone})` : ''}`) + c.dim(` (${day(r.window.from)} → ${day(r.window.to)}, compared with the 7 days before)`), '');
   out.push(...r.summary.split(/(?<=\.)\s+(?=[A-Z0-9])/).map((s) => `  ${s}`), '');
   out.push(badges(all, c), '');
   const arrow = (trend: string) => (trend === 'up' ? '↑' : trend === 'down' ? '↓' : '→');

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { INTEGRATION_FIELDS, type IntegrationRow } from '../ops/read/integrations.js';
-import { idOrName } from './args.js';
+import { atLeast, idOrName } from './args.js';
 import { json, listArgs, listResult, objectResult, READ } from './format.js';
 import { setupIntegrationOperation, setupToolInput } from './integrations-setup.js';
 import { toolView } from './terminal-input.js';
@@ -50,7 +50,7 @@ const listIntegrations = defineOperation({
     tag: listToolInput.tag,
     errors: z.boolean().optional().describe('Count open errors (default true)'),
     fields: listToolInput.fields,
-    limit: z.number().int().min(1).optional().describe('Rows to show'),
+    limit: atLeast(1).optional().describe('Rows to show'),
     cursor: listToolInput.cursor,
   },
   annotations: READ,

@@ -5,7 +5,7 @@ import { JOB_STATUSES } from '../core/schemas.js';
 import { UsageError } from '../core/errors.js';
 import { getJob, JOB_FIELDS, listJobs } from '../ops/read/jobs.js';
 import { jobRetry, scopeRetry, startRetry } from '../ops/retry.js';
-import { accountScope, JOB_ID_DESC, optionalIdOrName, rangeArg } from './args.js';
+import { accountScope, JOB_ID_DESC, optionalIdOrName, rangeArg, wholeNumber } from './args.js';
 import { toolView } from './terminal-input.js';
 import { listArgs, listResult, objectResult, READ } from './format.js';
 import { bulkRetryForModel, force, FORCE_FLAG, retryForModel, retryForTerminal, retryNextSteps, retryOutcome, WAIT_FLAGS } from './retries.js';
@@ -14,7 +14,7 @@ import { waitArg } from './wait.js';
 
 
 /** The terminal's words for the shared scope flags (the input's descriptions are kept short for models). */
-export const CLI_RANGE = { description: 'Time range: ISO, "A..B", or a phrase (today, yesterday, "last 24 hours", "last 7 days", "since Monday")' };
+export const CLI_RANGE = { description: 'Time range in your time zone (TZ), end excluded: ISO, "A..B", or a phrase (today, yesterday, "last 24 hours", "last 7 days", "since Monday")' };
 export const CLI_INTEGRATION = { description: 'Integration id or name' };
 export const CLI_FLOW = { description: 'Flow id or name' };
 /** --limit shows rows at a terminal; fields and cursor page results for models (--json and --limit do that here). */
@@ -117,7 +117,7 @@ const retryFailedJobsOp = defineOperation({
     flow: optionalIdOrName('Flow'),
     pattern: z.string().optional().describe('Error code or message text, or /regex/, e.g. "429"'),
     scope: accountScope(),
-    concurrency: z.number().int().min(1).max(16).optional().describe('Steps retried in parallel, 1-16 (default 4)'),
+    concurrency: wholeNumber(1, 16).optional().describe('Steps retried in parallel, 1-16 (default 4)'),
     // The rule and its words are in wait.ts (a workflow: it follows the retry jobs unless told not to).
     wait: waitArg(true),
     force,

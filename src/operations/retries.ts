@@ -9,16 +9,19 @@
 import { z } from 'zod';
 import type { RetryReport, RetryRun } from '../ops/retry.js';
 import { json, tsv } from './format.js';
-import type { Colors, NextStep, Outcome, Terminal, ToolResult } from './types.js';
+import type { Colors, NextStep, Outcome, Terminal, TerminalFlag, ToolResult } from './types.js';
 
 /** The retries' `force`: errors whose connection fails its test are left out without it. */
 export const force = z.boolean().optional().describe('Also retry errors whose connection fails its test');
 /** Its flag at a terminal. */
 export const FORCE_FLAG = { description: 'Also retry the errors whose connection fails its test (left out otherwise: they would fail again)' };
 
-export const WAIT_FLAGS = [
+/** How long a terminal may follow a run or a retry (--timeout, in seconds). */
+export const TIMEOUT_BOUNDS = { min: 1, max: 86_400, unit: 'seconds' };
+
+export const WAIT_FLAGS: TerminalFlag[] = [
   { flags: '--wait', description: 'Wait for the retry jobs to finish and report what was resolved' },
-  { flags: '--timeout <seconds>', description: 'Stop waiting after this long (default 600); exit 8 if still running' },
+  { flags: '--timeout <seconds>', description: 'Stop waiting after this long (default 600); exit 8 if still running', number: TIMEOUT_BOUNDS },
 ];
 
 /** The report as both front ends show it: its next steps are written out by the front end, not repeated. */
@@ -49,16 +52,10 @@ export function bulkRetryForModel(run: RetryRun): ToolResult {
   return { text: text.length > 60_000 ? text.slice(0, 60_000) + '\n…(truncated)' : text, structured: reportView(r) };
 }
 
-/**
- * "--timeout 30" in milliseconds (at least a second), or undefined. The flag is read after the retries
- * were posted, so a bad value is a warning (the default applies), never an error that hides the report.
- */
-function timeoutMsOf(flags: Record<string, unknown>, t: Terminal): number | undefined {
+/** "--timeout 30" in milliseconds, or undefined: the command checked its bounds before anything was posted. */
+function timeoutMsOf(flags: Record<string, unknown>): number | undefined {
   const v = flags.timeout;
-  if (v === undefined) return undefined;
-  if (typeof v === 'string' && /^\d+$/.test(v.trim())) return Math.max(1, Number(v)) * 1000;
-  t.note(`Warning: --timeout takes a whole number of seconds (not "${String(v)}"); waiting up to 600 s.`);
-  return undefined;
+  return typeof v === 'number' ? v * 1000 : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) * 1000 : undefined;
 }
 
 /** The mark in front of the summary: the verdict at a glance. */
@@ -82,6 +79,6 @@ function renderRetry(r: RetryReport, t: Terminal): string {
 
 /** The person's view of any retry: with --wait, follows the retry jobs first (the verdict is read after). */
 export async function retryForTerminal(run: RetryRun, t: Terminal, _input: unknown, flags: Record<string, unknown>): Promise<void> {
-  if (flags.wait === true) await run.follow(timeoutMsOf(flags, t));
+  if (flags.wait === true) await run.follow(timeoutMsOf(flags));
   t.object(reportView(run.report), { human: () => renderRetry(run.report, t) });
 }

@@ -5,6 +5,7 @@ import { truncate } from '../ops/util.js';
 import { json, tsv } from './format.js';
 import type { Colors, Terminal, ToolResult } from './types.js';
 import { formatDuration } from './format.js';
+import { outcomeMark } from './retries.js';
 
 /** The report without its next steps (the front ends write those) and outcome (their verdict). */
 export function runData(r: RunReport): Omit<RunReport, 'next' | 'outcome'> {
@@ -43,7 +44,8 @@ export function runForTerminal(r: RunReport, t: Terminal): void {
     t.object(data);
     return;
   }
-  const mark = r.status === 'completed' ? c.green('✓') : r.status === 'timeout' || !r.waited ? c.yellow('…') : c.red('✗');
+  // The mark says the verdict (outcome.ts): a completed run whose records failed is no tick.
+  const mark = !r.waited && r.status !== 'timeout' ? c.yellow('…') : outcomeMark(r.outcome ?? 'ok', c);
   const lines = [`${mark} Flow ${c.bold(r.flowName)}: job ${r.jobId} ${statusText(c, r)}${r.durationMs !== undefined ? ` in ${formatDuration(r.durationMs)}` : ''}`];
   if (r.waited && r.status !== 'timeout') {
     const k = r.counts;

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { patternRegex } from '../ops/patterns.js';
 import { decodeCursor } from '../ops/project.js';
 import type { TroubleshootReport } from '../ops/troubleshoot.js';
-import { JOB_ID_DESC, optionalIdOrName } from './args.js';
+import { JOB_ID_DESC, optionalIdOrName, wholeNumber } from './args.js';
 import { READ } from './format.js';
 import { toolView } from './terminal-input.js';
 import { groupMatches, troubleshootForModel } from './troubleshoot-model.js';
@@ -66,7 +66,7 @@ const troubleshootOp = defineOperation({
       input: {
         ...toolInput,
         target: z.string().optional().describe('A job id, flow or integration, looked up in that order'),
-        lookbackDays: z.number().int().min(1).max(365).optional().describe('Days before the errors to look for changes (default 7)'),
+        lookbackDays: wholeNumber(1, 365, 'days').optional().describe('Days before the errors to look for changes (default 7)'),
       },
       annotations: READ,
       cli: {

@@ -104,7 +104,18 @@ export interface CliSurface<S extends z.ZodRawShape = z.ZodRawShape> {
    * Flags about presentation only (`health --html FILE`, `--fail-on`), given to forTerminal; never
    * input to the operation. Commander syntax, e.g. "--html <file>".
    */
-  terminalFlags?: { flags: string; description: string; choices?: readonly string[]; /** Asks for the operation's page. */ page?: boolean }[];
+  terminalFlags?: TerminalFlag[];
+}
+
+/** A flag only the terminal has (see CliSurface.terminalFlags). */
+export interface TerminalFlag {
+  flags: string;
+  description: string;
+  choices?: readonly string[];
+  /** Asks for the operation's page. */
+  page?: boolean;
+  /** A whole number within these bounds, checked before the operation runs (issue 13 item 12). */
+  number?: { min: number; max: number; unit?: string };
 }
 
 export interface Operation<S extends z.ZodRawShape = z.ZodRawShape, R = unknown> {

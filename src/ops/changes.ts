@@ -7,7 +7,8 @@ import { mustConfirm } from './confirm.js';
 import { checkDependencies } from './dependencies.js';
 import { resolveIntegration, resolveFlow, invalidateNames } from './resolve.js';
 import { tagOf } from './tags.js';
-import { SCHEDULE, CONNECTION_TYPES, type Flow } from '../core/schemas.js';
+import { CONNECTION_TYPES, type Flow } from '../core/schemas.js';
+import { normaliseSchedule } from './schedule.js';
 import { UsageError } from '../core/errors.js';
 import { compact } from './project.js';
 import { createOnce, gaveUp } from './at-most-once.js';
@@ -103,13 +104,6 @@ export async function addTagToIntegration(ctx: OpContext, input: { integration: 
   return { ...base, tag: input.remove ? null : label, previousTag: previous ?? null, changed: true, backupId: rec.id, summary };
 }
 
-/** Accepts Celigo's 6-field form ("? 0 2 ? * *") or a 5-field cron, which gets the leading "?". */
-export function normaliseSchedule(s: string): string {
-  const t = s.trim().replace(/\s+/g, ' ');
-  if (SCHEDULE.test(t)) return t;
-  if (t.split(' ').length === 5) return `? ${t}`;
-  throw new UsageError(`Invalid schedule "${s}". Use a cron such as "? 0 2 ? * *" (6 fields, first "?") or "0 2 * * *" (5 fields).`);
-}
 
 export interface MappingChangeInput {
   op: 'add' | 'change' | 'remove';

@@ -25,6 +25,8 @@ export interface OpContext {
   /** Resolves true when the person agreed. Absent means "no one to ask": ops must not proceed with destructive work. */
   confirm?: (plan: ConfirmPlan) => Promise<boolean>;
   now?: () => Date;
+  /** The person's time zone (IANA), in which time phrases are read; default UTC (app/session.ts decides it). */
+  timeZone?: string;
   /** Local store for backups (CELIGO_MANAGE_HOME); default from the environment. */
   home?: string;
   /** The session targets a production profile: mutating workflows confirm even in scripts unless `yes`. */

@@ -16,6 +16,8 @@ export interface HealthWindow {
   to: number;
   baseFrom: number;
   label: string;
+  /** The time zone the window was read in, when it decided it ("yesterday" in Europe/Paris). */
+  timeZone?: string;
   /** UTC days of the series, oldest first (the baseline's, then the window's). */
   days: string[];
 }
@@ -92,9 +94,9 @@ export function assembleHealthReport(f: HealthFindings): Omit<HealthReport, 'req
   };
   const winRows = f.rows.filter((r) => r.inWindow);
   return {
-    window: { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), label: w.label },
+    window: { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), label: w.label, ...(w.timeZone ? { timeZone: w.timeZone } : {}) },
     baseline: { from: new Date(w.baseFrom).toISOString(), to: new Date(w.from).toISOString() },
-    summary: summarySentence(f, w.label, winRows),
+    summary: summarySentence(f, w.timeZone ? `${w.label} (${w.timeZone})` : w.label, winRows),
     verdicts: verdictCounts(f.integrations),
     integrations: f.integrations,
     failedJobs: failedJobsOf(winRows, f.flows),

@@ -6,6 +6,7 @@ import type { Connection, Flow, Integration, Job } from '../core/schemas.js';
 import { flowSteps } from '../core/flows.js';
 import { hasTag, tagOf } from './tags.js';
 import { groupBy, num, plural } from './util.js';
+import { scheduleIntervalMs } from './schedule.js';
 import { counts, rate, runTime, splitByWindow, sumOf, type JobRow } from './job-rows.js';
 import type { ConnectionCheck, FlowHealth, JobCounts, IntegrationHealth, ScheduleIssue, Verdict } from './health-report.js';
 
@@ -17,7 +18,7 @@ export const FAILING_SUCCESS_RATE = 0.5;
 /** A flow whose p95 run time is over this many times the baseline's, and SLOWER_BY_MS longer, is degraded. */
 export const SLOWER_FACTOR = 2;
 export const SLOWER_BY_MS = 60_000;
-/** A scheduled flow with no run in a window of at least this many schedule intervals did not run. */
+/** A scheduled flow with no run in a window of at least this many schedule intervals (its longest gap between runs) did not run. */
 export const NOT_RUN_INTERVALS = 1.5;
 
 const VERDICT_ORDER: Record<Verdict, number> = { failing: 0, degraded: 1, healthy: 2 };
@@ -26,25 +27,8 @@ const VERDICT_ORDER: Record<Verdict, number> = { failing: 0, degraded: 1, health
 export const STANDALONE = '';
 export const STANDALONE_NAME = 'Standalone flows';
 
-/** Approximate interval between scheduled runs from a 6-field cron ("? m h ? * *"), in ms. */
-export function scheduleIntervalMs(schedule: string): number {
-  const f = schedule.trim().split(/\s+/);
-  if (f.length < 6) return DAY;
-  const countOf = (field: string, span: number): number => {
-    if (field === '*' || field === '?') return span;
-    const step = /^\*\/(\d+)$/.exec(field);
-    if (step) return Math.max(1, Math.floor(span / Number(step[1])));
-    return field.split(',').reduce((n, part) => {
-      const r = /^(\d+)-(\d+)$/.exec(part);
-      return n + (r ? Number(r[2]) - Number(r[1]) + 1 : 1);
-    }, 0);
-  };
-  const minutes = countOf(f[1], 60);
-  const hours = countOf(f[2], 24);
-  const restricted = (f[3] !== '?' && f[3] !== '*') || (f[5] !== '?' && f[5] !== '*');
-  const perDay = minutes * hours;
-  return restricted ? 7 * DAY : Math.max(60_000, DAY / Math.max(1, perDay));
-}
+// How often a schedule runs is read by croner, as where schedules are set (schedule.ts, issue 13 item 7).
+export { scheduleIntervalMs };
 
 // ---- per flow ----
 

@@ -97,7 +97,8 @@ export interface HealthSeries {
 }
 
 export interface HealthReport {
-  window: { from: string; to: string; label: string };
+  /** `to` is excluded; `timeZone` is there when the zone decided the window (a calendar day, a weekday). */
+  window: { from: string; to: string; label: string; timeZone?: string };
   baseline: { from: string; to: string };
   summary: string;
   verdicts: { healthy: number; degraded: number; failing: number };

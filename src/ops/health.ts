@@ -39,15 +39,18 @@ function dayKey(t: number): string {
   return new Date(t).toISOString().slice(0, 10);
 }
 
-/** The window asked for (default: the 24 hours up to now), its 7-day baseline and the series' days. */
-export function healthWindow(range: string | undefined, now: Date): HealthWindow & { span: number } {
-  const r = parseTimeRange(range, now, 'last 24 hours');
+/**
+ * The window asked for (default: the 24 hours up to now), read in `zone`, its end excluded; its 7-day
+ * baseline and the series' days.
+ */
+export function healthWindow(range: string | undefined, now: Date, zone?: string): HealthWindow & { span: number } {
+  const r = parseTimeRange(range, now, 'last 24 hours', zone);
   const to = (r.to ?? now).getTime();
   const from = (r.from ?? new Date(to - DAY)).getTime();
   const baseFrom = from - BASELINE_DAYS * DAY;
   const days: string[] = [];
-  for (let t = Date.parse(dayKey(baseFrom)); t <= to; t += DAY) days.push(dayKey(t));
-  return { from, to, baseFrom, label: r.label, days, span: Math.max(60_000, to - from) };
+  for (let t = Date.parse(dayKey(baseFrom)); t < to; t += DAY) days.push(dayKey(t));
+  return { from, to, baseFrom, label: r.label, ...(r.zoned ? { timeZone: r.zone } : {}), days, span: Math.max(60_000, to - from) };
 }
 
 /** Which export or import uses which connection, and the connections: what choosing the tests needs. */
@@ -98,7 +101,8 @@ async function readAll(ctx: OpContext, w: HealthWindow, testConnections: boolean
     api.integrations.list({}, { signal }),
     api.flows.list({}, { signal }),
     api.jobs.list(
-      { type_in: ['flow', 'retry', 'bulk_retry'], createdAt_gte: new Date(w.baseFrom).toISOString(), createdAt_lte: new Date(w.to).toISOString() },
+      // The window's end is excluded: the API's `_lte` includes, so a millisecond before it.
+      { type_in: ['flow', 'retry', 'bulk_retry'], createdAt_gte: new Date(w.baseFrom).toISOString(), createdAt_lte: new Date(w.to - 1).toISOString() },
       { signal, map: counting(rowMaker(w.from, w.to, w.days), JOBS_PAGE, onPage) },
     ),
   ]).catch((err: unknown) => {
@@ -131,7 +135,7 @@ function testAll(ctx: OpContext, toTest: ReadonlyMap<string, ConnectionToTest>, 
  */
 export async function healthCheck(ctx: OpContext, input: { range?: string; testConnections?: boolean } = {}): Promise<HealthReport> {
   const startRequests = ctx.api.http.stats.requests;
-  const w = healthWindow(input.range, nowOf(ctx));
+  const w = healthWindow(input.range, nowOf(ctx), ctx.timeZone);
 
   // Progress: `done` counts the pages of jobs read, then one per step and per connection tested, about one
   // per request (it must grow with every report); the total is known once the connections to test are.

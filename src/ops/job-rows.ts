@@ -24,7 +24,7 @@ export function rowMaker(from: number, to: number, days: readonly string[]): (jo
   const dayIndex = new Map(days.map((d, i) => [d, i]));
   return (job) => {
     const t = ms(job.createdAt) ?? 0;
-    return { job, t, inWindow: t >= from && t <= to, durationMs: duration(job), day: dayIndex.get(job.createdAt.slice(0, 10)) };
+    return { job, t, inWindow: t >= from && t < to, durationMs: duration(job), day: dayIndex.get(job.createdAt.slice(0, 10)) };
   };
 }
 

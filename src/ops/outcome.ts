@@ -13,3 +13,14 @@ export interface NextStep {
   args?: Record<string, unknown>;
   why?: string;
 }
+
+/**
+ * The one rule for work of many items that was followed to its end (a waited retry: errors resolved and
+ * failed again; a waited run: records succeeded and failed): ok when nothing was left undone, failed when
+ * nothing was done (every error failed again), partial in between (issue 13 item 6).
+ */
+export function doneOutcome(done: number, notDone: number): Outcome {
+  if (notDone <= 0) return 'ok';
+  if (done <= 0) return 'failed';
+  return 'partial';
+}

@@ -3,7 +3,8 @@
 // same counts read the same to a model (isError) and at a terminal (exit code). No I/O.
 import { SKIP_SAME_RECORD } from './retry-plan.js';
 import type { RetryJobRef } from './retry-post.js';
-import type { NextStep, Outcome } from './outcome.js';
+import { doneOutcome, type NextStep, type Outcome } from './outcome.js';
+import type { RunningRetry } from './retry-running.js';
 
 /** The counts a retry verdict is read from. */
 export interface RetryCounts {
@@ -15,8 +16,12 @@ export interface RetryCounts {
   unconfirmed?: number;
   /** Errors left out before posting, by reason. */
   skippedReasons: Record<string, number>;
+  /** After waiting (every retry job ended): errors the retry jobs resolved. */
+  errorsResolvedAfter?: number;
   /** After waiting: errors the retry jobs failed again. */
   stillOpenAfter?: number;
+  /** After waiting: errors asked for that the retry jobs did not take (another retry may have held them). */
+  notTakenAfter?: number;
   /** After waiting: retry jobs still running when we stopped following them. */
   stillRunning?: number;
 }
@@ -30,7 +35,9 @@ export function notRetriedBeforePosting(skippedReasons: Record<string, number>):
  * The verdict of a retry:
  * - nothing: no retry request was made (nothing matched, or nothing selected could be retried);
  * - failed: requests were made and none was accepted;
- * - partial: some errors were not retried (refused, unconfirmed, no retry data, not open) or failed again;
+ * - waited for, and the retry jobs resolved none: nothing when they took none, else failed (every error
+ *   failed again: the same rule as a run whose every record failed, ops/outcome.ts);
+ * - partial: some errors were not retried (refused, unconfirmed, no retry data, not open, not taken) or failed again;
  * - pending: everything was posted and we stopped waiting while retry jobs still ran;
  * - ok: every selected error was retried (and, when waited for, resolved).
  */
@@ -38,7 +45,12 @@ export function retryOutcome(r: RetryCounts): Outcome {
   const unconfirmed = r.unconfirmed ?? 0;
   if (r.retried + r.failed + unconfirmed === 0) return 'nothing';
   if (r.retried === 0) return 'failed';
-  const left = r.failed + unconfirmed + notRetriedBeforePosting(r.skippedReasons) + (r.stillOpenAfter ?? 0);
+  const notTaken = r.notTakenAfter ?? 0;
+  if (r.errorsResolvedAfter !== undefined) {
+    const verdict = doneOutcome(r.errorsResolvedAfter, r.retried - r.errorsResolvedAfter);
+    if (verdict === 'failed') return notTaken >= r.retried && !r.stillOpenAfter ? 'nothing' : 'failed';
+  }
+  const left = r.failed + unconfirmed + notRetriedBeforePosting(r.skippedReasons) + (r.stillOpenAfter ?? 0) + notTaken;
   if (left > 0) return 'partial';
   if ((r.stillRunning ?? 0) > 0) return 'pending';
   return 'ok';
@@ -49,6 +61,8 @@ export interface RetryFacts extends RetryCounts {
   notRetried?: { flowId: string; flowName: string; stepId: string; errorIds: string[]; unconfirmed?: boolean }[];
   jobs: RetryJobRef[];
   flows: { flowId: string }[];
+  /** Retry jobs still queued or running whose steps were left out. */
+  runningRetries?: RunningRetry[];
   /** Whether the retry jobs were waited for. */
   waited: boolean;
 }
@@ -60,6 +74,9 @@ const MAX_STEPS = 5;
 /** What to do after a retry: retry what was refused, check what is unconfirmed, follow or inspect the retry jobs. */
 export function retryNext(r: RetryFacts): NextStep[] {
   const next: NextStep[] = [];
+  for (const rr of (r.runningRetries ?? []).slice(0, 3)) {
+    next.push({ op: 'get_job', args: { job: rr.jobId }, why: 'an earlier retry of these errors is still queued or running: check it until it ends (do not retry again)' });
+  }
   const notRetried = r.notRetried ?? [];
   for (const n of notRetried.filter((x) => !x.unconfirmed).slice(0, MAX_STEPS)) {
     const more = n.errorIds.length > IDS_PER_STEP ? ` (the first ${IDS_PER_STEP}; all ${n.errorIds.length} are in notRetried)` : '';

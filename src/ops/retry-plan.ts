@@ -4,6 +4,7 @@ import type { ConfirmPlan } from './context.js';
 import { makePlan, type ConfirmKind } from './confirm.js';
 import { groupErrors, type ErrorGroup, type ScopedError } from './patterns.js';
 import { problemLine, type ConnectionProblem } from './retry-connections.js';
+import { runningText, type RunningRetry } from './retry-running.js';
 import { byStep } from './scan.js';
 import { chunk, plural } from './util.js';
 
@@ -45,6 +46,8 @@ export interface RetryPlan {
   connectionProblems: ConnectionProblem[];
   /** Flow jobs the selected errors belong to. */
   jobCount: number;
+  /** Retry jobs still queued or running that hold selected errors' steps (those errors are left out). */
+  runningRetries: RunningRetry[];
   /** What a person is asked to confirm before anything is posted, and how firmly. */
   confirm: { plan: ConfirmPlan; kind: ConfirmKind };
 }
@@ -60,6 +63,8 @@ export interface PlanOptions {
   hold?: (e: ScopedError) => string | undefined;
   /** Connections that failed their test (retry-connections.ts), for the preview. */
   connectionProblems?: ConnectionProblem[];
+  /** Retry jobs still queued or running that hold back some selected errors (retry-running.ts), for the preview. */
+  runningRetries?: RunningRetry[];
 }
 
 /**
@@ -146,7 +151,7 @@ export function errorIdsOf(errors: readonly ScopedError[], b: Batch): string[] {
  * every batch (flow, step, keys), so a confirmation is valid for exactly these requests.
  */
 export function confirmationOf(
-  p: Pick<RetryPlan, 'batches' | 'totalKeys' | 'skippedReasons' | 'flows' | 'jobCount' | 'connectionProblems'>,
+  p: Pick<RetryPlan, 'batches' | 'totalKeys' | 'skippedReasons' | 'flows' | 'jobCount' | 'connectionProblems' | 'runningRetries'>,
   groups: readonly ErrorGroup[],
   kind: ConfirmKind,
 ): { plan: ConfirmPlan; kind: ConfirmKind } {
@@ -154,6 +159,7 @@ export function confirmationOf(
   const details = [
     `${plural(p.totalKeys, 'error')} in ${plural(p.jobCount, 'job')} of ${plural(p.flows.length, 'flow')}: ${p.flows.slice(0, 10).map((f) => `${f.name} (${f.errors})`).join(', ')}`,
     ...p.connectionProblems.slice(0, 8).map(problemLine),
+    ...(p.runningRetries.length ? [`left out: steps with a retry still queued or running (${runningText(p.runningRetries)})`] : []),
     ...groups.slice(0, 8).map((g) => `${g.count}x ${g.pattern} — ${g.causeLabel}${g.retry === 'no' ? ' (will likely fail again)' : ''}`),
     ...(skipped ? [`skipping ${skipped}: ${Object.entries(p.skippedReasons).map(([k, v]) => `${v} ${k}`).join(', ')}`] : []),
   ];
@@ -179,6 +185,7 @@ export function planRetry(errors: readonly ScopedError[], flows: ReadonlyMap<str
     flows: flowRowsOf(errors, flows),
     likelyToFailAgain: likelyToFailAgainOf(groups),
     connectionProblems: opts.connectionProblems ?? [],
+    runningRetries: opts.runningRetries ?? [],
     jobCount: jobCountOf(kept),
   };
   return { ...p, confirm: confirmationOf({ ...p, flows: kept === errors ? p.flows : flowRowsOf(kept, flows) }, groups, opts.kind) };

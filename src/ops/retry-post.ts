@@ -24,6 +24,8 @@ export interface RetryJobRef {
   resolved?: number;
   /** Errors that failed again and stay open (the retry job's numOpenError), once it ended. */
   failedAgain?: number;
+  /** Records the retry job really took (succeeded, ignored or failed again), once it ended and says so. */
+  taken?: number;
 }
 
 export type BatchOutcome =
@@ -45,7 +47,8 @@ export interface PostResult {
   recoveredAmbiguous: number;
 }
 
-function stepOf(j: Job): string | undefined {
+/** The step a retry job works on (its export or import), when it names one. */
+export function stepOf(j: Job): string | undefined {
   return (typeof j._importId === 'string' ? j._importId : undefined) ?? (typeof j._exportId === 'string' ? j._exportId : undefined);
 }
 

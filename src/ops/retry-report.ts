@@ -3,6 +3,7 @@
 import { describeError } from '../core/errors.js';
 import { problemLine, type ConnectionProblem } from './retry-connections.js';
 import { errorIdsOf, type Batch, type RetryPlan } from './retry-plan.js';
+import { runningText, SKIP_RETRY_RUNNING, type RunningRetry } from './retry-running.js';
 import { connectionInApp } from './web-app.js';
 import type { BatchOutcome, PostResult, RetryJobRef } from './retry-post.js';
 import { retryNext, retryOutcome } from './retry-outcome.js';
@@ -30,9 +31,13 @@ export interface RetryReport {
   likelyToFailAgain: number;
   /** Connections that failed their test before the retry, with the errors that wait on them (left out unless forced). */
   connectionProblems?: ConnectionProblem[];
+  /** Retry jobs still queued or running whose steps were left out (retry them once those end). */
+  runningRetries?: RunningRetry[];
   /** After waiting for the retry jobs: errors resolved, and errors still open. */
   errorsResolvedAfter?: number;
   stillOpenAfter?: number;
+  /** After waiting: errors asked for that the retry jobs did not take (another retry may have held them). */
+  notTakenAfter?: number;
   /** After waiting: retry jobs still running (or not known to have ended) when we stopped. */
   stillRunning?: number;
   /** A retry request failed ambiguously and its retry job was found instead of posting again. */
@@ -58,6 +63,8 @@ export interface NotRetried {
 export interface WaitResult {
   errorsResolvedAfter?: number;
   stillOpenAfter?: number;
+  /** Errors asked for that the retry jobs did not take. */
+  notTakenAfter?: number;
   /** Retry jobs not known to have ended when we stopped waiting. */
   stillRunning?: number;
   waitNote?: string;
@@ -88,7 +95,14 @@ interface Tally {
 
 function baseOf(plan: RetryPlan) {
   const problems = plan.connectionProblems.length ? { connectionProblems: plan.connectionProblems } : {};
-  return { scope: plan.scope, matched: plan.matched, flows: plan.flows, likelyToFailAgain: plan.likelyToFailAgain, ...problems };
+  const running = plan.runningRetries.length ? { runningRetries: plan.runningRetries } : {};
+  return { scope: plan.scope, matched: plan.matched, flows: plan.flows, likelyToFailAgain: plan.likelyToFailAgain, ...problems, ...running };
+}
+
+/** "; 47 left out: a retry of their step is still queued or running (retry job 6a1f… (queued)); wait for it, do not retry again". */
+function runningSkipText(plan: RetryPlan): string {
+  const n = plan.skippedReasons[SKIP_RETRY_RUNNING] ?? 0;
+  return n ? `; ${n} left out: ${SKIP_RETRY_RUNNING} (${runningText(plan.runningRetries)}); wait for it to end, do not retry again` : '';
 }
 
 /** "; 4 errors will fail again until connection "X" is fixed (…): left out of this retry; …" per connection. */
@@ -98,9 +112,14 @@ function problemsText(plan: RetryPlan): string {
 
 /** The report when no selected error can be retried (nothing was asked or posted). */
 export function nothingToRetryReport(plan: RetryPlan): RetryReport {
+  const why = !plan.matched
+    ? 'no open errors match'
+    : plan.skippedReasons[SKIP_RETRY_RUNNING]
+      ? `an earlier retry of these errors is still queued or running`
+      : plan.connectionProblems.some((p) => p.heldBack) ? 'every selected error waits on a connection that fails its test' : 'no selected error has retry data';
   return judged({
     ...baseOf(plan), retried: 0, skipped: plan.skipped, skippedReasons: plan.skippedReasons, failed: 0, unconfirmed: 0, notRetried: [], jobs: [], recoveredAmbiguous: 0, failures: [],
-    summary: `Nothing to retry in ${plan.scope}: ${!plan.matched ? 'no open errors match' : plan.connectionProblems.some((p) => p.heldBack) ? 'every selected error waits on a connection that fails its test' : 'no selected error has retry data'}${problemsText(plan)}.`,
+    summary: `Nothing to retry in ${plan.scope}: ${why}${runningSkipText(plan)}${problemsText(plan)}.`,
   }, false);
 }
 
@@ -134,13 +153,18 @@ export function tallyOutcomes(plan: RetryPlan, errors: readonly ScopedError[], s
 export function retrySummary(plan: RetryPlan, t: Tally, posted: Pick<PostResult, 'jobs' | 'unseenJobs'>, waited: WaitResult): string {
   const { retried, failed, unconfirmed, notRetried } = t;
   const stepsNotRetried = notRetried.filter((n) => !n.unconfirmed);
+  const notTaken = waited.notTakenAfter ?? 0;
+  // "Retried" only once the retry jobs ended and took what was asked; before, the retry was asked for.
+  const verb = waited.errorsResolvedAfter !== undefined && !notTaken ? 'Retried' : 'Asked to retry';
   return (
-    `Retried ${failed + unconfirmed ? `${retried} of ${plan.totalKeys} errors` : plural(retried, 'error')} in ${plural(posted.jobs.length, 'retry job')} (${plan.scope})` +
+    `${verb} ${failed + unconfirmed ? `${retried} of ${plan.totalKeys} errors` : plural(retried, 'error')} in ${plural(posted.jobs.length, 'retry job')} (${plan.scope})` +
     (plan.skipped ? `; skipped ${plan.skipped}` : '') +
+    runningSkipText(plan) +
     problemsText(plan) +
     (failed ? `; ${failed} NOT retried (still open) in ${plural(stepsNotRetried.length, 'step')}: ${stepsNotRetried.slice(0, 5).map((n) => `${n.flowName} step ${n.stepId}`).join(', ')}; their errorIds are in notRetried` : '') +
     (unconfirmed ? `; ${unconfirmed} unconfirmed (the request may or may not have started a retry; see failures)` : '') +
     (posted.unseenJobs ? `; ${plural(posted.unseenJobs, 'accepted request')} whose retry job has not shown in the job list yet` : '') +
+    (notTaken ? `; the retry ${posted.jobs.length === 1 ? 'job' : 'jobs'} took ${Math.max(0, retried - notTaken)} of the ${retried} errors asked (the others stay open; another retry may hold them)` : '') +
     (waited.errorsResolvedAfter !== undefined
       ? `; ${waited.errorsResolvedAfter} resolved, ${waited.stillOpenAfter} failed again`
       : plan.likelyToFailAgain ? `; ${plan.likelyToFailAgain} will likely fail again (data the target rejects)` : '') +
@@ -161,6 +185,7 @@ export function retryReport(plan: RetryPlan, errors: readonly ScopedError[], pos
     ...baseOf(plan),
     retried: t.retried, skipped: plan.skipped, skippedReasons: plan.skippedReasons, failed: t.failed, unconfirmed: t.unconfirmed, notRetried: t.notRetried,
     jobs: jobs.slice(0, 200), errorsResolvedAfter: waited.errorsResolvedAfter, stillOpenAfter: waited.stillOpenAfter,
+    ...(waited.notTakenAfter ? { notTakenAfter: waited.notTakenAfter } : {}),
     ...(waited.stillRunning !== undefined ? { stillRunning: waited.stillRunning } : {}),
     recoveredAmbiguous: posted.recoveredAmbiguous, failures: t.failures, summary: retrySummary(plan, t, posted, waited),
   }, wasWaited);

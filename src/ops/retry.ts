@@ -10,6 +10,7 @@ import { resolveFlow } from './resolve.js';
 import { checkRetryConnections, heldBackReason } from './retry-connections.js';
 import { planRetry } from './retry-plan.js';
 import { RETRY_TYPES, postRetries, type RetryJobRef } from './retry-post.js';
+import { runningRetries, runningRetryOf, SKIP_RETRY_RUNNING } from './retry-running.js';
 import { nothingToRetryReport, retryReport, type RetryReport, type WaitResult } from './retry-report.js';
 import { jobErrors } from './run.js';
 import { requireExplicitScope, scanErrors } from './scan.js';
@@ -61,12 +62,17 @@ const DEFAULT_WAIT_MS = 10 * 60_000;
  */
 export async function startRetry(ctx: WaitContext, sel: RetrySelection): Promise<RetryRun> {
   const { errors, flows, opts } = sel;
-  const verdict = await checkRetryConnections(ctx, errors, flows, !!opts.force);
+  const flowIds = [...new Set(errors.map((e) => e.flowId).filter((f): f is string => !!f))];
+  const [verdict, running] = await Promise.all([checkRetryConnections(ctx, errors, flows, !!opts.force), runningRetries(ctx, flowIds)]);
+  // A step whose earlier retry still runs is left out (issue 13 item 2), whatever its connection says.
+  const runningOf = runningRetryOf(running);
   const hold = (e: ScopedError) => {
+    if (runningOf(e)) return SKIP_RETRY_RUNNING;
     const p = verdict.heldBy(e);
     return p && heldBackReason(p);
   };
-  const plan = planRetry(errors, flows, { ...opts, hold, connectionProblems: verdict.problems });
+  const holding = running.filter((r) => errors.some((e) => runningOf(e) === r));
+  const plan = planRetry(errors, flows, { ...opts, hold, connectionProblems: verdict.problems, runningRetries: holding });
   if (plan.totalKeys === 0) {
     const report = nothingToRetryReport(plan);
     return { report, follow: async () => report };
@@ -103,14 +109,25 @@ export async function waitForRetryJobs(ctx: WaitContext, jobs: RetryJobRef[], cr
       const n = notEnded(jobs);
       return { waitNote: `${plural(n, 'retry job')} still running when we stopped following them after ${Math.round(follow.followedMs() / 1000)} s (they continue in integrator.io)`, stillRunning: n };
     }
+    // What the retry jobs took, not what was asked: a job may take fewer (another retry held them).
+    const notTaken = jobs.reduce((n, j) => n + (j.taken === undefined ? 0 : Math.max(0, j.keys - j.taken)), 0);
     return {
       errorsResolvedAfter: jobs.reduce((n, j) => n + (j.resolved ?? 0), 0),
       stillOpenAfter: jobs.reduce((n, j) => n + (j.failedAgain ?? 0), 0),
+      ...(notTaken ? { notTakenAfter: notTaken } : {}),
     };
   } catch (err) {
     if (ctx.signal?.aborted) throw err;
     return { waitNote: `stopped following the retry jobs: ${describeError(err)}`, stillRunning: notEnded(jobs) };
   }
+}
+
+/** Records an ended retry job took: succeeded, ignored, and failed again (errors it raised, resolved since or not); undefined when it gives no counts. */
+function takenBy(j: Job): number | undefined {
+  const n = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const counts = [n(j.numSuccess), n(j.numIgnore), Math.max(n(j.numError) ?? 0, n(j.numOpenError) ?? 0)];
+  if (n(j.numSuccess) === undefined && n(j.numError) === undefined && n(j.numOpenError) === undefined) return undefined;
+  return counts.reduce<number>((a, b) => a + (b ?? 0), 0);
 }
 
 const notEnded = (jobs: readonly RetryJobRef[]) => jobs.filter((j) => !j.status || !TERMINAL.has(j.status)).length;
@@ -141,6 +158,7 @@ async function pollRetryJobs(ctx: WaitContext, jobs: RetryJobRef[], createdAt: M
       if (TERMINAL.has(f.status)) {
         j.resolved = typeof f.numSuccess === 'number' ? f.numSuccess : 0;
         j.failedAgain = typeof f.numOpenError === 'number' ? f.numOpenError : 0;
+        j.taken = takenBy(f);
       }
     }
     const ended = jobs.filter((j) => j.status && TERMINAL.has(j.status));

@@ -4,7 +4,7 @@
 import { CeligoApiError, UsageError, describeError } from '../core/errors.js';
 import { flowSteps } from '../core/flows.js';
 import type { Flow, Job } from '../core/schemas.js';
-import type { NextStep, Outcome } from './outcome.js';
+import { doneOutcome, type NextStep, type Outcome } from './outcome.js';
 import { Cancelled, type OpContext } from './context.js';
 import { makePlan, mustConfirm } from './confirm.js';
 import { groupErrors, type ErrorGroup, type ScopedError } from './patterns.js';
@@ -136,10 +136,18 @@ function nextSteps(report: Pick<RunReport, 'jobId' | 'flowId' | 'status' | 'erro
   return out;
 }
 
-function outcomeOf(status: string, waited: boolean): Outcome | undefined {
+/**
+ * How a run ended: still running (pending); followed to its end, it failed or was canceled (failed), or
+ * completed with records that failed: by the rule of ops/outcome.ts, failed when none succeeded, partial
+ * when some did (issue 13 item 6, the same rule as a retry whose errors failed again). Absent: ok.
+ */
+export function runOutcome(status: string, waited: boolean, counts?: RunCounts): Outcome | undefined {
   if (status === 'timeout') return 'pending';
-  if (waited && (status === 'failed' || status === 'canceled')) return 'failed';
-  return undefined;
+  if (!waited) return undefined;
+  if (status === 'failed' || status === 'canceled') return 'failed';
+  if (status !== 'completed' || !counts) return undefined;
+  const o = doneOutcome(counts.succeeded + counts.ignored, counts.failed);
+  return o === 'ok' ? undefined : o;
 }
 
 /** `stoppedAfterMs`: we stopped following the job, still running, after this long. */
@@ -172,7 +180,7 @@ async function buildReport(ctx: OpContext, flow: Flow, job: Job, waited: boolean
     (errorsNote ? `. Note: ${errorsNote}` : '') +
     (recovered ? '. (The start request failed ambiguously; the job it had started was found and no second run was posted.)' : '') +
     '.';
-  const outcome = outcomeOf(status, waited);
+  const outcome = runOutcome(status, waited, counts);
   return { ...base, ...(recovered ? { recoveredAfterAmbiguousFailure: true } : {}), summary, ...(outcome ? { outcome } : {}), next: nextSteps(base, !!errorsNote) };
 }
 

@@ -7,8 +7,8 @@ import type { OpContext } from './context.js';
 import { matchesPattern, type ScopedError } from './patterns.js';
 import { mapPool } from './pool.js';
 import { resolveFlow, resolveIntegration } from './resolve.js';
-import { parseTimeRange, type TimeRange } from './timerange.js';
-import { nowOf, truncate } from './util.js';
+import { rangeFilters, rangeOf, rangeText, type TimeRange } from './timerange.js';
+import { truncate } from './util.js';
 
 export interface ErrorScope {
   integration?: string;
@@ -80,7 +80,7 @@ export async function resolveStep(ctx: OpContext, flow: Flow, q: string): Promis
 /** Flows in scope with the ids of their steps that have open errors (from the summaries). */
 async function flowsWithOpenErrors(ctx: OpContext, scope: ErrorScope, range: TimeRange | undefined): Promise<{ flow: Flow; steps?: string[] }[]> {
   const { api, signal } = ctx;
-  const q = { occurredAt_gte: range?.from?.toISOString(), occurredAt_lte: range?.to?.toISOString() };
+  const q = rangeFilters(range, 'occurredAt');
   if (scope.flow) return [{ flow: await resolveFlow(api, scope.flow) }];
   let flows: Flow[];
   let withErrors: Set<string>;
@@ -110,8 +110,8 @@ export async function scanErrors(ctx: OpContext, scope: ErrorScope, opts: { defa
   const state = scope.state ?? 'open';
   checkScopeValues(scope);
   if (scope.step && !scope.flow) throw new UsageError('A step needs its flow: pass flow as well as step.');
-  const range = scope.range || opts.defaultRange ? parseTimeRange(scope.range, nowOf(ctx), opts.defaultRange) : undefined;
-  const filters = { occurredAt_gte: range?.from?.toISOString(), occurredAt_lte: range?.to?.toISOString() };
+  const range = scope.range || opts.defaultRange ? rangeOf(ctx, scope.range, opts.defaultRange) : undefined;
+  const filters = rangeFilters(range, 'occurredAt');
   const flows = new Map<string, Flow>();
   let targets: { flow: Flow; stepId: string }[] = [];
 
@@ -148,7 +148,7 @@ export async function scanErrors(ctx: OpContext, scope: ErrorScope, opts: { defa
   const parts = [
     scope.flow ? `flow ${[...flows.values()][0]?.name ?? scope.flow}` : scope.integration ? `integration ${scope.integration}` : 'all integrations',
     scope.step ? `step ${scope.step}` : undefined,
-    range ? range.label : undefined,
+    range ? rangeText(range) : undefined,
     // The label is repeated in summaries: a long pattern is cut (it is matched in full).
     scope.pattern ? `matching "${truncate(scope.pattern, 80)}"` : undefined,
   ].filter(Boolean);

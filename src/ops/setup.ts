@@ -8,7 +8,7 @@ import { CeligoApiError, UsageError, describeError } from '../core/errors.js';
 import type { Connection } from '../core/schemas.js';
 import type { OpContext } from './context.js';
 import { backup, forgetUnapplied, recordChanged, recordCreated } from './backups/take.js';
-import { normaliseSchedule } from './changes.js';
+import { normaliseSchedule } from './schedule.js';
 import { makePlan, mustConfirm } from './confirm.js';
 import { connectionInApp } from './web-app.js';
 import { invalidateNames, matchByName, resolveConnection, resolveIntegration } from './resolve.js';

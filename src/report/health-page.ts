@@ -18,7 +18,7 @@ export async function healthCheckWithPatterns(ctx: OpContext, input: { range?: s
   const start = ctx.api.http.stats.requests;
   const now = nowOf(ctx);
   const at: OpContext = { ...ctx, now: () => now };
-  const w = healthWindow(input.range, now);
+  const w = healthWindow(input.range, now, ctx.timeZone);
   const window = { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), label: w.label };
   const patterns = prefetch(ctx.signal, (signal) => collectErrorPatterns({ ...at, signal }, { window }));
   const report = await healthCheck(at, input).catch((err: unknown) => {

@@ -86,7 +86,7 @@ describe('commands against --demo', () => {
     expect(f.steps.length).toBeGreaterThan(1);
     const upd = await run(['--demo', 'flows', 'update', FLOW, '--schedule', '0 3 * * *', '--json', 'changed,schedule']);
     expect(upd.code).toBe(0);
-    expect(JSON.parse(upd.stdout)).toMatchObject({ schedule: '? 0 3 * * *' });
+    expect(JSON.parse(upd.stdout)).toMatchObject({ schedule: '? 0 3 ? * *' });
     const dis = await run(['--demo', 'flows', 'disable', FLOW], { tty: true, env: { NO_COLOR: '1' } });
     expect(dis.code).toBe(0);
     expect(dis.stdout).toContain(`Disabled flow "${FLOW}"`);

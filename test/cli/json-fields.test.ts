@@ -14,7 +14,7 @@ const LISTS: Record<string, string[]> = {
   'mapping show "Salesforce Accounts to NetSuite Customers"': ['generate', 'extract', 'hardCodedValue', 'dataType', 'value', 'missing'],
   'tags list': ['kind', 'tag', 'integrations', 'id'],
   'backups list': ['id', 'createdAt', 'reason', 'applied', 'targets', 'items', 'created'],
-  'profiles list': ['name', 'current', 'region', 'baseUrl', 'tokenEnv', 'token', 'production', 'description'],
+  'profiles list': ['name', 'current', 'region', 'baseUrl', 'tokenEnv', 'token', 'production', 'timeZone', 'description'],
 };
 
 function argv(cmd: string): string[] {

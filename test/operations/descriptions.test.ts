@@ -28,10 +28,10 @@ describe('parameter descriptions of the default configuration', () => {
     if (p.type === 'string' && !p.enum) expect(p.description, 'an example or the values').toMatch(/e\.g\.|"[^"]+"|\b(id|token|nextCursor)\b/i);
   });
 
-  it('time ranges say UTC and that both ends are included', () => {
+  it('time ranges say which time zone and that the end is excluded', () => {
     const ranges = props.filter(([w]) => w.endsWith('.range'));
     expect(ranges.length).toBeGreaterThanOrEqual(4);
-    for (const [w, p] of ranges) expect(p.description, w).toMatch(/UTC.*ends included/);
+    for (const [w, p] of ranges) expect(p.description, w).toMatch(/time zone.*end excluded/);
   });
 
   it('error source is an enum with every source the emulator produces ("application" is most errors)', () => {

@@ -18,6 +18,7 @@ import type { RetryReport, RetryRun } from '../../src/ops/retry.js';
 import { planRetry } from '../../src/ops/retry-plan.js';
 import type { BatchOutcome, PostResult } from '../../src/ops/retry-post.js';
 import { nothingToRetryReport, retryReport, type WaitResult } from '../../src/ops/retry-report.js';
+import { runOutcome, type RunReport } from '../../src/ops/run.js';
 
 // ---- retry results, built by the ops' own report code from a plan and how its batches ended ----
 
@@ -76,6 +77,9 @@ const CASES: Case[] = [
   { name: 'every error retried and resolved', ops: RETRY_OPS, result: () => run(retried(onS(10), {}, { errorsResolvedAfter: 10, stillOpenAfter: 0 })), outcome: 'ok' },
   { name: 'a second error of the same record is retried with it', ops: RETRY_OPS, result: () => run(retried([err('1', 'S', 'a'), err('2', 'S', 'a')], {})), outcome: 'ok' },
   { name: '10 retried, 5 failed again', ops: RETRY_OPS, result: () => run(retried(onS(10), {}, { errorsResolvedAfter: 5, stillOpenAfter: 5 })), outcome: 'partial' },
+  { name: '10 retried, every one failed again', ops: RETRY_OPS, result: () => run(retried(onS(10), {}, { errorsResolvedAfter: 0, stillOpenAfter: 10 })), outcome: 'failed' },
+  { name: '10 asked, the retry job took none', ops: RETRY_OPS, result: () => run(retried(onS(10), {}, { errorsResolvedAfter: 0, stillOpenAfter: 0, notTakenAfter: 10 })), outcome: 'nothing' },
+  { name: '10 asked, 4 taken and resolved', ops: RETRY_OPS, result: () => run(retried(onS(10), {}, { errorsResolvedAfter: 4, stillOpenAfter: 0, notTakenAfter: 6 })), outcome: 'partial' },
   { name: 'one step refused', ops: RETRY_OPS, result: () => run(retried(THREE_STEPS, { T: refused })), outcome: 'partial' },
   { name: 'one step unconfirmed', ops: RETRY_OPS, result: () => run(retried(THREE_STEPS, { U: unconfirmed })), outcome: 'partial' },
   { name: 'some errors without retry data', ops: RETRY_OPS, result: () => run(retried([...onS(2), err('9', 'S')], {})), outcome: 'partial' },
@@ -111,6 +115,7 @@ const CALLS: Record<string, { args: Record<string, unknown>; argv: string[]; opt
   retry_failed_jobs: { args: { flow: 'F' }, argv: [], opts: { flow: 'F' } },
   clear_errors: { args: { flow: 'F' }, argv: [], opts: { flow: 'F' } },
   list_jobs: { args: {}, argv: [], opts: {} },
+  trigger_flow_run: { args: { flow: 'F' }, argv: ['F'], opts: {} },
 };
 
 async function viaTool(name: string, result: unknown) {
@@ -189,6 +194,7 @@ describe('next steps and --wait', () => {
     const cases: [WaitResult, Outcome][] = [
       [{ errorsResolvedAfter: 10, stillOpenAfter: 0 }, 'ok'],
       [{ errorsResolvedAfter: 5, stillOpenAfter: 5 }, 'partial'],
+      [{ errorsResolvedAfter: 0, stillOpenAfter: 10 }, 'failed'],
       [{ waitNote: 'still running', stillRunning: 1 }, 'pending'],
     ];
     for (const [wait, outcome] of cases) {
@@ -200,6 +206,40 @@ describe('next steps and --wait', () => {
         const notWaited = await viaCommand(op, run(before));
         expect(notWaited.code, op).toBe(OUTCOMES.ok.exitCode);
       }
+    }
+  });
+});
+
+describe('every error failing again is failed, in errors retry --wait and flows run --wait alike (issue 13 item 6)', () => {
+  const runReport = (status: string, succeeded: number, failed: number): RunReport => {
+    const counts = { exported: succeeded + failed, succeeded, failed, ignored: 0 };
+    const outcome = runOutcome(status, true, counts);
+    return { jobId: 'J', flowId: 'F', flowName: 'Orders', status, counts, openErrors: failed, errorGroups: [], waited: true, summary: 's', ...(outcome ? { outcome } : {}), next: [] };
+  };
+
+  it('a waited retry whose every error failed again: exit 1 and a cross, not a tick', async () => {
+    const report = retried(onS(10), {}, { errorsResolvedAfter: 0, stillOpenAfter: 10 });
+    expect(report.outcome).toBe('failed');
+    for (const op of RETRY_OPS) {
+      const r = await viaCommand(op, run(report));
+      expect(r.code, op).toBe(1);
+      expect(r.stdout, op).toMatch(/^✗ /);
+    }
+  });
+
+  it('a waited run: every record failed is failed, some is partial, none is ok; each with its mark', async () => {
+    const cases: [RunReport, number, RegExp][] = [
+      [runReport('completed', 0, 5), 1, /^✗ /],
+      [runReport('failed', 0, 5), 1, /^✗ /],
+      [runReport('completed', 3, 2), 1, /^✗ /],
+      [runReport('completed', 5, 0), 0, /^✓ /],
+    ];
+    expect(cases.map(([r]) => r.outcome ?? 'ok')).toEqual(['failed', 'failed', 'partial', 'ok']);
+    for (const [report, code, mark] of cases) {
+      const r = await viaCommand('trigger_flow_run', report);
+      expect([r.code, r.stdout]).toEqual([code, expect.stringMatching(mark)]);
+      // A model is not told the run call failed (it would run the flow again): the result is not an error.
+      expect((await viaTool('trigger_flow_run', report)).isError).toBe(false);
     }
   });
 });

@@ -96,11 +96,12 @@ describe('scheduleIntervalMs', () => {
     ['? */15 * ? * *', 15 * 60_000],
     ['? 0 1 ? * *', DAY],
     ['? 0 1,13 ? * *', DAY / 2],
-    ['? 0 9-17 ? * *', DAY / 9],
+    // The longest gap between runs (croner, issue 13 item 7): the night, not an average.
+    ['? 0 9-17 ? * *', 16 * HOUR],
     ['? * * ? * *', 60_000],
     ['? 0 1 ? * 1', 7 * DAY],
-    ['? 0 1 15 * ?', 7 * DAY],
-    ['0 * * * *', DAY],
+    ['? 0 1 15 * ?', 31 * DAY],
+    ['0 * * * *', HOUR],
   ])('%s -> %d ms', (schedule, ms) => expect(scheduleIntervalMs(schedule)).toBe(ms));
 });
 

@@ -34,7 +34,7 @@ describe('retryReport', () => {
       name: 'one step refused, one gave up',
       post: posted([[bS, ok], [bT, { kind: 'rejected', err: e400, attempts: 1 }], [bU, { kind: 'gaveUp', err: e502, attempts: 12 }]]),
       counts: [2, 2, 0],
-      summary: 'Retried 2 of 4 errors in 1 retry job (flow Orders); 2 NOT retried (still open) in 2 steps: Orders step T, Orders step U; their errorIds are in notRetried.',
+      summary: 'Asked to retry 2 of 4 errors in 1 retry job (flow Orders); 2 NOT retried (still open) in 2 steps: Orders step T, Orders step U; their errorIds are in notRetried.',
       notRetried: [['T', ['3']], ['U', ['4']]],
     },
     {
@@ -42,7 +42,7 @@ describe('retryReport', () => {
       post: posted([[bS, ok], [bT, ok], [bU, { kind: 'unconfirmed', err: e502, why: 'it timed out' }]], { unseenJobs: 1 }),
       wait: { waitNote: 'some retry jobs were still running when we stopped waiting' },
       counts: [3, 0, 1],
-      summary: 'Retried 3 of 4 errors in 2 retry jobs (flow Orders); 1 unconfirmed (the request may or may not have started a retry; see failures); 1 accepted request whose retry job has not shown in the job list yet; some retry jobs were still running when we stopped waiting.',
+      summary: 'Asked to retry 3 of 4 errors in 2 retry jobs (flow Orders); 1 unconfirmed (the request may or may not have started a retry; see failures); 1 accepted request whose retry job has not shown in the job list yet; some retry jobs were still running when we stopped waiting.',
       notRetried: [['U', ['4'], true]],
     },
   ])('$name', ({ post, wait, counts, summary, notRetried }) => {

@@ -34,11 +34,11 @@ export const connectionsNoun = (): Promise<NounSpec> =>
 export const exportsNoun = (): Promise<NounSpec> =>
   adaptedNoun('exports', {
     run: {
-      options: (d) => withOption(d, '--timeout', { int: true }),
+      // The derived command checks --timeout's bounds (exports.ts) before the run starts.
       context: (rc) => {
         const t = rc.opts.timeout;
         if (typeof t !== 'number') return undefined;
-        const deadline: RunDeadline = { followForMs: Math.max(1, t) * 1000 };
+        const deadline: RunDeadline = { followForMs: t * 1000 };
         return { ...deadline };
       },
     },

@@ -3,7 +3,7 @@ import { opt } from '../spec.js';
 import { arg, done, optStr } from './common.js';
 import { UsageError } from '../../core/errors.js';
 
-export const PROFILE_FIELDS = ['name', 'current', 'region', 'baseUrl', 'tokenEnv', 'token', 'production', 'description'] as const;
+export const PROFILE_FIELDS = ['name', 'current', 'region', 'baseUrl', 'tokenEnv', 'token', 'production', 'timeZone', 'description'] as const;
 
 export const profiles: NounSpec = {
   name: 'profiles',
@@ -25,6 +25,7 @@ export const profiles: NounSpec = {
           tokenEnv: p.tokenEnv,
           token: p.tokenEnv ? (rc.io.env[p.tokenEnv] ? `from $${p.tokenEnv}` : `$${p.tokenEnv} not set`) : p.token ? 'in profile file' : rc.io.env.CELIGO_API_TOKEN ? 'from $CELIGO_API_TOKEN' : 'missing',
           production: !!p.production,
+          timeZone: p.timeZone,
           description: p.description,
         }));
         if (!rows.length && !rc.out.jsonMode) {
@@ -44,19 +45,21 @@ export const profiles: NounSpec = {
         opt('--base-url <url>', 'API base URL (overrides the region)'),
         opt('--token-env <VAR>', 'Environment variable that holds this profile\'s token (default CELIGO_API_TOKEN)'),
         opt('--production', 'A production account: changes always ask for confirmation unless --yes'),
+        opt('--time-zone <zone>', 'Time zone time phrases ("yesterday", "since Monday") are read in, e.g. Europe/Paris (default: TZ, else the system\'s)'),
         opt('--description <text>', 'A note for people'),
         opt('--use', 'Make it the current profile'),
       ],
-      examples: ['profiles add prod --region na --token-env CELIGO_PROD_TOKEN --production', 'profiles add sandbox --region eu --token-env CELIGO_SANDBOX_TOKEN --use'],
+      examples: ['profiles add prod --region na --token-env CELIGO_PROD_TOKEN --production', 'profiles add sandbox --region eu --token-env CELIGO_SANDBOX_TOKEN --time-zone Europe/Paris --use'],
       async run(rc) {
-        const [{ readProfiles, writeProfiles, profileSchema, profilesPath }, { baseUrlFor }] = await Promise.all([import('../../config/profiles.js'), import('../../core/regions.js')]);
-        const name = arg(rc, 0).trim();
-        if (!/^[A-Za-z0-9_.-]{1,64}$/.test(name)) throw new UsageError(`Invalid profile name "${name}": use letters, digits, ".", "_" or "-".`);
+        const [{ readProfiles, writeProfiles, profileSchema, profilesPath, checkProfileName, checkTokenEnv, profileIn }, { baseUrlFor }] = await Promise.all([import('../../config/profiles.js'), import('../../core/regions.js')]);
+        const name = checkProfileName(arg(rc, 0).trim());
+        const tokenEnv = optStr(rc, 'tokenEnv');
         const candidate = {
           region: optStr(rc, 'region') as 'na' | undefined,
           baseUrl: optStr(rc, 'baseUrl'),
-          tokenEnv: optStr(rc, 'tokenEnv'),
+          tokenEnv: tokenEnv === undefined ? undefined : checkTokenEnv(tokenEnv.trim(), rc.io.env),
           production: rc.opts.production ? true : undefined,
+          timeZone: optStr(rc, 'timeZone'),
           description: optStr(rc, 'description'),
         };
         try {
@@ -67,7 +70,7 @@ export const profiles: NounSpec = {
         const parsed = profileSchema.safeParse(Object.fromEntries(Object.entries(candidate).filter(([, v]) => v !== undefined)));
         if (!parsed.success) throw new UsageError(`Invalid profile: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'profile'}: ${i.message}`).join('; ')}.`);
         const file = readProfiles(rc.io.env);
-        const replaced = name in file.profiles;
+        const replaced = profileIn(file, name) !== undefined;
         file.profiles[name] = parsed.data;
         if (rc.opts.use || !file.current) file.current = name;
         writeProfiles(file, rc.io.env);
@@ -87,16 +90,17 @@ export const profiles: NounSpec = {
       argHelp: { name: 'Profile name' },
       examples: ['profiles use sandbox'],
       async run(rc) {
-        const { readProfiles, writeProfiles } = await import('../../config/profiles.js');
+        const { readProfiles, writeProfiles, profileIn } = await import('../../config/profiles.js');
         const name = arg(rc, 0);
         const file = readProfiles(rc.io.env);
-        if (!(name in file.profiles)) {
+        const profile = profileIn(file, name);
+        if (!profile) {
           const known = Object.keys(file.profiles);
           throw new UsageError(`No profile "${name}". ${known.length ? `Profiles: ${known.join(', ')}.` : 'No profiles yet.'} Add it with: celigo-manage profiles add ${name} --region na`, known);
         }
         file.current = name;
         writeProfiles(file, rc.io.env);
-        done(rc, `Now using profile "${name}".`, { current: name, production: !!file.profiles[name].production });
+        done(rc, `Now using profile "${name}".`, { current: name, production: !!profile.production });
       },
     },
   ],

@@ -5,7 +5,7 @@ import { flowSteps } from '../../core/flows.js';
 import { UsageError } from '../../core/errors.js';
 import { mapPool, READ_CONCURRENCY as CONCURRENCY } from '../pool.js';
 import { resolveIntegration, resolveFlow } from '../resolve.js';
-import { parseTimeRange } from '../timerange.js';
+import { rangeFilters, rangeOf, rangeText } from '../timerange.js';
 import { compact } from '../project.js';
 
 export interface ErrorRow {
@@ -31,8 +31,7 @@ export async function listErrors(
 ) {
   const { api, signal } = ctx;
   if (!q.integration && !q.flow) throw new UsageError('Give an integration or a flow (id or name) whose errors to list.');
-  const now = ctx.now?.() ?? new Date();
-  const range = q.range ? parseTimeRange(q.range, now) : undefined;
+  const range = q.range ? rangeOf(ctx, q.range) : undefined;
   let flows: Flow[];
   if (q.flow) flows = [await resolveFlow(api, q.flow)];
   else flows = await api.integrations.flows((await resolveIntegration(api, q.integration!))._id, { signal });
@@ -48,7 +47,7 @@ export async function listErrors(
   }, signal);
   const rows: ErrorRow[] = [];
   await mapPool(work, CONCURRENCY, async ({ flow, stepId }) => {
-    const filters = { occurredAt_gte: range?.from?.toISOString(), occurredAt_lte: range?.to?.toISOString(), source: q.source };
+    const filters = { ...rangeFilters(range, 'occurredAt'), source: q.source };
     const errs = q.resolved
       ? await api.errors.listResolved(flow._id, stepId, filters, { signal })
       : await api.errors.listOpen(flow._id, stepId, filters, { signal });
@@ -79,5 +78,5 @@ export async function listErrors(
   for (const r of rows) r.step = stepNames.get(r.stepId);
   for (const c of counts) c.step = stepNames.get(c.stepId);
   rows.sort((a, b) => b.occurredAt.localeCompare(a.occurredAt));
-  return { counts: counts.filter((c) => c.open > 0 || q.flow), errors: rows, range: range?.label };
+  return { counts: counts.filter((c) => c.open > 0 || q.flow), errors: rows, range: range && rangeText(range) };
 }

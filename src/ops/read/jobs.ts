@@ -5,7 +5,7 @@ import { flowSteps } from '../../core/flows.js';
 import { UsageError } from '../../core/errors.js';
 import { mapPool, READ_CONCURRENCY as CONCURRENCY } from '../pool.js';
 import { resolveIntegration, resolveFlow } from '../resolve.js';
-import { parseTimeRange } from '../timerange.js';
+import { rangeFilters, rangeOf } from '../timerange.js';
 import { compact } from '../project.js';
 
 export interface JobRow {
@@ -53,8 +53,7 @@ export async function listJobs(
   q: { range?: string; status?: string; integration?: string; flow?: string; type?: string; limit?: number } = {},
 ): Promise<JobRow[]> {
   const { api, signal } = ctx;
-  const now = ctx.now?.() ?? new Date();
-  const range = parseTimeRange(q.range, now);
+  const range = rangeOf(ctx, q.range);
   const integration = q.integration ? await resolveIntegration(api, q.integration) : undefined;
   const flow = q.flow ? await resolveFlow(api, q.flow) : undefined;
   const statuses: readonly string[] = JOB_STATUSES;
@@ -66,8 +65,7 @@ export async function listJobs(
         _flowId: flow?._id,
         status: q.status as never,
         type: (q.type ?? 'flow') as never,
-        createdAt_gte: range.from?.toISOString(),
-        createdAt_lte: range.to?.toISOString(),
+        ...rangeFilters(range, 'createdAt'),
       },
       { signal, limit: q.limit },
     ),
