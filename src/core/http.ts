@@ -237,7 +237,9 @@ export class HttpClient {
       if (res.status === 429) {
         const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
         this.stats.rateLimited++;
-        const waitMs = retryAfter * 1000 + Math.floor(this.o.random() * 100);
+        // No jitter: the pause is shared by every caller of this client, so nothing here stampedes; any
+        // time past Retry-After is tokens of a bucket that already refilled, left unused.
+        const waitMs = retryAfter * 1000;
         this.budget.limited(waitMs);
         if (rateLimited < this.o.maxRateLimitRetries && retryAfter <= this.o.maxRetryAfterSec && Date.now() + waitMs <= send.deadline) {
           rateLimited++;
