@@ -14,19 +14,34 @@ const INIT = JSON.stringify({
   params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
 });
 
-function initialize(url: string): Promise<{ status: number; retryAfter?: string; body: string }> {
+interface Answer {
+  status: number;
+  retryAfter?: string;
+  sessionId?: string;
+  body: string;
+}
+
+function post(url: string, body: string, headers: Record<string, string> = {}): Promise<Answer> {
   const u = new URL(url);
   return new Promise((resolve, reject) => {
-    const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: JSON_HEADERS }, (res) => {
-      let body = '';
+    const req = request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { ...JSON_HEADERS, ...headers } }, (res) => {
+      let text = '';
       res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined, body }));
+      res.on('data', (c) => (text += c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] as string | undefined, sessionId: res.headers['mcp-session-id'] as string | undefined, body: text }),
+      );
     });
     req.on('error', reject);
-    req.end(INIT);
+    req.end(body);
   });
 }
+
+const initialize = (url: string) => post(url, INIT);
+
+/** A tools/list on a session opened by raw requests (no GET stream: idle between two requests). */
+const listOn = (url: string, sessionId: string) =>
+  post(url, JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }), { 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' });
 
 const echo = (message: string) => ({ name: 'echo', arguments: { message } });
 
@@ -55,6 +70,16 @@ describe('2025-era sessions at the cap and when idle', () => {
       await a.close();
       await b.close();
     }
+  });
+
+  it('never closes a session between two of its requests to make room for a new one', async () => {
+    h = await startHttp({ factory: factory(), port: 0, maxSessions: 2 });
+    const a = (await initialize(h.url)).sessionId!;
+    const b = (await initialize(h.url)).sessionId!;
+    expect((await listOn(h.url, a)).status).toBe(200);
+    expect((await initialize(h.url)).status).toBe(503);
+    expect((await listOn(h.url, a)).status).toBe(200);
+    expect((await listOn(h.url, b)).status).toBe(200);
   });
 
   it('expires a session idle for sessionIdleMs, even with its SSE stream open, and then has room again', async () => {
