@@ -21,6 +21,11 @@ export interface SessionOptions {
   emulator?: Record<string, unknown>;
   /** Write every API exchange of the session, redacted, to this file (core/recording.ts). */
   record?: string;
+  /**
+   * Longest a request waits for its turn in the account's request budget (HttpOptions.maxWaitMs); the MCP
+   * server sets it under the time its clients wait for an answer.
+   */
+  maxWaitMs?: number;
 }
 
 export interface Session {
@@ -57,7 +62,7 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
       await emu.close();
       throw err;
     });
-    const api = new CeligoClient({ baseUrl: emu.baseUrl, token: DEMO_TOKEN, readOnly, fetch: emu.fetch, onExchange: rec?.onExchange });
+    const api = new CeligoClient({ baseUrl: emu.baseUrl, token: DEMO_TOKEN, readOnly, fetch: emu.fetch, onExchange: rec?.onExchange, maxWaitMs: opts.maxWaitMs });
     const demoHome = await mkdtemp(join(tmpdir(), 'celigo-manage-demo-'));
     return {
       api,
@@ -77,7 +82,7 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
   }
   const p = resolveProfile({ profile: opts.profile, env });
   const rec = await recorder(opts.record, p.baseUrl, p.token);
-  const api = new CeligoClient({ baseUrl: p.baseUrl, token: p.token, readOnly, onExchange: rec?.onExchange, forms: p.forms });
+  const api = new CeligoClient({ baseUrl: p.baseUrl, token: p.token, readOnly, onExchange: rec?.onExchange, forms: p.forms, maxWaitMs: opts.maxWaitMs });
   return { api, close: async () => rec?.close(), label: p.name, production: p.production, readOnly, secrets: [p.token], home, timeZone: timeZoneOf(env, p.timeZone) };
 }
 

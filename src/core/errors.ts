@@ -75,6 +75,8 @@ export function remedyFor(e: Pick<CeligoApiError, 'status' | 'code' | 'fieldErro
         : 'Fix the request and try again.';
     case e.status === 415:
       return 'Send the body as JSON.';
+    case e.code === 'rate_budget':
+      return 'Calls to this account take turns within its rate limit (integrator.io: 1000 requests, then 300/s); this one waited its whole time. Try again in a minute, or make fewer calls at once.';
     case e.status === 429:
       return `Rate limited by integrator.io; retry after ${e.retryAfter ?? 1} s.`;
     case e.status >= 500:

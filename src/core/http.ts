@@ -1,7 +1,9 @@
 // The one place that talks HTTP to integrator.io: auth, timeouts, retries, 429, read-only guard.
 // celigo-api.md §1.5 (error envelope), §1.6 (rate limit), design.md §2 (which requests may be retried).
-import { CeligoApiError, type FieldError } from './errors.js';
+import { CeligoApiError } from './errors.js';
+import { networkError, parseBody, parseRetryAfter, toApiError, type Answer, type Send } from './http-answers.js';
 import { DEFAULT_FORMS, type ApiForms } from './forms.js';
+import { DEFAULT_MAX_IN_FLIGHT, RateBudget, TurnTimeout } from './rate-budget.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -22,8 +24,21 @@ export interface HttpOptions {
    * when 10% of answers were 5xx, enough to end a bulk retry now and then. Waits are capped (backoffMs).
    */
   maxRetries?: number;
-  /** Retries after 429 (any method: a 429 means the request was not processed). */
+  /**
+   * Retries after 429 (any method: a 429 means the request was not processed). Default 100; the waits
+   * end at maxWaitMs in any case.
+   */
   maxRateLimitRetries?: number;
+  /**
+   * Requests in flight at once to the account (default 32): callers beyond it wait their turn, and after
+   * a 429 everyone waits out its Retry-After (core/rate-budget.ts).
+   */
+  maxInFlight?: number;
+  /**
+   * Longest a request waits for its turn, queue and rate-limit pauses together, in ms (default 120 000);
+   * past it the request fails with a 429 that says so.
+   */
+  maxWaitMs?: number;
   /** Longest Retry-After we are willing to sleep, in seconds; longer ones surface as errors. */
   maxRetryAfterSec?: number;
   /** Base of the exponential backoff, ms (each wait at most 8 times this: 2 s by default). */
@@ -111,7 +126,9 @@ export class HttpClient {
   readonly readOnly: boolean;
   readonly forms: ApiForms;
   private readonly auth: string;
-  private readonly o: Required<Omit<HttpOptions, 'token' | 'baseUrl' | 'readOnly' | 'userAgent' | 'forms' | 'onExchange'>> & { userAgent: string };
+  private readonly o: Required<Omit<HttpOptions, 'token' | 'baseUrl' | 'readOnly' | 'userAgent' | 'forms' | 'onExchange' | 'maxInFlight'>> & { userAgent: string };
+  /** The account's request budget: every caller of this client takes turns in it. */
+  readonly budget: RateBudget;
   private readonly onExchange?: (exchange: HttpExchange) => void;
   /** Counters for benchmarks and reports. */
   readonly stats = { requests: 0, retries: 0, rateLimited: 0 };
@@ -128,8 +145,9 @@ export class HttpClient {
       timeoutMs: opts.timeoutMs ?? 30_000,
       writeTimeoutMs: opts.writeTimeoutMs ?? opts.timeoutMs ?? 30_000,
       maxRetries: opts.maxRetries ?? 6,
-      maxRateLimitRetries: opts.maxRateLimitRetries ?? 8,
+      maxRateLimitRetries: opts.maxRateLimitRetries ?? 100,
       maxRetryAfterSec: opts.maxRetryAfterSec ?? 120,
+      maxWaitMs: opts.maxWaitMs ?? 120_000,
       backoffMs: opts.backoffMs ?? 250,
       // Looked up per call: touching globalThis.fetch loads undici, which a --demo run never needs.
       fetch: opts.fetch ?? ((u, init) => globalThis.fetch(u, init)),
@@ -137,6 +155,7 @@ export class HttpClient {
       random: opts.random ?? Math.random,
       userAgent: opts.userAgent ?? 'celigo-manage',
     };
+    this.budget = new RateBudget({ maxInFlight: opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, sleep: (ms) => this.o.sleep(ms) });
   }
 
   /**
@@ -189,81 +208,114 @@ export class HttpClient {
     }
     // A POST that only reads (ping, invoke, stats) is as safe to repeat as a GET.
     const mayRetry = opts.retry !== 'never' && (IDEMPOTENT.has(method) || (method === 'POST' && !!opts.readOnlyPost));
-    const timeoutMs = method === 'GET' || (method === 'POST' && opts.readOnlyPost) ? this.o.timeoutMs : this.o.writeTimeoutMs;
-    const headers: Record<string, string> = {
-      authorization: this.auth,
-      accept: 'application/json',
-      'user-agent': this.o.userAgent,
+    const reads = method === 'GET' || (method === 'POST' && !!opts.readOnlyPost);
+    const send: Send = {
+      method,
+      href: url.href,
+      display,
+      payload: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      timeoutMs: reads ? this.o.timeoutMs : this.o.writeTimeoutMs,
+      signal: opts.signal,
+      deadline: Date.now() + this.o.maxWaitMs,
     };
-    let payload: string | undefined;
-    if (opts.body !== undefined) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(opts.body);
-    }
 
     let attempt = 0;
     let rateLimited = 0;
     for (;;) {
       attempt++;
       opts.signal?.throwIfAborted();
-      this.stats.requests++;
-      let res: ResponseLike;
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
-      try {
-        res = await this.o.fetch(url.href, { method, headers, body: payload, signal });
-        if (this.onExchange) res = await observe(res, method, url.href, payload, this.onExchange);
-      } catch (err) {
-        if (opts.signal?.aborted) throw opts.signal.reason ?? err;
-        const timedOut = timeout.aborted;
+      const got = await this.attempt(send, rateLimited > 0, attempt + rateLimited);
+      if ('error' in got) {
+        if (opts.signal?.aborted) throw opts.signal.reason ?? got.error;
         if (mayRetry && attempt <= this.o.maxRetries) {
           await this.backoff(attempt, opts.signal);
           continue;
         }
-        throw new CeligoApiError({
-          status: 0,
-          code: timedOut ? 'timeout' : 'network_error',
-          message: timedOut
-            ? `No answer from integrator.io within ${timeoutMs} ms` + (method === 'GET' || opts.readOnlyPost ? '' : '; the request may still take effect')
-            : `Network error talking to integrator.io (${(err as Error)?.cause ? String(((err as Error).cause as Error).message ?? (err as Error).cause) : (err as Error).message})` +
-              (method === 'POST' ? '; the request may or may not have taken effect' : ''),
-          method,
-          path: display,
-          attempts: attempt,
-        });
+        throw networkError(send, got, reads, attempt);
       }
-
+      const res = got.res;
       if (res.status === 429) {
         const retryAfter = parseRetryAfter(res.headers.get('retry-after'));
-        await drain(res);
         this.stats.rateLimited++;
-        if (rateLimited < this.o.maxRateLimitRetries && retryAfter <= this.o.maxRetryAfterSec) {
+        // No jitter: the pause is shared by every caller of this client, so nothing here stampedes; any
+        // time past Retry-After is tokens of a bucket that already refilled, left unused.
+        const waitMs = retryAfter * 1000;
+        this.budget.limited(waitMs);
+        if (rateLimited < this.o.maxRateLimitRetries && retryAfter <= this.o.maxRetryAfterSec && Date.now() + waitMs <= send.deadline) {
           rateLimited++;
           this.stats.retries++;
           attempt--; // a 429 is not a failed attempt: the request was not processed
-          await this.o.sleep(retryAfter * 1000 + Math.floor(this.o.random() * 100), opts.signal);
-          continue;
+          continue; // the next turn starts after the pause
         }
-        throw new CeligoApiError({
-          status: 429,
-          code: 'rate_limited',
-          message: 'Too many requests',
-          retryAfter,
-          method,
-          path: display,
-          attempts: attempt + rateLimited,
-        });
+        throw new CeligoApiError({ status: 429, code: 'rate_limited', message: 'Too many requests', retryAfter, method, path: display, attempts: attempt + rateLimited });
       }
-
+      this.budget.answered();
       if (res.status >= 500 && mayRetry && attempt <= this.o.maxRetries) {
-        await drain(res);
         await this.backoff(attempt, opts.signal);
         continue;
       }
-
-      const body = await readBody(res);
+      const body = parseBody(res);
       if (res.status >= 400) throw toApiError(res.status, body, method, display, attempt);
       return { status: res.status, headers: res.headers, body: body as T, url: url.href };
+    }
+  }
+
+  /**
+   * One attempt in its turn of the account's budget: sends, reads the whole answer, ends the turn.
+   * A request that gets no turn before its deadline fails here with a 429 that says so.
+   */
+  private async attempt(s: Send, first: boolean, attempts: number): Promise<{ res: Answer } | { error: unknown; timedOut: boolean }> {
+    let release = this.budget.tryTake();
+    try {
+      release ??= await this.budget.acquire({ deadline: s.deadline, signal: s.signal, first });
+    } catch (err) {
+      if (!(err instanceof TurnTimeout)) throw err;
+      throw new CeligoApiError({
+        status: 429,
+        code: 'rate_budget',
+        message: `${err.message} for this account's request budget`,
+        retryAfter: 60,
+        method: s.method,
+        path: s.display,
+        attempts,
+      });
+    }
+    this.stats.requests++;
+    // A timer cleared with the answer, not AbortSignal.timeout: that one keeps its signal (and whatever
+    // listens to it) alive for the whole timeout, thousands of them under load.
+    const ac = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort(new DOMException(`No answer within ${s.timeoutMs} ms`, 'TimeoutError'));
+    }, s.timeoutMs);
+    const onAbort = () => ac.abort(s.signal!.reason);
+    s.signal?.addEventListener('abort', onAbort, { once: true });
+    if (s.signal?.aborted) onAbort();
+    const headers: Record<string, string> = { authorization: this.auth, accept: 'application/json', 'user-agent': this.o.userAgent };
+    if (s.payload !== undefined) headers['content-type'] = 'application/json';
+    try {
+      const res = await this.o.fetch(s.href, { method: s.method, headers, body: s.payload, signal: ac.signal });
+      const text = res.status === 204 ? '' : await res.text();
+      const answer = { status: res.status, headers: res.headers, text };
+      this.report(s, answer);
+      return { res: answer };
+    } catch (error) {
+      return { error, timedOut };
+    } finally {
+      clearTimeout(timer);
+      s.signal?.removeEventListener('abort', onAbort);
+      release();
+    }
+  }
+
+  /** --record: every finished attempt, never the request headers. A throw here is ignored. */
+  private report(s: Send, a: Answer): void {
+    if (!this.onExchange) return;
+    try {
+      this.onExchange({ method: s.method, url: s.href, requestBody: s.payload, status: a.status, headers: a.headers, responseText: a.text });
+    } catch {
+      /* a recording must never break a request */
     }
   }
 
@@ -273,82 +325,4 @@ export class HttpClient {
     // "Full jitter": spread retries of many clients over the whole window.
     await this.o.sleep(Math.floor(cap / 2 + this.o.random() * (cap / 2)), signal);
   }
-}
-
-/** Reads the body once, reports the exchange, and hands back a response that replays the same text. */
-async function observe(res: ResponseLike, method: Method, url: string, requestBody: string | undefined, report: (x: HttpExchange) => void): Promise<ResponseLike> {
-  const text = await res.text();
-  try {
-    report({ method, url, requestBody, status: res.status, headers: res.headers, responseText: text });
-  } catch {
-    /* a recording must never break a request */
-  }
-  return { status: res.status, headers: res.headers, text: async () => text };
-}
-
-function parseRetryAfter(v: string | null): number {
-  if (!v) return 1;
-  const n = Number(v);
-  if (Number.isFinite(n)) return Math.max(0, Math.ceil(n));
-  const at = Date.parse(v);
-  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : 1;
-}
-
-async function drain(res: ResponseLike): Promise<void> {
-  try {
-    await res.text();
-  } catch {
-    /* ignore */
-  }
-}
-
-async function readBody(res: ResponseLike): Promise<unknown> {
-  if (res.status === 204) return undefined;
-  const text = await res.text();
-  if (!text) return undefined;
-  const type = res.headers.get('content-type') ?? '';
-  if (type.includes('json') || /^[[{"]/.test(text.trimStart())) {
-    try {
-      return JSON.parse(text);
-    } catch {
-      return text;
-    }
-  }
-  return text;
-}
-
-function toApiError(status: number, body: unknown, method: string, path: string, attempts: number): CeligoApiError {
-  const entries: FieldError[] = [];
-  if (body && typeof body === 'object' && Array.isArray((body as { errors?: unknown }).errors)) {
-    for (const e of (body as { errors: unknown[] }).errors) {
-      if (e && typeof e === 'object') {
-        const r = e as Record<string, unknown>;
-        entries.push({
-          code: String(r.code ?? 'error'),
-          message: String(r.message ?? ''),
-          field: typeof r.field === 'string' ? r.field : undefined,
-        });
-      }
-    }
-  }
-  const first = entries[0];
-  // Never echo a raw HTML error page: keep only a short plain-text hint.
-  const fallback = typeof body === 'string' && !/^\s*</.test(body) ? body.slice(0, 200) : defaultMessage(status);
-  return new CeligoApiError({
-    status,
-    code: first?.code ?? defaultCode(status),
-    message: first?.message || fallback,
-    fieldErrors: entries.filter((e) => e.field || status === 422 || status === 400),
-    method,
-    path,
-    attempts,
-  });
-}
-
-function defaultCode(status: number): string {
-  return ({ 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 415: 'unsupported_media_type', 422: 'invalid_field' } as Record<number, string>)[status] ?? (status >= 500 ? 'server_error' : 'error');
-}
-
-function defaultMessage(status: number): string {
-  return ({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 422: 'Invalid request' } as Record<number, string>)[status] ?? (status >= 500 ? 'integrator.io server error' : `HTTP ${status}`);
 }

@@ -1,7 +1,9 @@
 // The 2025-era leg of the HTTP endpoint: one NodeStreamableHTTPServerTransport (and one server) per
 // Mcp-Session-Id, so server->client requests (elicitation) reach 2025 clients. An unknown session id
-// answers 404; a request without one must be an initialize. Idle sessions are swept; at the cap the
-// oldest idle session makes room, or the request gets 503.
+// answers 404; a request without one must be an initialize. A live session is never closed to make room:
+// at the cap a new session gets 503 with Retry-After (when the next idle session expires). A session is
+// idle when no POST or DELETE has been in progress for idleMs; an open GET stream does not keep it
+// alive (a client that vanished without closing its stream would hold its place for ever).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isInitializeRequest, type McpServer } from '@modelcontextprotocol/server';
@@ -20,13 +22,20 @@ export interface LegacySessionOptions {
   maxBodyBytes: number;
   idleMs: number;
   maxSessions: number;
+  /** Clock for idle expiry (tests). */
+  now?: () => number;
 }
+
+/** Longest Retry-After a refused session is told, in seconds: by then some other may have ended. */
+const MAX_RETRY_AFTER_SEC = 60;
 
 export class LegacySessions {
   private readonly sessions = new Map<string, LegacySession>();
   private readonly sweep: NodeJS.Timeout;
+  private readonly now: () => number;
 
   constructor(private readonly o: LegacySessionOptions) {
+    this.now = o.now ?? Date.now;
     this.sweep = setInterval(() => this.closeIdle(), Math.min(60_000, o.idleMs));
     this.sweep.unref();
   }
@@ -39,8 +48,10 @@ export class LegacySessions {
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       return rpcError(res, 400, -32000, 'Bad Request: no Mcp-Session-Id; start with an initialize request.');
     }
-    if (this.sessions.size >= this.o.maxSessions && !(await this.makeRoom())) {
-      return rpcError(res, 503, -32000, 'Too many open sessions; try again later.');
+    if (this.sessions.size >= this.o.maxSessions) this.closeIdle();
+    if (this.sessions.size >= this.o.maxSessions) {
+      const wait = this.secondsToRoom();
+      return rpcError(res, 503, -32000, `Too many open sessions (${this.o.maxSessions}); try again in ${wait} s.`, { 'retry-after': String(wait) });
     }
     return this.open(req, res, body);
   }
@@ -54,22 +65,24 @@ export class LegacySessions {
   private async serveExisting(id: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
     const s = this.sessions.get(id);
     if (!s) return rpcError(res, 404, -32001, 'Session not found: it expired or the server restarted; initialize a new session.');
-    s.lastSeen = Date.now();
-    s.active++;
+    s.lastSeen = this.now();
+    // A GET stream stays open as long as the client likes; only requests keep a session busy.
+    const busy = req.method !== 'GET';
+    if (busy) s.active++;
     try {
       await s.transport.handleRequest(req, res, body);
     } finally {
-      s.active--;
-      s.lastSeen = Date.now();
+      if (busy) s.active--;
+      s.lastSeen = this.now();
     }
   }
 
-  /** Closes the least recently seen idle session; false when every session is busy. */
-  private async makeRoom(): Promise<boolean> {
-    const oldest = [...this.sessions].filter(([, s]) => s.active === 0).sort((a, b) => a[1].lastSeen - b[1].lastSeen)[0];
-    if (!oldest) return false;
-    await this.close(oldest[0], oldest[1]);
-    return true;
+  /** Seconds until the next idle session expires (1 to MAX_RETRY_AFTER_SEC). */
+  private secondsToRoom(): number {
+    const now = this.now();
+    let soonest = this.o.idleMs;
+    for (const s of this.sessions.values()) if (s.active === 0) soonest = Math.min(soonest, s.lastSeen + this.o.idleMs - now);
+    return Math.min(MAX_RETRY_AFTER_SEC, Math.max(1, Math.ceil(soonest / 1000)));
   }
 
   private async open(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
@@ -87,7 +100,7 @@ export class LegacySessions {
           sessions.delete(closedId);
         },
       }),
-      lastSeen: Date.now(),
+      lastSeen: this.now(),
       active: 1,
     };
     server.server.onclose = () => {
@@ -99,11 +112,12 @@ export class LegacySessions {
       await entry.transport.handleRequest(req, res, body);
     } finally {
       entry.active--;
+      entry.lastSeen = this.now();
     }
   }
 
   private closeIdle(): void {
-    const now = Date.now();
+    const now = this.now();
     for (const [id, s] of this.sessions) if (s.active === 0 && now - s.lastSeen > this.o.idleMs) void this.close(id, s);
   }
 

@@ -2,8 +2,8 @@
 //   2025-era requests (initialize handshake, Mcp-Session-Id) -> a session-keyed NodeStreamableHTTPServerTransport,
 //     so server->client requests (elicitation) reach 2025 clients; unknown session id -> 404;
 //   2026-07-28 requests (per-request _meta envelope) -> createMcpHandler(factory), stateless.
-// In front of both: Host/Origin guards (DNS rebinding), optional bearer token, body size limit, /healthz.
-import { createHash, timingSafeEqual } from 'node:crypto';
+// In front of both: Host/Origin guards (DNS rebinding), optional bearer token (http-auth.ts: at least 32
+// characters, failed attempts slowed per address), body size limit, /healthz.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMcpHandler, isLegacyRequest, type McpServer } from '@modelcontextprotocol/server';
@@ -11,8 +11,12 @@ import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcon
 import { tooDeep, tooDeepError } from './frames.js';
 import { rpcError, sendJson } from './http-respond.js';
 import { LegacySessions } from './http-sessions.js';
+import { AuthThrottle, bearerGuard, checkBearerToken, type AuthThrottleOptions } from './http-auth.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+/** Idle 2025-era sessions expire after 30 minutes without a request (README, docs/mcp.md). */
+export const SESSION_IDLE_MS = 30 * 60_000;
+export const MAX_SESSIONS = 1000;
 const LOCAL_NAMES = ['localhost', '127.0.0.1', '[::1]'];
 
 export interface HttpServeOptions {
@@ -21,13 +25,19 @@ export interface HttpServeOptions {
   port?: number;
   /** When set, every /mcp request needs `Authorization: Bearer <token>`. Required off loopback. */
   bearerToken?: string;
+  /** How failed bearer attempts are slowed (defaults in http-auth.ts). */
+  authThrottle?: AuthThrottleOptions;
   maxBodyBytes?: number;
   /** Extra Host names to accept (loopback names are always accepted). */
   allowedHosts?: string[];
   /** Extra browser Origin host names to accept (loopback names are always accepted). */
   allowedOrigins?: string[];
+  /** A 2025-era session with no request for this long is closed (default SESSION_IDLE_MS). */
   sessionIdleMs?: number;
+  /** Open 2025-era sessions at most (default MAX_SESSIONS); beyond it a new session gets 503 with Retry-After. */
   maxSessions?: number;
+  /** Clock for session expiry (tests). */
+  now?: () => number;
   log?: (line: string) => void;
 }
 
@@ -42,8 +52,9 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
-/** Refuses a configuration that would expose the server without a token. */
+/** Refuses a configuration that would expose the server without a token, or with a weak one. */
 export function checkHttpConfig(host: string, bearerToken: string | undefined): void {
+  checkBearerToken(bearerToken);
   if (!isLoopbackHost(host) && !bearerToken) {
     throw new Error(
       `Refusing to serve MCP on non-loopback host ${host} without a token: set CELIGO_MANAGE_HTTP_TOKEN ` +
@@ -80,14 +91,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<BodyRead> {
   });
 }
 
-function bearerMatches(header: string | undefined, token: string): boolean {
-  const m = /^Bearer\s+(.+)$/i.exec(header ?? '');
-  if (!m) return false;
-  const a = createHash('sha256').update(m[1]!.trim()).digest();
-  const b = createHash('sha256').update(token).digest();
-  return timingSafeEqual(a, b);
-}
-
 function toHeaders(req: IncomingMessage): Headers {
   const h = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
@@ -107,6 +110,7 @@ function requestGuards(o: HttpServeOptions, host: string): Guard {
   const hostGuard =
     isLoopbackHost(host) || o.allowedHosts?.length ? hostHeaderValidation([...LOCAL_NAMES, ...(o.allowedHosts ?? [])]) : undefined;
   const originGuard = originValidation([...LOCAL_NAMES, ...(o.allowedOrigins ?? [])]);
+  const bearer = o.bearerToken ? bearerGuard(o.bearerToken, new AuthThrottle(o.authThrottle)) : undefined;
   return (req, res) => {
     if (hostGuard && !hostGuard(req, res)) return false;
     if (!originGuard(req, res)) return false;
@@ -120,12 +124,7 @@ function requestGuards(o: HttpServeOptions, host: string): Guard {
       sendJson(res, 404, { error: 'Not found; the MCP endpoint is /mcp.' });
       return false;
     }
-    if (o.bearerToken && !bearerMatches(req.headers.authorization, o.bearerToken)) {
-      rpcError(res, 401, -32000, 'Unauthorized: send "Authorization: Bearer <CELIGO_MANAGE_HTTP_TOKEN>".', {
-        'www-authenticate': 'Bearer realm="celigo-manage"',
-      });
-      return false;
-    }
+    if (bearer && !bearer(req, res)) return false;
     if (req.method !== 'POST' && req.method !== 'GET' && req.method !== 'DELETE') {
       rpcError(res, 405, -32000, 'Method not allowed: /mcp takes POST (and GET or DELETE with an Mcp-Session-Id).', { allow: 'GET, POST, DELETE' });
       return false;
@@ -185,8 +184,9 @@ export async function startHttp(o: HttpServeOptions): Promise<HttpHandle> {
   const legacy = new LegacySessions({
     factory: o.factory,
     maxBodyBytes: limit,
-    idleMs: o.sessionIdleMs ?? 30 * 60_000,
-    maxSessions: o.maxSessions ?? 256,
+    idleMs: o.sessionIdleMs ?? SESSION_IDLE_MS,
+    maxSessions: o.maxSessions ?? MAX_SESSIONS,
+    now: o.now,
   });
 
   // 2025-era requests go to their session; 2026-07-28 requests to the stateless handler.

@@ -2,6 +2,7 @@
 // Start-up stays cheap: no network here, and the emulator (--demo), the HTTP modules (--http) and the
 // conformance fixtures are imported only when asked for. Logs go to stderr; stdout is the protocol's.
 import type { McpServer } from '@modelcontextprotocol/server';
+import type { HttpServeOptions } from './http.js';
 import type { PromptDef } from '../operations/prompts.js';
 import type { ToolDef } from '../operations/tool.js';
 import { mergeSelection, selectTools, selectionFromEnv, withheldReason } from '../operations/select.js';
@@ -22,6 +23,8 @@ export interface RunMcpOptions {
   excludeTools?: string[];
   /** Conformance fixtures (test-only); also CELIGO_MANAGE_CONFORMANCE=1. */
   fixtures?: boolean;
+  /** Test hooks for the HTTP server: sessions, and how failed bearer attempts are slowed. */
+  httpTuning?: Pick<HttpServeOptions, 'authThrottle' | 'maxSessions' | 'sessionIdleMs'>;
   /** Aborting it stops the server. */
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
@@ -37,6 +40,11 @@ export interface RunningMcp {
 }
 
 export const DEFAULT_HTTP_PORT = 8765;
+/**
+ * Longest an API request of a tool call waits for its turn in the account's request budget, which every
+ * session shares: under the 60 s MCP clients usually wait for an answer, so the model reads why.
+ */
+export const MCP_TURN_WAIT_MS = 45_000;
 
 
 async function loadCatalogue(): Promise<{ tools: ToolDef[]; prompts: PromptDef[] }> {
@@ -70,7 +78,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   const tools = selectTools(catalogue.tools, selection);
   const installFixtures: FixtureInstaller | undefined = fixtureMod?.installConformanceFixtures;
 
-  const session = await openSession({ demo: opts.demo, profile: opts.profile, readOnly: selection.readOnly, env, record: opts.record });
+  const session = await openSession({ demo: opts.demo, profile: opts.profile, readOnly: selection.readOnly, env, record: opts.record, maxWaitMs: MCP_TURN_WAIT_MS });
   const factory: () => McpServer = createServerFactory({
     api: session.api,
     tools,
@@ -114,6 +122,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
         bearerToken,
         allowedHosts: env.CELIGO_MANAGE_HTTP_ALLOWED_HOSTS?.split(',').map((s) => s.trim()).filter(Boolean),
         allowedOrigins: env.CELIGO_MANAGE_HTTP_ALLOWED_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean),
+        ...opts.httpTuning,
         log,
       });
       stopTransport = h.close;

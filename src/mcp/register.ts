@@ -11,6 +11,7 @@ import {
 } from '@modelcontextprotocol/server';
 import type { CeligoClient } from '../core/client.js';
 import { CeligoApiError, ConflictError, UsageError } from '../core/errors.js';
+import { inCallOrder } from '../core/rate-budget.js';
 import { boundMessage, describeForModel } from '../app/errors.js';
 import { redact } from '../app/redact.js';
 import { stripControls } from '../core/control-chars.js';
@@ -242,6 +243,27 @@ function tidy(v: unknown): unknown {
   return out;
 }
 
+type Schemas = { inputSchema: z.ZodObject; outputSchema?: z.ZodType };
+const schemaCache = new WeakMap<ToolDef, { withConfirm?: Schemas; without?: Schemas }>();
+
+/**
+ * A tool's wire schemas, built once per tool and shared by every server instance (every HTTP session
+ * registers every tool): zod schemas are immutable, and building them per session cost memory.
+ */
+function schemasOf(def: ToolDef, needsArg: boolean): Schemas {
+  const entry = schemaCache.get(def) ?? {};
+  schemaCache.set(def, entry);
+  const key = needsArg ? 'withConfirm' : 'without';
+  const cached = entry[key];
+  if (cached) return cached;
+  const inputShape = needsArg ? { ...def.input, [CONFIRM_ARG]: confirmArg } : def.input;
+  // A confirmation result carries no report, so mutating tools publish their report fields as optional.
+  const outputSchema = def.output
+    ? lean(mayConfirm(def) ? z.object(def.output).partial().extend(confirmationShape) : z.object(def.output))
+    : undefined;
+  return (entry[key] = { inputSchema: lean(strictInput(inputShape)), outputSchema });
+}
+
 /** Registers one catalogue tool on `server`. */
 export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps): void {
   const confirmable = mayConfirm(def);
@@ -249,11 +271,7 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
   // Additive tools (create, run, tag) ask only on a production profile, so outside production they
   // need no `confirm` argument; elicitation still works for them. Destructive tools always have it.
   const needsArg = confirmable && !declaresConfirm && (def.annotations.destructiveHint || !!deps.production);
-  const inputShape = needsArg ? { ...def.input, [CONFIRM_ARG]: confirmArg } : def.input;
-  // A confirmation result carries no report, so mutating tools publish their report fields as optional.
-  const outputSchema = def.output
-    ? lean(confirmable ? z.object(def.output).partial().extend(confirmationShape) : z.object(def.output))
-    : undefined;
+  const { inputSchema, outputSchema } = schemasOf(def, needsArg);
 
   server.registerTool(
     def.name,
@@ -261,7 +279,7 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
       // No display title on the wire: every tools/list pays for it and hosts fall back to the name.
       // (Titles stay in the catalogue for the CLI and the README.)
       description: deps.serves && deps.known ? withoutUnserved(def.description, deps.serves, deps.known) : def.description,
-      inputSchema: lean(strictInput(inputShape)),
+      inputSchema,
       ...(outputSchema ? { outputSchema } : {}),
       ...(Object.keys(wireAnnotations(def.annotations)).length ? { annotations: wireAnnotations(def.annotations) } : {}),
       ...(def.app ? { _meta: { ui: { resourceUri: def.app.uri } } } : {}),
@@ -290,7 +308,8 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
         ...(def.app ? { pages: showsApps } : {}),
       };
       try {
-        const r = await def.handler(handlerArgs as never, toolCtx);
+        // Every session shares the account's request budget; a call's requests take turns by its start.
+        const r = await inCallOrder(Date.now(), () => def.handler(handlerArgs as never, toolCtx));
         if (def.app && r.appHtml) deps.appHtml?.set(def.app.uri, r.appHtml);
         return toCallToolResult(r, deps.secrets);
       } catch (err) {

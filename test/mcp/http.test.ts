@@ -152,8 +152,9 @@ describe('HTTP exposure rules', () => {
   });
 
   it('with a token, every /mcp request needs the bearer', async () => {
-    const token = 'test-bearer-token-123';
-    const h = await startHttp({ factory: factory(), host: '0.0.0.0', port: 0, bearerToken: token });
+    const token = 'test-bearer-token-0123456789abcdef';
+    // No lock-out here (baseMs 0): this is about the check itself; http-auth.test.ts slows failures.
+    const h = await startHttp({ factory: factory(), host: '0.0.0.0', port: 0, bearerToken: token, authThrottle: { baseMs: 0 } });
     try {
       const url = `http://127.0.0.1:${h.port}/mcp`;
       const none = await raw(url, { headers: JSON_HEADERS, body: initBody });

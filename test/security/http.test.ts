@@ -121,7 +121,8 @@ describe('exposed server: bearer token required off loopback', () => {
 
     beforeAll(async () => {
       const env = cleanEnv({ CELIGO_MANAGE_HOME: tempDir('cm-sec-http-'), CELIGO_MANAGE_HTTP_TOKEN: BEARER });
-      mcp = await runMcp({ http: true, host: '0.0.0.0', port: 0, demo: true, env, log: (l) => logs.push(l) });
+      // No lock-out in this block (it sends many wrong tokens in a row); the next block is about it.
+      mcp = await runMcp({ http: true, host: '0.0.0.0', port: 0, demo: true, env, log: (l) => logs.push(l), httpTuning: { authThrottle: { baseMs: 0 } } });
       port = portOf(mcp);
     });
     afterAll(() => mcp?.close());

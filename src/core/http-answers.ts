@@ -1,0 +1,94 @@
+// What the HTTP client makes of an answer: the body, Retry-After, and the typed errors (celigo-api.md §1.5
+// error envelope; never a raw HTML page, never the token).
+import { CeligoApiError, type FieldError } from './errors.js';
+import type { HeadersLike, Method } from './http.js';
+
+/** What one attempt sent, and until when it may wait for a turn. */
+export interface Send {
+  method: Method;
+  href: string;
+  display: string;
+  payload?: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  deadline: number;
+}
+
+/** An answer read to the end inside its turn. */
+export interface Answer {
+  status: number;
+  headers: HeadersLike;
+  text: string;
+}
+
+export function networkError(s: Send, got: { error: unknown; timedOut: boolean }, reads: boolean, attempts: number): CeligoApiError {
+  const err = got.error as Error | undefined;
+  const cause = err?.cause ? String((err.cause as Error).message ?? err.cause) : err?.message;
+  return new CeligoApiError({
+    status: 0,
+    code: got.timedOut ? 'timeout' : 'network_error',
+    message: got.timedOut
+      ? `No answer from integrator.io within ${s.timeoutMs} ms` + (reads ? '' : '; the request may still take effect')
+      : `Network error talking to integrator.io (${cause})` + (s.method === 'POST' ? '; the request may or may not have taken effect' : ''),
+    method: s.method,
+    path: s.display,
+    attempts,
+  });
+}
+
+export function parseRetryAfter(v: string | null): number {
+  if (!v) return 1;
+  const n = Number(v);
+  if (Number.isFinite(n)) return Math.max(0, Math.ceil(n));
+  const at = Date.parse(v);
+  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - Date.now()) / 1000)) : 1;
+}
+
+export function parseBody(res: Answer): unknown {
+  if (res.status === 204 || !res.text) return undefined;
+  const type = res.headers.get('content-type') ?? '';
+  if (type.includes('json') || /^[[{"]/.test(res.text.trimStart())) {
+    try {
+      return JSON.parse(res.text);
+    } catch {
+      return res.text;
+    }
+  }
+  return res.text;
+}
+
+export function toApiError(status: number, body: unknown, method: string, path: string, attempts: number): CeligoApiError {
+  const entries: FieldError[] = [];
+  if (body && typeof body === 'object' && Array.isArray((body as { errors?: unknown }).errors)) {
+    for (const e of (body as { errors: unknown[] }).errors) {
+      if (e && typeof e === 'object') {
+        const r = e as Record<string, unknown>;
+        entries.push({
+          code: String(r.code ?? 'error'),
+          message: String(r.message ?? ''),
+          field: typeof r.field === 'string' ? r.field : undefined,
+        });
+      }
+    }
+  }
+  const first = entries[0];
+  // Never echo a raw HTML error page: keep only a short plain-text hint.
+  const fallback = typeof body === 'string' && !/^\s*</.test(body) ? body.slice(0, 200) : defaultMessage(status);
+  return new CeligoApiError({
+    status,
+    code: first?.code ?? defaultCode(status),
+    message: first?.message || fallback,
+    fieldErrors: entries.filter((e) => e.field || status === 422 || status === 400),
+    method,
+    path,
+    attempts,
+  });
+}
+
+function defaultCode(status: number): string {
+  return ({ 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 415: 'unsupported_media_type', 422: 'invalid_field' } as Record<number, string>)[status] ?? (status >= 500 ? 'server_error' : 'error');
+}
+
+function defaultMessage(status: number): string {
+  return ({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 422: 'Invalid request' } as Record<number, string>)[status] ?? (status >= 500 ? 'integrator.io server error' : `HTTP ${status}`);
+}
