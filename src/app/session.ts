@@ -64,7 +64,7 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
     });
     const api = new CeligoClient({ baseUrl: emu.baseUrl, token: DEMO_TOKEN, readOnly, fetch: emu.fetch, onExchange: rec?.onExchange, maxWaitMs: opts.maxWaitMs });
     const demoHome = await mkdtemp(join(tmpdir(), 'celigo-manage-demo-'));
-    return {
+    const demo = {
       api,
       close: async () => {
         rec?.close();
@@ -77,13 +77,23 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
       secrets: [DEMO_TOKEN],
       home: demoHome,
       emulatorUrl: emu.baseUrl,
-      timeZone: timeZoneOf(env),
     };
+    return withLazyTimeZone(demo, env);
   }
   const p = resolveProfile({ profile: opts.profile, env });
   const rec = await recorder(opts.record, p.baseUrl, p.token);
   const api = new CeligoClient({ baseUrl: p.baseUrl, token: p.token, readOnly, onExchange: rec?.onExchange, forms: p.forms, maxWaitMs: opts.maxWaitMs });
-  return { api, close: async () => rec?.close(), label: p.name, production: p.production, readOnly, secrets: [p.token], home, timeZone: timeZoneOf(env, p.timeZone) };
+  return withLazyTimeZone({ api, close: async () => rec?.close(), label: p.name, production: p.production, readOnly, secrets: [p.token], home }, env, p.timeZone);
+}
+
+/**
+ * The session's time zone, decided on first use: reading the system's zone loads ICU's zone data (about
+ * 8 MB), which a server that has not yet read a time range should not pay (docs/benchmarks.md, RSS).
+ */
+function withLazyTimeZone<T extends object>(session: T, env: NodeJS.ProcessEnv, profileZone?: string): T & { readonly timeZone: string } {
+  let zone: string | undefined;
+  // A getter on the object itself: spreading one would read it at once.
+  return Object.defineProperty(session, 'timeZone', { enumerable: true, get: () => (zone ??= timeZoneOf(env, profileZone)) }) as T & { readonly timeZone: string };
 }
 
 /** The recorder for --record, loaded only when one is asked for. */

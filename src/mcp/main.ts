@@ -88,7 +88,8 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
     log,
     home: session.home,
     production: session.production,
-    timeZone: session.timeZone,
+    // Read at the first tool call, not at start-up (see session.ts lazyTimeZone).
+    timeZone: () => session.timeZone,
     label: session.label,
     known: catalogue.tools.map((t) => t.name),
     withheldReason: (name) => withheldReason(catalogue.tools.find((t) => t.name === name)!, selection),

@@ -35,7 +35,8 @@ export interface RegisterDeps {
   /** The session targets a production profile (ops then confirm ordinary changes too). */
   production?: boolean;
   /** The time zone time phrases are read in. */
-  timeZone?: string;
+  /** The session's time zone, or how to read it on first use. */
+  timeZone?: string | (() => string);
   /** Latest HTML of each tool's MCP App, by app uri (served by server.ts as a ui:// resource). */
   appHtml?: Map<string, string>;
   /** Whether a tool is served here (next steps name only those). */
@@ -298,7 +299,7 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
         ...(deps.now ? { now: deps.now } : {}),
         ...(deps.home ? { home: deps.home } : {}),
         ...(deps.production !== undefined ? { production: deps.production } : {}),
-        ...(deps.timeZone ? { timeZone: deps.timeZone } : {}),
+        ...(deps.timeZone ? { timeZone: typeof deps.timeZone === 'function' ? deps.timeZone() : deps.timeZone } : {}),
         ...(deps.serves ? { serves: deps.serves } : {}),
         // A call answers before the client's timeout: following a job stops at this deadline (pending).
         followUntil: (deps.now?.() ?? new Date()).getTime() + (deps.followForMs ?? MODEL_FOLLOW_MS),

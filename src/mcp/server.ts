@@ -26,7 +26,7 @@ export interface ServerFactoryOptions {
   home?: string;
   production?: boolean;
   /** The time zone time phrases are read in (app/session.ts). */
-  timeZone?: string;
+  timeZone?: RegisterDeps['timeZone'];
   /** Extra line for the instructions, e.g. which account this server talks to. */
   label?: string;
   /**
