@@ -333,17 +333,21 @@ export function registerTools(server: McpServer, tools: readonly ToolDef[], deps
 /**
  * Calls to catalogue tools this server does not serve (read-only mode, --toolsets, --exclude-tools) are
  * answered with why, as a tool error the model reads, instead of the SDK's bare "Tool x not found".
- * The SDK has no hook for unknown tools, so the registered tools/call handler is wrapped: through its
- * protected accessor, and only when that exists (otherwise the SDK's own answer stands).
+ * The SDK has no hook for unknown tools, so the stored tools/call handler is wrapped in place (the
+ * protocol's handler map): wrapping it through setRequestHandler would run the SDK's own request-state and
+ * input-required handling twice, which breaks multi-round confirmations of 2026-07-28. Without that map
+ * (another SDK), the SDK's own answer stands.
  */
 export function explainWithheld(server: McpServer, withheld: readonly string[], reason: (tool: string) => string): void {
   if (!withheld.length) return;
-  type Handler = (request: unknown, ctx: unknown) => Promise<unknown>;
-  const inner = (server.server as unknown as { _getRequestHandler?(method: string): Handler | undefined })._getRequestHandler?.('tools/call');
-  if (!inner) return;
+  type Handler = (request: { params?: { name?: unknown } }, ctx: unknown) => Promise<unknown>;
+  const handlers = (server.server as unknown as { _requestHandlers?: Map<string, Handler> })._requestHandlers;
+  const inner = handlers instanceof Map ? handlers.get('tools/call') : undefined;
+  if (!handlers || !inner) return;
   const names = new Set(withheld);
-  server.server.setRequestHandler('tools/call', async (request, ctx) => {
-    if (names.has(request.params.name)) return textResult(reason(request.params.name), true);
-    return (await inner(request, ctx)) as CallToolResult;
+  handlers.set('tools/call', async (request, ctx) => {
+    const name = request?.params?.name;
+    if (typeof name === 'string' && names.has(name)) return textResult(reason(name), true);
+    return inner(request, ctx);
   });
 }
