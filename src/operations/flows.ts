@@ -13,10 +13,10 @@ import { defineOperation, entry, type Operation, type Terminal, type ToolResult 
 import { TIMEOUT_SEC_DESCRIPTION, waitArg } from './wait.js';
 
 const FLOW_ARG = { description: 'Flow id or name' };
-const TEXT_LIMIT = 60_000;
 
 function capped(text: string, structured: object): ToolResult {
-  return { text: text.length > TEXT_LIMIT ? text.slice(0, TEXT_LIMIT) + '\n…(truncated)' : text, structured: { ...structured } };
+  // Cut to the result budget by toolOf (fit.ts), as every result is.
+  return { text, structured: { ...structured } };
 }
 
 const updateInput = {

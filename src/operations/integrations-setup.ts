@@ -30,7 +30,6 @@ export const setupToolInput = {
   confirm: z.string().optional().describe('Preview token'),
 };
 
-const TEXT_LIMIT = 60_000;
 const hidden = { hidden: true } as const;
 
 function renderSetup(r: SetupReport, c: Colors): string {
@@ -87,7 +86,7 @@ export const setupIntegrationOperation = defineOperation({
   forModel(r) {
     const steps = tsv(r.steps.map((s) => ({ step: s.step, status: s.status, id: s.id, note: truncate(s.message, 140) })));
     const text = [r.summary, steps, r.preview?.sampleFields && sampleFieldsLine(r.preview.sampleFields)].filter(Boolean).join('\n');
-    return { text: text.length > TEXT_LIMIT ? text.slice(0, TEXT_LIMIT) + '\n…(truncated)' : text, structured: { ...r } };
+    return { text, structured: { ...r } };
   },
   forTerminal: (r, t) => t.object({ ...r }, { human: (c) => renderSetup(r, c) }),
 });

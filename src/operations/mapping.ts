@@ -9,7 +9,6 @@ import { idOrName, mappingChange } from './args.js';
 import { json, tsv } from './format.js';
 import { defineOperation, entry, type Operation, type Terminal, type ToolResult } from './types.js';
 
-const TEXT_LIMIT = 60_000;
 /** Rows of a mapping in one result: keeps it under 25,000 characters on any import. */
 const MAX_ROWS = 200;
 
@@ -18,8 +17,8 @@ const IMPORT_ARG = z.string().optional().describe('Import id or name, when the f
 const SAMPLE_FLAG = { flags: '--sample <file>', description: 'A sample source record: a JSON file, "-" for stdin, or the JSON itself' };
 
 function lines(...parts: (string | undefined | false)[]): string {
-  const text = parts.filter(Boolean).join('\n');
-  return text.length > TEXT_LIMIT ? text.slice(0, TEXT_LIMIT) + '\n…(truncated)' : text;
+  // Cut to the result budget by toolOf (fit.ts), as every result is.
+  return parts.filter(Boolean).join('\n');
 }
 
 

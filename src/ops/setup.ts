@@ -267,13 +267,11 @@ function runStep(run: SetupRun, p: PlannedStep): Promise<void> {
   }
 }
 
-/** The report of a setup stopped by a failed step: what exists, and how to resume or undo. */
-function failedReport(run: SetupRun, err: unknown, kept: boolean): SetupReport {
-  const { resume, current } = run;
-  const backupId = kept ? run.backupId : undefined;
+/** What a setup stopped part-way has: the ids made so far, its steps and preview, and their list. */
+function soFar(run: SetupRun, backupId: string | undefined) {
+  const { resume } = run;
   const made = run.steps.filter((s) => s.status === 'created').map((s) => `${s.step} ${s.id}`);
-  return {
-    status: 'failed',
+  const fields = {
     integrationId: resume.integrationId,
     connections: run.connections,
     exportId: resume.exportId,
@@ -283,6 +281,18 @@ function failedReport(run: SetupRun, err: unknown, kept: boolean): SetupReport {
     steps: run.steps,
     preview: run.preview,
     backupId,
+  };
+  return { made, fields };
+}
+
+/** The report of a setup stopped by a failed step: what exists, and how to resume or undo. */
+function failedReport(run: SetupRun, err: unknown, kept: boolean): SetupReport {
+  const { resume, current } = run;
+  const backupId = kept ? run.backupId : undefined;
+  const { made, fields } = soFar(run, backupId);
+  return {
+    status: 'failed',
+    ...fields,
     failedStep: current,
     error: describeError(err),
     resume,
@@ -303,19 +313,11 @@ function failedReport(run: SetupRun, err: unknown, kept: boolean): SetupReport {
  * client's timeout): what exists, and the same call with `resume` to finish it.
  */
 function pendingReport(run: SetupRun, nextStep: string): SetupReport {
-  const { resume, backupId } = run;
-  const made = run.steps.filter((s) => s.status === 'created').map((s) => `${s.step} ${s.id}`);
+  const { resume } = run;
+  const { made, fields } = soFar(run, run.backupId);
   return {
     status: 'pending',
-    integrationId: resume.integrationId,
-    connections: run.connections,
-    exportId: resume.exportId,
-    importId: resume.importId,
-    flowId: resume.flowId,
-    enabled: false,
-    steps: run.steps,
-    preview: run.preview,
-    backupId,
+    ...fields,
     resume,
     outcome: 'pending',
     next: [{ op: 'setup_integration', args: { resume }, why: 'finish it: the same spec plus this resume' }],
