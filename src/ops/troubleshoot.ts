@@ -212,7 +212,7 @@ export async function troubleshoot(ctx: OpContext, given: TroubleshootInput): Pr
   const [job, flow, integration, target] = [given.job, given.flow, given.integration, given.target].map((x) => x?.trim() || undefined);
   if ([job, flow, integration, target].filter(Boolean).length !== 1) {
     throw new UsageError(
-      'Troubleshoot one thing: a job, a flow or an integration (or a target that is any of them). For the whole account, start with the health check (daily_health_check; at a terminal: health): it names the integrations to troubleshoot.',
+      'Troubleshoot one thing: a job, a flow or an integration. For the whole account, start with the health check (daily_health_check; at a terminal: health): it names the integrations to troubleshoot.',
     );
   }
   const input = { ...(target ? await resolveTarget(ctx, target) : { job, flow, integration }), lookbackDays: given.lookbackDays };
