@@ -8,13 +8,15 @@ import { IntegrationsApi } from './integrations.js';
 import { FlowsApi } from './flows.js';
 import { ExportsApi, ImportsApi } from './exports.js';
 import { ConnectionsApi } from './connections.js';
-import { JobsApi } from './jobs.js';
+import { JobsApi, type JobPaging } from './jobs.js';
 import { FlowErrorsApi } from './flow-errors.js';
 import { TagsApi } from './tags.js';
 import { StateApi } from './state.js';
 
 export interface ClientOptions extends HttpOptions {
   patchFormat?: PatchFormat;
+  /** How jobs over a range are read: parallel time slices (default) or today's one chain (benchmarks compare). */
+  jobPaging?: JobPaging;
 }
 
 export class CeligoClient {
@@ -38,7 +40,7 @@ export class CeligoClient {
     this.imports = new ImportsApi(this.http, 'imports', s.importResource, pf);
     this.connections = new ConnectionsApi(this.http, 'connections', s.connection, pf);
     this.tags = new TagsApi(this.http, 'tags', s.tag, pf);
-    this.jobs = new JobsApi(this.http);
+    this.jobs = new JobsApi(this.http, opts.jobPaging);
     this.errors = new FlowErrorsApi(this.http);
     this.state = new StateApi(this.http);
   }

@@ -2,6 +2,7 @@ import * as s from './schemas.js';
 import type { HttpClient } from './http.js';
 import { enc, type Call } from './resource.js';
 import { asArray, listAllByNextPageUrl, listAllJobs, type ListOptions } from './paging.js';
+import { readJobSlices } from './job-slices.js';
 
 /** Every documented filter of GET /jobs (celigo-api.md §6.2). Dates: ISO, plain date or epoch ms. */
 export interface JobFilters {
@@ -30,23 +31,74 @@ export interface JobFilters {
   numError_lte?: number;
 }
 
+/** How GET /jobs is read over a range: in parallel time slices (default), or one chain of pages. */
+export type JobPaging = 'sliced' | 'chain';
+
+/** A createdAt filter value (ISO, plain date, epoch ms) in ms; undefined when unreadable. */
+function msOf(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v !== 'string' || !v.trim()) return undefined;
+  const t = /^\d+$/.test(v.trim()) ? Number(v) : Date.parse(v);
+  return Number.isFinite(t) ? t : undefined;
+}
+
+/**
+ * The range of a read that can be cut into time slices: it has a start, reads to the end (no limit: a
+ * limit wants the newest rows, which the first page of a chain gives) and its bounds are readable.
+ */
+function sliceable(filters: JobFilters, opts: ListOptions): { lo: number; hi?: number; rest: Record<string, unknown> } | undefined {
+  if (opts.limit !== undefined) return undefined;
+  const { createdAt_gte, createdAt_gt, createdAt_lte, ...rest } = filters;
+  const gte = msOf(createdAt_gte);
+  const gt = msOf(createdAt_gt);
+  const lte = createdAt_lte === undefined ? undefined : msOf(createdAt_lte);
+  if ((createdAt_gte !== undefined && gte === undefined) || (createdAt_gt !== undefined && gt === undefined) || (createdAt_lte !== undefined && lte === undefined)) return undefined;
+  const lo = Math.max(gte ?? -Infinity, gt !== undefined ? gt + 1 : -Infinity);
+  if (!Number.isFinite(lo) || (lte !== undefined && lte < lo)) return undefined;
+  return { lo, hi: lte, rest };
+}
+
+/** Filters as a query: arrays go to the HTTP layer as arrays (bracket arrays, celigo-api.md W1), never commas. */
+function queryOf(filters: object): Record<string, string | number | boolean | string[]> {
+  const query: Record<string, string | number | boolean | string[]> = {};
+  for (const [k, v] of Object.entries(filters)) if (v !== undefined) query[k] = v as string | number | boolean | string[];
+  return query;
+}
+
 export class JobsApi {
-  constructor(private readonly http: HttpClient) {}
+  constructor(
+    private readonly http: HttpClient,
+    private readonly paging: JobPaging = 'sliced',
+  ) {}
 
   /**
-   * All matching jobs, newest first, paging past the ~1000-row cap with the createdAt_lte cursor. Each
-   * page is validated, and turned by `map` into what the caller keeps, while the next page is on its
-   * way (see listAllJobs): per-job work given as `map` costs no wall time on a long list.
+   * All matching jobs, newest first. A read over a range (createdAt_gte, no limit) is cut into time
+   * slices read in parallel (job-slices.ts); any other pages on with the createdAt_lte cursor, one page
+   * after the other. Each page is validated and turned by `map` into what the caller keeps as it arrives.
    */
   list(filters: JobFilters, opts?: ListOptions): Promise<s.Job[]>;
   list<R>(filters: JobFilters, opts: ListOptions & { map: (job: s.Job) => R }): Promise<R[]>;
-  list<R>(filters: JobFilters, opts: ListOptions & { map?: (job: s.Job) => R } = {}): Promise<(s.Job | R)[]> {
-    // Arrays go to the HTTP layer as arrays: it sends bracket arrays (celigo-api.md W1), never commas.
-    const query: Record<string, string | number | boolean | string[]> = {};
-    for (const [k, v] of Object.entries(filters)) if (v !== undefined) query[k] = v as string | number | boolean | string[];
+  async list<R>(filters: JobFilters, opts: ListOptions & { map?: (job: s.Job) => R } = {}): Promise<(s.Job | R)[]> {
     const { map, ...paging } = opts;
     const parse = map ? (r: unknown) => map(s.job.parse(r)) : (r: unknown) => s.job.parse(r);
-    return listAllJobs<s.Job | R>(this.http, query, { ...paging, parse });
+    const range = this.paging === 'sliced' ? sliceable(filters, paging) : undefined;
+    if (!range) return listAllJobs<s.Job | R>(this.http, queryOf(filters), { ...paging, parse });
+    // Slices arrive in any order: each row keeps its time, and the rows are put newest first at the end
+    // (a stable sort: rows of one millisecond come from one slice, in the API's order).
+    const rows: { t: number; item: s.Job | R }[] = [];
+    await readJobSlices(this.http, queryOf(range.rest), range.lo, range.hi, { signal: paging.signal, each: (r) => rows.push({ t: Date.parse(r.createdAt), item: parse(r) }) });
+    return rows.sort((a, b) => b.t - a.t).map((r) => r.item);
+  }
+
+  /**
+   * Every matching job handed to `each` once, in no particular order, none kept: what a caller that
+   * aggregates uses, so that its memory does not grow with the account. Sliced as `list` is.
+   */
+  async forEach(filters: JobFilters, each: (job: s.Job) => void, opts: ListOptions = {}): Promise<void> {
+    const range = this.paging === 'sliced' ? sliceable(filters, opts) : undefined;
+    const visit = (r: unknown) => each(s.job.parse(r));
+    if (!range) await listAllJobs<void>(this.http, queryOf(filters), { ...opts, parse: visit, each: () => {} });
+    else await readJobSlices(this.http, queryOf(range.rest), range.lo, range.hi, { signal: opts.signal, each: visit });
   }
 
   async get(id: string, call: Call = {}): Promise<s.Job> {

@@ -108,6 +108,8 @@ export interface JobPagingOptions<T> extends ListOptions {
   pageThreshold?: number;
   /** Turns each new raw row into the item returned (validation, typically). Runs while the next page is on its way. */
   parse?: (row: JobLike) => T;
+  /** Hands each item here instead of keeping it (the result is then empty): memory stays flat. */
+  each?: (item: T) => void;
 }
 
 /**
@@ -127,13 +129,15 @@ export async function listAllJobs<T = JobLike>(
   const threshold = opts.pageThreshold ?? 1000;
   const parse = opts.parse ?? ((row: JobLike) => row as T);
   const out: T[] = [];
+  const keep = opts.each ?? ((item: T) => void out.push(item));
+  let count = 0;
   const ids = new Set<string>();
   let q = { ...query };
   let page: Promise<HttpResponse<unknown>> | undefined = http.request<unknown>('GET', '/jobs', { query: q, signal: opts.signal });
   while (page) {
     const rows = asArray<JobLike>((await page).body, 'GET /jobs');
     // As many new rows as the caller's limit leaves room for (at least one, as listAll does).
-    const room = opts.limit === undefined ? Infinity : Math.max(1, opts.limit - out.length);
+    const room = opts.limit === undefined ? Infinity : Math.max(1, opts.limit - count);
     const fresh = newRows(rows, ids, room);
     page = undefined;
     if (fresh.length < room && rows.length >= threshold) {
@@ -141,7 +145,8 @@ export async function listAllJobs<T = JobLike>(
       page = http.request<unknown>('GET', '/jobs', { query: q, signal: opts.signal });
     }
     try {
-      for (const r of fresh) out.push(parse(r));
+      for (const r of fresh) keep(parse(r));
+      count += fresh.length;
     } catch (err) {
       // The page already in flight is no longer wanted; it must not surface as an unhandled rejection.
       page?.catch(() => undefined);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { UsageError } from '../core/errors.js';
 import { STANDALONE } from '../ops/health-judge.js';
 import { worstFirst, type FlowHealth, type HealthReport, type IntegrationHealth, type Verdict } from '../ops/health-report.js';
-import { rate } from '../ops/job-rows.js';
+import { rateOf as rate } from '../ops/job-tally.js';
 import { decodeCursor, encodeCursor, paginate, type Paged } from '../ops/project.js';
 import { plural, truncate } from '../ops/util.js';
 import { tsv } from './format.js';

@@ -2,13 +2,13 @@
 // read and judged (health-judge.ts): the summary sentence, the most recent failed jobs, the daily series.
 import type { Flow } from '../core/schemas.js';
 import type { NextStep } from './outcome.js';
-import { num, percentiles, plural } from './util.js';
-import { counts, durations, rate, sumOf, type JobRow } from './job-rows.js';
+import { percentiles, plural } from './util.js';
+import { rateOf, type JobTally } from './job-tally.js';
+import { FAILED_JOBS_LISTED, type FailedRun, type HealthTally } from './health-tally.js';
 import { splitStandalone, STANDALONE, verdictCounts } from './health-judge.js';
-import { FAILED_JOBS_SHOWN, worstFirst, type ConnectionCheck, type HealthReport, type HealthSeries, type IntegrationHealth, type ScheduleIssue, type Verdict } from './health-report.js';
+import { FAILED_JOBS_SHOWN, worstFirst, type ConnectionCheck, type HealthReport, type HealthSeries, type IntegrationHealth, type JobCounts, type ScheduleIssue, type Verdict } from './health-report.js';
 
-/** Failed jobs listed in the report, most recent first. */
-export const FAILED_JOBS_LISTED = 50;
+export { FAILED_JOBS_LISTED };
 
 /** The check's time span: the window, and the baseline's start. Times in ms. */
 export interface HealthWindow {
@@ -28,51 +28,43 @@ export interface HealthFindings {
   integrationCount: number;
   /** Judged and sorted, the standalone flows' group among them. */
   integrations: IntegrationHealth[];
-  /** Flow jobs of the window and the baseline. */
-  rows: readonly JobRow[];
-  rowsByIntegration: ReadonlyMap<string, JobRow[]>;
+  /** What was kept of the jobs read. */
+  tally: HealthTally;
+  byIntegration: ReadonlyMap<string, JobTally>;
   flows: readonly Flow[];
   checks: ConnectionCheck[];
   scheduleIssues: ScheduleIssue[];
 }
 
-/** Daily figures of one integration's jobs, one entry per series day. */
-export function seriesOf(dayCount: number, rows: readonly JobRow[]): Omit<HealthSeries['integrations'][number], 'integrationId' | 'name'> {
-  const perDay = Array.from({ length: dayCount }, (): JobRow[] => []);
-  for (const r of rows) if (r.day !== undefined) perDay[r.day].push(r);
-  const dayCounts = perDay.map(counts);
-  const runTimes = perDay.map((l) => percentiles(durations(l), [50, 95]));
+/** Daily figures of one integration's jobs (its tally, if it has jobs), one entry per series day. */
+export function seriesOf(dayCount: number, jobs: JobTally | undefined): Omit<HealthSeries['integrations'][number], 'integrationId' | 'name'> {
+  const perDay = Array.from({ length: dayCount }, (_, i) => jobs?.days[i]);
+  const runTimes = perDay.map((d) => percentiles(d?.durations ?? [], [50, 95]));
   return {
-    jobs: perDay.map((l) => l.length),
-    failed: dayCounts.map((c) => c.failed),
-    successRate: dayCounts.map(rate),
+    jobs: perDay.map((d) => d?.counts.total ?? 0),
+    failed: perDay.map((d) => d?.counts.failed ?? 0),
+    successRate: perDay.map((d) => (d ? rateOf(d.counts) : null)),
     p50Ms: runTimes.map(([p50]) => p50 ?? null),
     p95Ms: runTimes.map(([, p95]) => p95 ?? null),
-    errors: perDay.map((l) => sumOf(l, 'numError')),
+    errors: perDay.map((d) => d?.sums.numError ?? 0),
   };
 }
 
-/** The window's failed jobs, most recent first, at most FAILED_JOBS_LISTED. */
-export function failedJobsOf(winRows: readonly JobRow[], flows: readonly Flow[]): HealthReport['failedJobs'] {
+/** The window's failed jobs kept (most recent first), with their flows' names. */
+export function failedJobsOf(failed: readonly FailedRun[], flows: readonly Flow[]): HealthReport['failedJobs'] {
   const flowById = new Map(flows.map((f) => [f._id, f]));
-  return winRows
-    .filter((r) => r.job.status === 'failed')
-    .map((r) => r.job)
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-    .slice(0, FAILED_JOBS_LISTED)
-    .map((j) => ({ jobId: j._id, flowId: j._flowId ?? '', flowName: flowById.get(j._flowId ?? '')?.name ?? j._flowId ?? '', integrationId: j._integrationId ?? STANDALONE, status: j.status, createdAt: j.createdAt, numError: num(j.numError) }));
+  return failed.map((j) => ({ jobId: j.jobId, flowId: j.flowId, flowName: flowById.get(j.flowId)?.name ?? j.flowId, integrationId: j.integrationId ?? STANDALONE, status: j.status, createdAt: j.createdAt, numError: j.numError }));
 }
 
 /**
  * The report's summary: integrations by verdict with the names of the bad ones (the standalone flows get
  * their own verdict, not a count), runs and open errors, connections down, schedule problems.
  */
-export function summarySentence(f: Pick<HealthFindings, 'integrationCount' | 'integrations' | 'checks' | 'scheduleIssues'>, label: string, winRows: readonly JobRow[]): string {
+export function summarySentence(f: Pick<HealthFindings, 'integrationCount' | 'integrations' | 'checks' | 'scheduleIssues'>, label: string, winJobs: JobCounts): string {
   const { integrations, standalone } = splitStandalone(f.integrations);
   const names = (verdict: Verdict) => integrations.filter((i) => i.verdict === verdict).map((i) => i.name);
   const iv = verdictCounts(integrations);
-  const winJobs = counts(winRows);
-  const sr = rate(winJobs);
+  const sr = rateOf(winJobs);
   const totalOpen = f.integrations.reduce((n, i) => n + i.openErrors, 0);
   const down = f.checks.filter((c) => !c.ok);
   return [
@@ -90,16 +82,15 @@ export function assembleHealthReport(f: HealthFindings): Omit<HealthReport, 'req
   const { window: w } = f;
   const series: HealthSeries = {
     days: w.days,
-    integrations: f.integrations.map((ih) => ({ integrationId: ih.integrationId, name: ih.name, ...seriesOf(w.days.length, f.rowsByIntegration.get(ih.integrationId) ?? []) })),
+    integrations: f.integrations.map((ih) => ({ integrationId: ih.integrationId, name: ih.name, ...seriesOf(w.days.length, f.byIntegration.get(ih.integrationId)) })),
   };
-  const winRows = f.rows.filter((r) => r.inWindow);
   return {
     window: { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), label: w.label, ...(w.timeZone ? { timeZone: w.timeZone } : {}) },
     baseline: { from: new Date(w.baseFrom).toISOString(), to: new Date(w.from).toISOString() },
-    summary: summarySentence(f, w.timeZone ? `${w.label} (${w.timeZone})` : w.label, winRows),
+    summary: summarySentence(f, w.timeZone ? `${w.label} (${w.timeZone})` : w.label, f.tally.window.counts),
     verdicts: verdictCounts(f.integrations),
     integrations: f.integrations,
-    failedJobs: failedJobsOf(winRows, f.flows),
+    failedJobs: failedJobsOf(f.tally.failed, f.flows),
     connections: f.checks,
     scheduleIssues: f.scheduleIssues,
     series,

@@ -2,12 +2,12 @@
 // no clock (the window arrives already applied to the job rows, and its length as `span`). Verdicts per
 // flow and per integration (the standalone flows are judged as one more group), which connections to
 // test, the error trend and the verdict counts.
-import type { Connection, Flow, Integration, Job } from '../core/schemas.js';
+import type { Connection, Flow, Integration } from '../core/schemas.js';
 import { flowSteps } from '../core/flows.js';
 import { hasTag, tagOf } from './tags.js';
-import { groupBy, num, plural } from './util.js';
+import { groupBy, plural } from './util.js';
 import { scheduleIntervalMs } from './schedule.js';
-import { counts, rate, runTime, splitByWindow, sumOf, type JobRow } from './job-rows.js';
+import { JobTally, mergedTally, rateOf, runTimeOf, type RunRef } from './job-tally.js';
 import type { ConnectionCheck, FlowHealth, JobCounts, IntegrationHealth, ScheduleIssue, Verdict } from './health-report.js';
 
 export const DAY = 86_400_000;
@@ -32,13 +32,6 @@ export { scheduleIntervalMs };
 
 // ---- per flow ----
 
-/** Open errors per flow: of its flow jobs and of the retry jobs that retried its errors. */
-export function openErrorsByFlow(rows: readonly JobRow[]): Map<string, number> {
-  const open = new Map<string, number>();
-  for (const { job: j } of rows) if (j._flowId) open.set(j._flowId, (open.get(j._flowId) ?? 0) + num(j.numOpenError));
-  return open;
-}
-
 /** A verdict and its reasons, built up check by check: a later check never makes it better. */
 class Judgement {
   verdict: Verdict = 'healthy';
@@ -57,12 +50,12 @@ class Judgement {
   }
 }
 
-/** What the runs say (`latestFirst`: the window's jobs, newest first): the last one or two failed, most failed, some failed. */
-function judgeRuns(j: Judgement, c: JobCounts, latestFirst: readonly Job[], recordErrors: number): void {
-  const finished = latestFirst.filter((job) => job.status === 'completed' || job.status === 'failed');
-  const lastTwoFailed = finished.length >= 2 && finished[0].status === 'failed' && finished[1].status === 'failed';
-  const sr = rate(c);
-  if (lastTwoFailed || (finished.length === 1 && finished[0].status === 'failed')) j.fail(`last ${lastTwoFailed ? 'runs' : 'run'} failed`);
+/** What the runs say (`lastFinished`: the window's newest finished runs, newest first): the last one or two failed, most failed, some failed. */
+function judgeRuns(j: Judgement, c: JobCounts, lastFinished: readonly RunRef[], recordErrors: number): void {
+  const finished = c.completed + c.failed;
+  const lastTwoFailed = finished >= 2 && lastFinished[0]?.status === 'failed' && lastFinished[1]?.status === 'failed';
+  const sr = rateOf(c);
+  if (lastTwoFailed || (finished === 1 && lastFinished[0]?.status === 'failed')) j.fail(`last ${lastTwoFailed ? 'runs' : 'run'} failed`);
   else if (sr !== null && sr < FAILING_SUCCESS_RATE) j.fail(`${Math.round(sr * 100)}% of runs succeeded`);
   else if (c.failed > 0) j.degrade(`${plural(c.failed, 'failed run')}`);
   if (c.withErrors > 0) j.degrade(`${plural(c.withErrors, 'run')} with record errors (${recordErrors})`);
@@ -78,23 +71,22 @@ export function scheduleIssueOf(f: Flow, runsInWindow: number, span: number): Sc
 }
 
 /**
- * One flow's health from its flow jobs (window and baseline rows) and open errors: failing when its last
- * run or two failed or under half its runs succeeded; degraded for failed runs, runs with record errors,
- * a p95 run time over twice the baseline's and a minute longer, or a schedule that did not run.
+ * One flow's health from the tally of its flow jobs (window and baseline) and its open errors: failing
+ * when its last run or two failed or under half its runs succeeded; degraded for failed runs, runs with
+ * record errors, a p95 run time over twice the baseline's and a minute longer, or a schedule that did not run.
  */
-export function judgeFlow(f: Flow, rows: readonly JobRow[], openErrors: number, span: number): { health: FlowHealth; scheduleIssue?: ScheduleIssue } {
-  const { win, base } = splitByWindow(rows);
-  const c = counts(win);
-  const latestFirst = [...win].sort((a, b) => b.t - a.t).map((r) => r.job);
-  const last = latestFirst[0];
-  const recordErrors = sumOf(win, 'numError');
-  const rt = runTime(win, base);
+export function judgeFlow(f: Flow, jobs: JobTally, openErrors: number, span: number): { health: FlowHealth; scheduleIssue?: ScheduleIssue } {
+  const { win } = jobs;
+  const c = { ...win.counts };
+  const last = jobs.newest;
+  const recordErrors = win.sums.numError;
+  const rt = runTimeOf(jobs);
   const j = new Judgement();
-  judgeRuns(j, c, latestFirst, recordErrors);
+  judgeRuns(j, c, jobs.lastFinished, recordErrors);
   if (rt.p95Ms !== undefined && rt.baselineP95Ms !== undefined && rt.p95Ms > SLOWER_FACTOR * rt.baselineP95Ms && rt.p95Ms - rt.baselineP95Ms > SLOWER_BY_MS) {
     j.degrade(`p95 run time ${Math.round(rt.p95Ms / 1000)} s vs ${Math.round(rt.baselineP95Ms / 1000)} s before`);
   }
-  const scheduleIssue = scheduleIssueOf(f, win.length, span);
+  const scheduleIssue = scheduleIssueOf(f, c.total, span);
   if (scheduleIssue?.issue === 'not run') j.degrade('scheduled but did not run');
   const health: FlowHealth = {
     flowId: f._id,
@@ -103,15 +95,15 @@ export function judgeFlow(f: Flow, rows: readonly JobRow[], openErrors: number, 
     disabled: !!f.disabled,
     schedule: f.schedule,
     jobs: c,
-    successRate: rate(c),
+    successRate: rateOf(c),
     records: {
-      exported: sumOf(win, 'numExport'),
-      succeeded: sumOf(win, 'numSuccess'),
+      exported: win.sums.numExport,
+      succeeded: win.sums.numSuccess,
       errors: recordErrors,
-      ignored: sumOf(win, 'numIgnore'),
+      ignored: win.sums.numIgnore,
     },
     openErrors,
-    lastRun: last ? { jobId: last._id, status: last.status, at: last.createdAt } : undefined,
+    lastRun: last ? { jobId: last.jobId, status: last.status, at: last.at } : undefined,
     runTime: rt,
     verdict: j.verdict,
     reasons: j.reasons,
@@ -120,11 +112,12 @@ export function judgeFlow(f: Flow, rows: readonly JobRow[], openErrors: number, 
 }
 
 /** Every flow judged, in the order listed, with the schedule problems found on the way. */
-export function judgeFlows(flows: readonly Flow[], rowsByFlow: ReadonlyMap<string, JobRow[]>, openByFlow: ReadonlyMap<string, number>, span: number) {
+export function judgeFlows(flows: readonly Flow[], byFlow: ReadonlyMap<string, JobTally>, openByFlow: ReadonlyMap<string, number>, span: number) {
   const flowHealth: FlowHealth[] = [];
   const scheduleIssues: ScheduleIssue[] = [];
+  const none = new JobTally();
   for (const f of flows) {
-    const { health, scheduleIssue } = judgeFlow(f, rowsByFlow.get(f._id) ?? [], openByFlow.get(f._id) ?? 0, span);
+    const { health, scheduleIssue } = judgeFlow(f, byFlow.get(f._id) ?? none, openByFlow.get(f._id) ?? 0, span);
     flowHealth.push(health);
     if (scheduleIssue) scheduleIssues.push(scheduleIssue);
   }
@@ -192,9 +185,9 @@ export function errorTrend(inWindow: number, baseline: number): 'up' | 'down' | 
   return 'flat';
 }
 
-/** Baseline record errors scaled to a window of `span` ms (the baseline is BASELINE_DAYS long). */
-export function errorsBaselineOf(baseRows: readonly JobRow[], span: number): number {
-  return Math.round((sumOf(baseRows, 'numError') * span) / (BASELINE_DAYS * DAY));
+/** Baseline record errors (`baseErrors`, over BASELINE_DAYS) scaled to a window of `span` ms. */
+export function errorsBaselineOf(baseErrors: number, span: number): number {
+  return Math.round((baseErrors * span) / (BASELINE_DAYS * DAY));
 }
 
 export interface IntegrationGroup {
@@ -211,33 +204,31 @@ export function integrationGroups(integrations: readonly Integration[], flowHeal
 }
 
 /**
- * Jobs by integration, through their flow. A flow's jobs are already together, so this looks up each
- * flow rather than each job. The order of jobs inside a group differs from the read's, which nothing
- * computed from a group depends on (counts, sums, percentiles, days).
+ * The jobs of each integration, through their flows: the tallies of its flows added up. Jobs of a flow
+ * not listed belong to no integration.
  */
-export function groupRowsByIntegration(flowHealth: readonly FlowHealth[], rowsByFlow: ReadonlyMap<string, JobRow[]>): Map<string, JobRow[]> {
+export function tallyByIntegration(flowHealth: readonly FlowHealth[], byFlow: ReadonlyMap<string, JobTally>): Map<string, JobTally> {
   // One integration per flow id (the last flow listed with that id wins, as a Map built from them would).
   const integrationOfFlow = new Map(flowHealth.map((f) => [f.flowId, f.integrationId]));
-  const groups = new Map<string, JobRow[]>();
+  const flowsOf = new Map<string, JobTally[]>();
   for (const [flowId, integrationId] of integrationOfFlow) {
-    const flowRows = rowsByFlow.get(flowId);
-    if (!flowRows) continue;
-    let l = groups.get(integrationId);
-    if (!l) groups.set(integrationId, (l = []));
-    for (const r of flowRows) l.push(r);
+    const t = byFlow.get(flowId);
+    if (!t) continue;
+    let l = flowsOf.get(integrationId);
+    if (!l) flowsOf.set(integrationId, (l = []));
+    l.push(t);
   }
-  return groups;
+  return new Map([...flowsOf].map(([id, tallies]) => [id, mergedTally(tallies)]));
 }
 
 /**
  * One integration (or the standalone flows) from its judged flows and its jobs: as bad as its worst flow,
  * and at least degraded when its record errors are up on the baseline.
  */
-export function judgeIntegration(g: IntegrationGroup, flows: FlowHealth[], rows: readonly JobRow[], span: number): IntegrationHealth {
-  const { win, base } = splitByWindow(rows);
-  const c = counts(win);
-  const errorsInWindow = sumOf(win, 'numError');
-  const errorsBaseline = errorsBaselineOf(base, span);
+export function judgeIntegration(g: IntegrationGroup, flows: FlowHealth[], jobs: JobTally, span: number): IntegrationHealth {
+  const c = { ...jobs.win.counts };
+  const errorsInWindow = jobs.win.sums.numError;
+  const errorsBaseline = errorsBaselineOf(jobs.base.sums.numError, span);
   const trend = errorTrend(errorsInWindow, errorsBaseline);
   const j = new Judgement();
   for (const f of flows) {
@@ -253,21 +244,22 @@ export function judgeIntegration(g: IntegrationGroup, flows: FlowHealth[], rows:
     reasons: j.reasons,
     ...(tag !== undefined ? { tag } : {}),
     jobs: c,
-    successRate: rate(c),
+    successRate: rateOf(c),
     openErrors: flows.reduce((n, f) => n + f.openErrors, 0),
     errorsInWindow,
     errorsBaseline,
     errorTrend: trend,
-    runTime: runTime(win, base),
+    runTime: runTimeOf(jobs),
     flows,
   };
 }
 
 /** Every group judged, failing first, then degraded, then healthy, by name within each. */
-export function judgeIntegrations(groups: readonly IntegrationGroup[], flowHealth: readonly FlowHealth[], rowsByIntegration: ReadonlyMap<string, JobRow[]>, span: number): IntegrationHealth[] {
+export function judgeIntegrations(groups: readonly IntegrationGroup[], flowHealth: readonly FlowHealth[], byIntegration: ReadonlyMap<string, JobTally>, span: number): IntegrationHealth[] {
   const flowsByIntegration = groupBy(flowHealth, (f) => f.integrationId);
+  const none = new JobTally();
   return groups
-    .map((g) => judgeIntegration(g, flowsByIntegration.get(g.id) ?? [], rowsByIntegration.get(g.id) ?? [], span))
+    .map((g) => judgeIntegration(g, flowsByIntegration.get(g.id) ?? [], byIntegration.get(g.id) ?? none, span))
     .sort((a, b) => VERDICT_ORDER[a.verdict] - VERDICT_ORDER[b.verdict] || a.name.localeCompare(b.name));
 }
 

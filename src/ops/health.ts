@@ -1,14 +1,16 @@
-// Daily health check (issue 4 item 1): one paged read of the jobs by time range, the resource lists read
-// alongside it, and a few connection tests; never one call per flow. Three parts: gathering (the reads,
-// here), judging (pure functions: health-judge.ts) and reporting (health-assemble.ts). What it returns:
-// health-report.ts; the figures computed from jobs: job-rows.ts.
+// Daily health check (issue 4 item 1): one read of the jobs by time range (in parallel time slices,
+// core/job-slices.ts), the resource lists read alongside it, and the connection tests, each started as
+// soon as it is known to be needed; never one call per flow. Three parts: gathering (the reads, here),
+// judging (pure functions: health-judge.ts) and reporting (health-assemble.ts). What it returns:
+// health-report.ts; what it keeps of the jobs (never the jobs themselves): health-tally.ts.
 import type { Connection, Flow, Integration } from '../core/schemas.js';
 import type { OpContext } from './context.js';
-import { mapPool } from './pool.js';
 import { parseTimeRange } from './timerange.js';
-import { counting, groupBy, nowOf, plural, report, testConnection } from './util.js';
-import { rowMaker, type JobRow } from './job-rows.js';
+import { counting, nowOf, plural, report } from './util.js';
+import { rowMaker } from './job-rows.js';
 import { prefetch, type Prefetch } from './prefetch.js';
+import { HealthTally, showsTrouble } from './health-tally.js';
+import { ConnectionTests } from './health-tests.js';
 import type { ConnectionCheck, HealthReport } from './health-report.js';
 import {
   BASELINE_DAYS,
@@ -16,14 +18,14 @@ import {
   connectionsToTest,
   DAY,
   flowsToTest,
-  groupRowsByIntegration,
   integrationGroups,
   judgeFlows,
   judgeIntegrations,
-  openErrorsByFlow,
+  tallyByIntegration,
   withConnectionResults,
   type ConnectionToTest,
 } from './health-judge.js';
+import { hasTag } from './tags.js';
 import { assembleHealthReport, type HealthWindow } from './health-assemble.js';
 
 export type * from './health-report.js';
@@ -31,9 +33,6 @@ export { scheduleIntervalMs, STANDALONE } from './health-judge.js';
 
 /** Rows of a full page of jobs (celigo-api.md §1.7): progress counts pages of the jobs read. */
 const JOBS_PAGE = 1000;
-
-/** Connection tests run this many at a time (each hits a different remote system). */
-export const PING_CONCURRENCY = 10;
 
 function dayKey(t: number): string {
   return new Date(t).toISOString().slice(0, 10);
@@ -76,56 +75,73 @@ async function readConnectionSources(api: OpContext['api'], signal?: AbortSignal
 interface Reads {
   integrations: Integration[];
   flows: Flow[];
-  /** Flow, retry and bulk_retry jobs of the window and the baseline. */
-  allRows: JobRow[];
+  /** What was kept of the flow, retry and bulk retry jobs of the window and the 7-day baseline. */
+  tally: HealthTally;
   /** Which connection each export and import uses, still being read; absent when no connection is to be tested. */
   connectionSources?: Prefetch<ConnectionSources>;
 }
 
 /**
- * One paged read of every flow and retry job of the window and the 7-day baseline: run counts, run
- * times and open errors all come from it (a retry job holds the errors it retried), so there is no
- * per-integration or per-flow call. Its pages form a chain, the longest part of the check, so every
- * other read that does not need the jobs goes alongside it: the integrations (each carries its one tag,
- * celigo-api.md W5), the flows, and (when connections are to be tested) which connection each export
- * and import uses. On an account with nothing failing and nothing critical that last read is not
- * needed, but it costs no wall time, while waiting for the verdicts to decide would add a round of
- * requests after the chain.
+ * One read of every flow and retry job of the window and the 7-day baseline: run counts, run times and
+ * open errors all come from it (a retry job holds the errors it retried), so there is no per-integration
+ * or per-flow call. It is read in time slices side by side (core/job-slices.ts) and added up as its
+ * pages arrive; every other read goes alongside it: the integrations (each carries its one tag,
+ * celigo-api.md W5), the flows, and (when connections are to be tested) which connection each export and
+ * import uses. As soon as the flows and those are known, the connections of the flows of integrations
+ * tagged critical, and of flows whose runs already show trouble, are tested (`tests`), before the last
+ * page of jobs is in.
  */
-async function readAll(ctx: OpContext, w: HealthWindow, testConnections: boolean): Promise<Reads> {
+async function readAll(ctx: OpContext, w: HealthWindow, tests?: ConnectionTests): Promise<Reads> {
   const { api, signal } = ctx;
-  // Progress per page of jobs (the chain of pages is the long part): `done` counts the pages read.
+  // Progress per thousand jobs read: `done` counts them in pages (the slices arrive in any order).
   const onPage = (n: number) => void report(ctx, n / JOBS_PAGE, undefined, `reading jobs: ${n} read`);
-  const connectionSources = testConnections ? prefetch(signal, (s) => readConnectionSources(api, s)) : undefined;
-  const [integrations, flows, allRows] = await Promise.all([
-    api.integrations.list({}, { signal }),
-    api.flows.list({}, { signal }),
-    api.jobs.list(
-      // The window's end is excluded: the API's `_lte` includes, so a millisecond before it.
-      { type_in: ['flow', 'retry', 'bulk_retry'], createdAt_gte: new Date(w.baseFrom).toISOString(), createdAt_lte: new Date(w.to - 1).toISOString() },
-      { signal, map: counting(rowMaker(w.from, w.to, w.days), JOBS_PAGE, onPage) },
-    ),
+  const connectionSources = tests ? prefetch(signal, (s) => readConnectionSources(api, s)) : undefined;
+  const toRow = rowMaker(w.from, w.to, w.days);
+  const tally = new HealthTally();
+  const add = counting((job: Parameters<typeof toRow>[0]) => {
+    const r = toRow(job);
+    tally.add(r);
+    if (tests && showsTrouble(r)) tests.flow(r.job._flowId!);
+  }, JOBS_PAGE, onPage);
+  const integrationsRead = api.integrations.list({}, { signal });
+  const flowsRead = api.flows.list({}, { signal });
+  if (tests && connectionSources) startTests(tests, integrationsRead, flowsRead, connectionSources);
+  const [integrations, flows] = await Promise.all([
+    integrationsRead,
+    flowsRead,
+    // The window's end is excluded: the API's `_lte` includes, so a millisecond before it.
+    api.jobs.forEach({ type_in: ['flow', 'retry', 'bulk_retry'], createdAt_gte: new Date(w.baseFrom).toISOString(), createdAt_lte: new Date(w.to - 1).toISOString() }, add, { signal }),
   ]).catch((err: unknown) => {
     connectionSources?.cancel();
+    tests?.cancel();
     throw err;
   });
-  return { integrations, flows, allRows, connectionSources };
+  return { integrations, flows, tally, connectionSources };
 }
 
-/** Tests the connections, PING_CONCURRENCY at a time; a test that throws is a connection down. */
-function testAll(ctx: OpContext, toTest: ReadonlyMap<string, ConnectionToTest>, connections: readonly Connection[], onTested?: () => Promise<void>): Promise<ConnectionCheck[]> {
+/** Once the lists are in: the critical integrations' flows are to be tested, and the tests named so far start. */
+function startTests(tests: ConnectionTests, integrations: Promise<Integration[]>, flows: Promise<Flow[]>, sources: Prefetch<ConnectionSources>): void {
+  Promise.all([integrations, flows, sources.result()]).then(
+    ([is, fs, src]) => {
+      const critical = new Set(is.filter((i) => hasTag(i, 'critical')).map((i) => i._id));
+      for (const f of fs) if (f._integrationId && critical.has(f._integrationId)) tests.flow(f._id);
+      tests.ready(fs, src.connectionOf);
+    },
+    // A failed read surfaces where it is awaited (readAll, the check); nothing starts early.
+    () => undefined,
+  );
+}
+
+/** The outcome of every connection to test (started already, or now), in order; a test that throws is a connection down. */
+function testAll(tests: ConnectionTests, toTest: ReadonlyMap<string, ConnectionToTest>, connections: readonly Connection[], onTested?: () => Promise<void>): Promise<ConnectionCheck[]> {
   const connById = new Map(connections.map((c) => [c._id, c]));
-  return mapPool([...toTest.entries()], PING_CONCURRENCY, async ([cid, why]) => {
-    const base = checkBase(cid, why, connById.get(cid));
-    try {
-      const r = await testConnection(ctx, cid);
-      return { ...base, ok: r.ok, code: r.code, message: r.message, latencyMs: r.latencyMs };
-    } catch (err) {
-      return { ...base, ok: false, message: (err as Error).message };
-    } finally {
+  return Promise.all(
+    [...toTest.entries()].map(async ([cid, why]): Promise<ConnectionCheck> => {
+      const r = await tests.result(cid);
       await onTested?.();
-    }
-  }, ctx.signal);
+      return { ...checkBase(cid, why, connById.get(cid)), ...r };
+    }),
+  );
 }
 
 /**
@@ -137,17 +153,16 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
   const startRequests = ctx.api.http.stats.requests;
   const w = healthWindow(input.range, nowOf(ctx), ctx.timeZone);
 
-  // Progress: `done` counts the pages of jobs read, then one per step and per connection tested, about one
+  // Progress: `done` counts the jobs read in pages, then one per step and per connection tested, about one
   // per request (it must grow with every report); the total is known once the connections to test are.
   await report(ctx, 0, undefined, 'reading integrations, flows and jobs');
-  const { integrations, flows, allRows, connectionSources } = await readAll(ctx, w, input.testConnections ?? true);
-  const read = Math.ceil(allRows.length / JOBS_PAGE);
+  const tests = (input.testConnections ?? true) ? new ConnectionTests(ctx) : undefined;
+  const { integrations, flows, tally, connectionSources } = await readAll(ctx, w, tests);
+  const read = Math.ceil(tally.read / JOBS_PAGE);
   await report(ctx, read + 1, undefined, 'judging each flow');
-  const rows = allRows.filter((r) => r.job.type === 'flow');
-  const rowsByFlow = groupBy(rows, (r) => r.job._flowId || undefined);
-  const judged = judgeFlows(flows, rowsByFlow, openErrorsByFlow(allRows), w.span);
+  const judged = judgeFlows(flows, tally.byFlow, tally.openByFlow, w.span);
 
-  // Connections: those of failing or degraded flows, and of integrations tagged critical.
+  // Connections: those of failing or degraded flows, and of integrations tagged critical (most already under test).
   const candidates = flowsToTest(judged.flowHealth, flows, integrations);
   let toTest = new Map<string, ConnectionToTest>();
   let connections: Connection[] = [];
@@ -161,18 +176,18 @@ export async function healthCheck(ctx: OpContext, input: { range?: string; testC
   const total = read + 4 + toTest.size;
   let tested = 0;
   await report(ctx, read + 3, total, `testing ${plural(toTest.size, 'connection')}`);
-  const checks = await testAll(ctx, toTest, connections, () => report(ctx, read + 3 + ++tested, total, `tested ${tested} of ${plural(toTest.size, 'connection')}`));
+  const checks = tests ? await testAll(tests, toTest, connections, () => report(ctx, read + 3 + ++tested, total, `tested ${tested} of ${plural(toTest.size, 'connection')}`)) : [];
   const flowHealth = withConnectionResults(judged.flowHealth, checks);
 
-  // Flows and jobs (through their flow) grouped by integration once, so nothing scans them per integration.
-  const rowsByIntegration = groupRowsByIntegration(flowHealth, rowsByFlow);
-  const integrationHealth = judgeIntegrations(integrationGroups(integrations, flowHealth), flowHealth, rowsByIntegration, w.span);
+  // The jobs of each integration: its flows' tallies added up once.
+  const byIntegration = tallyByIntegration(flowHealth, tally.byFlow);
+  const integrationHealth = judgeIntegrations(integrationGroups(integrations, flowHealth), flowHealth, byIntegration, w.span);
   const body = assembleHealthReport({
     window: w,
     integrationCount: integrations.length,
     integrations: integrationHealth,
-    rows,
-    rowsByIntegration,
+    tally,
+    byIntegration,
     flows,
     checks,
     scheduleIssues: judged.scheduleIssues,

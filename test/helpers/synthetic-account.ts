@@ -4,13 +4,13 @@
 import type { Flow, Integration } from '../../src/core/schemas.js';
 import { healthWindow } from '../../src/ops/health.js';
 import { assembleHealthReport } from '../../src/ops/health-assemble.js';
-import { groupRowsByIntegration, integrationGroups, judgeFlows, judgeIntegrations, openErrorsByFlow, withConnectionResults } from '../../src/ops/health-judge.js';
+import { integrationGroups, judgeFlows, judgeIntegrations, tallyByIntegration, withConnectionResults } from '../../src/ops/health-judge.js';
+import { HealthTally } from '../../src/ops/health-tally.js';
 import type { ConnectionCheck, HealthReport } from '../../src/ops/health-report.js';
 import { rowMaker, type JobRow } from '../../src/ops/job-rows.js';
 import { groupErrors, type ScopedError } from '../../src/ops/patterns.js';
 import { judgeTrouble, type ChangeEvent, type StepFinding } from '../../src/ops/troubleshoot-judge.js';
 import { troubleshootReport, type TroubleshootReport } from '../../src/ops/troubleshoot-report.js';
-import { groupBy } from '../../src/ops/util.js';
 
 export const NOW = Date.parse('2026-01-15T12:00:00.000Z');
 const HOUR = 3_600_000;
@@ -54,10 +54,10 @@ export function syntheticHealthReport(scale: HealthScale = TEN_X): HealthReport 
   const toRow = rowMaker(w.from, w.to, w.days);
   const integrations: Integration[] = [];
   const flows: Flow[] = [];
-  const rows: JobRow[] = [];
+  const tally = new HealthTally();
   const add = (f: Flow, health: Parameters<typeof jobsOf>[1], k: number) => {
     flows.push(f);
-    rows.push(...jobsOf(f, health, k, toRow));
+    for (const r of jobsOf(f, health, k, toRow)) tally.add(r);
   };
   for (let i = 0; i < scale.integrations; i++) {
     integrations.push({ _id: hex(1, i), name: integrationName(i), ...(i % 50 === 0 ? { tag: 'critical' } : {}) });
@@ -69,8 +69,7 @@ export function syntheticHealthReport(scale: HealthScale = TEN_X): HealthReport 
   }
   for (let k = 0; k < scale.standaloneFlows; k++) add({ _id: hex(3, k), name: `Standalone export ${k + 1}`, schedule: '? 0 1 ? * *' }, k % 2 ? 'flaky' : 'fine', k);
 
-  const rowsByFlow = groupBy(rows, (r) => r.job._flowId || undefined);
-  const judged = judgeFlows(flows, rowsByFlow, openErrorsByFlow(rows), w.to - w.from);
+  const judged = judgeFlows(flows, tally.byFlow, tally.openByFlow, w.to - w.from);
   const bad = judged.flowHealth.filter((f) => f.verdict !== 'healthy');
   const checks: ConnectionCheck[] = Array.from({ length: scale.connectionsTested }, (_, c) => {
     const down = c < scale.connectionsDown;
@@ -85,9 +84,9 @@ export function syntheticHealthReport(scale: HealthScale = TEN_X): HealthReport 
     };
   });
   const flowHealth = withConnectionResults(judged.flowHealth, checks);
-  const rowsByIntegration = groupRowsByIntegration(flowHealth, rowsByFlow);
-  const judgedIntegrations = judgeIntegrations(integrationGroups(integrations, flowHealth), flowHealth, rowsByIntegration, w.to - w.from);
-  const body = assembleHealthReport({ window: w, integrationCount: integrations.length, integrations: judgedIntegrations, rows, rowsByIntegration, flows, checks, scheduleIssues: judged.scheduleIssues });
+  const byIntegration = tallyByIntegration(flowHealth, tally.byFlow);
+  const judgedIntegrations = judgeIntegrations(integrationGroups(integrations, flowHealth), flowHealth, byIntegration, w.to - w.from);
+  const body = assembleHealthReport({ window: w, integrationCount: integrations.length, integrations: judgedIntegrations, tally, byIntegration, flows, checks, scheduleIssues: judged.scheduleIssues });
   return { ...body, requests: 0 };
 }
 

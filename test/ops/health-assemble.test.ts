@@ -1,6 +1,7 @@
 // The health report's summary sentence and failed-jobs list, from judged figures (no emulator).
 import { describe, expect, it } from 'vitest';
-import { rowMaker } from '../../src/ops/job-rows.js';
+import { rowMaker, type JobRow } from '../../src/ops/job-rows.js';
+import { HealthTally } from '../../src/ops/health-tally.js';
 import { failedJobsOf, FAILED_JOBS_LISTED, nextAfterHealth, summarySentence } from '../../src/ops/health-assemble.js';
 import { STANDALONE } from '../../src/ops/health-judge.js';
 import { FAILED_JOBS_SHOWN, type ConnectionCheck, type HealthReport, type IntegrationHealth, type ScheduleIssue, type Verdict } from '../../src/ops/health-report.js';
@@ -8,6 +9,11 @@ import { nextForModel } from '../../src/operations/next.js';
 
 const NOW = Date.parse('2026-01-15T12:00:00.000Z');
 const toRow = rowMaker(NOW - 86_400_000, NOW, []);
+const tallied = (rows: JobRow[]) => {
+  const t = new HealthTally();
+  for (const r of rows) t.add(r);
+  return t;
+};
 const row = (i: number, status: string) => toRow({ _id: `j${i}`, type: 'flow', status, createdAt: new Date(NOW - i * 60_000).toISOString(), _flowId: i % 2 ? 'f1' : 'gone', numError: i });
 const ih = (name: string, verdict: Verdict, openErrors = 0, integrationId = name, failed = 0, reasons: string[] = []) =>
   ({ integrationId, name, verdict, openErrors, jobs: { total: 10, failed }, reasons }) as IntegrationHealth;
@@ -34,15 +40,16 @@ describe('summarySentence', () => {
       expected: '1 integration: 0 failing, 0 degraded, 1 healthy. 1 run in last 24 hours, 100% succeeded, 0 failed runs; 1 open error. 2 connections tested, 1 down (SF). 2 scheduled flows disabled or not run.',
     },
   ])('$name', (c) => {
-    const text = summarySentence({ integrationCount: c.count, integrations: c.integrations, checks: c.checks ?? [], scheduleIssues: c.issues ?? [] }, 'last 24 hours', c.rows);
+    const text = summarySentence({ integrationCount: c.count, integrations: c.integrations, checks: c.checks ?? [], scheduleIssues: c.issues ?? [] }, 'last 24 hours', tallied(c.rows).window.counts);
     expect(text).toBe(c.expected);
   });
 });
 
 describe('failedJobsOf', () => {
   it(`lists the failed jobs, newest first, at most ${FAILED_JOBS_LISTED}, with their flow's name when the flow is known`, () => {
-    const rows = Array.from({ length: 120 }, (_, i) => row(i + 1, i % 3 ? 'failed' : 'completed'));
-    const list = failedJobsOf(rows, [{ _id: 'f1', name: 'Orders' }]);
+    // Read oldest first: the tally keeps the newest whatever the order the pages come in.
+    const rows = Array.from({ length: 120 }, (_, i) => row(120 - i, (119 - i) % 3 ? 'failed' : 'completed'));
+    const list = failedJobsOf(tallied(rows).failed, [{ _id: 'f1', name: 'Orders' }]);
     expect(list).toHaveLength(FAILED_JOBS_LISTED);
     expect(list.map((j) => j.jobId).slice(0, 3)).toEqual(['j2', 'j3', 'j5']);
     expect(list[0]).toMatchObject({ flowId: 'gone', flowName: 'gone', integrationId: STANDALONE, numError: 2 });

@@ -2,6 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Flow, Integration, Job } from '../../src/core/schemas.js';
 import { rowMaker, type JobRow } from '../../src/ops/job-rows.js';
+import { tallyOf } from '../../src/ops/job-tally.js';
+import { HealthTally } from '../../src/ops/health-tally.js';
 import type { ConnectionCheck, FlowHealth, Verdict } from '../../src/ops/health-report.js';
 import {
   connectionsToTest,
@@ -13,7 +15,6 @@ import {
   judgeFlow,
   judgeIntegration,
   judgeIntegrations,
-  openErrorsByFlow,
   scheduleIntervalMs,
   splitStandalone,
   STANDALONE,
@@ -72,7 +73,7 @@ describe('judgeFlow', () => {
 
   it.each(cases)('$name -> $verdict', (c) => {
     const f = flow(c.flow);
-    const { health, scheduleIssue } = judgeFlow(f, c.rows, 7, c.span ?? DAY);
+    const { health, scheduleIssue } = judgeFlow(f, tallyOf(c.rows), 7, c.span ?? DAY);
     expect({ verdict: health.verdict, reasons: health.reasons, issue: scheduleIssue?.issue }).toEqual({ verdict: c.verdict, reasons: c.reasons, issue: c.issue });
     expect(health.integrationId).toBe(f._integrationId ?? STANDALONE);
     expect(health.openErrors).toBe(7);
@@ -82,11 +83,11 @@ describe('judgeFlow', () => {
   });
 
   it('figures: success rate, records, run times', () => {
-    const { health } = judgeFlow(flow(), [ok(3, { numExport: 10, numSuccess: 8, numError: 2, numIgnore: 1 } as Partial<Job>), failed(2), ok(50, { runMs: 30_000 })], 0, DAY);
+    const { health } = judgeFlow(flow(), tallyOf([ok(3, { numExport: 10, numSuccess: 8, numError: 2, numIgnore: 1 } as Partial<Job>), failed(2), ok(50, { runMs: 30_000 })]), 0, DAY);
     expect(health.successRate).toBe(0.5);
     expect(health.records).toEqual({ exported: 10, succeeded: 8, errors: 2, ignored: 1 });
     expect(health.runTime).toEqual({ p50Ms: 60_000, p95Ms: 60_000, baselineP50Ms: 30_000, baselineP95Ms: 30_000 });
-    expect(judgeFlow(flow(), [], 0, DAY).health.successRate).toBeNull();
+    expect(judgeFlow(flow(), tallyOf([]), 0, DAY).health.successRate).toBeNull();
   });
 });
 
@@ -125,7 +126,7 @@ describe('errorTrend and errorsBaselineOf', () => {
     [4, DAY, 1],
     [0, DAY, 0],
   ])('%d baseline errors scaled to a window of %d ms -> %d', (errors, span, expected) => {
-    expect(errorsBaselineOf([ok(50, { numError: errors })], span)).toBe(expected);
+    expect(errorsBaselineOf(tallyOf([ok(50, { numError: errors })]).base.sums.numError, span)).toBe(expected);
   });
 });
 
@@ -165,7 +166,7 @@ describe('judgeIntegration', () => {
 
   it.each(cases)('$name -> $verdict', (c) => {
     const g = c.group ?? { id: 'i1', name: 'Shop', integ: integ() };
-    const r = judgeIntegration(g, c.flows, c.rows ?? [], DAY);
+    const r = judgeIntegration(g, c.flows, tallyOf(c.rows ?? []), DAY);
     expect({ verdict: r.verdict, reasons: r.reasons, trend: r.errorTrend, tag: r.tag }).toEqual({ verdict: c.verdict, reasons: c.reasons, trend: c.trend ?? 'flat', tag: c.tag });
     expect('tag' in r).toBe(c.tag !== undefined);
     expect(r.integrationId).toBe(g.id);
@@ -242,9 +243,23 @@ describe('withConnectionResults', () => {
   });
 });
 
-describe('openErrorsByFlow', () => {
+describe('HealthTally', () => {
   it('adds the open errors of flow and retry jobs by flow; jobs without a flow are left out', () => {
     const rows = [ok(1, { numOpenError: 3 }), job('completed', 2, { type: 'retry', numOpenError: 2 }), ok(3, { _flowId: 'f2' }), ok(4, { _flowId: undefined, numOpenError: 9 })];
-    expect([...openErrorsByFlow(rows)]).toEqual([['f1', 5], ['f2', 0]]);
+    const t = new HealthTally();
+    for (const r of rows) t.add(r);
+    expect([...t.openByFlow]).toEqual([['f1', 5], ['f2', 0]]);
+    expect([...t.byFlow.keys()]).toEqual(['f1', 'f2']);
+    expect(t.window.counts.total).toBe(3);
+  });
+
+  it('keeps the newest failed runs of the window only, newest first, and no job', () => {
+    const t = new HealthTally();
+    for (let h = 1; h <= 60; h++) t.add(failed(h / 3));
+    t.add(failed(30));
+    expect(t.failed).toHaveLength(50);
+    expect(t.failed[0].createdAt > t.failed[1].createdAt).toBe(true);
+    expect(t.failed.every((f) => f.t >= FROM)).toBe(true);
+    expect(t.read).toBe(61);
   });
 });

@@ -76,14 +76,15 @@ describe('healthCheck on the demo account', () => {
     expect(r.requests).toBe(logged.length);
     const perFlow = logged.filter((l) => /^\/v1\/flows\/[0-9a-f]{24}/.test(l.path) || /_flowId=/.test(l.path));
     expect(perFlow).toEqual([]);
+    // Two time slices (the last day, the days before it), each answered in one page on this account.
     const jobs = logged.filter((l) => l.path.startsWith('/v1/jobs'));
-    expect(jobs).toHaveLength(1);
+    expect(jobs).toHaveLength(2);
     const summaries = logged.filter((l) => /^\/v1\/integrations\/[0-9a-f]{24}\/errors/.test(l.path));
     expect(summaries).toHaveLength(0);
     const pings = logged.filter((l) => /\/ping$/.test(l.path));
     expect(pings).toHaveLength(r.connections.length);
-    // integrations (each with its tag) + flows + jobs + exports + imports + connections = 6, plus the connection tests.
-    expect(r.requests).toBe(6 + pings.length);
+    // integrations (each with its tag) + flows + 2 job slices + exports + imports + connections = 7, plus the connection tests.
+    expect(r.requests).toBe(7 + pings.length);
     expect(logged.filter((l) => l.path.startsWith('/v1/state') || l.path.startsWith('/v1/tags'))).toEqual([]);
   });
 
