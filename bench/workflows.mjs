@@ -9,7 +9,7 @@ import { startEmulator, DEMO_TOKEN } from '../dist/emulator/index.js';
 import { CeligoClient } from '../dist/core/client.js';
 import { healthCheck } from '../dist/ops/health.js';
 import { retryFailedJobs } from '../dist/ops/retry.js';
-import { fmt, stats, spawnEmulator } from './lib.mjs';
+import { fmt, spawnEmulator } from './lib.mjs';
 
 const DAY = 86_400_000;
 
