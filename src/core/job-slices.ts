@@ -127,9 +127,11 @@ function rest(s: Slice, rows: JobLike[], p: { oldest: number; newest: number; fr
   if (p.fresh === 0) return p.oldest - 1 >= s.lo ? [{ lo: s.lo, hi: p.oldest - 1, seen: new Set() }] : [];
   const seen = new Set<string>(p.oldest === s.hi ? s.seen : []);
   for (const r of rows) if (Date.parse(r.createdAt) === p.oldest) seen.add(r._id);
-  // The density of the rows themselves (from the oldest to the newest read), not of the slice's top: a
-  // quiet stretch at the top (no job in the last minutes) would make the rest look sparser than it is.
-  const covered = p.newest - p.oldest + 1;
+  // The density of the rows themselves (from the oldest to the newest read) rather than of the slice's
+  // top: a quiet stretch there (no job in the last minutes) would make the rest look sparser than it is.
+  // But a burst (a page of rows from a few milliseconds) is not the rest's density either: the span
+  // counted is at least a quarter of what the page covers.
+  const covered = Math.max(p.newest - p.oldest + 1, ((s.hi ?? p.newest) - p.oldest + 1) / 4);
   const left = p.oldest - s.lo + 1;
   const expected = (rows.length * left) / covered;
   const n = Math.max(1, Math.min(PIECES_MAX, Math.ceil(expected / (p.threshold * FILL))));
