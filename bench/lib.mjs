@@ -22,12 +22,12 @@ export const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 
 
 /**
  * The emulator in its own process, so that its CPU does not compete with the code being measured
- * (two cores here). Controlled through /__emulator/*.
+ * (two cores here). Controlled through /__emulator/*. `scale` sizes the large seed (1 to 20).
  */
-export async function spawnEmulator({ seed = 'demo', rateLimit = 'off' } = {}) {
+export async function spawnEmulator({ seed = 'demo', rateLimit = 'off', scale = 1 } = {}) {
   const { spawn } = await import('node:child_process');
   const script = new URL('./emulator-process.mjs', import.meta.url).pathname;
-  const child = spawn(process.execPath, [script, seed, rateLimit], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, seed, rateLimit, String(scale)], { stdio: ['ignore', 'pipe', 'inherit'] });
   // Never leave the child behind, whatever happens to the benchmark.
   process.once('exit', () => child.kill());
   const url = await new Promise((resolve, reject) => {
@@ -46,6 +46,8 @@ export async function spawnEmulator({ seed = 'demo', rateLimit = 'off' } = {}) {
   return {
     url,
     baseUrl: url + '/v1',
+    /** The emulator's process id (its memory: /proc/<pid>/status). */
+    pid: child.pid,
     setFaults: (f) => control('POST', '/faults', f),
     requestLog: () => control('GET', '/requests'),
     clearRequestLog: () => control('DELETE', '/requests'),

@@ -13,6 +13,7 @@ const suites = {
   workflows: async () => (await import('./workflows.mjs')).benchWorkflows(),
   agent: async () => (await import('./agent.mjs')).benchAgent(),
   load: async () => (await import('./load.mjs')).benchLoad(),
+  latency: async () => (await import('./latency.mjs')).benchLatency(),
 };
 
 const only = process.argv.slice(2);

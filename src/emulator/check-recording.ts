@@ -10,14 +10,15 @@ import { readFile } from 'node:fs/promises';
 import { Redactor, parseRecording, requestTarget, type RecordedExchange, type RecordingHeader } from '../core/recording.js';
 import { nextLink } from '../core/paging.js';
 import { compareShapes, describeDifference, isAnyOf, isArrayShape, scalarTypes, valueAt, type JsonPath, type Shape } from '../core/shape.js';
-import { type EmulatorOptions, type FaultConfig, ManualClock, type RunningEmulator, parseRateLimit, startEmulator } from './index.js';
+import { type EmulatorOptions, type FaultConfig, ManualClock, type RunningEmulator, parseRateLimit, parseSeed, startEmulator } from './index.js';
 import { apiRouter } from './routes/index.js';
-import { SEED_NAMES, type SeedName } from './seed/index.js';
 import { DEMO_TOKEN } from './tokens.js';
 
 export interface CheckRecordingOptions {
   /** demo (default), large, empty. */
   seed?: string;
+  /** With the large seed: its size factor, "1" to "20" (default 1). */
+  scale?: string;
   /** "<capacity>,<refillPerSec>" or "off" (default off: a replay runs as fast as it can). */
   rateLimit?: string;
   faultRate?: number;
@@ -281,15 +282,14 @@ export async function checkRecording(text: string, opts: CheckRecordingOptions =
   } catch (err) {
     throw new Error(`Not a usable recording: ${(err as Error).message}`, { cause: err });
   }
-  const seed = (opts.seed ?? 'demo') as SeedName;
-  if (!SEED_NAMES.includes(seed)) throw new Error(`--seed must be one of ${SEED_NAMES.join(', ')} (got "${opts.seed}")`);
+  const { seed, scale } = parseSeed(opts.seed, opts.scale);
   // The emulator's time follows the recording's: it starts when the recording did (so kept query dates
   // fall inside the seeded history) and moves on as the recorded answers did (so a job polled for a
   // minute has moved on as far when the replay polls it).
   const start = Date.parse(header.startedAt ?? '');
   const clock = new ManualClock(Number.isFinite(start) ? start : Date.now());
   const t0 = clock.now();
-  const emuOpts: EmulatorOptions = { ...opts.emulator, seed, clock, listen: false, quiet: true, rateLimit: opts.rateLimit === undefined ? false : parseRateLimit(opts.rateLimit) };
+  const emuOpts: EmulatorOptions = { ...opts.emulator, seed, scale, clock, listen: false, quiet: true, rateLimit: opts.rateLimit === undefined ? false : parseRateLimit(opts.rateLimit) };
   const faults: FaultConfig = {};
   if (opts.faultRate !== undefined) faults.errorRate = opts.faultRate;
   if (opts.latencyMs !== undefined) faults.latencyMs = opts.latencyMs;

@@ -5,7 +5,7 @@ import type { RuntimeConfig } from './config.js';
 import { type FaultConfig, faultConfigSchema } from './faults.js';
 import type { RateLimitConfig } from './rate-limit.js';
 import { ApiError, type Reply } from './respond.js';
-import type { SeedName } from './seed/index.js';
+import { MAX_LARGE_SCALE, type SeedName, scaleProblem } from './seed/index.js';
 import type { Store } from './store.js';
 import { zodEntries } from './validate.js';
 import { FORM_IDS } from '../core/forms.js';
@@ -28,7 +28,7 @@ export interface ControlTarget {
   store(): Store;
   clock: ControlledClock;
   config: RuntimeConfig;
-  reset(seed?: SeedName): void;
+  reset(seed?: SeedName, scale?: number): void;
   setFaults(f: FaultConfig): void;
   faults(): FaultConfig;
   requestLog(): RequestLogEntry[];
@@ -38,7 +38,7 @@ export interface ControlTarget {
 }
 
 const SEEDS = ['demo', 'empty', 'large'] as const;
-const resetBody = z.strictObject({ seed: z.enum(SEEDS).optional() });
+const resetBody = z.strictObject({ seed: z.enum(SEEDS).optional(), scale: z.number().int().min(1).max(MAX_LARGE_SCALE).optional() });
 const clockBody = z.strictObject({
   now: z.union([z.number(), z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be epoch ms or an ISO date')]).optional(),
   advanceMs: z.number().optional(),
@@ -75,11 +75,13 @@ export function handleControl(t: ControlTarget, method: string, path: string, bo
   const route = `${method} ${path.replace(/\/+$/, '')}`;
   switch (route) {
     case 'GET /__emulator/health':
-      return { status: 200, body: { ok: true, seed: t.store().seedName, now: iso(t.clock.now()), counts: t.store().counts() } };
+      return { status: 200, body: { ok: true, seed: t.store().seedName, scale: t.store().seedScale, now: iso(t.clock.now()), counts: t.store().counts() } };
     case 'POST /__emulator/reset': {
       const b = parse(resetBody, body);
-      t.reset(b.seed);
-      return { status: 200, body: { ok: true, seed: t.store().seedName, counts: t.store().counts() } };
+      const problem = b.scale === undefined ? undefined : scaleProblem(b.seed ?? t.store().seedName, b.scale);
+      if (problem) throw new ApiError(422, 'invalid_scale', problem, 'scale');
+      t.reset(b.seed, b.scale);
+      return { status: 200, body: { ok: true, seed: t.store().seedName, scale: t.store().seedScale, counts: t.store().counts() } };
     }
     case 'GET /__emulator/clock':
       return clockReply(t);

@@ -6,7 +6,7 @@ import type { RequestLogEntry } from './control.js';
 import { renderCoverageMarkdown, routeCoverage } from './coverage.js';
 import type { FaultConfig } from './faults.js';
 import { DEFAULT_RATE_LIMIT, type RateLimitConfig } from './rate-limit.js';
-import { SEED_NAMES, type SeedName } from './seed/index.js';
+import { MAX_LARGE_SCALE, SEED_NAMES, type SeedName, scaleProblem } from './seed/index.js';
 import { EmulatorServer } from './server.js';
 import type { Store } from './store.js';
 import { DEMO_SCOPED_TOKEN, DEMO_TOKEN } from './tokens.js';
@@ -26,6 +26,11 @@ export interface EmulatorOptions {
   host?: string;
   /** Default 'demo'. */
   seed?: SeedName;
+  /**
+   * Size factor of the `large` seed, 1 to 20 (default 1): N times its integrations, flows, jobs, errors
+   * and connections. Any other seed takes only 1.
+   */
+  scale?: number;
   /** Injectable; default the real clock. */
   clock?: Clock;
   /** Leaky bucket; default {capacity: 1000, refillPerSec: 300}; false turns it off. */
@@ -64,7 +69,8 @@ export interface RunningEmulator {
   setFaults(f: FaultConfig): void;
   requestLog(): RequestLogEntry[];
   clearRequestLog(): void;
-  reset(seed?: SeedName): void;
+  /** No seed: the same seed and scale again; a seed without a scale: that seed at scale 1. */
+  reset(seed?: SeedName, scale?: number): void;
   close(): Promise<void>;
   /**
    * A fetch-shaped function that reaches this emulator without a socket (works whether or not it
@@ -84,6 +90,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 0,
     seed: opts.seed ?? 'demo',
+    scale: opts.scale,
     clock,
     rateLimit: opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit,
     faults: opts.faults,
@@ -112,7 +119,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     setFaults: (f) => server.setFaults(f),
     requestLog: () => server.requestLog(),
     clearRequestLog: () => server.clearRequestLog(),
-    reset: (seed) => server.reset(seed),
+    reset: (seed, scale) => server.reset(seed, scale),
     close: () => server.close(),
   };
 }
@@ -130,10 +137,23 @@ export function parseRateLimit(s: string | undefined): RateLimitConfig | false |
   return { capacity: Number(m[1]), refillPerSec: Number(m[2]) };
 }
 
+/** `--seed` and `--scale` of the command line, checked; errors name the flag. */
+export function parseSeed(seedArg: string | undefined, scaleArg: string | undefined): { seed: SeedName; scale: number } {
+  const seed = (seedArg ?? 'demo') as SeedName;
+  if (!SEED_NAMES.includes(seed)) {
+    const hint = /^large\W\d+$/i.test(seedArg ?? '') ? `; for a bigger large seed give --seed large --scale ${/\d+$/.exec(seedArg!)![0]}` : '';
+    throw new Error(`--seed must be one of ${SEED_NAMES.join(', ')} (got "${seedArg}")${hint}`);
+  }
+  if (scaleArg === undefined) return { seed, scale: 1 };
+  const scale = /^\s*\d+\s*$/.test(scaleArg) ? Number(scaleArg) : NaN;
+  if (!Number.isInteger(scale) || scale < 1 || scale > MAX_LARGE_SCALE) throw new Error(`--scale must be a whole number from 1 to ${MAX_LARGE_SCALE} (got "${scaleArg}")`);
+  if (scaleProblem(seed, scale)) throw new Error(`--scale applies to --seed large only (got --seed ${seed})`);
+  return { seed, scale };
+}
+
 /** For `celigo-manage emulator`: starts the emulator and prints one line (URL and demo token) to stderr. */
-export async function runEmulatorCommand(args: { port?: number; host?: string; seed?: string; rateLimit?: string; faultRate?: number; latencyMs?: number }): Promise<RunningEmulator> {
-  const seed = (args.seed ?? 'demo') as SeedName;
-  if (!SEED_NAMES.includes(seed)) throw new Error(`--seed must be one of ${SEED_NAMES.join(', ')} (got "${args.seed}")`);
+export async function runEmulatorCommand(args: { port?: number; host?: string; seed?: string; scale?: string; rateLimit?: string; faultRate?: number; latencyMs?: number }): Promise<RunningEmulator> {
+  const { seed, scale } = parseSeed(args.seed, args.scale);
   const faults: FaultConfig = {};
   if (args.faultRate !== undefined) faults.errorRate = args.faultRate;
   if (args.latencyMs !== undefined) faults.latencyMs = args.latencyMs;
@@ -141,10 +161,11 @@ export async function runEmulatorCommand(args: { port?: number; host?: string; s
     port: args.port ?? 0,
     host: args.host,
     seed,
+    scale,
     rateLimit: parseRateLimit(args.rateLimit),
     faults,
   });
-  process.stderr.write(`celigo emulator (${seed}) listening on ${emu.baseUrl}  token: ${DEMO_TOKEN}  (scoped: ${DEMO_SCOPED_TOKEN})\n`);
+  process.stderr.write(`celigo emulator (${seed}${scale > 1 ? ` ×${scale}` : ''}) listening on ${emu.baseUrl}  token: ${DEMO_TOKEN}  (scoped: ${DEMO_SCOPED_TOKEN})\n`);
   return emu;
 }
 

@@ -44,6 +44,8 @@ export interface ServerOptions {
   host: string;
   port: number;
   seed: SeedName;
+  /** Size factor of the large seed (default 1). */
+  scale?: number;
   clock: ControlledClock;
   rateLimit: RateLimitConfig | false;
   faults?: FaultConfig;
@@ -86,7 +88,7 @@ export class EmulatorServer implements ControlTarget {
     this.config = { ...DEFAULT_CONFIG, ...opts.config, forms: { ...(opts.config?.forms ?? {}) } };
     this.clock = opts.clock;
     this.quiet = opts.quiet;
-    this._store = seedStore(opts.seed, this.clock);
+    this._store = seedStore(opts.seed, this.clock, opts.scale ?? 1);
     this.setRateLimit(opts.rateLimit);
     this.faultState = new Faults(opts.faults);
     this.server = createServer((req, res) => {
@@ -130,8 +132,9 @@ export class EmulatorServer implements ControlTarget {
   store(): Store {
     return this._store;
   }
-  reset(seed?: SeedName): void {
-    this._store = seedStore(seed ?? (this._store.seedName as SeedName), this.clock);
+  /** No seed: the same seed and scale again. A seed without a scale: that seed at scale 1. */
+  reset(seed?: SeedName, scale?: number): void {
+    this._store = seedStore(seed ?? (this._store.seedName as SeedName), this.clock, scale ?? (seed ? 1 : this._store.seedScale));
   }
   setFaults(f: FaultConfig): void {
     this.faultState.set(f);

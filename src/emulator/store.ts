@@ -69,6 +69,8 @@ export class Store {
     readonly clock: Clock,
     readonly seedName: string,
     salt = 0x5eed,
+    /** The seed's size factor (only the large seed takes one; 1 elsewhere). */
+    readonly seedScale = 1,
   ) {
     this.ids = new IdGen(salt);
   }

@@ -24,6 +24,15 @@ describe('long-running commands', () => {
     expect(r.stderr).toContain('--seed');
   });
 
+  it('emulator takes --scale with --seed large only, and points --seed large:4 to it', async () => {
+    const colon = await run(['emulator', '--port', '0', '--seed', 'large:4']);
+    expect(colon.code).toBe(1);
+    expect(colon.stderr).toContain('--seed large --scale 4');
+    const demo = await run(['emulator', '--port', '0', '--seed', 'demo', '--scale', '2']);
+    expect(demo.code).toBe(1);
+    expect(demo.stderr).toContain('--scale applies to --seed large only');
+  });
+
   it('mcp --http serves /mcp until Ctrl-C', async () => {
     const port = 20_000 + Math.floor(Math.random() * 20_000);
     let status = 0;

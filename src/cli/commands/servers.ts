@@ -89,6 +89,7 @@ export const emulator: NounSpec = {
       opt('--port <port>', 'Port (default 7777; 0 picks a free one)'),
       opt('--host <host>', 'Host (default 127.0.0.1)'),
       opt('--seed <seed>', 'Data to start with: demo, large, empty (default demo)'),
+      opt('--scale <n>', 'With --seed large: N times its integrations, flows, jobs, errors and connections, 1-20 (default 1)'),
       opt('--rate-limit <spec>', '"<capacity>,<refillPerSec>" leaky bucket, or "off" (default: like the real API)'),
       opt('--fault-rate <p>', 'Fraction of requests that fail with 5xx, 0-1'),
       opt('--latency-ms <ms>', 'Added latency per request'),
@@ -101,6 +102,7 @@ export const emulator: NounSpec = {
     examples: [
       'emulator',
       'emulator --port 7777 --seed large --latency-ms 20',
+      'emulator --seed large --scale 10',
       'emulator --fault-rate 0.1 --rate-limit 100,100',
       'emulator --check-recording health.rec.jsonl',
     ],
@@ -120,6 +122,7 @@ export const emulator: NounSpec = {
         try {
           result = await checkRecordingFile(recording, {
             seed: optStr(rc, 'seed'),
+            scale: optStr(rc, 'scale'),
             rateLimit,
             faultRate: num('faultRate', '--fault-rate', 0, 1),
             latencyMs: num('latencyMs', '--latency-ms', 0, 600_000),
@@ -137,12 +140,13 @@ export const emulator: NounSpec = {
           port: rc.opts.port !== undefined ? port(rc.opts.port, 7777) : 7777,
           host: optStr(rc, 'host'),
           seed: optStr(rc, 'seed'),
+          scale: optStr(rc, 'scale'),
           rateLimit,
           faultRate: num('faultRate', '--fault-rate', 0, 1),
           latencyMs: num('latencyMs', '--latency-ms', 0, 600_000),
         });
       } catch (err) {
-        // Bad --seed or --rate-limit values come back as plain errors with a usable message.
+        // Bad --seed, --scale or --rate-limit values come back as plain errors with a usable message.
         if (err instanceof Error && /^--/.test(err.message)) throw new UsageError(err.message);
         throw err;
       }

@@ -1,18 +1,29 @@
-// Builds a fresh store for a seed name.
+// Builds a fresh store for a seed name (and, for the large seed, a scale).
 import type { Clock } from '../clock.js';
 import { hash32 } from '../rng.js';
 import { Store } from '../store.js';
 import { seedDemo } from './demo.js';
 import { seedEmpty } from './empty.js';
-import { seedLarge } from './large.js';
+import { MAX_LARGE_SCALE, seedLarge } from './large.js';
 
 export type SeedName = 'demo' | 'empty' | 'large';
 export const SEED_NAMES: readonly SeedName[] = ['demo', 'empty', 'large'];
+export { MAX_LARGE_SCALE };
 
-export function seedStore(name: SeedName, clock: Clock): Store {
-  const store = new Store(clock, name, hash32(`celigo-emulator:${name}`));
+/** Why a scale cannot be used with a seed, or undefined when it can. */
+export function scaleProblem(name: string, scale: number): string | undefined {
+  if (!Number.isInteger(scale) || scale < 1 || scale > MAX_LARGE_SCALE) return `scale must be a whole number from 1 to ${MAX_LARGE_SCALE} (got ${scale})`;
+  if (scale !== 1 && name !== 'large') return `scale applies to the large seed only (got seed ${name}, scale ${scale})`;
+  return undefined;
+}
+
+/** `scale` N (large only): N times the integrations, flows, jobs, errors and connections; 1 is the pinned store. */
+export function seedStore(name: SeedName, clock: Clock, scale = 1): Store {
+  const problem = scaleProblem(name, scale);
+  if (problem) throw new Error(problem);
+  const store = new Store(clock, name, hash32(`celigo-emulator:${name}`), scale);
   if (name === 'demo') seedDemo(store);
-  else if (name === 'large') seedLarge(store);
+  else if (name === 'large') seedLarge(store, scale);
   else seedEmpty(store);
   return store;
 }

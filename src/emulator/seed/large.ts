@@ -1,6 +1,10 @@
 // The large account, for paging, scale and speed tests: 220 integrations, 2,200 flows, ~26,000 flow jobs
 // in the last 24 hours and over 50,000 open errors. Built without audit entries to stay fast and compact;
 // history still goes through the real job state machine, so the wire behaviour matches the demo seed.
+// `scale` N builds N times the integrations (so flows, exports, imports, jobs and errors) with the same
+// per-integration profile, and N times the connections per application. Scale 1 is the store tests and
+// benchmarks pin: the loops below only run longer, so the first 220 integrations draw the same random
+// numbers in the same order (their ids differ at N > 1: the extra connections are created first).
 import type { FlowProfile, PatternKey } from '../behaviour.js';
 import { Rng } from '../rng.js';
 import type { Rec, Store } from '../store.js';
@@ -24,13 +28,17 @@ const MAPPING: PatternKey[] = ['sfRequiredLastName', 'mappingGeneric'];
 
 export const LARGE = { integrations: 220, flowsPerIntegration: 10, connectionsPerApp: 40, runEveryHours: 2 } as const;
 
-export function seedLarge(store: Store): void {
+/** Largest `scale` accepted: ×20 is about 1.7 million jobs and 1.1 million open errors. */
+export const MAX_LARGE_SCALE = 20;
+
+export function seedLarge(store: Store, scale = 1): void {
+  const perApp = LARGE.connectionsPerApp * scale;
   const now = store.now();
   const b = new Builder(store, DEMO_USER_ID, false);
   const rng = new Rng(0x1a29e);
   const at = now - 30 * DAY;
 
-  const conns: Rec[][] = APPS.map((a, ai) => Array.from({ length: LARGE.connectionsPerApp }, (_, k) => {
+  const conns: Rec[][] = APPS.map((a, ai) => Array.from({ length: perApp }, (_, k) => {
     const rec = b.connection({ name: `${a.app} ${k + 1}`, type: a.type, [a.type]: { host: `${a.app.toLowerCase().replace(/\s/g, '')}-${k + 1}.example.com`, password: `secret-${ai}-${k}` } }, at);
     if (k % 37 === 36) store.hidden.badCredentials.add(rec._id);
     if (k % 53 === 52) rec.offline = true;
@@ -42,12 +50,12 @@ export function seedLarge(store: Store): void {
   const sim = new Simulation(store);
   const from = now - DAY;
   const until = now - MIN;
-  for (let i = 0; i < LARGE.integrations; i++) {
+  for (let i = 0; i < LARGE.integrations * scale; i++) {
     const src = APPS[i % APPS.length];
     const dst = APPS[(i * 3 + 1) % APPS.length === i % APPS.length ? (i + 1) % APPS.length : (i * 3 + 1) % APPS.length];
     const noun = NOUNS[i % NOUNS.length];
-    const srcConn = conns[APPS.indexOf(src)][i % LARGE.connectionsPerApp];
-    const dstConn = conns[APPS.indexOf(dst)][(i * 7) % LARGE.connectionsPerApp];
+    const srcConn = conns[APPS.indexOf(src)][i % perApp];
+    const dstConn = conns[APPS.indexOf(dst)][(i * 7) % perApp];
     const integ = b.create('integrations', { name: `${src.app} - ${dst.app} ${noun} #${i + 1}`, sandbox: false, flowGroupings: [], _registeredConnectionIds: [srcConn._id, dstConn._id] }, at);
     for (let k = 0; k < LARGE.flowsPerIntegration; k++) {
       const what = NOUNS[(i + k) % NOUNS.length];

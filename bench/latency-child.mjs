@@ -1,0 +1,61 @@
+// Child process of bench/latency.mjs: one operation (the health check, or troubleshoot of one integration)
+// against an emulator, timing every request, so that its peak RSS (VmHWM) is this process's alone.
+// argv[2]: JSON { baseUrl, now (emulator ms), mode ('sliced' | 'chain'), op ('health' | 'troubleshoot'), integration? }.
+// Prints one line of JSON on stdout: { wallMs, requests, clientRequests, critical, rssMb, failing?, summary }.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DEMO_TOKEN } from '../dist/emulator/index.js';
+import { CeligoClient } from '../dist/core/client.js';
+import { healthCheck } from '../dist/ops/health.js';
+import { troubleshoot } from '../dist/ops/troubleshoot.js';
+
+const args = JSON.parse(process.argv[2]);
+
+/** Each request's start and end (after its body is read), in ms of performance.now(). */
+const timings = [];
+const NULL_BODY = new Set([101, 204, 205, 304]);
+async function timedFetch(url, init) {
+  const start = performance.now();
+  const res = await globalThis.fetch(url, init);
+  const text = await res.text();
+  timings.push({ start, end: performance.now() });
+  return new Response(NULL_BODY.has(res.status) ? null : text, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+/** The longest chain of requests each starting after the one before ended: round trips nothing could overlap. */
+function criticalRoundTrips(list) {
+  const rs = [...list].sort((a, b) => a.start - b.start);
+  const level = [];
+  let most = 0;
+  for (let i = 0; i < rs.length; i++) {
+    let before = 0;
+    for (let j = 0; j < i; j++) if (rs[j].end <= rs[i].start && level[j] > before) before = level[j];
+    level[i] = before + 1;
+    most = Math.max(most, level[i]);
+  }
+  return most;
+}
+
+const vmHwmMb = () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) / 1024;
+
+const api = new CeligoClient({ baseUrl: args.baseUrl, token: DEMO_TOKEN, fetch: timedFetch, jobPaging: args.mode });
+const home = mkdtempSync(join(tmpdir(), 'cm-bench-latency-'));
+const ctx = { api, now: () => new Date(args.now), home };
+const t0 = performance.now();
+let out;
+if (args.op === 'health') {
+  const report = await healthCheck(ctx, {});
+  const wallMs = performance.now() - t0;
+  const failing = report.integrations.find((i) => i.verdict === 'failing');
+  out = { wallMs, failing: failing && { id: failing.integrationId, name: failing.name }, summary: `${report.integrations.length} integrations, verdicts ${JSON.stringify(report.verdicts)}` };
+} else {
+  const report = await troubleshoot(ctx, { integration: args.integration });
+  const wallMs = performance.now() - t0;
+  out = { wallMs, summary: `${report.totalErrors} open errors in ${report.errorGroups.length} patterns, ${report.steps.length} steps examined` };
+}
+rmSync(home, { recursive: true, force: true });
+out = { ...out, requests: timings.length, clientRequests: api.http.stats.requests, critical: criticalRoundTrips(timings), rssMb: vmHwmMb() };
+process.stdout.write(JSON.stringify(out) + '\n');
+process.exit(0);

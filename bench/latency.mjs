@@ -1,0 +1,137 @@
+// Issue 14 item 5: a latency sweep (20, 150, 300 ms on `large`) and a scale sweep (`large` ×1, ×4, ×10 at
+// 20 ms) of daily_health_check and troubleshoot of one integration: wall time, round trips on the critical
+// path, requests and peak RSS, the sliced job paging beside today's sequential chain (ClientOptions.jobPaging)
+// in the same run. Each operation runs in a child process (bench/latency-child.mjs), so its peak RSS is its
+// own; the emulator runs in another, one per seed size, its latency changed through the faults control.
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { fmt, spawnEmulator } from './lib.mjs';
+
+const CHILD = new URL('./latency-child.mjs', import.meta.url).pathname;
+const DIST_CORE = new URL('../dist/core/', import.meta.url).pathname;
+/** A case slower than this is stopped and reported as such. */
+const CASE_LIMIT_MS = 120_000;
+const MODES = ['sliced', 'chain'];
+const TODAY_REQUESTS = 118;
+const SWEEP = [
+  { scale: 1, latencies: [20, 150, 300] },
+  { scale: 4, latencies: [20] },
+  { scale: 10, latencies: [20] },
+];
+
+function runChild(args) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CHILD, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), CASE_LIMIT_MS);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (signal === 'SIGKILL') return resolve({ timedOut: true });
+      const line = out.trim().split('\n').at(-1);
+      try {
+        resolve(JSON.parse(line));
+      } catch {
+        resolve({ error: `exit ${code}: ${(err || out).trim().split('\n').slice(-3).join(' ')}` });
+      }
+    });
+  });
+}
+
+const procMb = (pid, field) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+
+/** "1.23 s · 9 RT · 118 req · 84 MB", or why there is no figure. */
+function figures(r) {
+  if (!r) return 'not run';
+  if (r.timedOut) return `> ${CASE_LIMIT_MS / 1000} s (stopped)`;
+  if (r.error) return `error (${r.error})`;
+  const extra = r.clientRequests !== r.requests ? ` (client counted ${r.clientRequests})` : '';
+  return `${fmt(r.wallMs / 1000)} s · ${r.critical} RT · ${r.requests} req${extra} · ${fmt(r.rssMb, 0)} MB`;
+}
+const good = (r) => r && !r.timedOut && !r.error;
+
+/** Both operations in both modes at each latency of one seed size; the troubleshoot target is the first failing integration. */
+async function sweepSeed(scale, latencies) {
+  const t = performance.now();
+  const emu = await spawnEmulator({ seed: 'large', scale });
+  const seeded = (performance.now() - t) / 1000;
+  const counts = (await (await fetch(`${emu.url}/__emulator/health`)).json()).counts;
+  const emulator = { scale, seeded, rssMb: procMb(emu.pid, 'VmRSS'), counts };
+  const cases = [];
+  let target;
+  for (const latencyMs of latencies) {
+    await emu.setFaults({ latencyMs });
+    const now = await emu.now();
+    const c = { scale, latencyMs, health: {}, trouble: {} };
+    for (const mode of MODES) {
+      process.stderr.write(`bench: latency: large ×${scale}, ${latencyMs} ms, ${mode} …\n`);
+      c.health[mode] = await runChild({ baseUrl: emu.baseUrl, now, mode, op: 'health' });
+      target ??= c.health[mode].failing;
+      if (target) c.trouble[mode] = await runChild({ baseUrl: emu.baseUrl, now, mode, op: 'troubleshoot', integration: target.id });
+    }
+    c.target = target;
+    cases.push(c);
+  }
+  emulator.peakMb = procMb(emu.pid, 'VmHWM');
+  await emu.setFaults({});
+  await emu.close();
+  return { emulator, cases };
+}
+
+function caseRow(c, op) {
+  const [sliced, chain] = [c[op].sliced, c[op].chain];
+  const where = `large ×${c.scale}, ${c.latencyMs} ms`;
+  const row = op === 'health'
+    ? { figure: `daily_health_check, ${where}`, value: figures(sliced), target: '', note: `today's chain: ${figures(chain)}; ${sliced?.summary ?? ''}` }
+    : { figure: `troubleshoot of "${c.target?.name}", ${where}`, value: figures(sliced), target: '', note: `today's chain: ${figures(chain)}; ${sliced?.summary ?? ''}` };
+  if (op === 'health' && c.scale === 1 && c.latencyMs === 150) {
+    row.target = '<= 2.0 s and <= 8 round trips on the critical path';
+    row.ok = good(sliced) && sliced.wallMs <= 2000 && sliced.critical <= 8;
+  }
+  if (op === 'health' && c.scale === 1 && c.latencyMs === 300) {
+    row.target = '<= 3.5 s';
+    row.ok = good(sliced) && sliced.wallMs <= 3500;
+  }
+  return row;
+}
+
+export async function benchLatency() {
+  const seeds = [];
+  for (const { scale, latencies } of SWEEP) seeds.push(await sweepSeed(scale, latencies));
+  const cases = seeds.flatMap((s) => s.cases);
+  const at = (scale, latencyMs) => cases.find((c) => c.scale === scale && c.latencyMs === latencyMs);
+  const landed = readdirSync(DIST_CORE).some((f) => f.endsWith('.js') && readFileSync(DIST_CORE + f, 'utf8').includes('jobPaging'));
+
+  const rows = cases.map((c) => caseRow(c, 'health'));
+  rows[0].note = `Value: jobPaging 'sliced'; each figure is wall time · round trips on the critical path · requests · peak RSS (VmHWM) of the child process. ${landed ? '' : "ClientOptions.jobPaging is not in dist/ yet: both are today's chain. "}${rows[0].note}`;
+  const req = at(1, 150)?.health;
+  rows.push({
+    figure: 'daily_health_check requests, large ×1, 150 ms',
+    value: good(req?.sliced) ? String(req.sliced.requests) : figures(req?.sliced),
+    target: `within 10% of today's ${TODAY_REQUESTS}`,
+    ok: good(req?.sliced) && Math.abs(req.sliced.requests - TODAY_REQUESTS) <= TODAY_REQUESTS * 0.1,
+    note: `today's chain in this run: ${good(req?.chain) ? req.chain.requests : figures(req?.chain)}`,
+  });
+  const [one, ten] = [at(1, 20)?.health, at(10, 20)?.health];
+  const ratio = (m) => (good(one?.[m]) && good(ten?.[m]) ? ten[m].rssMb / one[m].rssMb : NaN);
+  rows.push({
+    figure: 'daily_health_check peak RSS, large ×10 vs ×1, 20 ms',
+    value: `${fmt(ratio('sliced'))}x (${fmt(ten?.sliced?.rssMb, 0)} vs ${fmt(one?.sliced?.rssMb, 0)} MB)`,
+    target: '<= 1.5x',
+    ok: ratio('sliced') <= 1.5,
+    note: `VmHWM of the child running the check; today's chain: ${fmt(ratio('chain'))}x (${fmt(ten?.chain?.rssMb, 0)} vs ${fmt(one?.chain?.rssMb, 0)} MB)`,
+  });
+  rows.push(...cases.map((c) => caseRow(c, 'trouble')));
+  for (const { emulator: e } of seeds) {
+    rows.push({
+      figure: `Emulator, large ×${e.scale}: spawn to listening`,
+      value: `${fmt(e.seeded, 1)} s, ${fmt(e.rssMb, 0)} MB`,
+      target: '',
+      note: `RSS after seeding; peak ${fmt(e.peakMb, 0)} MB after the cases. ${e.counts.integrations} integrations, ${e.counts.flows} flows, ${e.counts.connections} connections, ${e.counts.flowJobs} flow jobs, ${e.counts.openErrors} open errors`,
+    });
+  }
+  return rows;
+}
