@@ -5,19 +5,19 @@ import { parseCloneAnswer, parseClonePreview, type CloneBody, type ClonePreview 
 
 export class IntegrationsApi extends ResourceApi<s.Integration> {
   flows(id: string, opts: ListOptions = {}): Promise<s.Flow[]> {
-    return listAll<unknown>(this.http, `/integrations/${enc(id)}/flows`, {}, opts).then((r) => r.map((f) => s.flow.parse(f)));
+    return listAll(this.http, `/integrations/${enc(id)}/flows`, {}, { ...opts, parse: (f) => s.flow.parse(f) });
   }
 
   connections(id: string, opts: ListOptions = {}): Promise<s.Connection[]> {
-    return listAll<unknown>(this.http, `/integrations/${enc(id)}/connections`, {}, opts).then((r) => r.map((c) => s.connection.parse(c)));
+    return listAll(this.http, `/integrations/${enc(id)}/connections`, {}, { ...opts, parse: (c) => s.connection.parse(c) });
   }
 
   exports(id: string, opts: ListOptions = {}): Promise<s.Export[]> {
-    return listAll<unknown>(this.http, `/integrations/${enc(id)}/exports`, {}, opts).then((r) => r.map((c) => s.exportResource.parse(c)));
+    return listAll(this.http, `/integrations/${enc(id)}/exports`, {}, { ...opts, parse: (c) => s.exportResource.parse(c) });
   }
 
   imports(id: string, opts: ListOptions = {}): Promise<s.Import[]> {
-    return listAll<unknown>(this.http, `/integrations/${enc(id)}/imports`, {}, opts).then((r) => r.map((c) => s.importResource.parse(c)));
+    return listAll(this.http, `/integrations/${enc(id)}/imports`, {}, { ...opts, parse: (c) => s.importResource.parse(c) });
   }
 
   /** Open-error counts per flow: a bare array (celigo-api.md §7.6). */

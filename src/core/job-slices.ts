@@ -88,10 +88,11 @@ export async function readJobSlices(http: HttpClient, query: Record<string, unkn
   setMaxListeners(0, signal);
   let failed = false;
 
-  const readSlice = async (s: Slice): Promise<void> => {
+  /** One page of a slice, handed out; what is left of the slice comes back (nothing of the page is kept). */
+  const readPage = async (s: Slice): Promise<Slice[]> => {
     const q = { ...query, createdAt_gte: iso(s.lo), ...(s.hi !== undefined ? { createdAt_lte: iso(s.hi) } : {}) };
     const res = await http.request<unknown>('GET', '/jobs', { query: q as never, signal });
-    if (failed) return;
+    if (failed) return [];
     const rows = asArray<JobLike>(res.body, 'GET /jobs');
     let oldest = Infinity;
     let newest = -Infinity;
@@ -105,8 +106,12 @@ export async function readJobSlices(http: HttpClient, query: Record<string, unkn
       fresh++;
       o.each(r);
     }
-    if (rows.length < threshold) return;
-    await Promise.all(rest(s, rows, { oldest, newest, fresh, threshold }).map(readSlice));
+    return rows.length < threshold ? [] : rest(s, rows, { oldest, newest, fresh, threshold });
+  };
+  // The page is out of reach once readPage returns: a slice waiting for its pieces holds none of it.
+  const readSlice = async (s: Slice): Promise<void> => {
+    const pieces = await readPage(s);
+    await Promise.all(pieces.map(readSlice));
   };
 
   try {

@@ -9,6 +9,9 @@ export interface ListOptions {
   signal?: AbortSignal;
 }
 
+/** Each row turned into what is kept as its page arrives (validation): a page's raw rows are never all kept. */
+type Parse<T> = { parse?: (row: unknown) => T };
+
 /** RFC 5988 `Link` header → the URL of rel="next", if any. */
 export function nextLink(header: string | null): string | undefined {
   if (!header) return undefined;
@@ -57,18 +60,19 @@ export async function listAll<T>(
   http: HttpClient,
   path: string,
   query: RequestOptions['query'] = {},
-  opts: ListOptions & { rows?: (body: unknown, endpoint: string) => T[] } = {},
+  opts: ListOptions & Parse<T> & { rows?: (body: unknown, endpoint: string) => unknown[] } = {},
 ): Promise<T[]> {
   const out: T[] = [];
+  const parse = opts.parse ?? ((r: unknown) => r as T);
   let next: string | undefined = path;
   let q: RequestOptions['query'] | undefined = query;
   const seen = new Set<string>();
-  const rows = opts.rows ?? ((body: unknown, endpoint: string) => asArray<T>(body, endpoint));
+  const rows = opts.rows ?? ((body: unknown, endpoint: string) => asArray<unknown>(body, endpoint));
   if (http.forms.listPaging === 'skip' && !opts.rows) return listBySkip<T>(http, path, query, opts);
   while (next) {
     const res = await http.request<unknown>('GET', next, { query: q, signal: opts.signal });
     for (const item of rows(res.body, endpointOf('GET', next))) {
-      out.push(item);
+      out.push(parse(item));
       if (opts.limit !== undefined && out.length >= opts.limit) return out;
     }
     const link = nextLink(res.headers.get('link'));
@@ -85,13 +89,14 @@ export async function listAll<T>(
 export const SKIP_PAGE_SIZE = 1000;
 
 /** A list on an account that sends no Link header: explicit limit and skip until a short page. */
-async function listBySkip<T>(http: HttpClient, path: string, query: RequestOptions['query'] = {}, opts: ListOptions = {}): Promise<T[]> {
+async function listBySkip<T>(http: HttpClient, path: string, query: RequestOptions['query'] = {}, opts: ListOptions & Parse<T> = {}): Promise<T[]> {
   const out: T[] = [];
+  const parse = opts.parse ?? ((r: unknown) => r as T);
   for (let skip = 0; ; skip += SKIP_PAGE_SIZE) {
     const res = await http.request<unknown>('GET', path, { query: { ...query, limit: SKIP_PAGE_SIZE, skip }, signal: opts.signal });
-    const rows = asArray<T>(res.body, endpointOf('GET', path));
+    const rows = asArray<unknown>(res.body, endpointOf('GET', path));
     for (const item of rows) {
-      out.push(item);
+      out.push(parse(item));
       if (opts.limit !== undefined && out.length >= opts.limit) return out;
     }
     if (rows.length < SKIP_PAGE_SIZE) return out;

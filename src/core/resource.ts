@@ -33,8 +33,8 @@ export class ResourceApi<T extends { _id: string; lastModified?: string }> {
   }
 
   async list(query: Query = {}, opts: ListOptions = {}): Promise<T[]> {
-    const rows = await listAll<unknown>(this.http, `/${this.path}`, query, opts);
-    return rows.map((r) => this.parse(r));
+    // Each page validated as it arrives: the raw rows of a long list are never all kept beside their copies.
+    return listAll<T>(this.http, `/${this.path}`, query, { ...opts, parse: (r) => this.parse(r) });
   }
 
   async get(id: string, call: Call = {}): Promise<T> {

@@ -38,7 +38,7 @@ export interface HealthFindings {
 
 /** Daily figures of one integration's jobs (its tally, if it has jobs), one entry per series day. */
 export function seriesOf(dayCount: number, jobs: JobTally | undefined): Omit<HealthSeries['integrations'][number], 'integrationId' | 'name'> {
-  const perDay = Array.from({ length: dayCount }, (_, i) => jobs?.days[i]);
+  const perDay = Array.from({ length: dayCount }, (_, i) => jobs?.dayPart(i));
   const runTimes = perDay.map((d) => percentiles(d?.durations ?? [], [50, 95]));
   return {
     jobs: perDay.map((d) => d?.counts.total ?? 0),
@@ -87,7 +87,7 @@ export function assembleHealthReport(f: HealthFindings): Omit<HealthReport, 'req
   return {
     window: { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), label: w.label, ...(w.timeZone ? { timeZone: w.timeZone } : {}) },
     baseline: { from: new Date(w.baseFrom).toISOString(), to: new Date(w.from).toISOString() },
-    summary: summarySentence(f, w.timeZone ? `${w.label} (${w.timeZone})` : w.label, f.tally.window.counts),
+    summary: summarySentence(f, w.timeZone ? `${w.label} (${w.timeZone})` : w.label, f.tally.allFlows.win.counts),
     verdicts: verdictCounts(f.integrations),
     integrations: f.integrations,
     failedJobs: failedJobsOf(f.tally.failed, f.flows),

@@ -2,7 +2,7 @@
 // sums, run times, the runs it names); per flow, the open errors of its flow and retry jobs; the window's
 // flow jobs of the whole account counted; its newest failed runs. Each job is added as its page arrives
 // and then dropped, so memory grows with the flows reported, not with the jobs read.
-import { keepNewest, JobTally, Part } from './job-tally.js';
+import { keepNewest, JobTally } from './job-tally.js';
 import type { JobRow } from './job-rows.js';
 import { num } from './util.js';
 
@@ -24,8 +24,8 @@ export class HealthTally {
   readonly byFlow = new Map<string, JobTally>();
   /** Open errors by flow id: of its flow jobs and of the retry jobs that retried its errors. */
   readonly openByFlow = new Map<string, number>();
-  /** The window's flow jobs, of every flow (listed or not). */
-  readonly window = new Part();
+  /** The flow jobs of every flow (listed or not): the summary counts the window's. */
+  readonly allFlows = new JobTally();
   /** The window's failed flow jobs, newest first, at most FAILED_JOBS_LISTED. */
   readonly failed: FailedRun[] = [];
   /** Every job read (flow, retry, bulk retry; window and baseline). */
@@ -41,8 +41,8 @@ export class HealthTally {
       if (!t) this.byFlow.set(j._flowId, (t = new JobTally()));
       t.add(r);
     }
+    this.allFlows.add(r);
     if (!r.inWindow) return;
-    this.window.add(r);
     if (j.status === 'failed') {
       keepNewest(this.failed, { t: r.t, jobId: j._id, flowId: j._flowId ?? '', integrationId: j._integrationId, status: j.status, createdAt: j.createdAt, numError: num(j.numError) }, FAILED_JOBS_LISTED);
     }

@@ -1,41 +1,29 @@
-// What the health check keeps of a set of jobs (a flow's, an integration's, the account's): counts, sums,
-// run times and the few runs it names, added up as the pages arrive (issue 14 item 3). No job is kept,
-// so the check's memory does not grow with the number of jobs it reads, only with the flows it reports.
+// What the health check keeps of a set of jobs (a flow's, an integration's): counts, record sums, run
+// times and the few runs it names, added up as the pages arrive (issue 14 item 3). No job is kept, and a
+// tally is a few numbers in one typed array plus its run times, so the check's memory grows with the
+// flows it reports (one tally each), not with the jobs it reads.
 import type { JobCounts, RunTime } from './health-report.js';
 import type { JobRow } from './job-rows.js';
 import { num, percentiles } from './util.js';
 
+const COUNTS = ['total', 'completed', 'failed', 'canceled', 'active', 'withErrors'] as const;
 const SUMS = ['numError', 'numExport', 'numSuccess', 'numIgnore'] as const;
 export type SumField = (typeof SUMS)[number];
 
-const newCounts = (): JobCounts => ({ total: 0, completed: 0, failed: 0, canceled: 0, active: 0, withErrors: 0 });
+/** Numbers of the window, then of the baseline: the counts, then the record sums. */
+const WIDTH = COUNTS.length + SUMS.length;
+const WIN = 0;
+const BASE = WIDTH;
+/** Then per series day: total, completed, failed, record errors. */
+const DAYS = 2 * WIDTH;
+const DAY_WIDTH = 4;
 
-/** Counts, record sums and run times of some jobs. */
-export class Part {
-  readonly counts = newCounts();
-  readonly sums: Record<SumField, number> = { numError: 0, numExport: 0, numSuccess: 0, numIgnore: 0 };
+/** Counts, record sums and run times of some jobs (the window's, the baseline's, one day's). */
+export interface Part {
+  counts: JobCounts;
+  sums: Record<SumField, number>;
   /** Run times of the finished jobs with both timestamps, in ms. */
-  readonly durations: number[] = [];
-
-  add(r: JobRow): void {
-    const j = r.job;
-    const c = this.counts;
-    c.total++;
-    if (j.status === 'completed') {
-      c.completed++;
-      if (num(j.numError) > 0) c.withErrors++;
-    } else if (j.status === 'failed') c.failed++;
-    else if (j.status === 'canceled') c.canceled++;
-    else c.active++;
-    for (const f of SUMS) this.sums[f] += num(j[f]);
-    if (r.durationMs !== undefined) this.durations.push(r.durationMs);
-  }
-
-  merge(o: Part): void {
-    for (const k of Object.keys(this.counts) as (keyof JobCounts)[]) this.counts[k] += o.counts[k];
-    for (const f of SUMS) this.sums[f] += o.sums[f];
-    for (const d of o.durations) this.durations.push(d);
-  }
+  durations: number[];
 }
 
 /** A run the report names: the newest of a flow, or one of its last finished ones. */
@@ -46,31 +34,91 @@ export interface RunRef {
   at: string;
 }
 
-/** Of a set of jobs: the window's and the baseline's parts, one part per series day, the newest runs. */
 export class JobTally {
-  readonly win = new Part();
-  readonly base = new Part();
-  /** By index into the series' days; a day with no job has no part. */
-  readonly days: (Part | undefined)[] = [];
+  private n = new Float64Array(DAYS);
+  /** Run times, and for each: its day index + 1 (0: none) times two, plus one when in the window. */
+  private readonly durs: number[] = [];
+  private readonly tags: number[] = [];
   /** The window's newest run, and its two newest finished ones (newest first); the first read wins a tie. */
   newest?: RunRef;
   readonly lastFinished: RunRef[] = [];
 
   add(r: JobRow): void {
-    (r.inWindow ? this.win : this.base).add(r);
-    if (r.day !== undefined) (this.days[r.day] ??= new Part()).add(r);
+    const j = r.job;
+    const at = r.inWindow ? WIN : BASE;
+    const n = this.n;
+    n[at]++;
+    const k = j.status === 'completed' ? 1 : j.status === 'failed' ? 2 : j.status === 'canceled' ? 3 : 4;
+    n[at + k]++;
+    if (k === 1 && num(j.numError) > 0) n[at + 5]++;
+    for (let i = 0; i < SUMS.length; i++) n[at + COUNTS.length + i] += num(j[SUMS[i]]);
+    if (r.day !== undefined) {
+      const d = this.day(r.day);
+      this.n[d]++;
+      if (k === 1 || k === 2) this.n[d + k]++;
+      this.n[d + 3] += num(j.numError);
+    }
+    if (r.durationMs !== undefined) {
+      this.durs.push(r.durationMs);
+      this.tags.push((r.day === undefined ? 0 : r.day + 1) * 2 + (r.inWindow ? 1 : 0));
+    }
     if (!r.inWindow) return;
-    const run = { t: r.t, jobId: r.job._id, status: r.job.status, at: r.job.createdAt };
+    const run = { t: r.t, jobId: j._id, status: j.status, at: j.createdAt };
     if (!this.newest || r.t > this.newest.t) this.newest = run;
-    if (r.job.status === 'completed' || r.job.status === 'failed') keepNewest(this.lastFinished, run, 2);
+    if (k === 1 || k === 2) keepNewest(this.lastFinished, run, 2);
   }
 
   merge(o: JobTally): void {
-    this.win.merge(o.win);
-    this.base.merge(o.base);
-    o.days.forEach((d, i) => d && (this.days[i] ??= new Part()).merge(d));
+    if (o.n.length > this.n.length) this.day((o.n.length - DAYS) / DAY_WIDTH - 1);
+    for (let i = 0; i < o.n.length; i++) this.n[i] += o.n[i];
+    for (let i = 0; i < o.durs.length; i++) {
+      this.durs.push(o.durs[i]);
+      this.tags.push(o.tags[i]);
+    }
     if (o.newest && (!this.newest || o.newest.t > this.newest.t)) this.newest = o.newest;
     for (const run of o.lastFinished) keepNewest(this.lastFinished, run, 2);
+  }
+
+  get win(): Part {
+    return this.part(WIN, (tag) => (tag & 1) === 1);
+  }
+
+  get base(): Part {
+    return this.part(BASE, (tag) => (tag & 1) === 0);
+  }
+
+  /** Day `i` of the series; undefined when no job of this tally fell on it. */
+  dayPart(i: number): Part | undefined {
+    const d = DAYS + i * DAY_WIDTH;
+    if (d >= this.n.length || this.n[d] === 0) return undefined;
+    const n = this.n;
+    const counts = { total: n[d], completed: n[d + 1], failed: n[d + 2], canceled: 0, active: 0, withErrors: 0 };
+    return { counts, sums: { numError: n[d + 3], numExport: 0, numSuccess: 0, numIgnore: 0 }, durations: this.durations((tag) => tag >> 1 === i + 1) };
+  }
+
+  /** The offset of day `i`'s numbers, growing the array to hold it. */
+  private day(i: number): number {
+    const d = DAYS + i * DAY_WIDTH;
+    if (d + DAY_WIDTH > this.n.length) {
+      const grown = new Float64Array(d + DAY_WIDTH);
+      grown.set(this.n);
+      this.n = grown;
+    }
+    return d;
+  }
+
+  private part(at: number, which: (tag: number) => boolean): Part {
+    const counts = {} as JobCounts;
+    COUNTS.forEach((c, i) => (counts[c] = this.n[at + i]));
+    const sums = {} as Record<SumField, number>;
+    SUMS.forEach((s, i) => (sums[s] = this.n[at + COUNTS.length + i]));
+    return { counts, sums, durations: this.durations(which) };
+  }
+
+  private durations(which: (tag: number) => boolean): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.durs.length; i++) if (which(this.tags[i])) out.push(this.durs[i]);
+    return out;
   }
 }
 

@@ -40,7 +40,7 @@ describe('summarySentence', () => {
       expected: '1 integration: 0 failing, 0 degraded, 1 healthy. 1 run in last 24 hours, 100% succeeded, 0 failed runs; 1 open error. 2 connections tested, 1 down (SF). 2 scheduled flows disabled or not run.',
     },
   ])('$name', (c) => {
-    const text = summarySentence({ integrationCount: c.count, integrations: c.integrations, checks: c.checks ?? [], scheduleIssues: c.issues ?? [] }, 'last 24 hours', tallied(c.rows).window.counts);
+    const text = summarySentence({ integrationCount: c.count, integrations: c.integrations, checks: c.checks ?? [], scheduleIssues: c.issues ?? [] }, 'last 24 hours', tallied(c.rows).allFlows.win.counts);
     expect(text).toBe(c.expected);
   });
 });

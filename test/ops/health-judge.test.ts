@@ -250,7 +250,7 @@ describe('HealthTally', () => {
     for (const r of rows) t.add(r);
     expect([...t.openByFlow]).toEqual([['f1', 5], ['f2', 0]]);
     expect([...t.byFlow.keys()]).toEqual(['f1', 'f2']);
-    expect(t.window.counts.total).toBe(3);
+    expect(t.allFlows.win.counts.total).toBe(3);
   });
 
   it('keeps the newest failed runs of the window only, newest first, and no job', () => {
