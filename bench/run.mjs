@@ -13,6 +13,7 @@ const suites = {
   workflows: async () => (await import('./workflows.mjs')).benchWorkflows(),
   agent: async () => (await import('./agent.mjs')).benchAgent(),
   load: async () => (await import('./load.mjs')).benchLoad(),
+  reads: async () => (await import('./shared-reads.mjs')).benchReads(),
 };
 
 const only = process.argv.slice(2);
