@@ -14,6 +14,7 @@ const suites = {
   agent: async () => (await import('./agent.mjs')).benchAgent(),
   load: async () => (await import('./load.mjs')).benchLoad(),
   latency: async () => (await import('./latency.mjs')).benchLatency(),
+  reads: async () => (await import('./shared-reads.mjs')).benchReads(),
 };
 
 const only = process.argv.slice(2);

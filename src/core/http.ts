@@ -1,9 +1,11 @@
-// The one place that talks HTTP to integrator.io: auth, timeouts, retries, 429, read-only guard.
+// The one place that talks HTTP to integrator.io: auth, timeouts, retries, 429, read-only guard, and
+// identical reads shared or reused (shared-reads.ts).
 // celigo-api.md §1.5 (error envelope), §1.6 (rate limit), design.md §2 (which requests may be retried).
 import { CeligoApiError } from './errors.js';
 import { networkError, parseBody, parseRetryAfter, toApiError, type Answer, type Send } from './http-answers.js';
 import { DEFAULT_FORMS, type ApiForms } from './forms.js';
 import { DEFAULT_MAX_IN_FLIGHT, RateBudget, TurnTimeout } from './rate-budget.js';
+import { SharedReads, type RawAnswer } from './shared-reads.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -130,8 +132,13 @@ export class HttpClient {
   /** The account's request budget: every caller of this client takes turns in it. */
   readonly budget: RateBudget;
   private readonly onExchange?: (exchange: HttpExchange) => void;
-  /** Counters for benchmarks and reports. */
-  readonly stats = { requests: 0, retries: 0, rateLimited: 0 };
+  /**
+   * Counters for benchmarks and reports: requests sent (attempts), GETs that joined one in flight, and
+   * list reads answered by a session's cache or not (core/shared-reads.ts).
+   */
+  readonly stats = { requests: 0, retries: 0, rateLimited: 0, sharedInFlight: 0, cacheHits: 0, cacheMisses: 0 };
+  /** Identical GETs in flight, and the generation every write bumps (core/shared-reads.ts). */
+  private readonly reads: SharedReads;
 
   constructor(private readonly init: HttpOptions) {
     const opts = init;
@@ -155,6 +162,7 @@ export class HttpClient {
       random: opts.random ?? Math.random,
       userAgent: opts.userAgent ?? 'celigo-manage',
     };
+    this.reads = new SharedReads(this.stats, new URL(this.baseUrl).pathname.replace(/\/+$/, ''));
     this.budget = new RateBudget({ maxInFlight: opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, sleep: (ms) => this.o.sleep(ms) });
   }
 
@@ -218,17 +226,44 @@ export class HttpClient {
       signal: opts.signal,
       deadline: Date.now() + this.o.maxWaitMs,
     };
+    let answer: RawAnswer;
+    if (method === 'GET' && mayRetry) {
+      // Identical GETs in flight share one request (and its retries); a session's lists may come from its cache.
+      answer = await this.reads.get(url, opts.signal, (signal) => this.exchange({ ...send, signal }, mayRetry, reads));
+    } else if (reads) {
+      answer = await this.exchange(send, mayRetry, reads);
+    } else {
+      // A write, even one that fails (it may have landed), drops every list cached for this client, both when
+      // it is sent and when it ends: a list read while it was on its way may show the account before it.
+      this.reads.wrote();
+      try {
+        answer = await this.exchange(send, mayRetry, reads);
+      } finally {
+        this.reads.wrote();
+      }
+    }
+    // Every caller parses its own copy: callers (and zod) may keep or change what they are given.
+    const body = parseBody(answer);
+    if (answer.status >= 400) throw toApiError(answer.status, body, method, display, answer.attempts);
+    return { status: answer.status, headers: answer.headers, body: body as T, url: url.href };
+  }
 
+  /**
+   * Sends one request to its final answer: retries (5xx and network errors where allowed, 429 always,
+   * within the deadline), then the answer as read. Throws on a network error or a 429 it gives up on.
+   */
+  private async exchange(send: Send, mayRetry: boolean, reads: boolean): Promise<RawAnswer> {
+    const { method, display, signal } = send;
     let attempt = 0;
     let rateLimited = 0;
     for (;;) {
       attempt++;
-      opts.signal?.throwIfAborted();
+      signal?.throwIfAborted();
       const got = await this.attempt(send, rateLimited > 0, attempt + rateLimited);
       if ('error' in got) {
-        if (opts.signal?.aborted) throw opts.signal.reason ?? got.error;
+        if (signal?.aborted) throw signal.reason ?? got.error;
         if (mayRetry && attempt <= this.o.maxRetries) {
-          await this.backoff(attempt, opts.signal);
+          await this.backoff(attempt, signal);
           continue;
         }
         throw networkError(send, got, reads, attempt);
@@ -251,12 +286,10 @@ export class HttpClient {
       }
       this.budget.answered();
       if (res.status >= 500 && mayRetry && attempt <= this.o.maxRetries) {
-        await this.backoff(attempt, opts.signal);
+        await this.backoff(attempt, signal);
         continue;
       }
-      const body = parseBody(res);
-      if (res.status >= 400) throw toApiError(res.status, body, method, display, attempt);
-      return { status: res.status, headers: res.headers, body: body as T, url: url.href };
+      return { ...res, attempts: attempt };
     }
   }
 

@@ -7,7 +7,7 @@ import type { PromptDef } from '../operations/prompts.js';
 import type { ToolDef } from '../operations/tool.js';
 import { mergeSelection, selectTools, selectionFromEnv, withheldReason } from '../operations/select.js';
 import { createServerFactory, type FixtureInstaller } from './server.js';
-import { envFlag } from '../config/env-flags.js';
+import { envFlag, listCacheMsFromEnv } from '../config/env-flags.js';
 
 export interface RunMcpOptions {
   http?: boolean;
@@ -66,6 +66,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   // Configuration errors first, before anything is started.
   const host = opts.host ?? env.CELIGO_MANAGE_HTTP_HOST ?? '127.0.0.1';
   const bearerToken = env.CELIGO_MANAGE_HTTP_TOKEN || undefined;
+  const listCacheMs = listCacheMsFromEnv(env);
   const httpMod = opts.http ? await import('./http.js') : undefined;
   httpMod?.checkHttpConfig(host, bearerToken);
 
@@ -93,6 +94,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
     label: session.label,
     known: catalogue.tools.map((t) => t.name),
     withheldReason: (name) => withheldReason(catalogue.tools.find((t) => t.name === name)!, selection),
+    listCacheMs,
   });
 
   let stopTransport: () => Promise<void> = async () => {};

@@ -12,6 +12,7 @@ import {
 import type { CeligoClient } from '../core/client.js';
 import { CeligoApiError, ConflictError, UsageError } from '../core/errors.js';
 import { inCallOrder } from '../core/rate-budget.js';
+import { withReadCache, type ReadCache } from '../core/shared-reads.js';
 import { boundMessage, describeForModel } from '../app/errors.js';
 import { redact } from '../app/redact.js';
 import { stripControls } from '../core/control-chars.js';
@@ -47,6 +48,8 @@ export interface RegisterDeps {
   followForMs?: number;
   /** How ops that poll wait (tests advance the emulator's manual clock instead of sleeping). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The session's list cache (server.ts makes one per instance): every tool call of the session reads through it. */
+  readCache?: ReadCache;
 }
 
 const CONFIRM_ARG = 'confirm';
@@ -310,7 +313,8 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
       };
       try {
         // Every session shares the account's request budget; a call's requests take turns by its start.
-        const r = await inCallOrder(Date.now(), () => def.handler(handlerArgs as never, toolCtx));
+        const run = () => inCallOrder(Date.now(), () => def.handler(handlerArgs as never, toolCtx));
+        const r = await (deps.readCache ? withReadCache(deps.readCache, run) : run());
         if (def.app && r.appHtml) deps.appHtml?.set(def.app.uri, r.appHtml);
         return toCallToolResult(r, deps.secrets);
       } catch (err) {

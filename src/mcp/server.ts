@@ -6,6 +6,7 @@ import { z } from 'zod';
 import type { CeligoClient } from '../core/client.js';
 import type { PromptDef } from '../operations/prompts.js';
 import type { ToolDef } from '../operations/tool.js';
+import { DEFAULT_LIST_CACHE_MS, ReadCache } from '../core/shared-reads.js';
 import { requestStateCodec } from './confirm.js';
 import { explainWithheld, registerTools, type RegisterDeps } from './register.js';
 import { oneLine } from './stdio.js';
@@ -39,6 +40,12 @@ export interface ServerFactoryOptions {
   /** Test hooks: how long a call follows a job before answering pending, and how polling ops sleep. */
   followForMs?: RegisterDeps['followForMs'];
   sleep?: RegisterDeps['sleep'];
+  /**
+   * How long each instance (one per session: stdio's connection, a 2025-era HTTP session; a stateless
+   * 2026-07-28 HTTP request is an instance of its own) reuses a resource list it read, in ms; 0 turns it
+   * off (default DEFAULT_LIST_CACHE_MS; runMcp passes CELIGO_MANAGE_LIST_CACHE_MS). core/shared-reads.ts.
+   */
+  listCacheMs?: number;
 }
 
 function instructions(label?: string): string {
@@ -96,6 +103,7 @@ export function createServerFactory(o: ServerFactoryOptions): () => McpServer {
   const capabilities: ServerCapabilities = { tools: { listChanged: false } };
   if (prompts.length) capabilities.prompts = { listChanged: false };
   if (apps.length) capabilities.resources = { listChanged: false };
+  const listCacheMs = o.listCacheMs ?? DEFAULT_LIST_CACHE_MS;
 
   return () => {
     const server = new McpServer(
@@ -108,7 +116,8 @@ export function createServerFactory(o: ServerFactoryOptions): () => McpServer {
         inputRequired: { roundTimeoutMs: 600_000 },
       },
     );
-    registerTools(server, o.tools, deps);
+    // The session's own list cache: its tool calls reuse what it read a moment ago, never another session's.
+    registerTools(server, o.tools, listCacheMs > 0 ? { ...deps, readCache: new ReadCache({ ttlMs: listCacheMs }) } : deps);
     for (const t of apps) registerApp(server, t, appHtml);
     for (const p of prompts) registerPrompt(server, p, serves, known);
     if (o.withheldReason) explainWithheld(server, known.filter((n) => !served.has(n)), o.withheldReason);

@@ -542,7 +542,8 @@ describe('traps', () => {
     const emu2 = await startEmulator({ port: 0, seed: 'demo', rateLimit: { capacity: 5, refillPerSec: 50 }, quiet: true });
     try {
       const api2 = new CeligoClient({ baseUrl: emu2.baseUrl, token: DEMO_TOKEN });
-      const results = await Promise.all(Array.from({ length: 20 }, () => api2.tags.list()));
+      // Distinct queries: identical GETs in flight would share one request (core/shared-reads.ts).
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => api2.tags.list({ n: i })));
       expect(results).toHaveLength(20);
       const limited = emu2.requestLog().filter((r) => r.status === 429);
       expect(limited.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 // Issue 13 item 13: one rate budget per account. Hundreds of concurrent requests through one client (every
 // MCP session of an HTTP server shares it) against integrator.io's bucket wait their turn instead of failing
 // on 429s; a request that cannot get its turn before its deadline fails with a message that says so.
+// Distinct URLs: identical GETs in flight would share one request (shared-reads.ts).
 // Fake timers: the account's bucket, Retry-After pauses and deadlines run on the same simulated clock.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HttpClient, type FetchLike } from '../../src/core/http.js';
@@ -45,7 +46,7 @@ describe('one rate budget per account', () => {
   it('300 concurrent requests against a small bucket all get through, in turn', async () => {
     const acct = account(10, 20);
     const http = new HttpClient({ baseUrl: base, token: TOKEN, fetch: acct.fetch });
-    const all = Promise.allSettled(Array.from({ length: 300 }, () => http.request('GET', '/flows')));
+    const all = Promise.allSettled(Array.from({ length: 300 }, (_, i) => http.request('GET', '/flows', { query: { n: i } })));
     await vi.runAllTimersAsync();
     const results = await all;
     const failed = results.filter((r) => r.status === 'rejected');
@@ -58,7 +59,7 @@ describe('one rate budget per account', () => {
   it('keeps at most maxInFlight requests in flight to one account', async () => {
     const acct = account(1000, 300);
     const http = new HttpClient({ baseUrl: base, token: TOKEN, fetch: acct.fetch, maxInFlight: 4 });
-    const all = Promise.all(Array.from({ length: 50 }, () => http.request('GET', '/flows')));
+    const all = Promise.all(Array.from({ length: 50 }, (_, i) => http.request('GET', '/flows', { query: { n: i } })));
     await vi.runAllTimersAsync();
     await all;
     expect(acct.seen.maxInFlight).toBe(4);
