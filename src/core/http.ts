@@ -1,6 +1,7 @@
 // The one place that talks HTTP to integrator.io: auth, timeouts, retries, 429, read-only guard, and
 // identical reads shared or reused (shared-reads.ts).
 // celigo-api.md §1.5 (error envelope), §1.6 (rate limit), design.md §2 (which requests may be retried).
+import { setMaxListeners } from 'node:events';
 import { CeligoApiError } from './errors.js';
 import { networkError, parseBody, parseRetryAfter, toApiError, type Answer, type Send } from './http-answers.js';
 import { DEFAULT_FORMS, type ApiForms } from './forms.js';
@@ -203,6 +204,9 @@ export class HttpClient {
   }
 
   async request<T = unknown>(method: Method, path: string, opts: RequestOptions = {}): Promise<HttpResponse<T>> {
+    // A fan-out sends tens of requests with one signal, each listening to it while in flight: that is
+    // not a leak, and Node's warning about it would reach the user's terminal.
+    if (opts.signal) setMaxListeners(0, opts.signal);
     const url = this.url(path, opts.query);
     const display = url.pathname + url.search;
     if (this.readOnly && method !== 'GET' && !(method === 'POST' && opts.readOnlyPost)) {

@@ -12,7 +12,6 @@
 //
 // As with the single chain, more jobs in one millisecond than a page holds cannot all be reached by
 // createdAt; the read steps past that millisecond instead of looping.
-import { setMaxListeners } from 'node:events';
 import type { HttpClient } from './http.js';
 import { asArray, type JobLike } from './paging.js';
 import { UnexpectedShapeError } from './errors.js';
@@ -84,8 +83,6 @@ export async function readJobSlices(http: HttpClient, query: Record<string, unkn
   const threshold = o.pageThreshold ?? 1000;
   const stop = new AbortController();
   const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
-  // Every request of the read listens to it (one listener each, removed with its answer).
-  setMaxListeners(0, signal);
   let failed = false;
 
   /** One page of a slice, handed out; what is left of the slice comes back (nothing of the page is kept). */

@@ -1,7 +1,6 @@
 // The health check's connection tests (issue 14 item 2): each starts as soon as it is known that its
 // connection needs one (a flow of an integration tagged critical, a flow whose runs already show
 // trouble), all of them at once: the account's request budget (core/rate-budget.ts) is what spaces them.
-import { setMaxListeners } from 'node:events';
 import type { Flow } from '../core/schemas.js';
 import { flowSteps } from '../core/flows.js';
 import type { OpContext } from './context.js';
@@ -25,7 +24,6 @@ export class ConnectionTests {
 
   constructor(private readonly ctx: OpContext) {
     this.signal = ctx.signal ? AbortSignal.any([ctx.signal, this.stop.signal]) : this.stop.signal;
-    setMaxListeners(0, this.signal);
   }
 
   /** Tests started so far (for the benchmarks and tests). */

@@ -6,7 +6,7 @@ import { flowSteps } from '../core/flows.js';
 import type { Flow } from '../core/schemas.js';
 import type { OpContext } from './context.js';
 import { classifyCause, type ScopedError } from './patterns.js';
-import { mapPool, READ_CONCURRENCY } from './pool.js';
+import { mapPool, readWidth } from './pool.js';
 import { plural, testConnection } from './util.js';
 import { connectionInApp } from './web-app.js';
 
@@ -40,7 +40,7 @@ export interface TestedConnection {
 }
 
 /** At most this many steps are read one by one; more, and the export and import lists are read instead. */
-const STEP_READS = READ_CONCURRENCY;
+const STEP_READS = 8;
 
 /** An error whose likely cause is its connection: authentication, permission, or the connection down. */
 export function isConnectionClass(e: ScopedError): boolean {
@@ -94,7 +94,7 @@ async function connectionsOfSteps(ctx: OpContext, steps: Map<string, { stepId: s
   const entries = [...steps.entries()];
   const out = new Map<string, string>();
   if (entries.length <= STEP_READS) {
-    await mapPool(entries, READ_CONCURRENCY, async ([key, s]) => {
+    await mapPool(entries, readWidth(ctx), async ([key, s]) => {
       const doc = await (s.kind === 'export' ? api.exports.get(s.stepId, { signal }) : api.imports.get(s.stepId, { signal })).catch(() => undefined);
       if (typeof doc?._connectionId === 'string') out.set(key, doc._connectionId);
     }, signal);
@@ -112,10 +112,10 @@ async function connectionsOfSteps(ctx: OpContext, steps: Map<string, { stepId: s
   return out;
 }
 
-/** Tests each connection once (READ_CONCURRENCY at a time); one that cannot be tested is left undefined. */
+/** Tests each connection once (as many at a time as the budget lets run); one that cannot be tested is left undefined. */
 async function testEach(ctx: OpContext, ids: readonly string[]): Promise<Map<string, TestedConnection | undefined>> {
   const { api, signal } = ctx;
-  const results = await mapPool(ids, READ_CONCURRENCY, async (id) => {
+  const results = await mapPool(ids, readWidth(ctx), async (id) => {
     const [doc, ping] = await Promise.all([api.connections.get(id, { signal }).catch(() => undefined), testConnection(ctx, id).catch(() => undefined)]);
     if (!ping) return undefined;
     const message = ping.ok ? undefined : `${ping.errorCode ? `${ping.errorCode}: ` : ''}${ping.message ?? 'failed'}`;

@@ -8,7 +8,7 @@ import { doneOutcome, type NextStep, type Outcome } from './outcome.js';
 import { Cancelled, type OpContext } from './context.js';
 import { makePlan, mustConfirm } from './confirm.js';
 import { groupErrors, type ErrorGroup, type ScopedError } from './patterns.js';
-import { mapPool } from './pool.js';
+import { mapPool, readWidth } from './pool.js';
 import { resolveExport, resolveFlow } from './resolve.js';
 import { gaveUp, postAtMostOnce } from './at-most-once.js';
 import { Follow } from './follow.js';
@@ -115,7 +115,7 @@ export async function jobErrors(ctx: OpContext, flow: Flow, job: Job): Promise<S
   const { api, signal } = ctx;
   const summary = await api.flows.errorSummary(flow._id, { signal });
   const steps = summary.filter((s) => s.numError > 0).map((s) => s._expOrImpId);
-  const lists = await mapPool(steps, 4, async (stepId) => {
+  const lists = await mapPool(steps, readWidth(ctx), async (stepId) => {
     const rows = await api.errors.listOpen(flow._id, stepId, { occurredAt_gte: job.createdAt }, { signal });
     return rows.map((e) => ({ ...e, flowId: flow._id, stepId }) as ScopedError);
   }, signal);

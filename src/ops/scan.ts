@@ -5,7 +5,7 @@ import { flowSteps } from '../core/flows.js';
 import type { Flow } from '../core/schemas.js';
 import type { OpContext } from './context.js';
 import { matchesPattern, type ScopedError } from './patterns.js';
-import { mapPool } from './pool.js';
+import { mapPool, readWidth } from './pool.js';
 import { resolveFlow, resolveIntegration } from './resolve.js';
 import { rangeFilters, rangeOf, rangeText, type TimeRange } from './timerange.js';
 import { truncate } from './util.js';
@@ -58,7 +58,6 @@ export interface ScanResult {
   label: string;
 }
 
-const CONCURRENCY = 8;
 
 /** The export or import of a flow named by id or (case-insensitive) name. */
 export async function resolveStep(ctx: OpContext, flow: Flow, q: string): Promise<{ id: string; kind: 'export' | 'import'; name: string }> {
@@ -92,7 +91,7 @@ async function flowsWithOpenErrors(ctx: OpContext, scope: ErrorScope, range: Tim
   } else {
     const [integs, list] = await Promise.all([api.integrations.list({}, { signal }), api.flows.list({}, { signal })]);
     flows = list;
-    const sums = await mapPool(integs, CONCURRENCY, (i) => api.integrations.errorSummary(i._id, q, { signal }), signal);
+    const sums = await mapPool(integs, readWidth(ctx), (i) => api.integrations.errorSummary(i._id, q, { signal }), signal);
     withErrors = new Set(sums.flat().filter((s) => s.numError > 0).map((s) => s._flowId));
     // Flows outside any integration have no integration summary: they are checked one by one.
     for (const f of list) if (!f._integrationId) withErrors.add(f._id);
@@ -128,7 +127,7 @@ export async function scanErrors(ctx: OpContext, scope: ErrorScope, opts: { defa
     }
   } else {
     const candidates = await flowsWithOpenErrors(ctx, scope, range);
-    const per = await mapPool(candidates, CONCURRENCY, async ({ flow }) => {
+    const per = await mapPool(candidates, readWidth(ctx), async ({ flow }) => {
       flows.set(flow._id, flow);
       if (scope.step) return [{ flow, stepId: (await resolveStep(ctx, flow, scope.step)).id }];
       const summary = await api.flows.errorSummary(flow._id, { signal });
@@ -137,7 +136,7 @@ export async function scanErrors(ctx: OpContext, scope: ErrorScope, opts: { defa
     targets = per.flat();
   }
 
-  const lists = await mapPool(targets, CONCURRENCY, async ({ flow, stepId }) => {
+  const lists = await mapPool(targets, readWidth(ctx), async ({ flow, stepId }) => {
     const rows = state === 'resolved'
       ? await api.errors.listResolved(flow._id, stepId, filters, { signal })
       : await api.errors.listOpen(flow._id, stepId, filters, { signal });

@@ -12,7 +12,7 @@ import type { Flow, Job } from '../core/schemas.js';
 import type { OpContext } from './context.js';
 import { listBackupRecords, type BackupRecord } from './backups/store.js';
 import { groupErrors, type ErrorGroup, type ScopedError } from './patterns.js';
-import { mapPool } from './pool.js';
+import { mapPool, readWidth } from './pool.js';
 import { resolveFlow, resolveIntegration } from './resolve.js';
 import { jobErrors } from './run.js';
 import { scanErrors } from './scan.js';
@@ -94,15 +94,15 @@ function stepsToExamine(groups: readonly ErrorGroup[], flows: Map<string, Flow>,
   return stepIds;
 }
 
-/** Each step's export or import, then a test of each connection they use (four at a time). */
+/** Each step's export or import, then a test of each connection they use (as many at a time as the budget lets run). */
 async function gatherSteps(ctx: OpContext, stepIds: Map<string, { kind: 'export' | 'import' }>) {
   const { api, signal } = ctx;
-  const stepDocs = await mapPool([...stepIds.entries()], 4, async ([id, s]) => {
+  const stepDocs = await mapPool([...stepIds.entries()], readWidth(ctx), async ([id, s]) => {
     const doc = await (s.kind === 'export' ? api.exports.get(id, { signal }) : api.imports.get(id, { signal })).catch(() => undefined);
     return { id, kind: s.kind, doc };
   }, signal);
   const connIds = [...new Set(stepDocs.map((s) => s.doc?._connectionId).filter((c): c is string => typeof c === 'string'))];
-  const conns = await mapPool(connIds, 4, async (cid) => {
+  const conns = await mapPool(connIds, readWidth(ctx), async (cid) => {
     const [doc, ping] = await Promise.all([
       api.connections.get(cid, { signal }).catch(() => undefined),
       testConnection(ctx, cid).catch((err: Error) => ({ ok: false, code: err instanceof CeligoApiError ? err.status : 0, message: err.message })),
@@ -133,7 +133,7 @@ async function readAudit(ctx: OpContext, resources: Resources, from: number, to:
   } catch (err) {
     if (!(err instanceof CeligoApiError)) throw err;
     // No account-wide audit: ask each resource (few: the flow, its failing steps and their connections).
-    const per = await mapPool([...resources.entries()], 4, async ([id, r]) => {
+    const per = await mapPool([...resources.entries()], readWidth(ctx), async ([id, r]) => {
       const api = r.type === 'flow' ? ctx.api.flows : r.type === 'export' ? ctx.api.exports : r.type === 'import' ? ctx.api.imports : r.type === 'connection' ? ctx.api.connections : ctx.api.integrations;
       // A resource without an audit log (404) or out of the token's scope (403) has nothing to tell;
       // any other failure, an unknown answer shape included, is reported rather than read as "no changes".

@@ -3,7 +3,7 @@ import type { OpContext } from '../context.js';
 import type { Flow } from '../../core/schemas.js';
 import { flowSteps } from '../../core/flows.js';
 import { UsageError } from '../../core/errors.js';
-import { mapPool, READ_CONCURRENCY as CONCURRENCY } from '../pool.js';
+import { mapPool, readWidth } from '../pool.js';
 import { resolveIntegration, resolveFlow } from '../resolve.js';
 import { rangeFilters, rangeOf, rangeText } from '../timerange.js';
 import { compact } from '../project.js';
@@ -38,7 +38,7 @@ export async function listErrors(
   const stepNames = new Map<string, string>();
   const counts: { flow: string; flowId: string; stepId: string; step?: string; open: number; lastErrorAt?: string }[] = [];
   const work: { flow: Flow; stepId: string }[] = [];
-  await mapPool(flows, CONCURRENCY, async (f) => {
+  await mapPool(flows, readWidth(ctx), async (f) => {
     const summary = await api.flows.errorSummary(f._id, { signal });
     for (const s of summary) {
       counts.push(compact({ flow: f.name, flowId: f._id, stepId: s._expOrImpId, open: s.numError, lastErrorAt: s.lastErrorAt }));
@@ -46,7 +46,7 @@ export async function listErrors(
     }
   }, signal);
   const rows: ErrorRow[] = [];
-  await mapPool(work, CONCURRENCY, async ({ flow, stepId }) => {
+  await mapPool(work, readWidth(ctx), async ({ flow, stepId }) => {
     const filters = { ...rangeFilters(range, 'occurredAt'), source: q.source };
     const errs = q.resolved
       ? await api.errors.listResolved(flow._id, stepId, filters, { signal })
@@ -71,7 +71,7 @@ export async function listErrors(
   // Step names only for steps that have errors: one GET each, in parallel.
   const kinds = new Map(flows.flatMap((f) => flowSteps(f).map((st) => [st.id, st.kind] as const)));
   const stepIds = [...new Set(rows.map((r) => r.stepId))];
-  await mapPool(stepIds, CONCURRENCY, async (id) => {
+  await mapPool(stepIds, readWidth(ctx), async (id) => {
     const doc = kinds.get(id) === 'import' ? await api.imports.get(id, { signal }) : await api.exports.get(id, { signal });
     stepNames.set(id, doc.name);
   }, signal);

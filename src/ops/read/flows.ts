@@ -2,7 +2,7 @@
 import type { OpContext } from '../context.js';
 import type { Flow, Export, Import } from '../../core/schemas.js';
 import { flowSteps } from '../../core/flows.js';
-import { mapPool, READ_CONCURRENCY as CONCURRENCY } from '../pool.js';
+import { mapPool, readWidth } from '../pool.js';
 import { resolveIntegration, resolveFlow } from '../resolve.js';
 import { compact } from '../project.js';
 import { mappingOf } from '../mapping/formats.js';
@@ -40,11 +40,11 @@ export async function listFlows(ctx: OpContext, q: { integration?: string; enabl
   const names = new Map(integrations.map((i) => [i._id, i.name]));
   const open = new Map<string, number>();
   const integrationIds = [...new Set(flows.map((f) => f._integrationId).filter((x): x is string => !!x))];
-  await mapPool(integrationIds, CONCURRENCY, async (id) => {
+  await mapPool(integrationIds, readWidth(ctx), async (id) => {
     for (const s of await api.integrations.errorSummary(id, {}, { signal })) open.set(s._flowId, s.numError);
   }, signal);
   const standalone = flows.filter((f) => !f._integrationId);
-  await mapPool(standalone, CONCURRENCY, async (f) => {
+  await mapPool(standalone, readWidth(ctx), async (f) => {
     open.set(f._id, (await api.flows.errorSummary(f._id, { signal })).reduce((n, s) => n + s.numError, 0));
   }, signal);
   return flows.map((f) =>
@@ -82,7 +82,7 @@ export async function getFlow(ctx: OpContext, idOrName: string) {
   const [summary, connections] = await Promise.all([api.flows.errorSummary(flow._id, { signal }), api.connections.list({}, { signal })]);
   const connName = new Map(connections.map((c) => [c._id, c.name]));
   const open = new Map(summary.map((s) => [s._expOrImpId, s.numError]));
-  const details: StepDetail[] = await mapPool(steps, CONCURRENCY, async (s) => {
+  const details: StepDetail[] = await mapPool(steps, readWidth(ctx), async (s) => {
     const doc: Export | Import = s.kind === 'export' ? await api.exports.get(s.id, { signal }) : await api.imports.get(s.id, { signal });
     const connId = typeof doc._connectionId === 'string' ? doc._connectionId : undefined;
     const m = s.kind === 'import' ? mappingOf(doc as Import) : {};

@@ -3,7 +3,7 @@
 import type { OpContext } from '../context.js';
 import type { Flow } from '../../core/schemas.js';
 import { UsageError } from '../../core/errors.js';
-import { mapPool, READ_CONCURRENCY as CONCURRENCY } from '../pool.js';
+import { mapPool, readWidth } from '../pool.js';
 import { hasTag, tagOf } from '../tags.js';
 import { resolveIntegration } from '../resolve.js';
 import { compact } from '../project.js';
@@ -53,7 +53,7 @@ export async function listIntegrations(ctx: OpContext, q: { name?: string; tag?:
     rows = rows.filter((r) => hasTag(r, q.tag!));
   }
   if (q.errors !== false) {
-    await mapPool(rows, CONCURRENCY, async (r) => {
+    await mapPool(rows, readWidth(ctx), async (r) => {
       const summary = await api.integrations.errorSummary(r.id, {}, { signal });
       r.openErrors = summary.reduce((n, s) => n + s.numError, 0);
     }, signal);

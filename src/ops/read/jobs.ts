@@ -3,7 +3,7 @@ import type { OpContext } from '../context.js';
 import { JOB_STATUSES, type Flow, type Job, type FlowStepError } from '../../core/schemas.js';
 import { flowSteps } from '../../core/flows.js';
 import { UsageError } from '../../core/errors.js';
-import { mapPool, READ_CONCURRENCY as CONCURRENCY } from '../pool.js';
+import { mapPool, readWidth } from '../pool.js';
 import { resolveIntegration, resolveFlow } from '../resolve.js';
 import { rangeFilters, rangeOf } from '../timerange.js';
 import { compact } from '../project.js';
@@ -86,7 +86,7 @@ export async function getJob(ctx: OpContext, jobId: string) {
   const errors: (FlowStepError & { stepId: string })[] = [];
   if (flow && (job.numOpenError ?? 0) > 0) {
     const steps = flowSteps(flow);
-    await mapPool(steps, CONCURRENCY, async (s) => {
+    await mapPool(steps, readWidth(ctx), async (s) => {
       const rows = await api.errors.listOpen(flow!._id, s.id, { occurredAt_gte: job.createdAt }, { signal });
       for (const e of rows) if (e._flowJobId === job._id || (flowJobId && e._flowJobId === flowJobId)) errors.push({ ...e, stepId: s.id });
     }, signal);
