@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { DEMO_TOKEN } from '../dist/emulator/index.js';
 import { CeligoClient } from '../dist/core/client.js';
-import { healthCheck } from '../dist/ops/health.js';
+import { healthCheck, healthWindow } from '../dist/ops/health.js';
+import { HealthTally } from '../dist/ops/health-tally.js';
+import { rowMaker } from '../dist/ops/job-rows.js';
 import { troubleshoot } from '../dist/ops/troubleshoot.js';
 
 const args = JSON.parse(process.argv[2]);
@@ -50,6 +52,13 @@ if (args.op === 'health') {
   const wallMs = performance.now() - t0;
   const failing = report.integrations.find((i) => i.verdict === 'failing');
   out = { wallMs, failing: failing && { id: failing.integrationId, name: failing.name }, summary: `${report.integrations.length} integrations, verdicts ${JSON.stringify(report.verdicts)}` };
+} else if (args.op === 'jobs') {
+  // The check's read of its jobs alone, added up as the health check does: what memory the jobs cost.
+  const w = healthWindow(undefined, new Date(args.now));
+  const toRow = rowMaker(w.from, w.to, w.days);
+  const tally = new HealthTally();
+  await api.jobs.forEach({ type_in: ['flow', 'retry', 'bulk_retry'], createdAt_gte: new Date(w.baseFrom).toISOString(), createdAt_lte: new Date(w.to - 1).toISOString() }, (j) => tally.add(toRow(j)));
+  out = { wallMs: performance.now() - t0, summary: `${tally.read} jobs of ${tally.byFlow.size} flows` };
 } else {
   const report = await troubleshoot(ctx, { integration: args.integration });
   const wallMs = performance.now() - t0;
