@@ -65,6 +65,9 @@ if (args.op === 'health') {
   out = { wallMs, summary: `${report.totalErrors} open errors in ${report.errorGroups.length} patterns, ${report.steps.length} steps examined` };
 }
 rmSync(home, { recursive: true, force: true });
-out = { ...out, requests: timings.length, clientRequests: api.http.stats.requests, critical: criticalRoundTrips(timings), rssMb: vmHwmMb() };
+// Live heap once the garbage is collected (the child runs with --expose-gc): what the operation keeps.
+globalThis.gc?.();
+const liveMb = process.memoryUsage().heapUsed / 2 ** 20;
+out = { ...out, requests: timings.length, clientRequests: api.http.stats.requests, critical: criticalRoundTrips(timings), rssMb: vmHwmMb(), liveMb };
 process.stdout.write(JSON.stringify(out) + '\n');
 process.exit(0);

@@ -63,9 +63,13 @@ export class JobTally {
       this.tags.push((r.day === undefined ? 0 : r.day + 1) * 2 + (r.inWindow ? 1 : 0));
     }
     if (!r.inWindow) return;
+    // A run is named only when it is among the newest (no object for every job read).
+    const newer = !this.newest || r.t > this.newest.t;
+    const finished = (k === 1 || k === 2) && (this.lastFinished.length < 2 || r.t > this.lastFinished[1].t);
+    if (!newer && !finished) return;
     const run = { t: r.t, jobId: j._id, status: j.status, at: j.createdAt };
-    if (!this.newest || r.t > this.newest.t) this.newest = run;
-    if (k === 1 || k === 2) keepNewest(this.lastFinished, run, 2);
+    if (newer) this.newest = run;
+    if (finished) keepNewest(this.lastFinished, run, 2);
   }
 
   merge(o: JobTally): void {
