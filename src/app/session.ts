@@ -10,6 +10,7 @@ import type { HttpOptions } from '../core/http.js';
 import { manageHome } from '../config/home.js';
 import { readOnlyFromEnv, timeZoneOf } from '../config/env-flags.js';
 import { resolveProfile } from '../config/profiles.js';
+import { accountsOf, type Account } from './accounts.js';
 
 export interface SessionOptions {
   demo?: boolean;
@@ -47,6 +48,8 @@ export interface Session {
   emulatorUrl?: string;
   /** The time zone time phrases are read in (TZ, the profile's, the system's). */
   timeZone: string;
+  /** Another account by profile name (this one by its own label), opened once and closed with the session. */
+  account(name: string): Promise<Account>;
 }
 
 export async function openSession(opts: SessionOptions = {}): Promise<Session> {
@@ -64,10 +67,13 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
     });
     const api = new CeligoClient({ baseUrl: emu.baseUrl, token: DEMO_TOKEN, readOnly, fetch: emu.fetch, onExchange: rec?.onExchange, maxWaitMs: opts.maxWaitMs });
     const demoHome = await mkdtemp(join(tmpdir(), 'celigo-manage-demo-'));
+    const others = accountsOf({ self: { api, label: 'demo', production: false, secrets: [DEMO_TOKEN] }, demo: { emulator: opts.emulator ?? {}, readOnly, maxWaitMs: opts.maxWaitMs }, env, readOnly });
     const demo = {
       api,
+      account: others.account,
       close: async () => {
         rec?.close();
+        await others.close();
         await emu.close();
         await rm(demoHome, { recursive: true, force: true });
       },
@@ -83,7 +89,12 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
   const p = resolveProfile({ profile: opts.profile, env });
   const rec = await recorder(opts.record, p.baseUrl, p.token);
   const api = new CeligoClient({ baseUrl: p.baseUrl, token: p.token, readOnly, onExchange: rec?.onExchange, forms: p.forms, maxWaitMs: opts.maxWaitMs });
-  return withLazyTimeZone({ api, close: async () => rec?.close(), label: p.name, production: p.production, readOnly, secrets: [p.token], home }, env, p.timeZone);
+  const others = accountsOf({ self: { api, label: p.name, production: p.production, secrets: [p.token] }, env, readOnly, maxWaitMs: opts.maxWaitMs });
+  const close = async () => {
+    rec?.close();
+    await others.close();
+  };
+  return withLazyTimeZone({ api, account: others.account, close, label: p.name, production: p.production, readOnly, secrets: [p.token], home }, env, p.timeZone);
 }
 
 /**

@@ -275,6 +275,12 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
         production: session.production,
         timeZone: session.timeZone,
         yes: !!global.yes,
+        // Another account's token is kept out of every output as this one's is.
+        accounts: async (name) => {
+          const a = await session!.account(name);
+          for (const secret of a.secrets) out.addSecret(secret);
+          return a;
+        },
       };
       return opCtx;
     },

@@ -37,7 +37,7 @@ export interface ControlTarget {
   rateLimit(): RateLimitConfig | false;
 }
 
-const SEEDS = ['demo', 'empty', 'large'] as const;
+const SEEDS = ['demo', 'empty', 'large', 'sandbox'] as const;
 const resetBody = z.strictObject({ seed: z.enum(SEEDS).optional(), scale: z.number().int().min(1).max(MAX_LARGE_SCALE).optional() });
 const clockBody = z.strictObject({
   now: z.union([z.number(), z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be epoch ms or an ISO date')]).optional(),

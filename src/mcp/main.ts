@@ -80,12 +80,19 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   const installFixtures: FixtureInstaller | undefined = fixtureMod?.installConformanceFixtures;
 
   const session = await openSession({ demo: opts.demo, profile: opts.profile, readOnly: selection.readOnly, env, record: opts.record, maxWaitMs: MCP_TURN_WAIT_MS });
+  const secrets = [...session.secrets, ...(bearerToken ? [bearerToken] : [])];
   const factory: () => McpServer = createServerFactory({
     api: session.api,
+    // Another account's token joins the redacted values as soon as that account is opened.
+    accounts: async (name: string) => {
+      const a = await session.account(name);
+      for (const s of a.secrets) if (!secrets.includes(s)) secrets.push(s);
+      return a;
+    },
     tools,
     prompts: catalogue.prompts,
     fixtures: installFixtures,
-    secrets: [...session.secrets, ...(bearerToken ? [bearerToken] : [])],
+    secrets,
     log,
     home: session.home,
     production: session.production,

@@ -18,7 +18,7 @@ import { redact } from '../app/redact.js';
 import { stripControls } from '../core/control-chars.js';
 
 export { describeForModel, redact };
-import { Cancelled, ConfirmationRequired, type Progress } from '../ops/context.js';
+import { Cancelled, ConfirmationRequired, type OpContext, type Progress } from '../ops/context.js';
 import type { ToolResult } from '../operations/types.js';
 import type { ToolContext, ToolDef } from '../operations/tool.js';
 import { withoutUnserved } from '../operations/served.js';
@@ -50,6 +50,8 @@ export interface RegisterDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** The session's list cache (server.ts makes one per instance): every tool call of the session reads through it. */
   readCache?: ReadCache;
+  /** Other accounts of the session by profile name (OpContext.accounts). */
+  accounts?: OpContext['accounts'];
 }
 
 const CONFIRM_ARG = 'confirm';
@@ -302,6 +304,7 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
         ...(deps.now ? { now: deps.now } : {}),
         ...(deps.home ? { home: deps.home } : {}),
         ...(deps.production !== undefined ? { production: deps.production } : {}),
+        ...(deps.accounts ? { accounts: deps.accounts } : {}),
         ...(deps.timeZone ? { timeZone: typeof deps.timeZone === 'function' ? deps.timeZone() : deps.timeZone } : {}),
         ...(deps.serves ? { serves: deps.serves } : {}),
         // A call answers before the client's timeout: following a job stops at this deadline (pending).

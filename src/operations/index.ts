@@ -9,6 +9,7 @@ import { exportOperations } from './exports.js';
 import { flowOperations } from './flows.js';
 import { healthOperations } from './health.js';
 import { integrationOperations } from './integrations.js';
+import { promoteOperations } from './promote.js';
 import { jobOperations } from './jobs.js';
 import { mappingOperations } from './mapping.js';
 import { tagOperations } from './tags.js';
@@ -16,6 +17,7 @@ import { troubleshootOperations } from './troubleshoot.js';
 
 export const OPERATIONS: readonly Operation[] = [
   ...integrationOperations,
+  ...promoteOperations,
   ...flowOperations,
   ...mappingOperations,
   ...connectionOperations,

@@ -44,7 +44,7 @@ export const DEFAULT_TOOLSETS: readonly string[] = [...TOOLSETS];
  * but not by default (each costs tools/list bytes every conversation pays; get_flow already shows a
  * flow's export and import, list_connections a connection's state).
  */
-export const OPT_IN_TOOLS: readonly string[] = ['get_export', 'list_imports', 'get_import', 'get_connection'];
+export const OPT_IN_TOOLS: readonly string[] = ['get_export', 'list_imports', 'get_import', 'get_connection', 'promote_integration'];
 
 /**
  * Filters the catalogue. With neither `toolsets` nor `tools`, the DEFAULT_TOOLSETS are kept, less the

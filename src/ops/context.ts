@@ -42,6 +42,11 @@ export interface OpContext {
    * input timeout can shorten the wait, never lengthen it past this. Absent (CLI): the input's timeout.
    */
   followUntil?: number;
+  /**
+   * Another account of the session by profile name (app/accounts.ts): what a promotion reads from or
+   * writes to. Absent: only the session's own account.
+   */
+  accounts?: (name: string) => Promise<{ api: CeligoClient; label: string; production: boolean }>;
 }
 
 /**

@@ -40,7 +40,7 @@ function hashes(store: Store): Record<string, string> {
   return out;
 }
 
-const PINNED: Record<Exclude<SeedName, 'empty'>, Record<string, string>> = {
+const PINNED: Record<Exclude<SeedName, 'empty' | 'sandbox'>, Record<string, string>> = {
   demo: {
     integrations: '49cab6d44a0e1e9e', flows: '27d1787b1c2f5cdb', exports: '201921d3cb896deb', imports: 'fbdc6cff78d868fa',
     connections: '6795008527eb79ca', tags: '526afdc01fb0cb10', scripts: 'd75a48b1ec2a8823', jobs: '023565c46e6db339',

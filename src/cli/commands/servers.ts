@@ -88,7 +88,7 @@ export const emulator: NounSpec = {
     options: [
       opt('--port <port>', 'Port (default 7777; 0 picks a free one)'),
       opt('--host <host>', 'Host (default 127.0.0.1)'),
-      opt('--seed <seed>', 'Data to start with: demo, large, empty (default demo)'),
+      opt('--seed <seed>', 'Data to start with: demo, large, empty, sandbox (the demo company\'s sandbox account; default demo)'),
       opt('--scale <n>', 'With --seed large: N times its integrations, flows, jobs, errors and connections, 1-20 (default 1)'),
       opt('--rate-limit <spec>', '"<capacity>,<refillPerSec>" leaky bucket, or "off" (default: like the real API)'),
       opt('--fault-rate <p>', 'Fraction of requests that fail with 5xx, 0-1'),

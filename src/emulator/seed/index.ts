@@ -4,10 +4,11 @@ import { hash32 } from '../rng.js';
 import { Store } from '../store.js';
 import { seedDemo } from './demo.js';
 import { seedEmpty } from './empty.js';
+import { seedSandbox } from './sandbox.js';
 import { MAX_LARGE_SCALE, seedLarge } from './large.js';
 
-export type SeedName = 'demo' | 'empty' | 'large';
-export const SEED_NAMES: readonly SeedName[] = ['demo', 'empty', 'large'];
+export type SeedName = 'demo' | 'empty' | 'large' | 'sandbox';
+export const SEED_NAMES: readonly SeedName[] = ['demo', 'empty', 'large', 'sandbox'];
 export { MAX_LARGE_SCALE };
 
 /** Why a scale cannot be used with a seed, or undefined when it can. */
@@ -23,6 +24,7 @@ export function seedStore(name: SeedName, clock: Clock, scale = 1): Store {
   if (problem) throw new Error(problem);
   const store = new Store(clock, name, hash32(`celigo-emulator:${name}`), scale);
   if (name === 'demo') seedDemo(store);
+  else if (name === 'sandbox') seedSandbox(store);
   else if (name === 'large') seedLarge(store, scale);
   else seedEmpty(store);
   return store;

@@ -1,0 +1,82 @@
+// Promote an integration's changes from one account (profile) to another (issue 16): read both sides
+// through their own profiles, match objects by name and position (read.ts, match.ts), plan the
+// difference field by field (plan.ts), and only when asked apply it after a backup (apply.ts), then read
+// the target back and compare it with the source again.
+import { UsageError } from '../../core/errors.js';
+import type { OpContext } from '../context.js';
+import { makePlan, mustConfirm } from '../confirm.js';
+import { plural } from '../util.js';
+import { applyPromotion, type Applied } from './apply.js';
+import { mapPairs, matchConnections, matchObjects, type Matches } from './match.js';
+import { planPromotion, type PromotionPlan } from './plan.js';
+import { findIntegrations, readSide, type Account, type Side } from './read.js';
+
+export type { PromotionPlan } from './plan.js';
+
+export interface PromoteInput {
+  integration: string;
+  from: string;
+  to: string;
+  /** "source=target" connection pairs (names or ids). */
+  map?: string[];
+  keepSchedules?: boolean;
+  enable?: boolean;
+  /** Write the plan (default: only plan). */
+  apply?: boolean;
+  /** The digest of the plan that was reviewed: applying stops if the plan is no longer that one. */
+  plan?: string;
+}
+
+export interface PromoteReport {
+  plan: PromotionPlan;
+  applied: boolean;
+  /** Nothing differs: nothing to promote. */
+  upToDate: boolean;
+  result?: Applied & { verified: boolean; remaining: number };
+}
+
+async function accountOf(ctx: OpContext, name: string, role: string): Promise<Account> {
+  if (!ctx.accounts) throw new UsageError('This front end cannot open another account; run `celigo-manage integrations promote` at a terminal.');
+  if (!name?.trim()) throw new UsageError(`Name the ${role} profile (e.g. --${role} sandbox).`);
+  return ctx.accounts(name.trim());
+}
+
+/** Both sides read, matched and planned. A side that cannot be read stops here, before any write. */
+async function planBoth(ctx: OpContext, input: PromoteInput): Promise<{ src: Side; tgt: Side; m: Matches; plan: PromotionPlan }> {
+  const [source, target] = await Promise.all([accountOf(ctx, input.from, 'from'), accountOf(ctx, input.to, 'to')]);
+  if (source.api === target.api) throw new UsageError(`--from and --to name the same account ("${source.label}"); promote from one profile to another.`);
+  const { from, to, stored } = await findIntegrations(source, target, input.integration, ctx.signal);
+  const [src, tgt] = await Promise.all([readSide(source, from, ctx.signal), readSide(target, to, ctx.signal)]);
+  const objects = matchObjects(src, tgt, stored);
+  const conns = matchConnections(src, tgt, mapPairs(input.map ?? []));
+  const m: Matches = { ...objects, ...conns };
+  return { src, tgt, m, plan: planPromotion(src, tgt, m, { keepSchedules: input.keepSchedules }) };
+}
+
+/** One line per planned change, as the confirmation shows it. */
+export function planLines(plan: PromotionPlan): string[] {
+  return [
+    ...plan.additions.map((a) => `add ${a.type} "${a.name ?? a.sourceId}"${a.type === 'flow' ? ' (disabled)' : ''}`),
+    ...plan.changes.flatMap((c) => c.fields.map((f) => `change ${c.type} "${c.name ?? c.id}": ${f.path}`)),
+  ];
+}
+
+export async function promoteIntegration(ctx: OpContext, input: PromoteInput): Promise<PromoteReport> {
+  const { src, tgt, m, plan } = await planBoth(ctx, input);
+  const upToDate = !plan.changes.length && !plan.additions.length;
+  if (!input.apply || upToDate) return { plan, applied: false, upToDate };
+  if (input.plan && input.plan !== plan.digest) {
+    throw new UsageError(
+      `The plan reviewed (${input.plan}) is no longer what a promotion would do: one side changed since (the plan is now ${plan.digest}). ` +
+        'Nothing was written. Review the new plan, then apply it with its digest.',
+    );
+  }
+  const enable = !!input.enable;
+  const what = `${plural(plan.additions.length, 'new object')}, ${plural(plan.changes.length, 'changed object')}`;
+  await mustConfirm({ ...ctx, production: tgt.production }, makePlan(`Promote "${plan.from.name}" from ${src.label} to ${tgt.label} (${what})`, planLines(plan), { digest: plan.digest, enable }), 'change');
+  const applied = await applyPromotion(ctx, src, tgt, m, plan, { keepSchedules: input.keepSchedules, enable });
+  // Read back: the same promotion planned again finds nothing left to do.
+  const again = (await planBoth(ctx, { ...input, apply: false })).plan;
+  const remaining = again.changes.length + again.additions.length;
+  return { plan, applied: true, upToDate: false, result: { ...applied, verified: remaining === 0, remaining } };
+}
