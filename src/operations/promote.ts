@@ -47,8 +47,7 @@ const promoteIntegration = defineOperation({
   name: 'promote_integration',
   toolset: 'integrations',
   title: 'Promote an integration between accounts',
-  description:
-    'Carry an integration\'s changes from one profile\'s account to another (sandbox to production): a field-by-field plan, matched by name and step position, connections mapped (never copied). Plans only unless apply; a backup first; new flows arrive disabled.',
+  description: 'Carry an integration\'s changes from one profile\'s account to another (sandbox to production) as a field-by-field plan; writes only with apply.',
   input: {
     integration: idOrName('Integration'),
     from: profile('from', 'sandbox'),

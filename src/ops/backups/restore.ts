@@ -157,8 +157,11 @@ async function planRestore(ctx: OpContext, rec: BackupRecord): Promise<RestorePl
   for (const c of rec.created) if (await createdExists(ctx, c)) createdLive.push(c);
 
   const skipped: RestoreReport['skipped'] = [];
+  // An object missing at backup time that the change itself created is deleted as created, not left.
+  const madeByChange = new Set(rec.created.map((c) => `${c.type}:${c.id}`));
   const todo = compared.filter((c) => {
     if (c.diff.status === 'unchanged') return false;
+    if (c.diff.status === 'recreated' && madeByChange.has(`${c.item.type}:${c.item.id}`)) return false;
     if (c.diff.status === 'deleted' || c.diff.status === 'recreated') {
       skipped.push({ type: c.item.type, id: c.item.id, name: c.item.name, cause: c.diff.status, reason: c.diff.status === 'deleted' ? 'deleted since the backup; a new object would get a new id, so recreate it by hand from the backup (its diff shows the content)' : 'did not exist at backup time and exists now; delete it by hand if it should go' });
       return false;

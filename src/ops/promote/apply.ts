@@ -81,7 +81,11 @@ export async function applyPromotion(ctx: OpContext, src: Side, tgt: Side, m: Ma
       out.changed.push({ type: c.type, id: c.id, name: c.name });
     }
     const ids = Object.fromEntries([...m.flows, ...m.steps, ...created]);
-    await tgt.api.state.put(MATCHES_KEY, { source: src.integration._id, ids }, scope, { signal });
+    const stateId = `integrations/${tgt.integration._id}/${MATCHES_KEY}`;
+    // Noted like any object the change made or changed, so that restoring the backup removes or resets it too.
+    const how = await tgt.api.state.put(MATCHES_KEY, { source: src.integration._id, ids }, scope, { signal });
+    if (how === 'created') await recordCreated(tctx, rec.id, { type: 'state', id: stateId });
+    else await recordChanged(tctx, rec.id, { type: 'state', id: stateId }, undefined);
     await markApplied(tctx, rec.id);
     return out;
   } catch (err) {
