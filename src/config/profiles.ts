@@ -121,6 +121,10 @@ export interface ResolveOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+function blank(v: string | undefined): string | undefined {
+  return v?.trim() ? v.trim() : undefined;
+}
+
 export function resolveProfile(opts: ResolveOptions = {}): ResolvedProfile {
   const env = opts.env ?? process.env;
   const file = readProfiles(env);
@@ -132,7 +136,9 @@ export function resolveProfile(opts: ResolveOptions = {}): ResolvedProfile {
       `Unknown profile "${name}". ${known.length ? `Known profiles: ${known.join(', ')}.` : 'No profiles yet.'} Add one with: celigo-manage profiles add ${name} --region na`,
     );
   }
-  const baseUrl = baseUrlFor(opts.region ?? env.CELIGO_REGION ?? profile?.region, opts.baseUrl ?? env.CELIGO_BASE_URL ?? profile?.baseUrl);
+  // A blank variable counts as unset: hosts that fill the environment from a form (an MCP Bundle's
+  // user_config) pass an empty string for a field left empty.
+  const baseUrl = baseUrlFor(opts.region ?? blank(env.CELIGO_REGION) ?? profile?.region, opts.baseUrl ?? blank(env.CELIGO_BASE_URL) ?? profile?.baseUrl);
   let token: string | undefined;
   let tokenSource = '';
   if (profile?.tokenEnv && env[profile.tokenEnv]) {
