@@ -1,6 +1,6 @@
 // promote_integration (issue 16): carry an integration's changes from one profile's account to another's
 // (sandbox first, then production), as a field-by-field plan, applied only when asked, after a backup.
-// Opt-in (select.ts OPT_IN_TOOLS): the default tools/list has no room for it.
+// In the `manage` toolset, not served by default: the default tools/list has no room for it.
 import { z } from 'zod';
 import type { PromoteReport } from '../ops/promote/index.js';
 import { idOrName } from './args.js';
@@ -45,7 +45,7 @@ function forTerminal(r: PromoteReport, t: Terminal): void {
 
 const promoteIntegration = defineOperation({
   name: 'promote_integration',
-  toolset: 'integrations',
+  toolset: 'manage',
   title: 'Promote an integration between accounts',
   description: 'Carry an integration\'s changes from one profile\'s account to another (sandbox to production) as a field-by-field plan; writes only with apply.',
   input: {

@@ -33,18 +33,19 @@ function unknownError(kind: string, bad: string[], valid: readonly string[]): Us
 }
 
 /**
- * The toolsets served when none are asked for: all of them, workflows and backups included (the
+ * The toolsets served when none are asked for: all of them but `manage`, workflows and backups included (the
  * product's value is there, and prompts, next steps and the skill name those tools). The default
- * tools/list stays under 20,000 bytes (test/mcp/budget.test.ts).
+ * tools/list stays under 20,000 bytes (test/mcp/budget.test.ts). `manage` holds what most conversations never
+ * need (promote, cancel, edit and delete resources, job error files, lookup caches): `--toolsets default,manage`.
  */
-export const DEFAULT_TOOLSETS: readonly string[] = [...TOOLSETS];
+export const DEFAULT_TOOLSETS: readonly string[] = TOOLSETS.filter((t) => t !== 'manage');
 
 /**
  * Beyond the operations people ask for every day: served by `--toolsets exports` or `all`, or by name,
  * but not by default (each costs tools/list bytes every conversation pays; get_flow already shows a
  * flow's export and import, list_connections a connection's state).
  */
-export const OPT_IN_TOOLS: readonly string[] = ['get_export', 'list_imports', 'get_import', 'get_connection', 'promote_integration'];
+export const OPT_IN_TOOLS: readonly string[] = ['get_export', 'list_imports', 'get_import', 'get_connection'];
 
 /**
  * Filters the catalogue. With neither `toolsets` nor `tools`, the DEFAULT_TOOLSETS are kept, less the

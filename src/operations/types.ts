@@ -5,9 +5,10 @@
 import type { z } from 'zod';
 import type { OpContext } from '../ops/context.js';
 
-export type Toolset = 'integrations' | 'flows' | 'connections' | 'jobs' | 'errors' | 'exports' | 'tags' | 'workflows' | 'backups';
+export type Toolset = 'integrations' | 'flows' | 'connections' | 'jobs' | 'errors' | 'exports' | 'tags' | 'workflows' | 'backups' | 'manage';
 
-export const TOOLSETS: readonly Toolset[] = ['integrations', 'flows', 'connections', 'jobs', 'errors', 'exports', 'tags', 'workflows', 'backups'];
+/** `manage` (cancel, edit and delete resources, promote, job error files, lookup caches) is not served by default (select.ts). */
+export const TOOLSETS: readonly Toolset[] = ['integrations', 'flows', 'connections', 'jobs', 'errors', 'exports', 'tags', 'workflows', 'backups', 'manage'];
 
 export interface ToolAnnotations {
   readOnlyHint: boolean;

@@ -39,7 +39,7 @@ describe('integrations promote at a terminal', () => {
 });
 
 describe('promote_integration over MCP', () => {
-  it('is opt-in, plans by default, and applies the plan reviewed by its digest', async () => {
+  it('is in the manage toolset (not served by default), plans by default, and applies the plan reviewed by its digest', async () => {
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, CELIGO_MANAGE_HOME: mkdtempSync(join(tmpdir(), 'cm-promote-')) };
     const byDefault = await runMcp({ http: true, port: 0, demo: true, env, log: () => {} });
     try {
@@ -49,7 +49,7 @@ describe('promote_integration over MCP', () => {
     } finally {
       await byDefault.close();
     }
-    const mcp = await runMcp({ http: true, port: 0, demo: true, tools: ['promote_integration'], env, log: () => {} });
+    const mcp = await runMcp({ http: true, port: 0, demo: true, toolsets: ['default', 'manage'], env, log: () => {} });
     try {
       const c = await connectHttp(mcp.url!, { era: 'legacy' });
       const plan = await c.client.callTool({ name: 'promote_integration', arguments: { integration: INTEG, from: 'sandbox', to: 'demo' } });
