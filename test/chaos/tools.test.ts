@@ -3,6 +3,8 @@
 // loses no error. A new mutating tool fails this file until it has a scenario here.
 import { describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed/demo.js';
+import { CeligoClient } from '../../src/core/client.js';
+import { DEMO_TOKEN, startEmulator } from '../../src/emulator/index.js';
 import { updateFlow } from '../../src/ops/changes.js';
 import { catalogue } from '../../src/operations/catalogue.js';
 import type { ToolDef } from '../../src/operations/tool.js';
@@ -45,6 +47,20 @@ const CALLS: Record<string, { prepare?: (env: ChaosEnv) => Promise<unknown>; arg
       schedule: '0 3 * * *',
       enable: true,
     }),
+  },
+  // The demo company's sandbox account beside the demo one (faults hit the target, where the writes go).
+  promote_integration: {
+    prepare: async (env) => {
+      const sandbox = await startEmulator({ port: 0, seed: 'sandbox', clock: env.clock, quiet: true, rateLimit: false });
+      const api = new CeligoClient({ baseUrl: sandbox.baseUrl, token: DEMO_TOKEN, backoffMs: 1, sleep: async () => {} });
+      env.ctx.accounts = async (name: string) => (name === 'sandbox' ? { api, label: 'sandbox', production: false } : { api: env.ctx.api, label: 'demo', production: false });
+      const close = env.close;
+      env.close = async () => {
+        await sandbox.close();
+        await close();
+      };
+    },
+    args: () => ({ integration: DEMO.integrations.hubspot, from: 'sandbox', to: 'demo', apply: true }),
   },
   restore_backup: {
     prepare: async (env) => ((await updateFlow(env.ctx, { flow: 'Stripe Charges to NetSuite Customer Payments', enabled: false, name: 'Stripe Charges (paused)' })) as { backupId?: string }).backupId,

@@ -4,6 +4,7 @@
 // unless asked), then read-modify-write of each changed object with the conflict check; the matches made
 // remembered in the target integration's state. The backup's id undoes it all (backups restore).
 import { ConflictError } from '../../core/errors.js';
+import { createOnce } from '../at-most-once.js';
 import type { OpContext } from '../context.js';
 import { backup, forgetUnapplied, markApplied, recordChanged, recordCreated } from '../backups/take.js';
 import { diffValues, type FieldDiff } from '../backups/diff.js';
@@ -66,7 +67,11 @@ export async function applyPromotion(ctx: OpContext, src: Side, tgt: Side, m: Ma
         const body = comparable(type, source, { keepSchedules: false }, idOf, connectionOf);
         if (type === 'flow' || source._integrationId) body._integrationId = tgt.integration._id;
         if (type === 'flow') body.disabled = !o.enable;
-        const made = (await apiOf(tgt, type).create(body, { signal })) as Doc;
+        // At most once: after an ambiguous failure, a new object of this name is looked for before posting again.
+        const api = apiOf(tgt, type) as { create(b: object, c: object): Promise<Doc>; list(q: object, c: object): Promise<Doc[]> };
+        const named = async () =>
+          ((type === 'flow' ? await tgt.api.integrations.flows(tgt.integration._id, { signal }) : await api.list({}, { signal })) as Doc[]).filter((d) => d.name === body.name);
+        const made = await createOnce(ctx, `${type} "${String(body.name)}" in ${tgt.label}`, () => api.create(body, { signal }), named);
         created.set(a.sourceId, made._id);
         await recordCreated(tctx, rec.id, { type, id: made._id, ...(a.name ? { name: a.name } : {}) });
         out.created.push({ type, id: made._id, name: a.name });
