@@ -2,11 +2,13 @@ import { defineConfig } from 'vitest/config';
 
 /** Tests that need the network (npx downloads); they run in `npm run test:conformance`, not `npm test`. */
 export const NETWORK_TESTS = ['test/**/*.network.test.ts'];
+/** Tests that pack and install the package (a minute or more); they run in `npm run test:package`, not `npm test`. */
+export const PACKAGE_TESTS = ['test/**/*.package.test.ts'];
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['**/node_modules/**', ...NETWORK_TESTS],
+    exclude: ['**/node_modules/**', ...NETWORK_TESTS, ...PACKAGE_TESTS],
     // One temp folder per run, removed afterwards; TMPDIR points workers and spawned processes at it.
     globalSetup: ['test/setup/temp-root.ts'],
     testTimeout: 30_000,

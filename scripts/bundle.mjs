@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { selfContained } from './bundle-self-contained.mjs';
 
 // zod's namespace export carries every message locale (about 370 kB of the 750 kB of zod, all compiled
 // at start-up). We only use English, which zod installs by itself; keep just that one.
@@ -36,9 +37,8 @@ await build({
   // Less text to parse; names are kept so that our own error reports stay readable.
   minifyWhitespace: true,
   minifySyntax: true,
-  plugins: [zodEnglishOnly],
-  // CommonJS packages loaded with createRequire at run time stay outside the bundle.
-  external: ['cli-table3', 'cli-progress', 'playwright-core', 'string-width'],
+  // Every package the CLI uses at run time is bundled: the published package has no dependencies.
+  plugins: [zodEnglishOnly, selfContained],
   define: { 'import.meta.url': '__cmModuleUrl' },
   banner: { js: 'var __cmModuleUrl = require("node:url").pathToFileURL(__filename).href;' },
   logLevel: 'warning',
