@@ -2,6 +2,7 @@
 // Start-up stays cheap: no network here, and the emulator (--demo), the HTTP modules (--http) and the
 // conformance fixtures are imported only when asked for. Logs go to stderr; stdout is the protocol's.
 import type { McpServer } from '@modelcontextprotocol/server';
+import type { Account } from '../app/accounts.js';
 import type { HttpServeOptions } from './http.js';
 import type { PromptDef } from '../operations/prompts.js';
 import type { ToolDef } from '../operations/tool.js';
@@ -54,6 +55,15 @@ async function loadCatalogue(): Promise<{ tools: ToolDef[]; prompts: PromptDef[]
   return { tools: mod.catalogue(), prompts };
 }
 
+/** The session's other accounts; each one's token joins the redacted values as soon as it is opened. */
+function accountsRedacted(session: { account(name: string): Promise<Account> }, secrets: string[]) {
+  return async (name: string) => {
+    const a = await session.account(name);
+    for (const s of a.secrets) if (!secrets.includes(s)) secrets.push(s);
+    return a;
+  };
+}
+
 export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => void process.stderr.write(`celigo-manage mcp: ${line}\n`));
@@ -83,12 +93,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   const secrets = [...session.secrets, ...(bearerToken ? [bearerToken] : [])];
   const factory: () => McpServer = createServerFactory({
     api: session.api,
-    // Another account's token joins the redacted values as soon as that account is opened.
-    accounts: async (name: string) => {
-      const a = await session.account(name);
-      for (const s of a.secrets) if (!secrets.includes(s)) secrets.push(s);
-      return a;
-    },
+    accounts: accountsRedacted(session, secrets),
     tools,
     prompts: catalogue.prompts,
     fixtures: installFixtures,

@@ -40,7 +40,7 @@ describe('help', () => {
   it('the command table matches the spec', () => {
     const table = Object.fromEntries(NOUNS.map((n) => [n.name, n.verbs?.map((v) => v.name) ?? []]));
     expect(table).toEqual({
-      integrations: ['list', 'get', 'create', 'clone', 'promote', 'tag', 'setup'],
+      integrations: ['list', 'get', 'create', 'clone', 'tag', 'setup', 'promote'],
       flows: ['list', 'get', 'run', 'update', 'enable', 'disable', 'monitor', 'using'],
       connections: ['list', 'get', 'test', 'create'],
       jobs: ['list', 'get', 'retry', 'retry-failed'],

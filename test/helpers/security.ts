@@ -87,6 +87,7 @@ export function toolArgs(r: Refs): Record<string, Record<string, unknown>> {
     list_backups: {},
     diff_backup: { id: r.backupId ?? 'bk-none' },
     restore_backup: { id: r.backupId ?? 'bk-none' },
+    promote_integration: { integration: r.integration, from: 'sandbox', to: 'demo', apply: true },
   };
 }
 

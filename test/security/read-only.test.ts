@@ -119,6 +119,7 @@ describe('read-only: every mutating CLI command with --yes', () => {
     ['exports', 'run', r.export, '--no-wait'],
     ['mapping', 'update', r.mappingFlow, '--add', 'Description=Email'],
     ['backups', 'restore', r.backupId!],
+    ['integrations', 'promote', r.integration, '--from', 'sandbox', '--to', 'production', '--apply'],
     ['api', 'DELETE', '/integrations/000000000000000000000000'],
     ['api', 'POST', '/integrations', '--data', '{"name":"x"}'],
     ['api', 'PUT', '/flows/000000000000000000000000', '--data', '{}'],

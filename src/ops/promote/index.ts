@@ -62,6 +62,8 @@ export function planLines(plan: PromotionPlan): string[] {
 }
 
 export async function promoteIntegration(ctx: OpContext, input: PromoteInput): Promise<PromoteReport> {
+  // Read-only mode covers every account of the session: an apply is refused before anything is read.
+  if (input.apply && ctx.api.http.readOnly) throw new UsageError('Read-only mode allows no changes: nothing was promoted. Run without read-only mode to apply; without apply the plan is shown.');
   const { src, tgt, m, plan } = await planBoth(ctx, input);
   const upToDate = !plan.changes.length && !plan.additions.length;
   if (!input.apply || upToDate) return { plan, applied: false, upToDate };
