@@ -139,6 +139,17 @@ describe('promote_integration, sandbox to demo', () => {
     expect(r.result?.verified).toBe(true);
   });
 
+  it('leaves references to objects it does not carry (a hook\'s script) as the target has them', async () => {
+    const hook = async (api: CeligoClient, scriptId: string) => {
+      const imp = (await api.imports.list()).find((i) => i.name === 'Upsert Salesforce leads')!;
+      await api.imports.update(imp._id, (d) => ({ ...d, hooks: { preMap: { _scriptId: scriptId, function: 'preMap' } } }));
+    };
+    await hook(sandbox, '665f0000aaaaaaaaaaaaaaaa');
+    await hook(env.api, '665f0000bbbbbbbbbbbbbbbb');
+    const r = await promoteIntegration(env.ctx, input());
+    expect(r.plan.changes.flatMap((c) => c.fields.map((f) => f.path))).toEqual(['mapping.fields.3.extract']);
+  });
+
   it('stops before any write when the source cannot be read', async () => {
     sandboxEmu.setFaults({ errorRate: 1, statuses: [403], match: '^GET /v1/integrations/[^/]+/imports' });
     env.emu.clearRequestLog();

@@ -80,10 +80,27 @@ function mapFlowRefs(flow: Record<string, unknown>, idOf: (id: string) => string
   return out;
 }
 
+/** References the promotion maps (a flow's steps, a step's connection); any other `_…Id` names an object of one account. */
+const MAPPED_REFS = new Set(['_exportId', '_importId', '_connectionId']);
+const REF = /^_[A-Za-z]+Id$/;
+
+/**
+ * Leaves out references to objects the promotion does not carry (a hook's `_scriptId`, a `_stackId`, a lookup
+ * cache's id…): their ids differ between accounts, so they would always differ, and writing the source's id into
+ * the target would point at nothing there. They are left as the target has them.
+ */
+function withoutForeignRefs(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(withoutForeignRefs);
+  if (!v || typeof v !== 'object') return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) if (!REF.test(k) || MAPPED_REFS.has(k)) out[k] = withoutForeignRefs(x);
+  return out;
+}
+
 /** A source object as the target should hold it: rule fields out, references through the matches. */
 export function comparable(type: 'flow' | StepKind, doc: Doc, o: PlanOptions, idOf?: (id: string) => string, connectionOf?: (id: string) => string): Record<string, unknown> {
   const rule = type === 'flow' ? [...SERVER_FIELDS, ...FLOW_FIELDS, ...(o.keepSchedules ? SCHEDULE_FIELDS : [])] : SERVER_FIELDS;
-  let out = without(doc, rule);
+  let out = withoutForeignRefs(without(doc, rule)) as Record<string, unknown>;
   if (type === 'flow' && idOf) out = mapFlowRefs(out, idOf);
   if (type !== 'flow' && connectionOf && typeof out._connectionId === 'string') out._connectionId = connectionOf(out._connectionId);
   return out;
