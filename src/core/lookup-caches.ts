@@ -40,7 +40,7 @@ export class LookupCachesApi {
   /** POST …/getData (reads only): the first ≤1000 keys, those starting with a prefix, or the keys named. */
   async getData(id: string, query: { startsWith?: string; keys?: string[] } = {}, call: Call = {}): Promise<CacheEntry[]> {
     const path = `/lookupcaches/${enc(id)}/getData`;
-    const body = query.keys ? { keys: query.keys } : query.startsWith ? { startsWith: query.startsWith } : undefined;
+    const body = query.keys?.length ? { keys: query.keys } : query.startsWith ? { startsWith: query.startsWith } : undefined;
     const res = await this.http.request('POST', path, { body, readOnlyPost: true, signal: call.signal });
     if (res.status === 204 || res.body === undefined || res.body === '') return [];
     const b = res.body as { data?: unknown };
