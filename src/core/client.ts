@@ -12,6 +12,8 @@ import { JobsApi, type JobPaging } from './jobs.js';
 import { FlowErrorsApi } from './flow-errors.js';
 import { TagsApi } from './tags.js';
 import { StateApi } from './state.js';
+import { LookupCachesApi } from './lookup-caches.js';
+import { RecycleBinApi } from './recycle-bin.js';
 
 export interface ClientOptions extends HttpOptions {
   patchFormat?: PatchFormat;
@@ -30,6 +32,8 @@ export class CeligoClient {
   readonly errors: FlowErrorsApi;
   readonly tags: TagsApi;
   readonly state: StateApi;
+  readonly lookupCaches: LookupCachesApi;
+  readonly recycleBin: RecycleBinApi;
 
   constructor(opts: ClientOptions) {
     this.http = new HttpClient(opts);
@@ -43,6 +47,8 @@ export class CeligoClient {
     this.jobs = new JobsApi(this.http, opts.jobPaging);
     this.errors = new FlowErrorsApi(this.http);
     this.state = new StateApi(this.http);
+    this.lookupCaches = new LookupCachesApi(this.http);
+    this.recycleBin = new RecycleBinApi(this.http);
   }
 
   get readOnly(): boolean {

@@ -28,6 +28,9 @@ export const FORM_IDS = [
   'rate-limit-headers',
   'errors-next-page',
   'unauthorized-body',
+  'recycle-bin',
+  'job-error-file',
+  'lookup-cache-data',
 ] as const;
 export type FormId = (typeof FORM_IDS)[number];
 
@@ -44,6 +47,9 @@ export const FORM_ROWS: readonly FormRow[] = [
   { id: 'rate-limit-headers', title: 'Rate-limit headers', expected: 'Retry-After only, on 429 (§1.6)', other: 'X-RateLimit-* headers' },
   { id: 'errors-next-page', title: 'Flow-step errors nextPageURL', expected: 'a /v1/… path (§1.7)', other: 'an absolute URL' },
   { id: 'unauthorized-body', title: 'Body of a 401', expected: '{errors:[{code,message}]} (§1.5)', other: 'not the errors envelope' },
+  { id: 'recycle-bin', title: 'Recycle bin (GET /recycleBinTTL)', expected: 'a list of deleted objects; POST …/{type}/{id} restores (§1.10, TCHOW)', other: 'not answered (404): restores re-create from backups' },
+  { id: 'job-error-file', title: 'Job error file', expected: 'GET /jobs/{id}/errorFile/signedURL -> {signedURL} (§6.1, IAD)', other: 'not answered (404)' },
+  { id: 'lookup-cache-data', title: 'Lookup cache getData answer', expected: '{data:[{key,value}]} (§4.5)', other: 'a bare array of {key,value}' },
 ];
 
 /** What the client does where the forms differ in what it must send or how it pages. */

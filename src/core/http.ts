@@ -203,6 +203,30 @@ export class HttpClient {
     return u;
   }
 
+  /**
+   * GETs a signed URL (a job's error file on S3, celigo-api.md §6.1) WITHOUT the Authorization header:
+   * the URL carries its own signature, and the token must never reach another host. Not retried, not
+   * rate-budgeted (S3 is not integrator.io); the whole body is read as text.
+   */
+  async download(href: string, call: { signal?: AbortSignal } = {}): Promise<{ status: number; text: string; contentType?: string }> {
+    const u = new URL(href);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`Refusing to download from a ${u.protocol} URL`);
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(new DOMException(`No answer within ${this.o.timeoutMs} ms`, 'TimeoutError')), this.o.timeoutMs * 4);
+    const onAbort = () => ac.abort(call.signal!.reason);
+    call.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const res = await this.o.fetch(u.href, { method: 'GET', headers: { accept: '*/*', 'user-agent': this.o.userAgent }, signal: ac.signal });
+      const text = await res.text();
+      const display = u.origin + u.pathname;
+      if (res.status >= 400) throw new CeligoApiError({ status: res.status, code: 'download_failed', message: `The signed URL answered ${res.status} (it may have expired; ask for a new one)`, method: 'GET', path: display });
+      return { status: res.status, text, contentType: res.headers.get('content-type') ?? undefined };
+    } finally {
+      clearTimeout(timer);
+      call.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
   async request<T = unknown>(method: Method, path: string, opts: RequestOptions = {}): Promise<HttpResponse<T>> {
     // A fan-out sends tens of requests with one signal, each listening to it while in flight: that is
     // not a leak, and Node's warning about it would reach the user's terminal.

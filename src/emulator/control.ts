@@ -125,7 +125,7 @@ export function handleControl(t: ControlTarget, method: string, path: string, bo
   if (dl) {
     const doc = t.store().downloads.get(dl[1]);
     if (doc === undefined) throw new ApiError(404, 'not_found', 'Download not found or expired.');
-    return { status: 200, text: doc, headers: { 'Content-Type': 'application/json; charset=utf-8' } };
+    return { status: 200, text: doc, headers: { 'Content-Type': dl[1].startsWith('joberrors-') ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8' } };
   }
   throw new ApiError(404, 'not_found', `No control endpoint ${route}.`);
 }

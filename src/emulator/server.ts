@@ -19,7 +19,7 @@ import { bearerToken, callerForToken } from './tokens.js';
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** POSTs that read and change nothing (tests of connections, sample fetches, in-progress jobs). */
-const READ_ONLY_POST = /^\/v1\/(connections\/[^/]+\/(ping|test)|connections\/ping|exports\/[^/]+\/invoke|exports\/preview|jobs\/current|flows\/runs\/stats)$/;
+const READ_ONLY_POST = /^\/v1\/(connections\/[^/]+\/(ping|test)|connections\/ping|exports\/[^/]+\/invoke|exports\/preview|jobs\/current|flows\/runs\/stats|lookupcaches\/[^/]+\/getData)$/;
 
 /** A request as the emulator sees it, whatever carried it (node:http, or the in-process fetch). */
 export interface RawRequest {

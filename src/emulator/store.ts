@@ -6,6 +6,7 @@ import { type Clock, iso } from './clock.js';
 import { ErrorTable } from './flow-errors.js';
 import { IdGen } from './ids.js';
 import { JobTable } from './job-table.js';
+import type { LookupCache } from './lookup-caches.js';
 
 export const KINDS = ['integrations', 'flows', 'exports', 'imports', 'connections', 'tags'] as const;
 export type Kind = (typeof KINDS)[number];
@@ -29,6 +30,14 @@ export interface Hidden {
   flowProfiles: Map<string, FlowProfile>;
   /** Connections DEMO_SCOPED_TOKEN may reach. */
   scopedConnections: Set<string>;
+}
+
+/** A deleted object kept in the recycle bin (celigo-api.md §1.10; key `${kind}/${id}`). */
+export interface Recycled {
+  kind: Kind;
+  rec: Rec;
+  deletedAt: number;
+  by: string;
 }
 
 export interface WriteOpts {
@@ -60,6 +69,10 @@ export class Store {
     flowProfiles: new Map(),
     scopedConnections: new Set(),
   };
+  /** Deleted objects, restorable for 30 days (routes/recycle-bin.ts); never part of a seed. */
+  readonly recycleBin = new Map<string, Recycled>();
+  /** Lookup caches (routes/lookup-caches.ts): kept apart from the pinned collections of the seeds. */
+  readonly lookupCaches = new Map<string, LookupCache>();
   /** Template downloads served under /__emulator/downloads/{token}. */
   readonly downloads = new Map<string, string>();
   /** While a seed replays history: flows' lastExecutedAt is collected here and written once at the end. */
@@ -115,7 +128,9 @@ export class Store {
     if (!prev) return false;
     this[kind].delete(id);
     this.scopedState.delete(`${kind}/${id}`);
-    if (opts.audit !== false) this.recordAudit(kind, id, 'delete', by, opts.at ?? this.now(), [], opts.source);
+    const at = opts.at ?? this.now();
+    if (kind !== 'tags') this.recycleBin.set(`${kind}/${id}`, { kind, rec: prev, deletedAt: at, by });
+    if (opts.audit !== false) this.recordAudit(kind, id, 'delete', by, at, [], opts.source);
     return true;
   }
 

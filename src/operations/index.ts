@@ -10,6 +10,7 @@ import { flowOperations } from './flows.js';
 import { healthOperations } from './health.js';
 import { integrationOperations } from './integrations.js';
 import { promoteOperations } from './promote.js';
+import { resourceOperations } from './resources.js';
 import { jobOperations } from './jobs.js';
 import { mappingOperations } from './mapping.js';
 import { tagOperations } from './tags.js';
@@ -18,6 +19,7 @@ import { troubleshootOperations } from './troubleshoot.js';
 export const OPERATIONS: readonly Operation[] = [
   ...integrationOperations,
   ...promoteOperations,
+  ...resourceOperations,
   ...flowOperations,
   ...mappingOperations,
   ...connectionOperations,

@@ -9,6 +9,7 @@ import type { ApiForms, FormId } from '../core/forms.js';
 import type { HttpResponse } from '../core/http.js';
 import { nextLink } from '../core/paging.js';
 import { shapeOf as coreShapeOf } from '../core/shape.js';
+import { jobErrorFileProbe, lookupCacheDataProbe, recycleBinProbe } from './doctor-probes-manage.js';
 
 export type ProbeVerdict = 'holds' | 'differs' | 'could not tell';
 
@@ -28,7 +29,7 @@ export interface ProbeEnv {
   since: string;
   signal?: AbortSignal;
   /** Facts found by earlier probes (a flow with a step, a job with errors), to keep reads few. */
-  facts: { flowId?: string; stepId?: string; errorFlowId?: string; jobTypes?: string[] };
+  facts: { flowId?: string; stepId?: string; errorFlowId?: string; errorJobId?: string; jobTypes?: string[] };
   /** Names of the headers of every answer the probes read (lower case). */
   headers: Set<string>;
 }
@@ -41,7 +42,7 @@ function note<T extends HttpResponse<unknown>>(env: ProbeEnv, res: T): T {
   return res;
 }
 
-type Probe = (env: ProbeEnv) => Promise<ProbeOutcome>;
+export type Probe = (env: ProbeEnv) => Promise<ProbeOutcome>;
 
 /** The shape of a value for the report (core/shape.ts): key names and types, never values. */
 function shapeOf(v: unknown, depth = 2): unknown {
@@ -147,7 +148,10 @@ const jobsWithoutType: Probe = async (env) => {
   const types = typesOf(rows);
   env.facts.jobTypes = types;
   const withErrors = rows.find((r) => r.type === 'flow' && Number(r.numError ?? 0) > 1 && typeof r._flowId === 'string');
-  if (withErrors) env.facts.errorFlowId = String(withErrors._flowId);
+  if (withErrors) {
+    env.facts.errorFlowId = String(withErrors._flowId);
+    env.facts.errorJobId = String(withErrors._id);
+  }
   const observed = { rows: rows.length, types };
   if (!rows.length) return { result: 'could not tell', detail: 'no jobs in the last 7 days', observed };
   if (types.includes('export') || types.includes('import')) return { result: 'holds', detail: 'flow jobs came with their export/import children (the client always sends a type)', observed };
@@ -248,5 +252,8 @@ export function probes(): Record<FormId, Probe> {
     'errors-next-page': errorsNextPage,
     'unauthorized-body': unauthorizedBody,
     'rate-limit-headers': rateLimitHeaders,
+    'recycle-bin': recycleBinProbe,
+    'job-error-file': jobErrorFileProbe,
+    'lookup-cache-data': lookupCacheDataProbe,
   };
 }

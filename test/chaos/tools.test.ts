@@ -62,6 +62,7 @@ const CALLS: Record<string, { prepare?: (env: ChaosEnv) => Promise<unknown>; arg
     },
     args: () => ({ integration: DEMO.integrations.hubspot, from: 'sandbox', to: 'demo', apply: true }),
   },
+  delete_resource: { args: () => ({ type: 'flow', id: 'Stripe Payouts to NetSuite Deposits', withSteps: true }) },
   restore_backup: {
     prepare: async (env) => ((await updateFlow(env.ctx, { flow: 'Stripe Charges to NetSuite Customer Payments', enabled: false, name: 'Stripe Charges (paused)' })) as { backupId?: string }).backupId,
     args: (id) => ({ id }),

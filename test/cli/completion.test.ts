@@ -23,7 +23,7 @@ describe('completion', () => {
     const script = bashCompletion(NOUNS);
     expect(spawnSync('bash', ['-n'], { input: script }).status).toBe(0);
     expect(complete(script, ['celigo-manage', 'fl'])).toEqual(['flows']);
-    expect(complete(script, ['celigo-manage', 'flows', ''])).toEqual(['list', 'get', 'run', 'update', 'enable', 'disable', 'monitor', 'using']);
+    expect(complete(script, ['celigo-manage', 'flows', ''])).toEqual(['list', 'get', 'run', 'update', 'enable', 'disable', 'monitor', 'using', 'delete']);
     expect(complete(script, ['celigo-manage', '--demo', 'flows', 'run', 'x', '--w'])).toEqual(['--wait']);
     expect(complete(script, ['celigo-manage', 'jobs', 'list', '--status', 'fa'])).toEqual(['failed']);
     expect(complete(script, ['celigo-manage', 'health', '--'])).toContain('--html');

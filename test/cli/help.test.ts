@@ -40,15 +40,16 @@ describe('help', () => {
   it('the command table matches the spec', () => {
     const table = Object.fromEntries(NOUNS.map((n) => [n.name, n.verbs?.map((v) => v.name) ?? []]));
     expect(table).toEqual({
-      integrations: ['list', 'get', 'create', 'clone', 'tag', 'setup', 'promote'],
-      flows: ['list', 'get', 'run', 'update', 'enable', 'disable', 'monitor', 'using'],
-      connections: ['list', 'get', 'test', 'create'],
-      jobs: ['list', 'get', 'retry', 'retry-failed'],
+      integrations: ['list', 'get', 'create', 'clone', 'tag', 'setup', 'promote', 'delete'],
+      flows: ['list', 'get', 'run', 'update', 'enable', 'disable', 'monitor', 'using', 'delete'],
+      connections: ['list', 'get', 'test', 'create', 'delete'],
+      jobs: ['list', 'get', 'retry', 'retry-failed', 'errors'],
       errors: ['list', 'retry', 'clear'],
-      exports: ['list', 'get', 'run'],
-      imports: ['list', 'get'],
+      exports: ['list', 'get', 'run', 'delete'],
+      imports: ['list', 'get', 'delete'],
       mapping: ['show', 'update'],
       tags: ['list'],
+      'lookup-caches': ['list', 'get'],
       health: [],
       troubleshoot: [],
       backups: ['list', 'diff', 'restore'],

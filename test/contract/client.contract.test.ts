@@ -794,6 +794,30 @@ describe('corrections from Celigo\'s web app (W rows)', () => {
   });
 });
 
+describe('issue 17 endpoints (deeper cases: test/contract/manage.contract.test.ts)', () => {
+  it('lookup caches, the recycle bin and a job\'s error file answer as the client reads them', async () => {
+    const caches = await api.lookupCaches.list();
+    expect(caches.map((c) => c.name)).toContain('Shopify SKU to NetSuite Item');
+    const made = await api.lookupCaches.create({ name: 'contract cache' });
+    await api.lookupCaches.putData(made._id, [{ key: 'a', value: '1' }]);
+    expect(await api.lookupCaches.getData(made._id)).toEqual([{ key: 'a', value: '1' }]);
+    expect((await api.lookupCaches.get(made._id)).size).toBe(2);
+    const conn = (await api.connections.list()).find((c) => c.name === 'NetSuite Sandbox')!;
+    await api.connections.delete(conn._id);
+    expect((await api.recycleBin.list()).length).toBeGreaterThan(0);
+    expect(await api.recycleBin.find('connections', conn._id)).toBeTruthy();
+    expect((await raw('GET', '/recycleBinTTL/connections')).json.length).toBeGreaterThan(0);
+    await api.recycleBin.restore('connections', conn._id);
+    expect((await api.connections.get(conn._id)).name).toBe('NetSuite Sandbox');
+    await api.connections.delete(conn._id);
+    expect((await raw('DELETE', `/recycleBinTTL/connections/${conn._id}`)).status).toBe(204);
+    const [job] = await api.jobs.list({ type: 'flow', createdAt_gte: '2026-11-20T00:00:00.000Z', numError_gte: 1 }, { limit: 1 });
+    const { errorFileUrl } = await import('../../src/core/job-files.js');
+    expect(await errorFileUrl(api.http, job._id)).toMatch(/^http:\/\/.+\/__emulator\/downloads\/joberrors-/);
+    collect();
+  });
+});
+
 describe('coverage', () => {
   it('every implemented endpoint was exercised by these tests', () => {
     collect();

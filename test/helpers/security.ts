@@ -88,6 +88,11 @@ export function toolArgs(r: Refs): Record<string, Record<string, unknown>> {
     diff_backup: { id: r.backupId ?? 'bk-none' },
     restore_backup: { id: r.backupId ?? 'bk-none' },
     promote_integration: { integration: r.integration, from: 'sandbox', to: 'demo', apply: true },
+    // The manage toolset (issue 17): an unused connection, so nothing later depends on what goes.
+    delete_resource: { type: 'connection', id: 'NetSuite Sandbox' },
+    get_job_errors: { job: r.job },
+    list_lookup_caches: {},
+    get_lookup_cache: { cache: 'Shopify SKU to NetSuite Item', limit: 5 },
   };
 }
 

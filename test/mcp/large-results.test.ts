@@ -71,6 +71,12 @@ describe('every result fits on the large seed', () => {
     await call('get_mapping', { flow });
     await call('check_dependencies', { type: 'connection', id: firstId(conns) });
     await call('list_backups', {});
+    // Issue 17 reads: a job's errors, and a lookup cache of 5,000 long values (the large seed has none).
+    await call('get_job_errors', { job: firstId(jobs), file: true, limit: 50 });
+    const cache = await env.api.lookupCaches.create({ name: 'Large cache' });
+    await env.api.lookupCaches.putData(cache._id, Array.from({ length: 5000 }, (_, i) => ({ key: `K-${String(i).padStart(5, '0')}`, value: 'v'.repeat(600) })));
+    await call('list_lookup_caches', { limit: 500 });
+    await call('get_lookup_cache', { cache: 'Large cache', limit: 500 });
     await call('daily_health_check', {});
     await call('troubleshoot', { integration: INTEGRATION });
     const reads = ALL.filter((t) => t.annotations.readOnlyHint).map((t) => t.name);

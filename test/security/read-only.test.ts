@@ -105,6 +105,11 @@ describe('read-only: every mutating CLI command with --yes', () => {
   const lines = (r: Refs): string[][] => [
     ['integrations', 'create', 'RO via CLI'],
     ['integrations', 'clone', r.integration, 'RO clone'],
+    ['integrations', 'delete', r.integration],
+    ['flows', 'delete', r.flow, '--with-steps'],
+    ['connections', 'delete', 'NetSuite Sandbox'],
+    ['exports', 'delete', r.export, '--force'],
+    ['imports', 'delete', r.import, '--force'],
     ['integrations', 'tag', r.integration, 'read-only-check'],
     ['flows', 'run', r.flow],
     ['flows', 'update', r.flow, '--name', 'Renamed'],

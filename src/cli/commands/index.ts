@@ -14,6 +14,7 @@ export const NOUN_INDEX: readonly NounEntry[] = [
   { name: 'imports', summary: 'List and inspect imports', load: () => nounWith('imports') },
   { name: 'mapping', summary: 'Show and safely change the field mapping of a flow\'s import', load: async () => (await import('./mapping.js')).mappingNoun() },
   { name: 'tags', summary: 'Integration tags in use, and the error tags (set an integration\'s one tag with: integrations tag)', load: () => nounWith('tags') },
+  { name: 'lookup-caches', summary: 'List lookup caches with their sizes, and read the keys and values of one', load: () => nounWith('lookup-caches') },
   { name: 'health', summary: 'Daily health check: verdict per integration, failed jobs, error trend, run times, connections', load: () => nounWith('health') },
   { name: 'troubleshoot', summary: 'Why a job, flow or integration fails: errors by pattern, likely cause, the fix, what changed', load: () => nounWith('troubleshoot') },
   { name: 'backups', summary: 'List, diff and restore the backups taken before every change', load: () => nounWith('backups') },

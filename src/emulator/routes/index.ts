@@ -6,6 +6,9 @@ import { errorRoutes } from './errors.js';
 import { flowRoutes } from './flows.js';
 import { integrationRoutes } from './integrations.js';
 import { jobRoutes } from './jobs.js';
+import { jobFileRoutes } from './job-files.js';
+import { lookupCacheRoutes } from './lookup-caches.js';
+import { recycleBinRoutes } from './recycle-bin.js';
 import { stateRoutes } from './state.js';
 import { exportRoutes, importRoutes } from './steps.js';
 import { tagRoutes } from './tags.js';
@@ -25,6 +28,9 @@ export function apiRouter(): Router {
     ...connectionRoutes,
     ...tagRoutes,
     ...jobRoutes,
+    ...jobFileRoutes,
+    ...lookupCacheRoutes,
+    ...recycleBinRoutes,
     ...stateRoutes,
     ...auditRoutes,
     ...userAndScriptRoutes,

@@ -3,6 +3,7 @@
 import type { Store } from '../store.js';
 import { DEMO_USER_ID } from '../tokens.js';
 import { Builder } from './build.js';
+import { seedDemoLookupCaches } from '../lookup-caches.js';
 import { demoFlows, tuneDemoFlows } from './demo-flows.js';
 import { seedDemoExtras, seedDemoHistory } from './demo-history.js';
 import { type DemoCtx, demoConnections, demoErrorTags, demoExports, demoImports, demoIntegrations } from './demo-resources.js';
@@ -22,4 +23,6 @@ export function seedDemo(store: Store): void {
   demoErrorTags(ctx, M);
   seedDemoHistory(ctx, { c, E, M, F, planned });
   seedDemoExtras(ctx, c);
+  // Outside the pinned collections, with fixed ids: adding them changed no pinned hash.
+  seedDemoLookupCaches(store, DEMO_USER_ID);
 }

@@ -7,15 +7,18 @@ import type { OpContext } from '../context.js';
 import { makePlan, mustConfirm } from '../confirm.js';
 import { plural, report } from '../util.js';
 import { compareItem, createdExists, type ItemDiff } from './diff.js';
-import { apiFor, stateScope, type Live } from './live.js';
-import { loadBackup, type BackupItem, type BackupRecord, type BackupType, type ItemType } from './store.js';
+import { apiFor, readLive, stateScope, type Live } from './live.js';
+import { loadBackup, saveBackup, type BackupItem, type BackupRecord, type BackupType, type ItemType } from './store.js';
 import { backup, forgetUnapplied, markApplied, recordChanged, surelyNotApplied } from './take.js';
 import { connectionInApp } from '../web-app.js';
+import { isRecreatable, recreateDeleted, recreatedText, type Recreated } from './recreate.js';
 
 export interface RestoreReport {
   id: string;
   restored: { type: ItemType; id: string; name?: string }[];
   deleted: { type: BackupType; id: string; name?: string }[];
+  /** Objects the backup's change deleted, brought back (recycle bin) or re-created (new ids). */
+  recreated: Recreated[];
   /** What a restore cannot do: recreate a deleted object, write secrets, remove an object it did not create. */
   skipped: { type: ItemType; id: string; name?: string; cause: SkipCause; reason: string }[];
   /** Backup of the state just before the restore (so the restore itself can be undone). */
@@ -51,6 +54,8 @@ interface Pending {
 }
 interface RestorePlan {
   todo: Pending[];
+  /** Deleted by the backup's own change: re-created (backups/recreate.ts). */
+  recreate: BackupItem[];
   createdLive: Created[];
   skipped: RestoreReport['skipped'];
 }
@@ -79,7 +84,7 @@ export async function restoreBackup(ctx: OpContext, input: RestoreInput): Promis
     );
   }
   const plan = await planRestore(ctx, rec);
-  const { todo, createdLive, skipped } = plan;
+  const { todo, createdLive, skipped, recreate } = plan;
   const conflicts = todo.filter((c) => c.diff.changedByOthers);
   if (conflicts.length && !input.force) {
     throw new UsageError(
@@ -87,7 +92,7 @@ export async function restoreBackup(ctx: OpContext, input: RestoreInput): Promis
         "(the backup's diff shows how; undo later changes first, newest first). Restoring would overwrite those changes; pass force to restore anyway.",
     );
   }
-  if (todo.length === 0 && createdLive.length === 0) return nothingToDo(rec, skipped);
+  if (todo.length === 0 && createdLive.length === 0 && recreate.length === 0) return nothingToDo(rec, skipped);
   await confirmRestore(ctx, rec, plan);
 
   const pre = await backup(
@@ -100,19 +105,22 @@ export async function restoreBackup(ctx: OpContext, input: RestoreInput): Promis
   const problems: string[] = [];
   const failures: unknown[] = [];
   const ordered = [...todo].sort((a, b) => RESTORE_ORDER.indexOf(a.item.type) - RESTORE_ORDER.indexOf(b.item.type));
-  const total = ordered.length + createdLive.length;
-  const { restored, notRestored } = await putBack(ctx, pre.id, ordered, total, problems, failures);
-  const { deleted, notDeleted } = await deleteCreated(ctx, createdLive, ordered.length, total, problems, failures);
+  const total = recreate.length + ordered.length + createdLive.length;
+  const { recreated, notRecreated } = await recreateDeleted(ctx, recreate, pre.id, 0, total, problems, failures);
+  if (recreated.length) await noteRecreated(ctx, rec.id, recreated);
+  const { restored, notRestored } = await putBack(ctx, pre.id, ordered, recreate.length, total, problems, failures);
+  const { deleted, notDeleted } = await deleteCreated(ctx, createdLive, recreate.length + ordered.length, total, problems, failures);
   if (deleted.length) await markApplied(ctx, pre.id);
   // Nothing written, and surely so: the state before the restore is the state now, so no undo is kept.
-  const kept = restored.length + deleted.length > 0 || !failures.every((e) => surelyNotApplied(ctx, e)) || !(await forgetUnapplied(ctx, pre.id, failures[0]));
+  const kept = restored.length + deleted.length + recreated.length > 0 || !failures.every((e) => surelyNotApplied(ctx, e)) || !(await forgetUnapplied(ctx, pre.id, failures[0]));
   await readBack(ctx, ordered, notRestored, problems);
-  const unfinished = notRestored.length + notDeleted.length > 0;
+  const unfinished = notRestored.length + notDeleted.length + notRecreated.length > 0;
   const summary =
     `Restored ${notRestored.length ? `${restored.length} of ${ordered.length} objects` : plural(restored.length, 'object')} from backup ${rec.id}` +
     (notRestored.length ? ` (NOT restored: ${notRestored.map((n) => `${n.type} ${n.name ?? n.id}`).join(', ')}; restore backup ${rec.id} again to finish: it only writes what still differs)` : '') +
     (deleted.length ? `, deleted ${plural(deleted.length, 'created resource')}` : '') +
     (notDeleted.length ? ` (NOT deleted: ${notDeleted.map((n) => `${n.type} ${n.name ?? n.id}`).join(', ')}; restore backup ${rec.id} again to finish)` : '') +
+    recreatedText(recreated) +
     (problems.length ? `; ${plural(problems.length, 'problem')}` : '; verified by reading back') +
     (skipped.length ? `; but ${skippedText(skipped)}` : '') +
     (kept ? `. Undo it by restoring backup ${pre.id}.` : '. Nothing was changed.');
@@ -120,9 +128,9 @@ export async function restoreBackup(ctx: OpContext, input: RestoreInput): Promis
     ...(unfinished ? [{ op: 'restore_backup', args: { id: rec.id }, why: 'finish: it only writes what still differs' }] : []),
     ...(kept ? [{ op: 'restore_backup', args: { id: pre.id }, why: 'undo this restore' }] : []),
   ];
-  const incomplete = problems.length > 0 || skipped.length > 0;
-  const outcome = incomplete ? (restored.length || deleted.length ? 'partial' : 'failed') : undefined;
-  return { id: rec.id, restored, deleted, skipped, ...(kept ? { preRestoreBackupId: pre.id } : {}), verified: !incomplete, problems, summary, ...(outcome ? { outcome } : {}), next };
+  const incomplete = problems.length > 0 || skipped.length > 0 || recreated.some((r) => r.secretsLeftOut?.length);
+  const outcome = incomplete ? (restored.length || deleted.length || recreated.length ? 'partial' : 'failed') : undefined;
+  return { id: rec.id, restored, deleted, recreated, skipped, ...(kept ? { preRestoreBackupId: pre.id } : {}), verified: !incomplete, problems, summary, ...(outcome ? { outcome } : {}), next };
 }
 
 /** What the skipped objects are, told as what the restore could not do. */
@@ -138,7 +146,7 @@ function skippedText(skipped: RestoreReport['skipped']): string {
 
 /** Nothing to write or delete: either the live state matches, or what differs is beyond a restore. */
 function nothingToDo(rec: BackupRecord, skipped: RestoreReport['skipped']): RestoreReport {
-  const base = { id: rec.id, restored: [], deleted: [], skipped, problems: [] };
+  const base = { id: rec.id, restored: [], deleted: [], recreated: [], skipped, problems: [] };
   if (!skipped.length) return { ...base, verified: true, summary: `Nothing to restore: the live state already matches backup ${rec.id}.`, next: [] };
   return {
     ...base,
@@ -157,11 +165,24 @@ async function planRestore(ctx: OpContext, rec: BackupRecord): Promise<RestorePl
   for (const c of rec.created) if (await createdExists(ctx, c)) createdLive.push(c);
 
   const skipped: RestoreReport['skipped'] = [];
+  const recreate: BackupItem[] = [];
+  const deletedByChange = new Set<string>();
+  for (const d of rec.deleted ?? []) {
+    // Re-created by an earlier restore of this backup and still there: nothing left to do for it.
+    if (d.recreatedAs && isRecreatable(d.type) && (await readLive(ctx, d.type, d.recreatedAs))) continue;
+    deletedByChange.add(`${d.type}:${d.id}`);
+  }
   // An object missing at backup time that the change itself created is deleted as created, not left.
   const madeByChange = new Set(rec.created.map((c) => `${c.type}:${c.id}`));
+  const done = new Set((rec.deleted ?? []).map((d) => `${d.type}:${d.id}`).filter((k) => !deletedByChange.has(k)));
   const todo = compared.filter((c) => {
+    if (c.diff.status === 'deleted' && done.has(`${c.item.type}:${c.item.id}`)) return false;
     if (c.diff.status === 'unchanged') return false;
     if (c.diff.status === 'recreated' && madeByChange.has(`${c.item.type}:${c.item.id}`)) return false;
+    if (c.diff.status === 'deleted' && deletedByChange.has(`${c.item.type}:${c.item.id}`) && isRecreatable(c.item.type)) {
+      recreate.push(c.item);
+      return false;
+    }
     if (c.diff.status === 'deleted' || c.diff.status === 'recreated') {
       skipped.push({ type: c.item.type, id: c.item.id, name: c.item.name, cause: c.diff.status, reason: c.diff.status === 'deleted' ? 'deleted since the backup; a new object would get a new id, so recreate it by hand from the backup (its diff shows the content)' : 'did not exist at backup time and exists now; delete it by hand if it should go' });
       return false;
@@ -172,23 +193,23 @@ async function planRestore(ctx: OpContext, rec: BackupRecord): Promise<RestorePl
     }
     return true;
   });
-  return { todo, createdLive, skipped };
+  return { todo, recreate, createdLive, skipped };
 }
 
-async function confirmRestore(ctx: OpContext, rec: BackupRecord, { todo, createdLive, skipped }: RestorePlan): Promise<void> {
+async function confirmRestore(ctx: OpContext, rec: BackupRecord, { todo, createdLive, skipped, recreate }: RestorePlan): Promise<void> {
   const details = [
+    ...recreate.map((i) => `re-create ${i.type} ${i.name ?? ''} (${i.id}), deleted by the change${i.stripped?.length ? `, without its secrets (${i.stripped.join(', ')})` : ''}`),
     ...todo.map((c) => `restore ${c.item.type} ${c.item.name ?? ''} (${c.item.id}): ${plural(c.diff.changeCount, 'field')} back to ${rec.createdAt}`),
     ...createdLive.map((c) => `delete ${c.type} ${c.name ?? ''} (${c.id}), created after the backup`),
     ...skipped.map((s) => `skip ${s.type} ${s.name ?? s.id}: ${s.reason}`),
   ];
-  await mustConfirm(ctx, makePlan(`Restore backup ${rec.id} (${plural(todo.length, 'object')}, ${plural(createdLive.length, 'deletion')})`, details, { id: rec.id, todo: todo.map((c) => [c.item.type, c.item.id, c.live?.lastModified]), del: createdLive.map((c) => c.id) }), 'destructive');
+  await mustConfirm(ctx, makePlan(`Restore backup ${rec.id} (${plural(todo.length + recreate.length, 'object')}, ${plural(createdLive.length, 'deletion')})`, details, { id: rec.id, todo: todo.map((c) => [c.item.type, c.item.id, c.live?.lastModified]), del: createdLive.map((c) => c.id), re: recreate.map((i) => i.id) }), 'destructive');
 }
 
 /** Writes the objects back in order; progress counts from 0 of `total`. Failures land in `problems`. */
-async function putBack(ctx: OpContext, preId: string, ordered: Pending[], total: number, problems: string[], failures: unknown[]) {
+async function putBack(ctx: OpContext, preId: string, ordered: Pending[], done: number, total: number, problems: string[], failures: unknown[]) {
   const restored: RestoreReport['restored'] = [];
   const notRestored: { type: ItemType; id: string; name?: string; reason: string }[] = [];
-  let done = 0;
   for (const c of ordered) {
     ctx.signal?.throwIfAborted();
     try {
@@ -287,4 +308,14 @@ async function restoreTag(ctx: OpContext, id: string, tag: unknown): Promise<Liv
   if (typeof tag === 'string') await ctx.api.integrations.patch(id, { tag }, { signal: ctx.signal });
   else await ctx.api.integrations.unset(id, ['tag'], { signal: ctx.signal });
   return (await ctx.api.integrations.get(id, { signal: ctx.signal })) as Live;
+}
+
+/** Notes in the backup what its restore re-created, so restoring it again does not re-create it twice. */
+async function noteRecreated(ctx: OpContext, id: string, recreated: Recreated[]): Promise<void> {
+  const rec = await loadBackup(ctx, id);
+  for (const r of recreated) {
+    const d = rec.deleted?.find((x) => x.type === r.type && x.id === r.oldId);
+    if (d) d.recreatedAs = r.newId;
+  }
+  await saveBackup(ctx, rec);
 }

@@ -53,6 +53,11 @@ export interface BackupRecord {
   /** Resources created by the change this backup precedes: undoing it deletes them. */
   created: { type: BackupType; id: string; name?: string }[];
   /**
+   * Resources the change deleted (delete_resource): restoring the backup re-creates them from their items
+   * (or brings them back from the recycle bin) instead of skipping them as deleted by someone else.
+   */
+  deleted?: { type: BackupType; id: string; name?: string; recreatedAs?: string }[];
+  /**
    * Whether the change was applied: false when saved (before the change is sent), true once a write
    * succeeded. Absent in backups from before this field existed.
    */
@@ -98,6 +103,7 @@ const RECORD = z.looseObject({
   targets: z.array(z.looseObject({ type: TYPE, id: z.string(), shallow: z.boolean().optional() })),
   items: z.array(ITEM),
   created: z.array(z.looseObject({ type: TYPE, id: z.string(), name: optString })),
+  deleted: z.array(z.looseObject({ type: TYPE, id: z.string(), name: optString, recreatedAs: optString })).optional(),
   applied: z.boolean().optional(),
 });
 

@@ -135,6 +135,15 @@ export async function recordCreated(ctx: OpContext, backupId: string, target: { 
   await saveBackup(ctx, rec);
 }
 
+/** Notes a resource the change deleted: restoring the backup re-creates it from its item. */
+export async function recordDeleted(ctx: OpContext, backupId: string, target: { type: BackupType; id: string; name?: string }): Promise<void> {
+  const rec = await loadBackup(ctx, backupId);
+  rec.deleted ??= [];
+  if (!rec.deleted.some((c) => c.type === target.type && c.id === target.id)) rec.deleted.push(target);
+  rec.applied = true;
+  await saveBackup(ctx, rec);
+}
+
 /**
  * Notes that the change was applied, and what it produced on a backed-up object: the object as our write
  * returned it (or only its lastModified), never a later read, which may hold someone else's newer write.
