@@ -95,17 +95,16 @@ export function checkPath(kind: EditKind, doc: Record<string, unknown>, change: 
   }
   const leaf = segs[segs.length - 1]!;
   if (Array.isArray(cur) && !(/^\d+$/.test(leaf) && Number(leaf) < cur.length)) throw badIndex(segs.length - 1, cur);
-  const current = valueAt(doc, path);
-  const hidden = maskedPaths(current).map((p) => (p === '(root)' ? path : `${path}.${p}`));
-  if (hidden.length && !(secret && hidden.length === 1 && hidden[0] === path)) {
-    throw new UsageError(`${path} holds secrets (${hidden.join(', ')}) that read back masked; replacing it would lose them. Change the fields inside it instead.`);
-  }
-  if (secret) return;
-  if (isSecretPath(doc, path)) {
+  if (!secret && isSecretPath(doc, path)) {
     throw new UsageError(kind === 'connection'
       ? `${path} is a secret: give it through secrets as {path, env} naming an environment variable that holds it (at a terminal: --secret-env ${path}=ENV_VAR), never as a value.`
       : `${path} is a secret: celigo-manage does not set an ${kind}'s secrets; set it in Celigo's web app.`);
   }
+  const hidden = maskedPaths(valueAt(doc, path)).map((p) => (p === '(root)' ? path : `${path}.${p}`));
+  if (hidden.length && !(secret && hidden.length === 1 && hidden[0] === path)) {
+    throw new UsageError(`${path} holds secrets (${hidden.join(', ')}) that read back masked; replacing it would lose them. Change the fields inside it instead.`);
+  }
+  if (secret) return;
   const inside = secretsIn(value, path);
   if (inside.length) throw new UsageError(`${path}: the value holds secret fields (${inside.join(', ')}); set each secret on its own${kind === 'connection' ? ' through secrets (an environment variable)' : ''}.`);
 }
