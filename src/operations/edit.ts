@@ -89,7 +89,7 @@ const updateExportOp = defineOperation({
   name: 'update_export',
   toolset: 'manage',
   title: 'Update an export',
-  description: "Change named fields of an export (query, endpoint, schedule…): diff, back up, write (read-modify-write), verify.",
+  description: "Change named fields of an export (query, endpoint, delta settings…): diff, back up, write (read-modify-write), verify.",
   input: { export: idOrName('Export'), changes: changesArg().optional(), ...TERMINAL_SET, dryRun: DRY_RUN },
   annotations: EDIT_HINTS,
   cli: {

@@ -40,13 +40,13 @@ describe('help', () => {
   it('the command table matches the spec', () => {
     const table = Object.fromEntries(NOUNS.map((n) => [n.name, n.verbs?.map((v) => v.name) ?? []]));
     expect(table).toEqual({
-      integrations: ['list', 'get', 'create', 'clone', 'promote', 'tag', 'setup'],
+      integrations: ['list', 'get', 'create', 'clone', 'tag', 'setup', 'promote'],
       flows: ['list', 'get', 'run', 'update', 'enable', 'disable', 'monitor', 'using'],
-      connections: ['list', 'get', 'test', 'create'],
-      jobs: ['list', 'get', 'retry', 'retry-failed'],
+      connections: ['list', 'get', 'test', 'create', 'update'],
+      jobs: ['list', 'get', 'retry', 'retry-failed', 'cancel'],
       errors: ['list', 'retry', 'clear'],
-      exports: ['list', 'get', 'run'],
-      imports: ['list', 'get'],
+      exports: ['list', 'get', 'run', 'update'],
+      imports: ['list', 'get', 'update'],
       mapping: ['show', 'update'],
       tags: ['list'],
       health: [],

@@ -26,7 +26,7 @@ describe('catalogue lint', () => {
     expect(new Set(names).size).toBe(names.length);
     for (const n of names) {
       expect(n).toMatch(/^[a-z0-9_]{1,40}$/);
-      expect(n.split('_')[0], n).toMatch(/^(list|get|create|clone|add|trigger|update|test|retry|clear|daily|troubleshoot|run|setup|check|diff|restore|promote)$/);
+      expect(n.split('_')[0], n).toMatch(/^(list|get|create|clone|add|trigger|update|test|retry|clear|daily|troubleshoot|run|setup|check|diff|restore|promote|cancel)$/);
     }
   });
 
