@@ -87,6 +87,10 @@ export function toolArgs(r: Refs): Record<string, Record<string, unknown>> {
     list_backups: {},
     diff_backup: { id: r.backupId ?? 'bk-none' },
     restore_backup: { id: r.backupId ?? 'bk-none' },
+    cancel_job: { job: r.job },
+    update_export: { export: r.export, changes: [{ path: 'description', value: 'security test' }] },
+    update_import: { import: r.import, changes: [{ path: 'description', value: 'security test' }] },
+    update_connection: { connection: r.connection, changes: [{ path: 'name', value: 'Security test renamed' }] },
   };
 }
 
