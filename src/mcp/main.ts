@@ -89,14 +89,8 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
       for (const s of a.secrets) if (!secrets.includes(s)) secrets.push(s);
       return a;
     },
-    tools,
-    prompts: catalogue.prompts,
-    fixtures: installFixtures,
-    secrets,
-    log,
-    home: session.home,
-    env,
-    production: session.production,
+    tools, prompts: catalogue.prompts, fixtures: installFixtures, secrets, log,
+    home: session.home, env, production: session.production,
     // Read at the first tool call, not at start-up (see session.ts lazyTimeZone).
     timeZone: () => session.timeZone,
     label: session.label,

@@ -84,6 +84,7 @@ async function followToEnd(ctx: OpContext, id: string): Promise<Job> {
 
 export async function cancelJob(ctx: OpContext, input: { job: string }): Promise<CancelJobReport> {
   const id = input.job.trim();
+  if (ctx.api.http.readOnly) throw new UsageError(`Read-only mode allows no changes: job ${id} was not cancelled and nothing was sent. Run without read-only mode to cancel it.`);
   if (!/^[0-9a-f]{24}$/i.test(id)) throw new UsageError(`"${input.job}" is not a job id (24 hex characters). list_jobs (jobs list --status running) finds it.`);
   const job = await ctx.api.jobs.get(id, { signal: ctx.signal });
   ensureCancelable(job);
