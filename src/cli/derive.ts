@@ -64,7 +64,7 @@ function optionsOf(op: Operation, surface: CliSurface): OptionSpec[] {
     const description = o?.description ?? f.description ?? key;
     const valueName = f.kind === 'json' ? 'json' : kebab(key);
     const flags = o?.flags ?? (f.kind === 'boolean' ? `--${kebab(key)}` : `--${kebab(key)} <${valueName}>`);
-    out.push({ flags, description: f.kind === 'json' ? `${description} (JSON)` : description, ...(f.choices ? { choices: f.choices } : {}), ...(f.kind === 'number' && f.int ? { int: true } : {}), ...(f.kind === 'strings' ? { repeat: true } : {}) });
+    out.push({ flags, description: f.kind === 'json' ? `${description} (JSON)` : description, ...(f.choices ? { choices: f.choices } : {}), ...(f.kind === 'number' && f.int ? { int: true } : {}), ...(f.kind === 'strings' || (f.kind === 'json' && o?.repeat) ? { repeat: true } : {}) });
     if (f.kind === 'boolean' && o?.negate) out.push({ flags: o.negate, description: `The opposite of ${flags}` });
   }
   for (const t of surface.terminalFlags ?? []) out.push({ flags: t.flags, description: t.description, ...(t.choices ? { choices: t.choices } : {}), ...(t.number ? { int: true } : {}) });
@@ -88,13 +88,16 @@ export function inputFrom(op: Operation, surface: CliSurface, rc: Pick<RunContex
       v = false;
     }
     if (v === undefined) continue;
-    if (f.kind === 'json' && typeof v === 'string') {
+    const parse = (s: string): unknown => {
       try {
-        v = JSON.parse(v);
+        return JSON.parse(s);
       } catch {
         throw new UsageError(`${flagOf(surface, key)} takes JSON, e.g. ${f.description ?? '{"key":"value"}'}.`);
       }
-    }
+    };
+    if (f.kind === 'json' && typeof v === 'string') v = parse(v);
+    // A repeated flag of a list: each value an item or a list of items.
+    else if (f.kind === 'json' && o?.repeat && Array.isArray(v)) v = v.flatMap((s) => (typeof s === 'string' ? parse(s) : [s]));
     input[key] = v;
   }
   return input;

@@ -275,6 +275,8 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
         production: session.production,
         timeZone: session.timeZone,
         yes: !!global.yes,
+        env: io.env,
+        addSecret: (s) => out.addSecret(s),
         // Another account's token is kept out of every output as this one's is.
         accounts: async (name) => {
           const a = await session!.account(name);

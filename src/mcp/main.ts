@@ -100,6 +100,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
     secrets,
     log,
     home: session.home,
+    env,
     production: session.production,
     // Read at the first tool call, not at start-up (see session.ts lazyTimeZone).
     timeZone: () => session.timeZone,

@@ -52,6 +52,8 @@ export interface RegisterDeps {
   readCache?: ReadCache;
   /** Other accounts of the session by profile name (OpContext.accounts). */
   accounts?: OpContext['accounts'];
+  /** The server's environment (OpContext.env): where a secret named by its variable is read. */
+  env?: NodeJS.ProcessEnv;
 }
 
 const CONFIRM_ARG = 'confirm';
@@ -305,6 +307,11 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
         ...(deps.home ? { home: deps.home } : {}),
         ...(deps.production !== undefined ? { production: deps.production } : {}),
         ...(deps.accounts ? { accounts: deps.accounts } : {}),
+        ...(deps.env ? { env: deps.env } : {}),
+        // A secret read for a call joins the values no result or log may show.
+        addSecret: (s: string) => {
+          if (deps.secrets && s && !deps.secrets.includes(s)) deps.secrets.push(s);
+        },
         ...(deps.timeZone ? { timeZone: typeof deps.timeZone === 'function' ? deps.timeZone() : deps.timeZone } : {}),
         ...(deps.serves ? { serves: deps.serves } : {}),
         // A call answers before the client's timeout: following a job stops at this deadline (pending).

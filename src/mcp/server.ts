@@ -30,6 +30,8 @@ export interface ServerFactoryOptions {
   timeZone?: RegisterDeps['timeZone'];
   /** Other accounts of the session by profile name (a promotion's other side). */
   accounts?: RegisterDeps['accounts'];
+  /** The server's environment (a secret named by its variable is read there). */
+  env?: NodeJS.ProcessEnv;
   /** Extra line for the instructions, e.g. which account this server talks to. */
   label?: string;
   /**
@@ -95,7 +97,7 @@ function registerApp(server: McpServer, tool: ToolDef, latest: Map<string, strin
 export function createServerFactory(o: ServerFactoryOptions): () => McpServer {
   // Shared by every instance of this factory: the latest view of each MCP App tool.
   const appHtml = new Map<string, string>();
-  const deps: RegisterDeps = { api: o.api, secrets: o.secrets, log: o.log, now: o.now, home: o.home, production: o.production, timeZone: o.timeZone, accounts: o.accounts, appHtml, known: o.known, followForMs: o.followForMs, sleep: o.sleep };
+  const deps: RegisterDeps = { api: o.api, secrets: o.secrets ?? [], log: o.log, now: o.now, home: o.home, production: o.production, timeZone: o.timeZone, accounts: o.accounts, env: o.env, appHtml, known: o.known, followForMs: o.followForMs, sleep: o.sleep };
   const served = new Set(o.tools.map((t) => t.name));
   const serves = (tool: string) => served.has(tool);
   const known = o.known ?? [...served];

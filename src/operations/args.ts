@@ -30,15 +30,21 @@ export const rangeArg = () => z.string().optional().describe(RANGE_DESC);
  * is refused with a message that says them, in both front ends (issue 13 item 12); the JSON Schema is the
  * same as `.int().min().max()` (the messages are not sent in tools/list).
  */
+/** The value a bad input had, as the refusal quotes it: cut short, so a huge argument is not echoed back. */
+function got(input: unknown): string {
+  const s = JSON.stringify(input) ?? String(input);
+  return s.length > 60 ? `${s.slice(0, 59)}…` : s;
+}
+
 export function wholeNumber(min: number, max: number, unit?: string) {
   const what = `a whole number${unit ? ` of ${unit}` : ''} from ${min} to ${max}`;
-  const error = (issue: { input?: unknown }) => `must be ${what} (got ${JSON.stringify(issue.input) ?? String(issue.input)})`;
+  const error = (issue: { input?: unknown }) => `must be ${what} (got ${got(issue.input)})`;
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error });
 }
 
 /** A whole number of at least `min`, with no upper bound but the largest safe integer. */
 export function atLeast(min: number) {
-  const error = (issue: { input?: unknown }) => `must be a whole number of at least ${min} (got ${JSON.stringify(issue.input) ?? String(issue.input)})`;
+  const error = (issue: { input?: unknown }) => `must be a whole number of at least ${min} (got ${got(issue.input)})`;
   return z.number({ error }).int({ error }).min(min, { error });
 }
 

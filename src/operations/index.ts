@@ -4,6 +4,7 @@ import type { Operation } from './types.js';
 import { TOOLSETS } from './types.js';
 import { backupOperations } from './backups.js';
 import { connectionOperations } from './connections.js';
+import { editOperations } from './edit.js';
 import { errorOperations } from './errors.js';
 import { exportOperations } from './exports.js';
 import { flowOperations } from './flows.js';
@@ -30,6 +31,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...healthOperations,
   ...troubleshootOperations,
   ...backupOperations,
+  ...editOperations,
 ].sort((a, b) => TOOLSETS.indexOf(a.toolset) - TOOLSETS.indexOf(b.toolset));
 
 let byName: Map<string, Operation> | undefined;

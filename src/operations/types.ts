@@ -86,6 +86,8 @@ export interface CliFlag {
   hidden?: boolean;
   /** For a boolean: a second flag that sets it false ("--disabled" for `enabled`). */
   negate?: string;
+  /** For a list of objects: the flag may be repeated, each value one JSON object or a JSON list of them. */
+  repeat?: boolean;
 }
 
 /** The command an operation is at a terminal: `celigo-manage <noun> <verb> [positionals] --flags`. */

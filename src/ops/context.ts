@@ -47,6 +47,10 @@ export interface OpContext {
    * writes to. Absent: only the session's own account.
    */
   accounts?: (name: string) => Promise<{ api: CeligoClient; label: string; production: boolean }>;
+  /** The session's environment (where a secret named by its variable is read); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  /** Adds a value that no output of the front end may show (a secret read from the environment). */
+  addSecret?: (value: string) => void;
 }
 
 /**

@@ -18,6 +18,14 @@ async function jobWithOpenErrors(env: ChaosEnv, flow: string): Promise<string> {
   return jobs.find((j) => (j.numOpenError ?? 0) > 0 && j.status === 'completed')!._id;
 }
 
+/** A run of a demo flow, started fault-free and followed until it is running (to be cancelled). */
+async function runningJob(env: ChaosEnv): Promise<string> {
+  const flow = (await env.admin.flows.list()).find((x) => x.name === 'Shopify Orders to NetSuite Sales Orders')!;
+  const { _jobId } = (await env.admin.raw('POST', `/flows/${flow._id}/run`, {})).body as { _jobId: string };
+  for (let i = 0; i < 20 && (await env.admin.jobs.get(_jobId)).status !== 'running'; i++) env.clock.advance(100);
+  return _jobId;
+}
+
 /** Arguments per tool; `prepare` runs fault-free first and may feed the arguments. */
 const CALLS: Record<string, { prepare?: (env: ChaosEnv) => Promise<unknown>; args: (prepared: any) => Record<string, unknown> }> = {
   create_integration: { args: () => ({ name: 'Chaos Tool Integration' }) },
@@ -63,6 +71,10 @@ const CALLS: Record<string, { prepare?: (env: ChaosEnv) => Promise<unknown>; arg
     args: () => ({ integration: DEMO.integrations.hubspot, from: 'sandbox', to: 'demo', apply: true }),
   },
   delete_resource: { args: () => ({ type: 'flow', id: 'Stripe Payouts to NetSuite Deposits', withSteps: true }) },
+  cancel_job: { prepare: (env) => runningJob(env), args: (job) => ({ job }) },
+  update_export: { args: () => ({ export: 'Get Shopify orders', changes: [{ path: 'http.relativeURI', value: '/admin/api/2024-04/orders.json' }] }) },
+  update_import: { args: () => ({ import: 'Create NetSuite sales orders', changes: [{ path: 'netsuite_da.operation', value: 'add' }] }) },
+  update_connection: { args: () => ({ connection: 'Shopify - acme-store', changes: [{ path: 'http.ping.relativeURI', value: '/shop.json?fields=id' }] }) },
   restore_backup: {
     prepare: async (env) => ((await updateFlow(env.ctx, { flow: 'Stripe Charges to NetSuite Customer Payments', enabled: false, name: 'Stripe Charges (paused)' })) as { backupId?: string }).backupId,
     args: (id) => ({ id }),

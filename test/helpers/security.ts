@@ -93,6 +93,10 @@ export function toolArgs(r: Refs): Record<string, Record<string, unknown>> {
     get_job_errors: { job: r.job },
     list_lookup_caches: {},
     get_lookup_cache: { cache: 'Shopify SKU to NetSuite Item', limit: 5 },
+    cancel_job: { job: r.job },
+    update_export: { export: r.export, changes: [{ path: 'description', value: 'security test' }] },
+    update_import: { import: r.import, changes: [{ path: 'description', value: 'security test' }] },
+    update_connection: { connection: r.connection, changes: [{ path: 'name', value: 'Security test renamed' }] },
   };
 }
 
