@@ -6,13 +6,13 @@ import { stats, fmt } from './lib.mjs';
 
 const bin = fileURLToPath(new URL('../bin/celigo-manage.js', import.meta.url));
 
-function coldStart(args, n = 20) {
+export function coldStart(args, n = 20, node = process.execPath) {
   const env = { ...process.env, NO_COLOR: '1' };
   delete env.CELIGO_API_TOKEN;
   const times = [];
   for (let i = 0; i < n + 2; i++) {
     const t = performance.now();
-    const r = spawnSync(process.execPath, [bin, ...args], { env, encoding: 'utf8' });
+    const r = spawnSync(node, [bin, ...args], { env, encoding: 'utf8' });
     const ms = performance.now() - t;
     if (r.status !== 0) throw new Error(`celigo-manage ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 300)}`);
     if (i >= 2) times.push(ms);
@@ -20,12 +20,17 @@ function coldStart(args, n = 20) {
   return stats(times);
 }
 
-export async function benchCli() {
-  const nodeOnly = stats(Array.from({ length: 10 }, () => {
+/** Wall time of a bare `node -e 0`, the floor under every start. */
+export function bareNode(node = process.execPath, n = 10) {
+  return stats(Array.from({ length: n }, () => {
     const t = performance.now();
-    spawnSync(process.execPath, ['-e', '0']);
+    spawnSync(node, ['-e', '0']);
     return performance.now() - t;
   }));
+}
+
+export async function benchCli() {
+  const nodeOnly = bareNode();
   const version = coldStart(['--version']);
   const flows = coldStart(['--demo', 'flows', 'list']);
   return [

@@ -10,8 +10,8 @@ const bin = fileURLToPath(new URL('../bin/celigo-manage.js', import.meta.url));
 const bare = fileURLToPath(new URL('./bare-server.mjs', import.meta.url));
 const TOKEN_ENV = { ...process.env, CELIGO_API_TOKEN: 'bench0000000000000000000000000000' };
 
-async function oneStart(args) {
-  const s = startServer(process.execPath, args, TOKEN_ENV);
+async function oneStart(args, node = process.execPath) {
+  const s = startServer(node, args, TOKEN_ENV);
   const init = await s.initialize();
   const startMs = init.at - s.t0;
   const list = await s.request('tools/list', {});
@@ -20,14 +20,15 @@ async function oneStart(args) {
   return { startMs, rss, bytes: Buffer.byteLength(JSON.stringify({ tools: list.msg.result.tools })), tools: list.msg.result.tools.length };
 }
 
-async function startup(rounds = 15) {
+/** `celigo-manage mcp` and the bare server, started alternately (after one warm-up each) with `node`. */
+export async function startup(rounds = 15, node = process.execPath) {
   const ours = [];
   const base = [];
-  await oneStart([bare]);
-  await oneStart([bin, 'mcp']);
+  await oneStart([bare], node);
+  await oneStart([bin, 'mcp'], node);
   for (let i = 0; i < rounds; i++) {
-    base.push(await oneStart([bare]));
-    ours.push(await oneStart([bin, 'mcp']));
+    base.push(await oneStart([bare], node));
+    ours.push(await oneStart([bin, 'mcp'], node));
   }
   return { ours, base };
 }

@@ -10,6 +10,7 @@ const suites = {
   client: async () => (await import('./client-overhead.mjs')).benchClient(),
   mcp: async () => (await import('./mcp.mjs')).benchMcp(),
   cli: async () => (await import('./cli.mjs')).benchCli(),
+  node: async () => (await import('./node-versions.mjs')).benchNodeVersions(),
   workflows: async () => (await import('./workflows.mjs')).benchWorkflows(),
   agent: async () => (await import('./agent.mjs')).benchAgent(),
   load: async () => (await import('./load.mjs')).benchLoad(),

@@ -1,10 +1,11 @@
 // The installed CLI (bin/ + the CommonJS bundle) starts through a V8 code cache (bin/load-bundle.js).
-// A cache V8 refuses (another Node version, a damaged file) must cost only speed: the command still
-// works, and the cache is written again for the next run.
+// A cache V8 refuses (a damaged file, other flags) must cost only speed: the command still works, and
+// the cache is written again for the next run. Each V8 version has its own file: CI runs these tests on
+// Node 20, 22 and 24 against one build, whose shipped cache is that of the Node that built it.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,6 +20,8 @@ function install(): string {
   cpSync(join(root, 'bin'), join(dir, 'bin'), { recursive: true });
   cpSync(join(root, 'dist'), join(dir, 'dist'), { recursive: true });
   cpSync(join(root, 'package.json'), join(dir, 'package.json'));
+  mkdirSync(join(dir, 'scripts'));
+  cpSync(join(root, 'scripts/warm-cache.mjs'), join(dir, 'scripts/warm-cache.mjs'));
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   return dir;
 }
@@ -31,11 +34,33 @@ function cacheAccepted(at: string): boolean {
 
 describe('bundle code cache', () => {
   const at = install();
-  const cache = join(at, 'dist/bundle/celigo-manage.cjs.v8cache');
+  const bundleDir = join(at, 'dist/bundle');
+  const cache = join(bundleDir, `celigo-manage.cjs.${process.versions.v8}.v8cache`);
 
-  it('ships a cache that V8 accepts', () => {
+  it('ships a cache, which V8 accepts on the Node that built it', () => {
+    const shipped = readdirSync(bundleDir).filter((f) => f.endsWith('.v8cache'));
+    expect(shipped.length).toBeGreaterThan(0);
+    for (const f of shipped) expect(statSync(join(bundleDir, f)).size).toBeGreaterThan(100_000);
+    // Named for this V8: the build ran on this Node (or an earlier run here wrote it).
+    if (existsSync(cache)) expect(cacheAccepted(at)).toBe(true);
+  });
+
+  it('the build warms a cache that this V8 accepts (scripts/warm-cache.mjs, as `npm run build` runs it)', () => {
+    rmSync(cache, { force: true });
+    execFileSync(process.execPath, [join(at, 'scripts/warm-cache.mjs')], { env: { ...process.env, NODE_OPTIONS: '' } });
     expect(statSync(cache).size).toBeGreaterThan(100_000);
     expect(cacheAccepted(at)).toBe(true);
+  });
+
+  it("writes this Node's cache beside another version's, and leaves that one alone", () => {
+    const other = join(bundleDir, 'celigo-manage.cjs.0.0.0-other.v8cache');
+    writeFileSync(other, Buffer.from('the cache of another V8'));
+    rmSync(cache, { force: true });
+    const r = spawnSync(process.execPath, [join(at, 'bin/celigo-manage.js'), '--demo', 'flows', 'list', '--json', 'name'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+    expect(r.status).toBe(0);
+    expect(cacheAccepted(at)).toBe(true);
+    expect(readFileSync(other, 'utf8')).toBe('the cache of another V8');
+    rmSync(other);
   });
 
   it('works with a damaged cache, and writes a good one again', () => {
@@ -74,7 +99,7 @@ describe('bundle code cache', () => {
   });
 
   it('answers --version from the generated constant without loading the bundle', () => {
-    rmSync(join(at, 'dist/bundle/celigo-manage.cjs.v8cache'));
+    rmSync(cache);
     const r = spawnSync(process.execPath, [join(at, 'bin/celigo-manage.js'), '--version'], { encoding: 'utf8' });
     expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version);
     expect(() => statSync(cache)).toThrow();
