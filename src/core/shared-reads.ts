@@ -52,7 +52,7 @@ export interface ReadCacheOptions {
   ttlMs?: number;
   /** Answers kept at most (default 200), oldest out. */
   maxEntries?: number;
-  /** Characters of answer text kept at most (default 8 MiB), oldest out; a larger answer is not kept. */
+  /** Characters of answer text kept at most (default 2 MiB), oldest out; a larger answer is not kept. */
   maxChars?: number;
   /** Clock (tests). */
   now?: () => number;
@@ -65,6 +65,10 @@ interface Entry {
   answer: RawAnswer;
   expires: number;
 }
+
+/** Characters of answer text every session's cache of this process keeps at most, together. */
+export const PROCESS_MAX_CHARS = 16 * 2 ** 20;
+let allChars = 0;
 
 /** One session's recently read lists, by absolute URL. */
 export class ReadCache {
@@ -79,7 +83,7 @@ export class ReadCache {
   constructor(o: ReadCacheOptions = {}) {
     this.ttlMs = Math.max(0, o.ttlMs ?? DEFAULT_LIST_CACHE_MS);
     this.maxEntries = o.maxEntries ?? 200;
-    this.maxChars = o.maxChars ?? 8 * 2 ** 20;
+    this.maxChars = o.maxChars ?? 2 * 2 ** 20;
     this.now = o.now ?? Date.now;
   }
 
@@ -101,8 +105,17 @@ export class ReadCache {
     if (this.ttlMs <= 0 || answer.text.length > this.maxChars) return;
     const old = this.entries.get(href);
     if (old) this.delete(href, old);
+    // Every session's cache together stays under PROCESS_MAX_CHARS (a server with a thousand sessions holds
+    // at most that much, not a thousand caches' worth): this session gives up its oldest first, and an
+    // answer that still does not fit is not kept.
+    for (const [k, e] of this.entries) {
+      if (allChars + answer.text.length <= PROCESS_MAX_CHARS) break;
+      this.delete(k, e);
+    }
+    if (allChars + answer.text.length > PROCESS_MAX_CHARS) return;
     this.entries.set(href, { owner, generation, answer, expires: this.now() + this.ttlMs });
     this.chars += answer.text.length;
+    allChars += answer.text.length;
     for (const [k, e] of this.entries) {
       if (this.entries.size <= this.maxEntries && this.chars <= this.maxChars) break;
       this.delete(k, e);
@@ -111,6 +124,7 @@ export class ReadCache {
   }
 
   clear(): void {
+    allChars -= this.chars;
     this.entries.clear();
     this.chars = 0;
   }
@@ -118,6 +132,7 @@ export class ReadCache {
   private delete(href: string, e: Entry): void {
     this.entries.delete(href);
     this.chars -= e.answer.text.length;
+    allChars -= e.answer.text.length;
   }
 
   /** Expired answers go even when the session makes no further call (an idle session holds nothing). */

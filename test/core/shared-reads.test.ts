@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { HttpClient, type FetchLike } from '../../src/core/http.js';
 import { CeligoApiError } from '../../src/core/errors.js';
-import { ReadCache, isCachedList, withReadCache } from '../../src/core/shared-reads.js';
+import { PROCESS_MAX_CHARS, ReadCache, isCachedList, withReadCache } from '../../src/core/shared-reads.js';
 import { mockFetch } from '../helpers/mock-fetch.js';
 
 const TOKEN = 'secret-token-abcdef0123456789';
@@ -281,5 +281,26 @@ describe("a session's list cache", () => {
     await withReadCache(off, () => http.request('GET', '/tags'));
     expect(calls).toHaveLength(6);
     expect(off.size).toBe(0);
+  });
+
+  it('keeps at most PROCESS_MAX_CHARS over every session, each giving up its oldest first', () => {
+    const owner = {};
+    const answer = (n: number) => ({ status: 200, headers: new Headers(), text: 'x'.repeat(n), attempts: 1 });
+    const mb = 2 ** 20;
+    // Twelve sessions each keeping 1.5 MB would hold 18 MB: the process keeps at most 16.
+    const caches = Array.from({ length: 12 }, () => new ReadCache({ ttlMs: 60_000 }));
+    caches.forEach((c, i) => c.set(owner, 0, `https://x/v1/flows?s=${i}`, answer(1.5 * mb)));
+    const kept = caches.filter((c) => c.size > 0).length;
+    expect(kept * 1.5 * mb).toBeLessThanOrEqual(PROCESS_MAX_CHARS);
+    expect(kept).toBe(10);
+    // A session over the limit gives up its own oldest answer for a newer one.
+    caches[0].set(owner, 0, 'https://x/v1/flows?s=0b', answer(1.5 * mb));
+    caches[0].set(owner, 0, 'https://x/v1/flows?s=0c', answer(0.4 * mb));
+    expect(caches[0].size).toBeLessThanOrEqual(2);
+    for (const c of caches) c.clear();
+    // Cleared, the room is there again.
+    caches[11].set(owner, 0, 'https://x/v1/flows?s=11', answer(1.5 * mb));
+    expect(caches[11].size).toBe(1);
+    caches[11].clear();
   });
 });
