@@ -16,7 +16,7 @@ export function checkBearerToken(token: string | undefined): void {
   if (token === undefined || token.length >= MIN_BEARER_LENGTH) return;
   throw new Error(
     `CELIGO_MANAGE_HTTP_TOKEN is ${token.length} characters; it must be at least ${MIN_BEARER_LENGTH} characters of random text. ` +
-      'Make one with `openssl rand -hex 32` (or `node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'hex\'))"`).',
+      'Make one with `openssl rand -hex 32` (or `node -p "require(\'crypto\').randomBytes(32).toString(\'hex\')"`).',
   );
 }
 

@@ -4,7 +4,7 @@
 // tools are toolView of them, and src/cli/commands/integrations.ts derives their commands from these
 // declarations.
 import { z } from 'zod';
-import { UsageError } from '../core/errors.js';
+import { sourceTargetPairs } from '../ops/util.js';
 import { INTEGRATION_FIELDS, type IntegrationRow } from '../ops/read/integrations.js';
 import { atLeast, idOrName } from './args.js';
 import { json, listArgs, listResult, objectResult, READ } from './format.js';
@@ -130,13 +130,7 @@ const cloneToolInput = { integration: idOrName('Integration'), name: z.string().
 
 /** "source=target" pairs (ids or names) as a connection map. */
 function connectionMap(pairs: readonly string[]): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const pair of pairs) {
-    const at = pair.indexOf('=');
-    if (at <= 0 || at === pair.length - 1) throw new UsageError(`--connection takes source=target, e.g. "NetSuite Production=NetSuite Sandbox"; got "${pair}".`);
-    map[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
-  }
-  return map;
+  return Object.fromEntries(sourceTargetPairs(pairs, '--connection', ', e.g. "NetSuite Production=NetSuite Sandbox"'));
 }
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { PingResult } from '../core/connections.js';
 import { abortableSleep } from '../core/http.js';
+import { UsageError } from '../core/errors.js';
 import type { OpContext } from './context.js';
 
 /**
@@ -109,3 +110,16 @@ export function testConnection(ctx: OpContext, id: string): Promise<PingResult> 
 export function sampleRecords(ctx: OpContext, exportId: string): Promise<Record<string, unknown>[]> {
   return ctx.api.exports.invoke(exportId, { signal: ctx.signal });
 }
+
+/**
+ * "source=target" pairs (names or ids, each side trimmed) as given on a command: clone's --connection and
+ * promote's --map. `flag` and `example` only word the error of a malformed pair.
+ */
+export function sourceTargetPairs(pairs: readonly string[], flag: string, example: string): [string, string][] {
+  return pairs.map((pair) => {
+    const at = pair.indexOf('=');
+    if (at <= 0 || at === pair.length - 1) throw new UsageError(`${flag} takes source=target${example}; got "${pair}".`);
+    return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+  });
+}
+

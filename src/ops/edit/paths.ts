@@ -53,6 +53,15 @@ export function setAt(doc: Record<string, unknown>, path: string, value: unknown
   else (cur as Record<string, unknown>)[leaf] = structuredClone(value);
 }
 
+/** Removes `path` from `doc` (mutated); an absent parent leaves nothing to remove. */
+export function unsetAt(doc: Record<string, unknown>, path: string): void {
+  const segs = segmentsOf(path);
+  const parent = valueAt(doc, segs.slice(0, -1).join('.'));
+  const leaf = segs[segs.length - 1]!;
+  if (segs.length === 1) delete doc[leaf];
+  else if (isObject(parent)) delete parent[leaf];
+}
+
 /** Whether a key names a secret (SECRET_KEYS: password, token, clientSecret, apiKey, …). */
 export const isSecretKey = (k: string): boolean => SECRET_KEYS.has(k);
 

@@ -5,6 +5,7 @@
 // remembered in the target integration's state. The backup's id undoes it all (backups restore).
 import { ConflictError } from '../../core/errors.js';
 import { createOnce } from '../at-most-once.js';
+import { setAt, unsetAt } from '../edit/paths.js';
 import type { OpContext } from '../context.js';
 import { backup, forgetUnapplied, markApplied, recordChanged, recordCreated } from '../backups/take.js';
 import { diffValues, type FieldDiff } from '../backups/diff.js';
@@ -25,18 +26,14 @@ export interface Applied {
 
 const apiOf = (side: Side, type: 'flow' | StepKind) => (type === 'flow' ? side.api.flows : type === 'export' ? side.api.exports : side.api.imports);
 
-/** Sets each diff's `after` at its path in `doc` (a missing `after` removes the field). */
+/**
+ * Sets each diff's `after` at its path in `doc` (a missing `after` removes the field). A diff's path stops
+ * where the two sides stop both being objects, so its parent is always there in `doc`.
+ */
 export function applyDiffs(doc: Record<string, unknown>, diffs: readonly FieldDiff[]): void {
   for (const d of diffs) {
-    const parts = d.path.split('.');
-    let at: Record<string, unknown> = doc;
-    for (const p of parts.slice(0, -1)) {
-      if (at[p] === null || typeof at[p] !== 'object') at[p] = {};
-      at = at[p] as Record<string, unknown>;
-    }
-    const last = parts[parts.length - 1];
-    if (d.after === undefined) delete at[last];
-    else at[last] = structuredClone(d.after);
+    if (d.after === undefined) unsetAt(doc, d.path);
+    else setAt(doc, d.path, d.after);
   }
 }
 

@@ -9,7 +9,8 @@ import { plural } from '../util.js';
 import { applyPromotion, type Applied } from './apply.js';
 import { mapPairs, matchConnections, matchObjects, type Matches } from './match.js';
 import { planPromotion, type PromotionPlan } from './plan.js';
-import { findIntegrations, readSide, type Account, type Side } from './read.js';
+import type { Integration } from '../../core/schemas.js';
+import { findIntegrations, MATCHES_KEY, readSide, type Account, type Side, type StoredMatches } from './read.js';
 
 export type { PromotionPlan } from './plan.js';
 
@@ -41,16 +42,28 @@ async function accountOf(ctx: OpContext, name: string, role: string): Promise<Ac
   return ctx.accounts(name.trim());
 }
 
+/**
+ * The target read and planned against a source already read. `known`: the matches the target keeps, as
+ * findIntegrations read them; without it (the read-back after an apply) they are read again.
+ */
+async function planAgainst(ctx: OpContext, source: Side | Promise<Side>, target: Account, to: Integration, input: PromoteInput, known?: { stored?: StoredMatches }) {
+  // The source (when still being read) and the target are read side by side.
+  const [src, tgt, stored] = await Promise.all([
+    source,
+    readSide(target, to, ctx.signal),
+    known ? known.stored : target.api.state.get<StoredMatches>(MATCHES_KEY, { resourceType: 'integrations', id: to._id }, { signal: ctx.signal }),
+  ]);
+  const objects = matchObjects(src, tgt, stored?.source === src.integration._id ? stored : undefined);
+  const m: Matches = { ...objects, ...matchConnections(src, tgt, mapPairs(input.map ?? [])) };
+  return { src, tgt, m, plan: planPromotion(src, tgt, m, { keepSchedules: input.keepSchedules }) };
+}
+
 /** Both sides read, matched and planned. A side that cannot be read stops here, before any write. */
-async function planBoth(ctx: OpContext, input: PromoteInput): Promise<{ src: Side; tgt: Side; m: Matches; plan: PromotionPlan }> {
+async function planBoth(ctx: OpContext, input: PromoteInput): Promise<{ src: Side; tgt: Side; target: Account; m: Matches; plan: PromotionPlan }> {
   const [source, target] = await Promise.all([accountOf(ctx, input.from, 'from'), accountOf(ctx, input.to, 'to')]);
   if (source.api === target.api) throw new UsageError(`--from and --to name the same account ("${source.label}"); promote from one profile to another.`);
   const { from, to, stored } = await findIntegrations(source, target, input.integration, ctx.signal);
-  const [src, tgt] = await Promise.all([readSide(source, from, ctx.signal), readSide(target, to, ctx.signal)]);
-  const objects = matchObjects(src, tgt, stored);
-  const conns = matchConnections(src, tgt, mapPairs(input.map ?? []));
-  const m: Matches = { ...objects, ...conns };
-  return { src, tgt, m, plan: planPromotion(src, tgt, m, { keepSchedules: input.keepSchedules }) };
+  return { target, ...(await planAgainst(ctx, readSide(source, from, ctx.signal), target, to, input, { stored })) };
 }
 
 /** One line per planned change, as the confirmation shows it. */
@@ -64,7 +77,7 @@ export function planLines(plan: PromotionPlan): string[] {
 export async function promoteIntegration(ctx: OpContext, input: PromoteInput): Promise<PromoteReport> {
   // Read-only mode covers every account of the session: an apply is refused before anything is read.
   if (input.apply && ctx.api.http.readOnly) throw new UsageError('Read-only mode allows no changes: nothing was promoted. Run without read-only mode to apply; without apply the plan is shown.');
-  const { src, tgt, m, plan } = await planBoth(ctx, input);
+  const { src, tgt, target, m, plan } = await planBoth(ctx, input);
   const upToDate = !plan.changes.length && !plan.additions.length;
   if (!input.apply || upToDate) return { plan, applied: false, upToDate };
   if (input.plan && input.plan !== plan.digest) {
@@ -77,8 +90,8 @@ export async function promoteIntegration(ctx: OpContext, input: PromoteInput): P
   const what = `${plural(plan.additions.length, 'new object')}, ${plural(plan.changes.length, 'changed object')}`;
   await mustConfirm({ ...ctx, production: tgt.production }, makePlan(`Promote "${plan.from.name}" from ${src.label} to ${tgt.label} (${what})`, planLines(plan), { digest: plan.digest, enable }), 'change');
   const applied = await applyPromotion(ctx, src, tgt, m, plan, { keepSchedules: input.keepSchedules, enable });
-  // Read back: the same promotion planned again finds nothing left to do.
-  const again = (await planBoth(ctx, { ...input, apply: false })).plan;
+  // Read back: the target read again and planned against the same source finds nothing left to do.
+  const again = (await planAgainst(ctx, src, target, tgt.integration, input)).plan;
   const remaining = again.changes.length + again.additions.length;
   return { plan, applied: true, upToDate: false, result: { ...applied, verified: remaining === 0, remaining } };
 }

@@ -6,6 +6,7 @@ import type { Connection } from '../../core/schemas.js';
 import { flowSteps } from '../../core/flows.js';
 import { UsageError } from '../../core/errors.js';
 import type { Side, StoredMatches } from './read.js';
+import { sourceTargetPairs } from '../util.js';
 
 export interface Matches {
   /** Source flow id -> target flow id, for the flows found on both sides. */
@@ -53,14 +54,8 @@ export function matchObjects(src: Side, tgt: Side, stored: StoredMatches | undef
   return { flows, steps };
 }
 
-/** "source=target" pairs (ids or names) as asked on the command. */
-export function mapPairs(pairs: readonly string[]): [string, string][] {
-  return pairs.map((pair) => {
-    const at = pair.indexOf('=');
-    if (at <= 0 || at === pair.length - 1) throw new UsageError(`--map takes source=target connection names or ids, e.g. "NetSuite Sandbox=NetSuite Production"; got "${pair}".`);
-    return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
-  });
-}
+/** --map's "source=target" pairs (names or ids). */
+export const mapPairs = (pairs: readonly string[]) => sourceTargetPairs(pairs, '--map', ' connection names or ids, e.g. "NetSuite Sandbox=NetSuite Production"');
 
 const find = (list: Connection[], q: string) => list.find((c) => c._id === q) ?? list.find((c) => c.name === q) ?? list.find((c) => c.name?.toLowerCase() === q.toLowerCase());
 
