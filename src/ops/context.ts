@@ -1,6 +1,7 @@
 // What every operation in src/ops receives from its front end (MCP tool, CLI command, test).
 // Front ends decide how to report progress and how to ask for confirmation; ops only call these.
 import type { CeligoClient } from '../core/client.js';
+import type { Actor } from '../app/actor.js';
 
 export interface Progress {
   done: number;
@@ -51,6 +52,8 @@ export interface OpContext {
   env?: NodeJS.ProcessEnv;
   /** Adds a value that no output of the front end may show (a secret read from the environment). */
   addSecret?: (value: string) => void;
+  /** Who the call acts for (app/actor.ts); default: the local user. Written into backups and the change log. */
+  actor?: Actor;
 }
 
 /**
