@@ -67,6 +67,27 @@ export class FlowsApi extends ResourceApi<s.Flow> {
 }
 
 /** Step ids of a flow in run order: page generators (exports), then processors (linear or routed). */
+/**
+ * What reading a flow's steps needs of it, and its name, integration, schedule and state: a report over
+ * every flow of a large account keeps this instead of each whole flow (its mappings, hooks, settings).
+ */
+export function flowOutline(flow: s.Flow): s.Flow {
+  type Step = { type?: string; _exportId?: string; _importId?: string };
+  const step = (p: Step): Step => ({ type: p.type, _exportId: p._exportId, _importId: p._importId });
+  const routers = (flow as { routers?: { branches?: { pageProcessors?: Step[] }[] }[] }).routers;
+  return {
+    _id: flow._id,
+    name: flow.name,
+    _integrationId: flow._integrationId,
+    disabled: flow.disabled,
+    schedule: flow.schedule,
+    lastModified: flow.lastModified,
+    pageGenerators: flow.pageGenerators?.map((p) => ({ _exportId: p._exportId })),
+    pageProcessors: flow.pageProcessors?.map(step),
+    ...(routers ? { routers: routers.map((r) => ({ branches: r.branches?.map((b) => ({ pageProcessors: b.pageProcessors?.map(step) })) })) } : {}),
+  } as s.Flow;
+}
+
 export function flowSteps(flow: s.Flow): { id: string; kind: 'export' | 'import'; role: 'source' | 'processor' }[] {
   const out: { id: string; kind: 'export' | 'import'; role: 'source' | 'processor' }[] = [];
   for (const pg of flow.pageGenerators ?? []) if (pg._exportId) out.push({ id: pg._exportId, kind: 'export', role: 'source' });

@@ -32,9 +32,13 @@ export class ResourceApi<T extends { _id: string; lastModified?: string }> {
     return this.schema.parse(v);
   }
 
-  async list(query: Query = {}, opts: ListOptions = {}): Promise<T[]> {
+  async list(query?: Query, opts?: ListOptions): Promise<T[]>;
+  /** `keep` turns each validated row into what the caller keeps (the fields it uses), as its page arrives. */
+  async list<U>(query: Query, opts: ListOptions & { keep: (row: T) => U }): Promise<U[]>;
+  async list<U>(query: Query = {}, opts: ListOptions & { keep?: (row: T) => U } = {}): Promise<(T | U)[]> {
     // Each page validated as it arrives: the raw rows of a long list are never all kept beside their copies.
-    return listAll<T>(this.http, `/${this.path}`, query, { ...opts, parse: (r) => this.parse(r) });
+    const keep = opts.keep;
+    return listAll<T | U>(this.http, `/${this.path}`, query, { ...opts, parse: keep ? (r) => keep(this.parse(r)) : (r) => this.parse(r) });
   }
 
   async get(id: string, call: Call = {}): Promise<T> {

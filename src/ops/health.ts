@@ -4,6 +4,7 @@
 // judging (pure functions: health-judge.ts) and reporting (health-assemble.ts). What it returns:
 // health-report.ts; what it keeps of the jobs (never the jobs themselves): health-tally.ts.
 import type { Connection, Flow, Integration } from '../core/schemas.js';
+import { flowOutline } from '../core/flows.js';
 import type { OpContext } from './context.js';
 import { parseTimeRange } from './timerange.js';
 import { counting, nowOf, plural, report } from './util.js';
@@ -58,13 +59,16 @@ interface ConnectionSources {
   connections: Connection[];
 }
 
+/** An export or import as far as choosing the tests goes (a server may ignore `include` and send the whole object). */
+const connectionUse = (r: { _id: string; _connectionId?: unknown }) => ({ _id: r._id, _connectionId: r._connectionId });
+
 async function readConnectionSources(api: OpContext['api'], signal?: AbortSignal): Promise<ConnectionSources> {
   // Of the exports and imports only the connection is used: `include` keeps those pages small
   // (celigo-api.md §1.7, Projection). `name` is in every projection; asked for since the schema needs it.
   const fields = { include: 'name,_connectionId' };
   const [exps, imps, connections] = await Promise.all([
-    api.exports.list(fields, { signal }),
-    api.imports.list(fields, { signal }),
+    api.exports.list(fields, { signal, keep: connectionUse }),
+    api.imports.list(fields, { signal, keep: connectionUse }),
     api.connections.list({}, { signal }),
   ]);
   const connectionOf = new Map<string, string>();
@@ -104,7 +108,8 @@ async function readAll(ctx: OpContext, w: HealthWindow, tests?: ConnectionTests)
     if (tests && showsTrouble(r)) tests.flow(r.job._flowId!);
   }, JOBS_PAGE, onPage);
   const integrationsRead = api.integrations.list({}, { signal });
-  const flowsRead = api.flows.list({}, { signal });
+  // Each flow's outline only (its steps, name, schedule): a large account's mappings and settings are not kept.
+  const flowsRead = api.flows.list({}, { signal, keep: flowOutline });
   if (tests && connectionSources) startTests(tests, integrationsRead, flowsRead, connectionSources);
   const [integrations, flows] = await Promise.all([
     integrationsRead,
