@@ -2,6 +2,7 @@
 // error envelope; never a raw HTML page, never the token).
 import { CeligoApiError, type FieldError } from './errors.js';
 import type { HeadersLike, Method } from './http.js';
+import type { SplitEnd } from './json-rows.js';
 
 /** What one attempt sent, and until when it may wait for a turn. */
 export interface Send {
@@ -12,6 +13,8 @@ export interface Send {
   timeoutMs: number;
   signal?: AbortSignal;
   deadline: number;
+  /** HttpClient.rows: the answer's rows go to `row` as they arrive; `stopped` tells its own throw from a network error. */
+  rows?: { endpoint: string; row: (value: unknown, attempt: number) => void; stopped: (err: unknown) => boolean };
 }
 
 /** An answer read to the end inside its turn. */
@@ -19,6 +22,8 @@ export interface Answer {
   status: number;
   headers: HeadersLike;
   text: string;
+  /** Read as rows (Send.rows): how the body ended; `text` is then empty. */
+  split?: SplitEnd;
 }
 
 export function networkError(s: Send, got: { error: unknown; timedOut: boolean }, reads: boolean, attempts: number): CeligoApiError {

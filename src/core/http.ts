@@ -7,6 +7,10 @@ import { networkError, parseBody, parseRetryAfter, toApiError, type Answer, type
 import { DEFAULT_FORMS, type ApiForms } from './forms.js';
 import { DEFAULT_MAX_IN_FLIGHT, RateBudget, TurnTimeout } from './rate-budget.js';
 import { SharedReads, type RawAnswer } from './shared-reads.js';
+import { downloadSigned, requestUrl } from './urls.js';
+import { readJsonRows } from './json-rows.js';
+import { asArray } from './paging.js';
+import { UnexpectedShapeError } from './errors.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -76,6 +80,8 @@ export interface ResponseLike {
   status: number;
   headers: HeadersLike;
   text(): Promise<string>;
+  /** fetch's body stream (absent from the emulator's in-process reply): HttpClient.rows reads it as it arrives. */
+  body?: unknown;
 }
 
 export interface HeadersLike {
@@ -177,54 +183,12 @@ export class HttpClient {
 
   /** Absolute URL for a path relative to the base (`/flows`), a `/v1/...` path, or an absolute URL on our origin. */
   url(pathOrUrl: string, query?: RequestOptions['query']): URL {
-    let u: URL;
-    if (/^https?:\/\//i.test(pathOrUrl)) {
-      u = new URL(pathOrUrl);
-      // Never send the token to another host (a Link or nextPageURL pointing elsewhere).
-      if (u.origin !== this.origin) throw new Error(`Refusing to follow a URL on another host: ${u.origin}`);
-    } else {
-      const basePath = new URL(this.baseUrl).pathname.replace(/\/+$/, '');
-      const p = pathOrUrl.startsWith(basePath + '/') ? pathOrUrl : basePath + (pathOrUrl.startsWith('/') ? '' : '/') + pathOrUrl;
-      u = new URL(this.origin + p);
-    }
-    if (query) {
-      for (const [k, v] of Object.entries(query)) {
-        if (v === undefined || v === null) continue;
-        if (!Array.isArray(v)) {
-          u.searchParams.set(k, String(v));
-          continue;
-        }
-        // Multi-value filters: bracket arrays, as Celigo's web app sends them (celigo-api.md W1), or
-        // repeated keys where doctor found that form. Never a comma list: the API reads it as one value.
-        u.searchParams.delete(k);
-        v.forEach((item, i) => u.searchParams.append(this.forms.arrayFilters === 'repeat' ? k : `${k}[${i}]`, item));
-      }
-    }
-    return u;
+    return requestUrl(this.baseUrl, this.origin, this.forms.arrayFilters, pathOrUrl, query);
   }
 
-  /**
-   * GETs a signed URL (a job's error file on S3, celigo-api.md §6.1) WITHOUT the Authorization header:
-   * the URL carries its own signature, and the token must never reach another host. Not retried, not
-   * rate-budgeted (S3 is not integrator.io); the whole body is read as text.
-   */
-  async download(href: string, call: { signal?: AbortSignal } = {}): Promise<{ status: number; text: string; contentType?: string }> {
-    const u = new URL(href);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`Refusing to download from a ${u.protocol} URL`);
-    const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(new DOMException(`No answer within ${this.o.timeoutMs} ms`, 'TimeoutError')), this.o.timeoutMs * 4);
-    const onAbort = () => ac.abort(call.signal!.reason);
-    call.signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      const res = await this.o.fetch(u.href, { method: 'GET', headers: { accept: '*/*', 'user-agent': this.o.userAgent }, signal: ac.signal });
-      const text = await res.text();
-      const display = u.origin + u.pathname;
-      if (res.status >= 400) throw new CeligoApiError({ status: res.status, code: 'download_failed', message: `The signed URL answered ${res.status} (it may have expired; ask for a new one)`, method: 'GET', path: display });
-      return { status: res.status, text, contentType: res.headers.get('content-type') ?? undefined };
-    } finally {
-      clearTimeout(timer);
-      call.signal?.removeEventListener('abort', onAbort);
-    }
+  /** GETs a signed URL without the token (core/urls.ts downloadSigned). */
+  download(href: string, call: { signal?: AbortSignal } = {}): Promise<{ status: number; text: string; contentType?: string }> {
+    return downloadSigned(this.o, href, call.signal);
   }
 
   async request<T = unknown>(method: Method, path: string, opts: RequestOptions = {}): Promise<HttpResponse<T>> {
@@ -274,6 +238,36 @@ export class HttpClient {
     const body = parseBody(answer);
     if (answer.status >= 400) throw toApiError(answer.status, body, method, display, answer.attempts);
     return { status: answer.status, headers: answer.headers, body: body as T, url: url.href };
+  }
+
+  /**
+   * GETs a JSON array and hands each element to `row` as the body arrives: no copy of the whole answer
+   * is made (core/json-rows.ts). When an attempt fails part way and is retried, the rows come again from
+   * the first, with the new attempt's number. Returns how many rows the answer held. Not shared with an
+   * identical GET in flight, never cached; read whole where there is no stream (the in-process emulator,
+   * --record). An answer that is not an array is an UnexpectedShapeError naming `endpoint`.
+   */
+  async rows(path: string, opts: Pick<RequestOptions, 'query' | 'signal'> & { endpoint: string; row: (value: unknown, attempt: number) => void }): Promise<number> {
+    if (opts.signal) setMaxListeners(0, opts.signal);
+    const url = this.url(path, opts.query);
+    const display = url.pathname + url.search;
+    let stoppedBy: unknown;
+    const row = (v: unknown, attempt: number) => {
+      try {
+        opts.row(v, attempt);
+      } catch (err) {
+        stoppedBy = err;
+        throw err;
+      }
+    };
+    const rows = { endpoint: opts.endpoint, row, stopped: (err: unknown) => stoppedBy !== undefined && err === stoppedBy };
+    const send: Send = { method: 'GET', href: url.href, display, timeoutMs: this.o.timeoutMs, signal: opts.signal, deadline: Date.now() + this.o.maxWaitMs, rows };
+    const answer = await this.exchange(send, true, true);
+    if (answer.status >= 400) throw toApiError(answer.status, parseBody(answer), 'GET', display, answer.attempts);
+    if (answer.split?.kind === 'array') return answer.split.count;
+    const list = asArray<unknown>(answer.split?.kind === 'other' ? answer.split.value : answer.split ? undefined : parseBody(answer), opts.endpoint);
+    for (const v of list) opts.row(v, answer.attempts);
+    return list.length;
   }
 
   /**
@@ -357,11 +351,17 @@ export class HttpClient {
     if (s.payload !== undefined) headers['content-type'] = 'application/json';
     try {
       const res = await this.o.fetch(s.href, { method: s.method, headers, body: s.payload, signal: ac.signal });
+      if (s.rows && res.status === 200 && !this.onExchange && isStream(res.body)) {
+        return { res: { status: res.status, headers: res.headers, text: '', split: await readJsonRows(res.body, (v) => s.rows!.row(v, attempts)) } };
+      }
       const text = res.status === 204 ? '' : await res.text();
       const answer = { status: res.status, headers: res.headers, text };
       this.report(s, answer);
       return { res: answer };
     } catch (error) {
+      // The reader of the rows stopped the read (a row it cannot take), or the body is not JSON: no retry.
+      if (s.rows?.stopped(error)) throw error;
+      if (s.rows && error instanceof SyntaxError) throw new UnexpectedShapeError(s.rows.endpoint, 'a JSON array', `invalid JSON (${error.message})`);
       return { error, timedOut };
     } finally {
       clearTimeout(timer);
@@ -387,3 +387,5 @@ export class HttpClient {
     await this.o.sleep(Math.floor(cap / 2 + this.o.random() * (cap / 2)), signal);
   }
 }
+
+const isStream = (body: unknown): body is AsyncIterable<Uint8Array> => !!body && typeof (body as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === 'function';

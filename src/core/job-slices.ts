@@ -13,7 +13,7 @@
 // As with the single chain, more jobs in one millisecond than a page holds cannot all be reached by
 // createdAt; the read steps past that millisecond instead of looping.
 import type { HttpClient } from './http.js';
-import { asArray, type JobLike } from './paging.js';
+import type { JobLike } from './paging.js';
 import { UnexpectedShapeError } from './errors.js';
 
 export const DAY_MS = 86_400_000;
@@ -85,25 +85,39 @@ export async function readJobSlices(http: HttpClient, query: Record<string, unkn
   const signal = o.signal ? AbortSignal.any([o.signal, stop.signal]) : stop.signal;
   let failed = false;
 
-  /** One page of a slice, handed out; what is left of the slice comes back (nothing of the page is kept). */
+  /**
+   * One page of a slice, each row handed out as it arrives (core/json-rows.ts: no page is ever held
+   * whole); what is left of the slice comes back. Of the page only what `rest` needs is kept: the count,
+   * the oldest and newest times, the ids of the oldest millisecond. An attempt that failed part way is
+   * read again from its first row: the rows it already handed out are not handed out twice.
+   */
   const readPage = async (s: Slice): Promise<Slice[]> => {
     const q = { ...query, createdAt_gte: iso(s.lo), ...(s.hi !== undefined ? { createdAt_lte: iso(s.hi) } : {}) };
-    const res = await http.request<unknown>('GET', '/jobs', { query: q as never, signal });
+    let p = newPage();
+    let attempt = 0;
+    const handed = new Set<string>();
+    const count = await http.rows('/jobs', {
+      query: q as never,
+      signal,
+      endpoint: 'GET /jobs',
+      row: (v, a) => {
+        if (failed) throw signal.reason;
+        if (a !== attempt) [attempt, p] = [a, newPage()];
+        const r = v as JobLike;
+        const t = timeOf(r);
+        if (t < s.lo || (s.hi !== undefined && t > s.hi)) throw outOfRange(s, r);
+        if (t < p.oldest) [p.oldest, p.atOldest] = [t, [r._id]];
+        else if (t === p.oldest) p.atOldest.push(r._id);
+        if (t > p.newest) p.newest = t;
+        if (t === s.hi && s.seen.has(r._id)) return;
+        p.fresh++;
+        if (handed.has(r._id)) return;
+        handed.add(r._id);
+        o.each(r);
+      },
+    });
     if (failed) return [];
-    const rows = asArray<JobLike>(res.body, 'GET /jobs');
-    let oldest = Infinity;
-    let newest = -Infinity;
-    let fresh = 0;
-    for (const r of rows) {
-      const t = timeOf(r);
-      if (t < s.lo || (s.hi !== undefined && t > s.hi)) throw outOfRange(s, r);
-      oldest = Math.min(oldest, t);
-      newest = Math.max(newest, t);
-      if (t === s.hi && s.seen.has(r._id)) continue;
-      fresh++;
-      o.each(r);
-    }
-    return rows.length < threshold ? [] : rest(s, rows, { oldest, newest, fresh, threshold });
+    return count < threshold ? [] : rest(s, { ...p, count, threshold });
   };
   // The page is out of reach once readPage returns: a slice waiting for its pieces holds none of it.
   const readSlice = async (s: Slice): Promise<void> => {
@@ -120,22 +134,34 @@ export async function readJobSlices(http: HttpClient, query: Record<string, unkn
   }
 }
 
+/** What a page of a slice showed, as far as cutting the rest goes. */
+interface PageSeen {
+  oldest: number;
+  newest: number;
+  /** Ids of the rows of the oldest millisecond. */
+  atOldest: string[];
+  /** Rows not read before (the cut millisecond's rows come again). */
+  fresh: number;
+}
+
+const newPage = (): PageSeen => ({ oldest: Infinity, newest: -Infinity, atOldest: [], fresh: 0 });
+
 /**
  * What is left of slice `s` after a full page: [lo, oldest] cut by the density the page showed, with
  * the ids of the cut millisecond carried by the piece that holds it. A page of rows all read before (more
  * jobs in one millisecond than a page holds) steps past that millisecond.
  */
-function rest(s: Slice, rows: JobLike[], p: { oldest: number; newest: number; fresh: number; threshold: number }): Slice[] {
+function rest(s: Slice, p: PageSeen & { count: number; threshold: number }): Slice[] {
   if (p.fresh === 0) return p.oldest - 1 >= s.lo ? [{ lo: s.lo, hi: p.oldest - 1, seen: new Set() }] : [];
   const seen = new Set<string>(p.oldest === s.hi ? s.seen : []);
-  for (const r of rows) if (Date.parse(r.createdAt) === p.oldest) seen.add(r._id);
+  for (const id of p.atOldest) seen.add(id);
   // The density of the rows themselves (from the oldest to the newest read) rather than of the slice's
   // top: a quiet stretch there (no job in the last minutes) would make the rest look sparser than it is.
   // But a burst (a page of rows from a few milliseconds) is not the rest's density either: the span
   // counted is at least a quarter of what the page covers.
   const covered = Math.max(p.newest - p.oldest + 1, ((s.hi ?? p.newest) - p.oldest + 1) / 4);
   const left = p.oldest - s.lo + 1;
-  const expected = (rows.length * left) / covered;
+  const expected = (p.count * left) / covered;
   const n = Math.max(1, Math.min(PIECES_MAX, Math.ceil(expected / (p.threshold * FILL))));
   const pieces = cut(s.lo, p.oldest, n);
   pieces[pieces.length - 1].seen = seen;

@@ -24,6 +24,8 @@ export interface RawAnswer {
   text: string;
   /** Attempts the request took (retries included), for the error a status >= 400 becomes. */
   attempts: number;
+  /** Read as rows (HttpClient.rows): how the body ended. */
+  split?: import('./json-rows.js').SplitEnd;
 }
 
 export interface ReadStats {

@@ -20,7 +20,34 @@ interface FakeJob {
  * GET /jobs as the API answers it: newest first, createdAt_gte/lte honoured, at most `pageSize` rows,
  * rows of one millisecond in a fixed order. Counts requests and the most in flight at once.
  */
-function fakeJobsServer(jobs: FakeJob[], pageSize: number) {
+/**
+ * How the body travels: in chunks of at most `chunk` bytes, and for the first `breaks` requests the
+ * connection drops part way through the body (after `breakAfter` chunks): the client retries, and the
+ * rows it already handed out come again.
+ */
+interface Wire {
+  chunk?: number;
+  breaks?: number;
+  breakAfter?: number;
+}
+
+function streamed(text: string, wire: Wire, broken: boolean): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  const size = Math.max(1, wire.chunk ?? bytes.length);
+  let at = 0;
+  let sent = 0;
+  return new ReadableStream({
+    pull(c) {
+      if (broken && sent >= (wire.breakAfter ?? 1)) return c.error(new TypeError('terminated'));
+      if (at >= bytes.length) return c.close();
+      c.enqueue(bytes.slice(at, at + size));
+      at += size;
+      sent++;
+    },
+  });
+}
+
+function fakeJobsServer(jobs: FakeJob[], pageSize: number, wire: Wire = {}) {
   const sorted = [...jobs].sort((a, b) => b.t - a.t || (a._id < b._id ? -1 : 1));
   const stats = { requests: 0, inFlight: 0, maxInFlight: 0 };
   const fetch = async (url: string) => {
@@ -33,7 +60,10 @@ function fakeJobsServer(jobs: FakeJob[], pageSize: number) {
     const gte = q.get('createdAt_gte') ? Date.parse(q.get('createdAt_gte')!) : -Infinity;
     const lte = q.get('createdAt_lte') ? Date.parse(q.get('createdAt_lte')!) : Infinity;
     const rows = sorted.filter((j) => j.t >= gte && j.t <= lte).slice(0, pageSize).map(({ _id, createdAt }) => ({ _id, createdAt, type: 'flow', status: 'completed' }));
-    return new Response(JSON.stringify(rows), { status: 200, headers: { 'content-type': 'application/json' } });
+    const text = JSON.stringify(rows);
+    if (!wire.chunk && !wire.breaks) return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
+    const broken = stats.requests <= (wire.breaks ?? 0);
+    return new Response(streamed(text, wire, broken), { status: 200, headers: { 'content-type': 'application/json' } });
   };
   return { http: new HttpClient({ baseUrl: base, token: 't', fetch: fetch as never, sleep: async () => {} }), stats };
 }
@@ -55,8 +85,8 @@ const jobsArb = (lo: number, hi: number, maxCluster: number) =>
     return out;
   });
 
-async function readAll(jobs: FakeJob[], pageSize: number, lo: number, hi: number | undefined, now = T0 + 10 * DAY_MS) {
-  const { http, stats } = fakeJobsServer(jobs, pageSize);
+async function readAll(jobs: FakeJob[], pageSize: number, lo: number, hi: number | undefined, now = T0 + 10 * DAY_MS, wire: Wire = {}) {
+  const { http, stats } = fakeJobsServer(jobs, pageSize, wire);
   const got: string[] = [];
   await readJobSlices(http, { type: 'flow' }, lo, hi, { pageThreshold: pageSize, each: (r) => got.push(r._id), now });
   return { got, stats };
@@ -106,6 +136,23 @@ describe('job slices', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('hands every job out once when pages arrive in small chunks and connections drop part way through a page', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 30 }).chain((pageSize) =>
+          fc.tuple(fc.constant(pageSize), jobsArb(T0, T0 + 2 * DAY_MS, pageSize - 1), fc.integer({ min: 1, max: 200 }), fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 6 })),
+        ),
+        async ([pageSize, jobs, chunk, breaks, breakAfter]) => {
+          const { got, stats } = await readAll(jobs, pageSize, T0, T0 + 2 * DAY_MS, T0 + 10 * DAY_MS, { chunk, breaks, breakAfter });
+          expect([...got].sort()).toEqual(jobs.map((j) => j._id).sort());
+          // Each broken answer was asked for again (a broken one errors once all its chunks are sent, or before).
+          if (breaks) expect(stats.requests).toBeGreaterThanOrEqual(2);
+        },
+      ),
+      { numRuns: 150 },
     );
   });
 
