@@ -7,9 +7,16 @@
 // address: bind the proxy's side to loopback, or accept that failures there slow everyone.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Actor } from '../app/actor.js';
 import { rpcError } from './http-respond.js';
 
 export const MIN_BEARER_LENGTH = 32;
+
+/**
+ * Who a request with the static bearer token acts for: whoever holds the shared token, with every scope
+ * (the default scope names of OAuth mode, oauth-config.ts). Per-person names need OAuth mode.
+ */
+export const BEARER_ACTOR: Actor = Object.freeze({ subject: 'bearer', via: 'bearer', scopes: Object.freeze(['celigo:read', 'celigo:write']) as string[] });
 
 /** Refuses a token a guesser could find: it must be at least MIN_BEARER_LENGTH characters. */
 export function checkBearerToken(token: string | undefined): void {

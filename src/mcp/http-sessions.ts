@@ -3,7 +3,9 @@
 // answers 404; a request without one must be an initialize. A live session is never closed to make room:
 // at the cap a new session gets 503 with Retry-After (when the next idle session expires). A session is
 // idle when no POST or DELETE has been in progress for idleMs; an open GET stream does not keep it
-// alive (a client that vanished without closing its stream would hold its place for ever).
+// alive (a client that vanished without closing its stream would hold its place for ever). A session
+// belongs to its owner (the actor that opened it, http.ts ownerOf): a request on it by anyone else gets the
+// same 404 as an unknown id, so a session id learnt some other way neither serves nor confirms anything.
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isInitializeRequest, type McpServer } from '@modelcontextprotocol/server';
@@ -15,6 +17,8 @@ interface LegacySession {
   server: McpServer;
   lastSeen: number;
   active: number;
+  /** Who opened it (undefined: a server without authentication). */
+  owner: string | undefined;
 }
 
 export interface LegacySessionOptions {
@@ -40,11 +44,14 @@ export class LegacySessions {
     this.sweep.unref();
   }
 
-  /** Serves one 2025-era request: on its session, or opening one with an initialize request. */
-  async serve(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  /**
+   * Serves one 2025-era request: on its session, or opening one with an initialize request. `owner`: who
+   * asks (a session is served only to the owner that opened it).
+   */
+  async serve(req: IncomingMessage, res: ServerResponse, body: unknown, owner?: string): Promise<void> {
     const sid = req.headers['mcp-session-id'];
     const id = Array.isArray(sid) ? sid[0] : sid;
-    if (id) return this.serveExisting(id, req, res, body);
+    if (id) return this.serveExisting(id, req, res, body, owner);
     if (req.method !== 'POST' || !isInitializeRequest(body)) {
       return rpcError(res, 400, -32000, 'Bad Request: no Mcp-Session-Id; start with an initialize request.');
     }
@@ -53,7 +60,7 @@ export class LegacySessions {
       const wait = this.secondsToRoom();
       return rpcError(res, 503, -32000, `Too many open sessions (${this.o.maxSessions}); try again in ${wait} s.`, { 'retry-after': String(wait) });
     }
-    return this.open(req, res, body);
+    return this.open(req, res, body, owner);
   }
 
   /** Stops the sweep and closes every session. */
@@ -62,9 +69,9 @@ export class LegacySessions {
     await Promise.all([...this.sessions].map(([id, s]) => this.close(id, s)));
   }
 
-  private async serveExisting(id: string, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  private async serveExisting(id: string, req: IncomingMessage, res: ServerResponse, body: unknown, owner: string | undefined): Promise<void> {
     const s = this.sessions.get(id);
-    if (!s) return rpcError(res, 404, -32001, 'Session not found: it expired or the server restarted; initialize a new session.');
+    if (!s || s.owner !== owner) return rpcError(res, 404, -32001, 'Session not found: it expired or the server restarted; initialize a new session.');
     s.lastSeen = this.now();
     // A GET stream stays open as long as the client likes; only requests keep a session busy.
     const busy = req.method !== 'GET';
@@ -85,7 +92,7 @@ export class LegacySessions {
     return Math.min(MAX_RETRY_AFTER_SEC, Math.max(1, Math.ceil(soonest / 1000)));
   }
 
-  private async open(req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
+  private async open(req: IncomingMessage, res: ServerResponse, body: unknown, owner: string | undefined): Promise<void> {
     const sessions = this.sessions;
     const server = this.o.factory();
     const entry: LegacySession = {
@@ -102,6 +109,7 @@ export class LegacySessions {
       }),
       lastSeen: this.now(),
       active: 1,
+      owner,
     };
     server.server.onclose = () => {
       const closedId = entry.transport.sessionId;

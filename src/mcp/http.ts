@@ -2,8 +2,11 @@
 //   2025-era requests (initialize handshake, Mcp-Session-Id) -> a session-keyed NodeStreamableHTTPServerTransport,
 //     so server->client requests (elicitation) reach 2025 clients; unknown session id -> 404;
 //   2026-07-28 requests (per-request _meta envelope) -> createMcpHandler(factory), stateless.
-// In front of both: Host/Origin guards (DNS rebinding), optional bearer token (http-auth.ts: at least 32
-// characters, failed attempts slowed per address), body size limit, /healthz.
+// In front of both: Host/Origin guards (DNS rebinding), then who is asking: a static bearer token (http-auth.ts:
+// at least 32 characters, failed attempts slowed per address) or OAuth access tokens (oauth.ts, with the
+// RFC 9728 metadata at /.well-known/oauth-protected-resource), one or the other; body size limit, /healthz.
+// Each admitted request runs as its Actor (app/actor.ts runAs): the server factory picks the tools that actor
+// may use, and every tool call records who it acted for. A 2025-era session belongs to the actor that opened it.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createMcpHandler, isLegacyRequest, type McpServer } from '@modelcontextprotocol/server';
@@ -11,7 +14,9 @@ import { hostHeaderValidation, originValidation, toNodeHandler } from '@modelcon
 import { tooDeep, tooDeepError } from './frames.js';
 import { rpcError, sendJson } from './http-respond.js';
 import { LegacySessions } from './http-sessions.js';
-import { AuthThrottle, bearerGuard, checkBearerToken, type AuthThrottleOptions } from './http-auth.js';
+import { AuthThrottle, BEARER_ACTOR, bearerGuard, checkBearerToken, type AuthThrottleOptions } from './http-auth.js';
+import { runAs, type Actor } from '../app/actor.js';
+import type { OAuthGuard } from './oauth.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Idle 2025-era sessions expire after 30 minutes without a request (README, docs/mcp.md). */
@@ -25,7 +30,12 @@ export interface HttpServeOptions {
   port?: number;
   /** When set, every /mcp request needs `Authorization: Bearer <token>`. Required off loopback. */
   bearerToken?: string;
-  /** How failed bearer attempts are slowed (defaults in http-auth.ts). */
+  /**
+   * OAuth resource server mode (oauth.ts createOAuthGuard): every /mcp request needs an access token of the
+   * configured issuer and audience. Not together with bearerToken.
+   */
+  oauth?: OAuthGuard;
+  /** How failed bearer or access-token attempts are slowed (defaults in http-auth.ts). */
   authThrottle?: AuthThrottleOptions;
   maxBodyBytes?: number;
   /** Extra Host names to accept (loopback names are always accepted). */
@@ -52,13 +62,23 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
-/** Refuses a configuration that would expose the server without a token, or with a weak one. */
-export function checkHttpConfig(host: string, bearerToken: string | undefined): void {
+/**
+ * Refuses a configuration that would expose the server without a token, or with a weak one, or that sets
+ * both a shared bearer token and OAuth (the shared token would let anyone act without a name of their own).
+ */
+export function checkHttpConfig(host: string, bearerToken: string | undefined, oauth = false): void {
+  if (bearerToken && oauth) {
+    throw new Error(
+      'Both CELIGO_MANAGE_HTTP_TOKEN and CELIGO_MANAGE_OAUTH_ISSUER are set: choose one. With OAuth every person signs in ' +
+        'as themselves (scripts get a token from the authorization server too, e.g. by client credentials); unset CELIGO_MANAGE_HTTP_TOKEN.',
+    );
+  }
   checkBearerToken(bearerToken);
-  if (!isLoopbackHost(host) && !bearerToken) {
+  if (!isLoopbackHost(host) && !bearerToken && !oauth) {
     throw new Error(
       `Refusing to serve MCP on non-loopback host ${host} without a token: set CELIGO_MANAGE_HTTP_TOKEN ` +
-        '(clients then send "Authorization: Bearer <token>"), or bind 127.0.0.1.',
+        '(clients then send "Authorization: Bearer <token>"), or CELIGO_MANAGE_OAUTH_ISSUER and CELIGO_MANAGE_OAUTH_AUDIENCE ' +
+        '(each person signs in with OAuth), or bind 127.0.0.1.',
     );
   }
 }
@@ -103,18 +123,20 @@ function toHeaders(req: IncomingMessage): Headers {
 type Guard = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 /**
- * The checks in front of /mcp, in order: Host and Origin (DNS rebinding), /healthz, the path, the
- * bearer token, the method. Returns false when it has already answered the request.
+ * The checks in front of /mcp, in order: Host, the OAuth metadata (public: before the Origin check), Origin
+ * (DNS rebinding), /healthz, the path, the bearer token, the method. Returns false when it has already
+ * answered the request. OAuth access tokens are checked after it (asynchronously: see identify).
  */
-function requestGuards(o: HttpServeOptions, host: string): Guard {
+function requestGuards(o: HttpServeOptions, host: string, throttle: AuthThrottle): Guard {
   const hostGuard =
     isLoopbackHost(host) || o.allowedHosts?.length ? hostHeaderValidation([...LOCAL_NAMES, ...(o.allowedHosts ?? [])]) : undefined;
   const originGuard = originValidation([...LOCAL_NAMES, ...(o.allowedOrigins ?? [])]);
-  const bearer = o.bearerToken ? bearerGuard(o.bearerToken, new AuthThrottle(o.authThrottle)) : undefined;
+  const bearer = o.bearerToken ? bearerGuard(o.bearerToken, throttle) : undefined;
   return (req, res) => {
     if (hostGuard && !hostGuard(req, res)) return false;
-    if (!originGuard(req, res)) return false;
     const path = (req.url ?? '/').split('?')[0];
+    if (o.oauth?.serveMetadata(req, res, path)) return false;
+    if (!originGuard(req, res)) return false;
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') sendJson(res, 405, { error: 'Use GET' }, { allow: 'GET' });
       else sendJson(res, 200, { status: 'ok' });
@@ -131,6 +153,20 @@ function requestGuards(o: HttpServeOptions, host: string): Guard {
     }
     return true;
   };
+}
+
+/**
+ * Who an admitted /mcp request acts for: the OAuth token's person, BEARER_ACTOR behind the static token,
+ * undefined without either (loopback: the local user); null when the request has been answered (refused).
+ */
+async function identify(o: HttpServeOptions, req: IncomingMessage, res: ServerResponse, throttle: AuthThrottle): Promise<Actor | undefined | null> {
+  if (o.oauth) return (await o.oauth.authenticate(req, res, throttle)) ?? null;
+  return o.bearerToken ? BEARER_ACTOR : undefined;
+}
+
+/** The key a 2025-era session is bound to: a request by anyone else (or with other scopes) is not served on it. */
+function ownerOf(actor: Actor | undefined): string | undefined {
+  return actor && JSON.stringify([actor.via, actor.issuer ?? '', actor.subject, [...actor.scopes].sort()]);
 }
 
 /**
@@ -175,8 +211,9 @@ export async function startHttp(o: HttpServeOptions): Promise<HttpHandle> {
   const host = o.host ?? '127.0.0.1';
   const limit = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const log = o.log ?? (() => {});
-  checkHttpConfig(host, o.bearerToken);
-  const admit = requestGuards(o, host);
+  checkHttpConfig(host, o.bearerToken, !!o.oauth);
+  const throttle = new AuthThrottle(o.authThrottle);
+  const admit = requestGuards(o, host, throttle);
 
   const onerror = (err: Error) => log(`http: ${err.message}`);
   const modern = createMcpHandler(() => o.factory(), { legacy: 'reject', maxRequestBodySize: limit, onerror });
@@ -192,11 +229,18 @@ export async function startHttp(o: HttpServeOptions): Promise<HttpHandle> {
   // 2025-era requests go to their session; 2026-07-28 requests to the stateless handler.
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!admit(req, res)) return;
+    const actor = await identify(o, req, res, throttle);
+    if (actor === null) return;
     const read = await readJsonBody(req, res, limit);
     if (read === 'answered') return;
-    const probe = new Request(`http://localhost${req.url ?? '/mcp'}`, { method: req.method, headers: toHeaders(req) });
-    if (await isLegacyRequest(probe, read.body, { maxRequestBodySize: limit })) return legacy.serve(req, res, read.body);
-    return modernNode(req, res, read.body);
+    const body = read.body;
+    const route = async (): Promise<void> => {
+      const probe = new Request(`http://localhost${req.url ?? '/mcp'}`, { method: req.method, headers: toHeaders(req) });
+      if (await isLegacyRequest(probe, body, { maxRequestBodySize: limit })) return legacy.serve(req, res, body, ownerOf(actor));
+      return modernNode(req, res, body);
+    };
+    // The factory (tools for this actor) and every tool call of the request see the actor (currentActor()).
+    return actor ? runAs(actor, route) : route();
   }
 
   const server = createServer((req, res) => {

@@ -3,11 +3,12 @@
 // conformance fixtures are imported only when asked for. Logs go to stderr; stdout is the protocol's.
 import type { McpServer } from '@modelcontextprotocol/server';
 import type { Account } from '../app/accounts.js';
-import type { HttpServeOptions } from './http.js';
+import type { HttpHandle, HttpServeOptions } from './http.js';
+import type { OAuthConfig } from './oauth-config.js';
 import type { PromptDef } from '../operations/prompts.js';
 import type { ToolDef } from '../operations/tool.js';
 import { mergeSelection, selectTools, selectionFromEnv, withheldReason } from '../operations/select.js';
-import { createServerFactory, type FixtureInstaller } from './server.js';
+import { createServerFactory, type FixtureInstaller, type ServerFactoryOptions } from './server.js';
 import { envFlag, listCacheMsFromEnv } from '../config/env-flags.js';
 
 export interface RunMcpOptions {
@@ -64,6 +65,56 @@ function accountsRedacted(session: { account(name: string): Promise<Account> }, 
   };
 }
 
+/**
+ * OAuth mode's configuration when a CELIGO_MANAGE_OAUTH_* variable is set (checked: an error says what is
+ * missing); its module is loaded only then.
+ */
+async function oauthConfigOf(env: NodeJS.ProcessEnv): Promise<OAuthConfig | undefined> {
+  if (!Object.entries(env).some(([k, v]) => k.startsWith('CELIGO_MANAGE_OAUTH_') && v)) return undefined;
+  return (await import('./oauth-config.js')).oauthConfigFromEnv(env);
+}
+
+/** The server factory: in OAuth mode, one whose instances serve what the person's token allows. */
+async function serverFactory(o: ServerFactoryOptions, oauth: OAuthConfig | undefined): Promise<() => McpServer> {
+  if (!oauth) return createServerFactory(o);
+  return (await import('./scoped-tools.js')).scopedServerFactory(o, oauth.writeScope);
+}
+
+interface HttpFront {
+  httpMod: typeof import('./http.js');
+  factory: () => McpServer;
+  host: string;
+  port: number;
+  bearerToken?: string;
+  oauth?: OAuthConfig;
+  label: string;
+  env: NodeJS.ProcessEnv;
+  tuning?: RunMcpOptions['httpTuning'];
+  log: (line: string) => void;
+}
+
+/** Starts Streamable HTTP; in OAuth mode with its guard (jose loaded only then), whose issuer is read at once. */
+async function serveHttp(o: HttpFront): Promise<HttpHandle> {
+  const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
+  const guard = o.oauth ? (await import('./oauth.js')).createOAuthGuard(o.oauth, { log: o.log, resourceName: `celigo-manage (${o.label})` }) : undefined;
+  const h = await o.httpMod.startHttp({
+    factory: o.factory,
+    host: o.host,
+    port: o.port,
+    bearerToken: o.bearerToken,
+    oauth: guard,
+    allowedHosts: list(o.env.CELIGO_MANAGE_HTTP_ALLOWED_HOSTS),
+    allowedOrigins: list(o.env.CELIGO_MANAGE_HTTP_ALLOWED_ORIGINS),
+    ...o.tuning,
+    log: o.log,
+  });
+  if (guard) {
+    o.log(`OAuth: tokens of ${guard.config.issuer} for ${guard.config.audience}; metadata at ${guard.metadataUrl}`);
+    void guard.warm();
+  }
+  return h;
+}
+
 export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => void process.stderr.write(`celigo-manage mcp: ${line}\n`));
@@ -78,7 +129,8 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   const bearerToken = env.CELIGO_MANAGE_HTTP_TOKEN || undefined;
   const listCacheMs = listCacheMsFromEnv(env);
   const httpMod = opts.http ? await import('./http.js') : undefined;
-  httpMod?.checkHttpConfig(host, bearerToken);
+  const oauth = httpMod ? await oauthConfigOf(env) : undefined;
+  httpMod?.checkHttpConfig(host, bearerToken, !!oauth);
 
   // Independent imports load in parallel; the fixtures module only when asked for.
   const [catalogue, { openSession }, fixtureMod] = await Promise.all([
@@ -91,7 +143,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
 
   const session = await openSession({ demo: opts.demo, profile: opts.profile, readOnly: selection.readOnly, env, record: opts.record, maxWaitMs: MCP_TURN_WAIT_MS });
   const secrets = [...session.secrets, ...(bearerToken ? [bearerToken] : [])];
-  const factory: () => McpServer = createServerFactory({
+  const factory = await serverFactory({
     api: session.api,
     accounts: accountsRedacted(session, secrets),
     tools,
@@ -108,7 +160,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
     known: catalogue.tools.map((t) => t.name),
     withheldReason: (name) => withheldReason(catalogue.tools.find((t) => t.name === name)!, selection),
     listCacheMs,
-  });
+  }, oauth);
 
   let stopTransport: () => Promise<void> = async () => {};
   let url: string | undefined;
@@ -129,18 +181,10 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   };
 
   try {
-    const what = `${tools.length} tools${fixtures ? ' + conformance fixtures' : ''}, account ${session.label}${selection.readOnly ? ', read-only' : ''}`;
+    const what = `${tools.length} tools${fixtures ? ' + conformance fixtures' : ''}, account ${session.label}${selection.readOnly ? ', read-only' : ''}${oauth ? ', OAuth sign-in' : ''}`;
     if (httpMod) {
-      const h = await httpMod.startHttp({
-        factory,
-        host,
-        port: opts.port ?? DEFAULT_HTTP_PORT,
-        bearerToken,
-        allowedHosts: env.CELIGO_MANAGE_HTTP_ALLOWED_HOSTS?.split(',').map((s) => s.trim()).filter(Boolean),
-        allowedOrigins: env.CELIGO_MANAGE_HTTP_ALLOWED_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean),
-        ...opts.httpTuning,
-        log,
-      });
+      const port = opts.port ?? DEFAULT_HTTP_PORT;
+      const h = await serveHttp({ httpMod, factory, host, port, bearerToken, oauth, label: session.label, env, tuning: opts.httpTuning, log });
       stopTransport = h.close;
       url = h.url;
       log(`serving ${what} on ${h.url}`);

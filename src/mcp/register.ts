@@ -16,6 +16,7 @@ import { withReadCache, type ReadCache } from '../core/shared-reads.js';
 import { boundMessage, describeForModel } from '../app/errors.js';
 import { redact } from '../app/redact.js';
 import { stripControls } from '../core/control-chars.js';
+import { currentActor } from '../app/actor.js';
 
 export { describeForModel, redact };
 import { Cancelled, ConfirmationRequired, type OpContext, type Progress } from '../ops/context.js';
@@ -320,6 +321,8 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
         // A tool's page (its MCP App) costs reads of its own (the health check's error-pattern chart: about
         // 3,000 requests on a large account): only for a host that shows Apps.
         ...(def.app ? { pages: showsApps } : {}),
+        // Who the call acts for (the HTTP layer's runAs; the local user on stdio): backups and the change log record it.
+        actor: currentActor(),
       };
       try {
         // Every session shares the account's request budget; a call's requests take turns by its start.

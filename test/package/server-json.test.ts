@@ -22,7 +22,12 @@ const npmEntry = server.packages.find((p: { registryType: string }) => p.registr
 const described: string[] = npmEntry.environmentVariables.map((v: { name: string }) => v.name);
 
 /** Variables read only by `mcp --http` (the registry entry runs stdio), or only by the conformance tests. */
-const NOT_FOR_STDIO = ['CELIGO_MANAGE_HTTP_TOKEN', 'CELIGO_MANAGE_HTTP_HOST', 'CELIGO_MANAGE_HTTP_ALLOWED_HOSTS', 'CELIGO_MANAGE_HTTP_ALLOWED_ORIGINS', 'CELIGO_MANAGE_CONFORMANCE'];
+const NOT_FOR_STDIO = [
+  'CELIGO_MANAGE_HTTP_TOKEN', 'CELIGO_MANAGE_HTTP_HOST', 'CELIGO_MANAGE_HTTP_ALLOWED_HOSTS', 'CELIGO_MANAGE_HTTP_ALLOWED_ORIGINS', 'CELIGO_MANAGE_CONFORMANCE',
+  // OAuth mode of `mcp --http` (issue 18 item 4).
+  'CELIGO_MANAGE_OAUTH_ISSUER', 'CELIGO_MANAGE_OAUTH_AUDIENCE', 'CELIGO_MANAGE_OAUTH_JWKS_URL', 'CELIGO_MANAGE_PUBLIC_URL',
+  'CELIGO_MANAGE_OAUTH_READ_SCOPE', 'CELIGO_MANAGE_OAUTH_WRITE_SCOPE',
+];
 
 /**
  * The schema compiled as the registry's own validation reads it: draft-07, formats checked (uri, ...).
