@@ -24,6 +24,7 @@ import type { ToolResult } from '../operations/types.js';
 import type { ToolContext, ToolDef } from '../operations/tool.js';
 import { withoutUnserved } from '../operations/served.js';
 import { MODEL_FOLLOW_MS } from '../operations/wait.js';
+import { keepAppPage } from './app-pages.js';
 import { CONFIRM_TTL_SECONDS, ElicitationNeeded, confirmationInputRequired, makeConfirm } from './confirm.js';
 
 export interface RegisterDeps {
@@ -328,7 +329,7 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
         // Every session shares the account's request budget; a call's requests take turns by its start.
         const run = () => inCallOrder(Date.now(), () => def.handler(handlerArgs as never, toolCtx));
         const r = await (deps.readCache ? withReadCache(deps.readCache, run) : run());
-        if (def.app && r.appHtml) deps.appHtml?.set(def.app.uri, r.appHtml);
+        if (def.app && r.appHtml && deps.appHtml) keepAppPage(deps.appHtml, def.app.uri, r.appHtml);
         return toCallToolResult(r, deps.secrets);
       } catch (err) {
         if (err instanceof ElicitationNeeded) return confirmationInputRequired(def.name, err.plan);

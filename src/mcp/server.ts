@@ -10,6 +10,7 @@ import { DEFAULT_LIST_CACHE_MS, ReadCache } from '../core/shared-reads.js';
 import { requestStateCodec } from './confirm.js';
 import { explainWithheld, registerTools, type RegisterDeps } from './register.js';
 import { oneLine } from './stdio.js';
+import { latestAppPage } from './app-pages.js';
 
 /** Registers test-only surface (conformance fixtures) on a fresh instance. */
 export type FixtureInstaller = (server: McpServer) => void;
@@ -86,7 +87,7 @@ function registerApp(server: McpServer, tool: ToolDef, latest: Map<string, strin
           uri: uri.href,
           mimeType: 'text/html;profile=mcp-app',
           text:
-            latest.get(app.uri) ??
+            latestAppPage(latest, app.uri) ??
             `<!doctype html><meta charset="utf-8"><title>${app.title}</title><p>No result yet: call ${tool.name} first.</p>`,
         },
       ],
@@ -95,7 +96,7 @@ function registerApp(server: McpServer, tool: ToolDef, latest: Map<string, strin
 }
 
 export function createServerFactory(o: ServerFactoryOptions): () => McpServer {
-  // Shared by every instance of this factory: the latest view of each MCP App tool.
+  // Shared by every instance of this factory: each person's latest view of each MCP App tool (keepAppPage).
   const appHtml = new Map<string, string>();
   const deps: RegisterDeps = { api: o.api, secrets: o.secrets ?? [], log: o.log, now: o.now, home: o.home, production: o.production, timeZone: o.timeZone, accounts: o.accounts, env: o.env, appHtml, known: o.known, followForMs: o.followForMs, sleep: o.sleep };
   const served = new Set(o.tools.map((t) => t.name));
