@@ -245,9 +245,10 @@ export class HttpClient {
    * is made (core/json-rows.ts). When an attempt fails part way and is retried, the rows come again from
    * the first, with the new attempt's number. Returns how many rows the answer held. Not shared with an
    * identical GET in flight, never cached; read whole where there is no stream (the in-process emulator,
-   * --record). An answer that is not an array is an UnexpectedShapeError naming `endpoint`.
+   * --record). An answer that is not an array is an UnexpectedShapeError naming `endpoint`. Resolves to
+   * the count and the answer's headers (a Link to the next page).
    */
-  async rows(path: string, opts: Pick<RequestOptions, 'query' | 'signal'> & { endpoint: string; row: (value: unknown, attempt: number) => void }): Promise<number> {
+  async rows(path: string, opts: Pick<RequestOptions, 'query' | 'signal'> & { endpoint: string; row: (value: unknown, attempt: number) => void }): Promise<{ count: number; headers: HeadersLike }> {
     if (opts.signal) setMaxListeners(0, opts.signal);
     const url = this.url(path, opts.query);
     const display = url.pathname + url.search;
@@ -264,10 +265,10 @@ export class HttpClient {
     const send: Send = { method: 'GET', href: url.href, display, timeoutMs: this.o.timeoutMs, signal: opts.signal, deadline: Date.now() + this.o.maxWaitMs, rows };
     const answer = await this.exchange(send, true, true);
     if (answer.status >= 400) throw toApiError(answer.status, parseBody(answer), 'GET', display, answer.attempts);
-    if (answer.split?.kind === 'array') return answer.split.count;
+    if (answer.split?.kind === 'array') return { count: answer.split.count, headers: answer.headers };
     const list = asArray<unknown>(answer.split?.kind === 'other' ? answer.split.value : answer.split ? undefined : parseBody(answer), opts.endpoint);
     for (const v of list) opts.row(v, answer.attempts);
-    return list.length;
+    return { count: list.length, headers: answer.headers };
   }
 
   /**

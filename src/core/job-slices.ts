@@ -96,7 +96,7 @@ export async function readJobSlices(http: HttpClient, query: Record<string, unkn
     let p = newPage();
     let attempt = 0;
     const handed = new Set<string>();
-    const count = await http.rows('/jobs', {
+    const { count } = await http.rows('/jobs', {
       query: q as never,
       signal,
       endpoint: 'GET /jobs',

@@ -60,7 +60,7 @@ export async function listAll<T>(
   http: HttpClient,
   path: string,
   query: RequestOptions['query'] = {},
-  opts: ListOptions & Parse<T> & { rows?: (body: unknown, endpoint: string) => unknown[] } = {},
+  opts: ListOptions & Parse<T> & { rows?: (body: unknown, endpoint: string) => unknown[]; stream?: boolean } = {},
 ): Promise<T[]> {
   const out: T[] = [];
   const parse = opts.parse ?? ((r: unknown) => r as T);
@@ -69,6 +69,7 @@ export async function listAll<T>(
   const seen = new Set<string>();
   const rows = opts.rows ?? ((body: unknown, endpoint: string) => asArray<unknown>(body, endpoint));
   if (http.forms.listPaging === 'skip' && !opts.rows) return listBySkip<T>(http, path, query, opts);
+  if (opts.stream && !opts.rows && opts.limit === undefined) return listStreamed(http, path, query, parse, opts.signal);
   while (next) {
     const res = await http.request<unknown>('GET', next, { query: q, signal: opts.signal });
     for (const item of rows(res.body, endpointOf('GET', next))) {
@@ -77,6 +78,34 @@ export async function listAll<T>(
     }
     const link = nextLink(res.headers.get('link'));
     // The next URL carries its own query; guard against a server that links to the same page forever.
+    if (!link || seen.has(link)) break;
+    seen.add(link);
+    next = link;
+    q = undefined;
+  }
+  return out;
+}
+
+/**
+ * A Link-paged list read row by row as each page's body arrives (HttpClient.rows): for a long list read
+ * once (the health check's flows), no page is held whole. Such reads are not shared with an identical GET
+ * in flight nor kept in a session's list cache. A retried attempt's rows replace the failed one's.
+ */
+async function listStreamed<T>(http: HttpClient, path: string, query: RequestOptions['query'], parse: (row: unknown) => T, signal?: AbortSignal): Promise<T[]> {
+  const out: T[] = [];
+  const seen = new Set<string>();
+  let next: string | undefined = path;
+  let q: RequestOptions['query'] | undefined = query;
+  while (next) {
+    let page: T[] = [];
+    let attempt = 0;
+    const endpoint = endpointOf('GET', next);
+    const { headers } = await http.rows(next, { query: q, signal, endpoint, row: (v, a) => {
+      if (a !== attempt) [attempt, page] = [a, []];
+      page.push(parse(v));
+    } });
+    for (const r of page) out.push(r);
+    const link = nextLink(headers.get('link'));
     if (!link || seen.has(link)) break;
     seen.add(link);
     next = link;

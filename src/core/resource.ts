@@ -33,9 +33,12 @@ export class ResourceApi<T extends { _id: string; lastModified?: string }> {
   }
 
   async list(query?: Query, opts?: ListOptions): Promise<T[]>;
-  /** `keep` turns each validated row into what the caller keeps (the fields it uses), as its page arrives. */
-  async list<U>(query: Query, opts: ListOptions & { keep: (row: T) => U }): Promise<U[]>;
-  async list<U>(query: Query = {}, opts: ListOptions & { keep?: (row: T) => U } = {}): Promise<(T | U)[]> {
+  /**
+   * `keep` turns each validated row into what the caller keeps (the fields it uses), as its page arrives;
+   * `stream` reads each page row by row as it arrives, for a long list read once (core/paging.ts).
+   */
+  async list<U>(query: Query, opts: ListOptions & { keep: (row: T) => U; stream?: boolean }): Promise<U[]>;
+  async list<U>(query: Query = {}, opts: ListOptions & { keep?: (row: T) => U; stream?: boolean } = {}): Promise<(T | U)[]> {
     // Each page validated as it arrives: the raw rows of a long list are never all kept beside their copies.
     const keep = opts.keep;
     return listAll<T | U>(this.http, `/${this.path}`, query, { ...opts, parse: keep ? (r) => keep(this.parse(r)) : (r) => this.parse(r) });

@@ -109,7 +109,7 @@ async function readAll(ctx: OpContext, w: HealthWindow, tests?: ConnectionTests)
   }, JOBS_PAGE, onPage);
   const integrationsRead = api.integrations.list({}, { signal });
   // Each flow's outline only (its steps, name, schedule): a large account's mappings and settings are not kept.
-  const flowsRead = api.flows.list({}, { signal, keep: flowOutline });
+  const flowsRead = api.flows.list({}, { signal, keep: flowOutline, stream: true });
   if (tests && connectionSources) startTests(tests, integrationsRead, flowsRead, connectionSources);
   const [integrations, flows] = await Promise.all([
     integrationsRead,

@@ -32,7 +32,7 @@ function client(replies: Reply[], extra: Partial<ConstructorParameters<typeof Ht
 
 async function read(http: HttpClient) {
   const got: [unknown, number][] = [];
-  const count = await http.rows('/jobs', { endpoint: 'GET /jobs', row: (v, attempt) => void got.push([v, attempt]) });
+  const { count } = await http.rows('/jobs', { endpoint: 'GET /jobs', row: (v, attempt) => void got.push([v, attempt]) });
   return { count, got };
 }
 

@@ -26,6 +26,36 @@ describe('paging', () => {
     expect(calls[1].url).toBe(`${base}/flows?skip=2&limit=2`);
   });
 
+  it('streamed: follows Link headers row by row; a page whose connection dropped is read again without doubles', async () => {
+    let call = 0;
+    const urls: string[] = [];
+    const fetch = async (url: string) => {
+      urls.push(url);
+      call++;
+      const pages: Record<number, { rows: string; link?: string; breakAfter?: number }> = {
+        1: { rows: '[{"_id":"1"},{"_id":"2"}]', link: `<${base}/flows?skip=2>; rel="next"` },
+        2: { rows: '[{"_id":"3"},{"_id":"4"}]', breakAfter: 1 },
+        3: { rows: '[{"_id":"3"},{"_id":"4"}]', link: `<${base}/flows?skip=4>; rel="next"` },
+        4: { rows: '[{"_id":"5"}]' },
+      };
+      const p = pages[call]!;
+      const bytes = new TextEncoder().encode(p.rows);
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(c) {
+          if (p.breakAfter !== undefined && sent >= p.breakAfter) return c.error(new TypeError('terminated'));
+          if (sent * 8 >= bytes.length) return c.close();
+          c.enqueue(bytes.slice(sent * 8, ++sent * 8));
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'content-type': 'application/json', ...(p.link ? { link: p.link } : {}) } });
+    };
+    const http = new HttpClient({ baseUrl: base, token: 't', fetch: fetch as never, sleep: noSleep });
+    const rows = await listAll<{ _id: string }>(http, '/flows', {}, { stream: true });
+    expect(rows.map((r) => r._id)).toEqual(['1', '2', '3', '4', '5']);
+    expect(urls).toEqual([`${base}/flows`, `${base}/flows?skip=2`, `${base}/flows?skip=2`, `${base}/flows?skip=4`]);
+  });
+
   it('stops at the caller limit', async () => {
     const { http, calls } = mk([
       { status: 200, body: [{ _id: '1' }, { _id: '2' }], headers: { link: `<${base}/flows?skip=2>; rel="next"` } },
