@@ -38,6 +38,8 @@ export interface HttpServeOptions {
   maxSessions?: number;
   /** Clock for session expiry (tests). */
   now?: () => number;
+  /** More for GET /healthz (the rate gate, mcp/main.ts); a `status` here ('degraded') replaces 'ok'. */
+  healthDetails?: () => Record<string, unknown>;
   log?: (line: string) => void;
 }
 
@@ -117,7 +119,7 @@ function requestGuards(o: HttpServeOptions, host: string): Guard {
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') sendJson(res, 405, { error: 'Use GET' }, { allow: 'GET' });
-      else sendJson(res, 200, { status: 'ok' });
+      else sendJson(res, 200, { status: 'ok', ...o.healthDetails?.() });
       return false;
     }
     if (path !== '/mcp') {

@@ -89,7 +89,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   const tools = selectTools(catalogue.tools, selection);
   const installFixtures: FixtureInstaller | undefined = fixtureMod?.installConformanceFixtures;
 
-  const session = await openSession({ demo: opts.demo, profile: opts.profile, readOnly: selection.readOnly, env, record: opts.record, maxWaitMs: MCP_TURN_WAIT_MS });
+  const session = await openSession({ demo: opts.demo, profile: opts.profile, readOnly: selection.readOnly, env, record: opts.record, maxWaitMs: MCP_TURN_WAIT_MS, log });
   const secrets = [...session.secrets, ...(bearerToken ? [bearerToken] : [])];
   const factory: () => McpServer = createServerFactory({
     api: session.api,
@@ -139,6 +139,8 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
         allowedHosts: env.CELIGO_MANAGE_HTTP_ALLOWED_HOSTS?.split(',').map((s) => s.trim()).filter(Boolean),
         allowedOrigins: env.CELIGO_MANAGE_HTTP_ALLOWED_ORIGINS?.split(',').map((s) => s.trim()).filter(Boolean),
         ...opts.httpTuning,
+        // The rate gate's mode (issue 18): 'degraded' while Redis does not answer and this replica keeps to its share.
+        healthDetails: () => ({ ...session.health() }),
         log,
       });
       stopTransport = h.close;
