@@ -21,8 +21,22 @@ const SCHEMA_URL = 'https://static.modelcontextprotocol.io/schemas/2025-12-11/se
 const npmEntry = server.packages.find((p: { registryType: string }) => p.registryType === 'npm');
 const described: string[] = npmEntry.environmentVariables.map((v: { name: string }) => v.name);
 
-/** Variables read only by `mcp --http` (the registry entry runs stdio), or only by the conformance tests. */
-const NOT_FOR_STDIO = ['CELIGO_MANAGE_HTTP_TOKEN', 'CELIGO_MANAGE_HTTP_HOST', 'CELIGO_MANAGE_HTTP_ALLOWED_HOSTS', 'CELIGO_MANAGE_HTTP_ALLOWED_ORIGINS', 'CELIGO_MANAGE_CONFORMANCE'];
+/**
+ * Variables read only by `mcp --http` (the registry entry runs stdio), only by the conformance tests, or only
+ * by the replicas of a team server sharing the account's rate (issue 18; docs/mcp.md): a stdio install for one
+ * person has no use for them, and the Redis URL may hold a password.
+ */
+const NOT_FOR_STDIO = [
+  'CELIGO_MANAGE_HTTP_TOKEN',
+  'CELIGO_MANAGE_HTTP_HOST',
+  'CELIGO_MANAGE_HTTP_ALLOWED_HOSTS',
+  'CELIGO_MANAGE_HTTP_ALLOWED_ORIGINS',
+  'CELIGO_MANAGE_CONFORMANCE',
+  'CELIGO_MANAGE_RATE_PER_SECOND',
+  'CELIGO_MANAGE_RATE_BURST',
+  'CELIGO_MANAGE_REDIS_URL',
+  'CELIGO_MANAGE_REPLICAS',
+];
 
 /**
  * The schema compiled as the registry's own validation reads it: draft-07, formats checked (uri, ...).
