@@ -25,6 +25,22 @@ const zodEnglishOnly = {
   },
 };
 
+// Packages that a bundled package asks for inside a try/catch and does without (ioredis' `debug` tries
+// `supports-color`): in the bundle they are missing, as they would be from node_modules, instead of left for
+// run time, which the self-contained check refuses.
+const OPTIONAL_MISSING = ['supports-color'];
+const optionalMissing = {
+  name: 'optional-missing',
+  setup(b) {
+    const filter = new RegExp(`^(${OPTIONAL_MISSING.map((n) => n.replace(/[-/]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'optional-missing' }));
+    b.onLoad({ filter: /.*/, namespace: 'optional-missing' }, (args) => ({
+      contents: `throw Object.assign(new Error("Cannot find module '${args.path}'"), { code: 'MODULE_NOT_FOUND' });`,
+      loader: 'js',
+    }));
+  },
+};
+
 rmSync('dist/bundle', { recursive: true, force: true });
 await build({
   entryPoints: ['dist/cli/main.js'],
@@ -39,7 +55,7 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   // Every package the CLI uses at run time is bundled: the published package has no dependencies.
-  plugins: [zodEnglishOnly, selfContained],
+  plugins: [zodEnglishOnly, optionalMissing, selfContained],
   define: { 'import.meta.url': '__cmModuleUrl' },
   // The file holds the module wrapper's function expression itself, which bin/load-bundle.js compiles as
   // a vm.Script: wrapping the source at run time made V8 keep a second copy of its 1.7 MB at every start

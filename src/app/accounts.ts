@@ -4,6 +4,7 @@
 // company's sandbox account.
 import { CeligoClient } from '../core/client.js';
 import { UsageError } from '../core/errors.js';
+import type { RateGate } from '../core/rate-gate.js';
 import { resolveProfile } from '../config/profiles.js';
 
 /** An account as an operation uses it: its client, and what decides confirmations and redaction. */
@@ -22,6 +23,8 @@ export interface AccountsOptions {
   env: NodeJS.ProcessEnv;
   readOnly: boolean;
   maxWaitMs?: number;
+  /** The rate gate of an account by base URL and token (app/rate-gates.ts); undefined: none. */
+  rateGate?: (baseUrl: string, token: string) => RateGate | undefined;
 }
 
 /** The demo's second account. */
@@ -35,12 +38,12 @@ export function accountsOf(o: AccountsOptions): { account(name: string): Promise
     const { startEmulator, DEMO_TOKEN } = await import('../emulator/index.js');
     const emu = await startEmulator({ port: 0, quiet: true, listen: false, ...o.demo!.emulator, seed: 'sandbox' });
     closers.push(() => emu.close());
-    const api = new CeligoClient({ baseUrl: emu.baseUrl, token: DEMO_TOKEN, readOnly: o.demo!.readOnly, fetch: emu.fetch, maxWaitMs: o.demo!.maxWaitMs });
+    const api = new CeligoClient({ baseUrl: emu.baseUrl, token: DEMO_TOKEN, readOnly: o.demo!.readOnly, fetch: emu.fetch, maxWaitMs: o.demo!.maxWaitMs, rateGate: o.rateGate?.(emu.baseUrl, DEMO_TOKEN) });
     return { api, label: DEMO_SANDBOX, production: false, secrets: [DEMO_TOKEN] };
   };
   const openProfile = async (name: string): Promise<Account> => {
     const p = resolveProfile({ profile: name, env: o.env });
-    const api = new CeligoClient({ baseUrl: p.baseUrl, token: p.token, readOnly: o.readOnly, forms: p.forms, maxWaitMs: o.maxWaitMs });
+    const api = new CeligoClient({ baseUrl: p.baseUrl, token: p.token, readOnly: o.readOnly, forms: p.forms, maxWaitMs: o.maxWaitMs, rateGate: o.rateGate?.(p.baseUrl, p.token) });
     return { api, label: p.name, production: p.production, secrets: [p.token] };
   };
   return {

@@ -11,6 +11,8 @@ import { manageHome } from '../config/home.js';
 import { readOnlyFromEnv, timeZoneOf } from '../config/env-flags.js';
 import { resolveProfile } from '../config/profiles.js';
 import { accountsOf, type Account } from './accounts.js';
+import { openRateGates, rateHealth, type RateGates, type RateGatesOptions } from './rate-gates.js';
+import type { RateGateStatus } from '../core/rate-gate.js';
 
 export interface SessionOptions {
   demo?: boolean;
@@ -27,6 +29,17 @@ export interface SessionOptions {
    * server sets it under the time its clients wait for an answer.
    */
   maxWaitMs?: number;
+  /** Where the rate gate says it switched between Redis and its fallback (the MCP server: stderr). */
+  log?: (line: string) => void;
+  /** Timeouts of the rate gate's Redis connection (tests). */
+  rateGates?: RateGatesOptions['redis'];
+}
+
+/** What the session's dependencies look like, for /healthz: degraded (still serving) and why, and the rate gate. */
+export interface SessionHealth {
+  status?: 'degraded';
+  reason?: string;
+  rate: RateGateStatus;
 }
 
 export interface Session {
@@ -50,12 +63,26 @@ export interface Session {
   timeZone: string;
   /** Another account by profile name (this one by its own label), opened once and closed with the session. */
   account(name: string): Promise<Account>;
+  /** The account's rate gate and anything else /healthz should show (mcp/main.ts). */
+  health(): SessionHealth;
 }
 
 export async function openSession(opts: SessionOptions = {}): Promise<Session> {
   const env = opts.env ?? process.env;
   const readOnly = opts.readOnly ?? readOnlyFromEnv(env);
   const home = manageHome(env);
+  // The account's rate gate (issue 18): none unless CELIGO_MANAGE_RATE_PER_SECOND or CELIGO_MANAGE_REDIS_URL is set.
+  const gates = await openRateGates(env, { log: opts.log, redis: opts.rateGates });
+  const health = () => rateHealth(gates.status());
+  try {
+    return await openAccount(opts, env, readOnly, home, gates, health);
+  } catch (err) {
+    await gates.close();
+    throw err;
+  }
+}
+
+async function openAccount(opts: SessionOptions, env: NodeJS.ProcessEnv, readOnly: boolean, home: string, gates: RateGates, health: () => SessionHealth): Promise<Session> {
   if (opts.demo) {
     const { startEmulator, DEMO_TOKEN } = await import('../emulator/index.js');
     // No socket: the client calls the emulator in process (a one-shot command then pays for neither a
@@ -65,9 +92,10 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
       await emu.close();
       throw err;
     });
-    const api = new CeligoClient({ baseUrl: emu.baseUrl, token: DEMO_TOKEN, readOnly, fetch: emu.fetch, onExchange: rec?.onExchange, maxWaitMs: opts.maxWaitMs });
+    const rateGate = gates.for(emu.baseUrl, DEMO_TOKEN);
+    const api = new CeligoClient({ baseUrl: emu.baseUrl, token: DEMO_TOKEN, readOnly, fetch: emu.fetch, onExchange: rec?.onExchange, maxWaitMs: opts.maxWaitMs, rateGate });
     const demoHome = await mkdtemp(join(tmpdir(), 'celigo-manage-demo-'));
-    const others = accountsOf({ self: { api, label: 'demo', production: false, secrets: [DEMO_TOKEN] }, demo: { emulator: opts.emulator ?? {}, readOnly, maxWaitMs: opts.maxWaitMs }, env, readOnly });
+    const others = accountsOf({ self: { api, label: 'demo', production: false, secrets: [DEMO_TOKEN] }, demo: { emulator: opts.emulator ?? {}, readOnly, maxWaitMs: opts.maxWaitMs }, env, readOnly, rateGate: gates.for });
     const demo = {
       api,
       account: others.account,
@@ -75,8 +103,10 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
         rec?.close();
         await others.close();
         await emu.close();
+        await gates.close();
         await rm(demoHome, { recursive: true, force: true });
       },
+      health,
       label: 'demo',
       production: false,
       readOnly,
@@ -88,13 +118,15 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
   }
   const p = resolveProfile({ profile: opts.profile, env });
   const rec = await recorder(opts.record, p.baseUrl, p.token);
-  const api = new CeligoClient({ baseUrl: p.baseUrl, token: p.token, readOnly, onExchange: rec?.onExchange, forms: p.forms, maxWaitMs: opts.maxWaitMs });
-  const others = accountsOf({ self: { api, label: p.name, production: p.production, secrets: [p.token] }, env, readOnly, maxWaitMs: opts.maxWaitMs });
+  const rateGate = gates.for(p.baseUrl, p.token);
+  const api = new CeligoClient({ baseUrl: p.baseUrl, token: p.token, readOnly, onExchange: rec?.onExchange, forms: p.forms, maxWaitMs: opts.maxWaitMs, rateGate });
+  const others = accountsOf({ self: { api, label: p.name, production: p.production, secrets: [p.token] }, env, readOnly, maxWaitMs: opts.maxWaitMs, rateGate: gates.for });
   const close = async () => {
     rec?.close();
     await others.close();
+    await gates.close();
   };
-  return withLazyTimeZone({ api, account: others.account, close, label: p.name, production: p.production, readOnly, secrets: [p.token], home }, env, p.timeZone);
+  return withLazyTimeZone({ api, account: others.account, close, health, label: p.name, production: p.production, readOnly, secrets: [p.token], home }, env, p.timeZone);
 }
 
 /**

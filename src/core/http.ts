@@ -6,6 +6,7 @@ import { CeligoApiError } from './errors.js';
 import { networkError, parseBody, parseRetryAfter, toApiError, type Answer, type Send } from './http-answers.js';
 import { DEFAULT_FORMS, type ApiForms } from './forms.js';
 import { DEFAULT_MAX_IN_FLIGHT, RateBudget, TurnTimeout } from './rate-budget.js';
+import type { RateGate } from './rate-gate.js';
 import { SharedReads, type RawAnswer } from './shared-reads.js';
 import { downloadSigned, requestUrl } from './urls.js';
 import { readJsonRows } from './json-rows.js';
@@ -41,6 +42,8 @@ export interface HttpOptions {
    * a 429 everyone waits out its Retry-After (core/rate-budget.ts).
    */
   maxInFlight?: number;
+  /** Requests per second to the account, for every replica together (core/rate-gate.ts); default none. */
+  rateGate?: RateGate;
   /**
    * Longest a request waits for its turn, queue and rate-limit pauses together, in ms (default 120 000);
    * past it the request fails with a 429 that says so.
@@ -135,7 +138,7 @@ export class HttpClient {
   readonly readOnly: boolean;
   readonly forms: ApiForms;
   private readonly auth: string;
-  private readonly o: Required<Omit<HttpOptions, 'token' | 'baseUrl' | 'readOnly' | 'userAgent' | 'forms' | 'onExchange' | 'maxInFlight'>> & { userAgent: string };
+  private readonly o: Required<Omit<HttpOptions, 'token' | 'baseUrl' | 'readOnly' | 'userAgent' | 'forms' | 'onExchange' | 'maxInFlight' | 'rateGate'>> & { userAgent: string };
   /** The account's request budget: every caller of this client takes turns in it. */
   readonly budget: RateBudget;
   private readonly onExchange?: (exchange: HttpExchange) => void;
@@ -317,14 +320,17 @@ export class HttpClient {
   }
 
   /**
-   * One attempt in its turn of the account's budget: sends, reads the whole answer, ends the turn.
-   * A request that gets no turn before its deadline fails here with a 429 that says so.
+   * One attempt in its turn of the account's budget, with a token of its rate gate: sends, reads the whole
+   * answer, ends the turn. A request that gets no turn or token before its deadline fails here with a 429 that says so.
    */
   private async attempt(s: Send, first: boolean, attempts: number): Promise<{ res: Answer } | { error: unknown; timedOut: boolean }> {
     let release = this.budget.tryTake();
     try {
       release ??= await this.budget.acquire({ deadline: s.deadline, signal: s.signal, first });
+      // In its turn, the request takes a token of the account's rate (no await without a gate).
+      if (this.init.rateGate) await this.init.rateGate.take({ deadline: s.deadline, signal: s.signal });
     } catch (err) {
+      release?.();
       if (!(err instanceof TurnTimeout)) throw err;
       throw new CeligoApiError({
         status: 429,

@@ -4,6 +4,7 @@ import { ControlledClock, iso } from './clock.js';
 import type { RuntimeConfig } from './config.js';
 import { type FaultConfig, faultConfigSchema } from './faults.js';
 import type { RateLimitConfig } from './rate-limit.js';
+import { arrivalStats } from './arrivals.js';
 import { ApiError, type Reply } from './respond.js';
 import { MAX_LARGE_SCALE, type SeedName, scaleProblem } from './seed/index.js';
 import type { Store } from './store.js';
@@ -32,6 +33,8 @@ export interface ControlTarget {
   setFaults(f: FaultConfig): void;
   faults(): FaultConfig;
   requestLog(): RequestLogEntry[];
+  /** When each request of the log arrived, epoch ms on the real clock (arrivals.ts). */
+  requestArrivals(): number[];
   clearRequestLog(): void;
   setRateLimit(r: RateLimitConfig | false): void;
   rateLimit(): RateLimitConfig | false;
@@ -108,6 +111,8 @@ export function handleControl(t: ControlTarget, method: string, path: string, bo
     }
     case 'GET /__emulator/requests':
       return { status: 200, body: t.requestLog() };
+    case 'GET /__emulator/requests/arrivals':
+      return { status: 200, body: arrivalStats(t.requestArrivals()) };
     case 'DELETE /__emulator/requests':
       t.clearRequestLog();
       return { status: 204 };

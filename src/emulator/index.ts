@@ -14,6 +14,7 @@ import { DEMO_SCOPED_TOKEN, DEMO_TOKEN } from './tokens.js';
 export { type Clock, ManualClock } from './clock.js';
 export type { FaultConfig, NextFault } from './faults.js';
 export type { RequestLogEntry } from './control.js';
+export { arrivalStats, busiestWindow, type ArrivalStats } from './arrivals.js';
 export type { Store } from './store.js';
 export type { SeedName } from './seed/index.js';
 export { DEMO_SCOPED_TOKEN, DEMO_TOKEN, DEMO_USER_ID, SCOPED_USER_ID } from './tokens.js';
@@ -68,6 +69,8 @@ export interface RunningEmulator {
   clock: Clock;
   setFaults(f: FaultConfig): void;
   requestLog(): RequestLogEntry[];
+  /** When each request of the log arrived, epoch ms on the real clock (whatever `clock` says); arrivals.ts. */
+  requestArrivals(): number[];
   clearRequestLog(): void;
   /** No seed: the same seed and scale again; a seed without a scale: that seed at scale 1. */
   reset(seed?: SeedName, scale?: number): void;
@@ -118,6 +121,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     clock: opts.clock ?? clock,
     setFaults: (f) => server.setFaults(f),
     requestLog: () => server.requestLog(),
+    requestArrivals: () => server.requestArrivals(),
     clearRequestLog: () => server.clearRequestLog(),
     reset: (seed, scale) => server.reset(seed, scale),
     close: () => server.close(),

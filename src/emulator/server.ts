@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { ControlledClock } from './clock.js';
 import { DEFAULT_CONFIG, otherForm, type RuntimeConfig } from './config.js';
 import { DEFAULT_RATE_LIMIT } from './rate-limit.js';
+import { realNow } from './arrivals.js';
 import { type ControlTarget, type RequestLogEntry, handleControl } from './control.js';
 import { type FaultConfig, type FaultDecision, Faults, faultBody } from './faults.js';
 import { tick } from './jobs.js';
@@ -80,6 +81,8 @@ export class EmulatorServer implements ControlTarget {
   private bucket?: LeakyBucket;
   private readonly faultState: Faults;
   private log: RequestLogEntry[] = [];
+  /** When each logged request arrived, real clock (arrivals.ts): the log's `at` is the injectable clock. */
+  private arrivals: number[] = [];
   private readonly server: Server;
   private readonly quiet: boolean;
   private baseOrigin = '';
@@ -145,8 +148,12 @@ export class EmulatorServer implements ControlTarget {
   requestLog(): RequestLogEntry[] {
     return this.log.slice();
   }
+  requestArrivals(): number[] {
+    return this.arrivals.slice();
+  }
   clearRequestLog(): void {
     this.log = [];
+    this.arrivals = [];
   }
   setRateLimit(r: RateLimitConfig | false): void {
     this.bucket = r ? new LeakyBucket(r) : undefined;
@@ -218,7 +225,8 @@ export class EmulatorServer implements ControlTarget {
     }
     const entry: RequestLogEntry = { method, path: raw, status: 0, at: this.clock.now(), mutating: !SAFE.has(method) && !(method === 'POST' && READ_ONLY_POST.test(pathname)) };
     this.log.push(entry);
-    if (this.log.length > LOG_CAP) this.log.splice(0, this.log.length - LOG_CAP);
+    this.arrivals.push(realNow());
+    if (this.log.length > LOG_CAP) for (const l of [this.log, this.arrivals]) l.splice(0, l.length - LOG_CAP);
 
     const text = req.text;
     const fault = this.faultState.decide(`${method} ${pathname}`);

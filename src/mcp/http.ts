@@ -48,6 +48,8 @@ export interface HttpServeOptions {
   maxSessions?: number;
   /** Clock for session expiry (tests). */
   now?: () => number;
+  /** More for GET /healthz (the rate gate, mcp/main.ts); a `status` here ('degraded') replaces 'ok'. */
+  healthDetails?: () => Record<string, unknown>;
   log?: (line: string) => void;
 }
 
@@ -139,7 +141,7 @@ function requestGuards(o: HttpServeOptions, host: string, throttle: AuthThrottle
     if (!originGuard(req, res)) return false;
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') sendJson(res, 405, { error: 'Use GET' }, { allow: 'GET' });
-      else sendJson(res, 200, { status: 'ok' });
+      else sendJson(res, 200, { status: 'ok', ...o.healthDetails?.() });
       return false;
     }
     if (path !== '/mcp') {

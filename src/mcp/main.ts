@@ -90,6 +90,8 @@ interface HttpFront {
   label: string;
   env: NodeJS.ProcessEnv;
   tuning?: RunMcpOptions['httpTuning'];
+  /** What /healthz adds (the rate gate: app/session.ts health). */
+  health: () => object;
   log: (line: string) => void;
 }
 
@@ -106,6 +108,8 @@ async function serveHttp(o: HttpFront): Promise<HttpHandle> {
     allowedHosts: list(o.env.CELIGO_MANAGE_HTTP_ALLOWED_HOSTS),
     allowedOrigins: list(o.env.CELIGO_MANAGE_HTTP_ALLOWED_ORIGINS),
     ...o.tuning,
+    // The rate gate's mode (issue 18): 'degraded' while Redis does not answer and this replica keeps to its share.
+    healthDetails: () => ({ ...o.health() }),
     log: o.log,
   });
   if (guard) {
@@ -141,7 +145,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   const tools = selectTools(catalogue.tools, selection);
   const installFixtures: FixtureInstaller | undefined = fixtureMod?.installConformanceFixtures;
 
-  const session = await openSession({ demo: opts.demo, profile: opts.profile, readOnly: selection.readOnly, env, record: opts.record, maxWaitMs: MCP_TURN_WAIT_MS });
+  const session = await openSession({ demo: opts.demo, profile: opts.profile, readOnly: selection.readOnly, env, record: opts.record, maxWaitMs: MCP_TURN_WAIT_MS, log });
   const secrets = [...session.secrets, ...(bearerToken ? [bearerToken] : [])];
   const factory = await serverFactory({
     api: session.api,
@@ -184,7 +188,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
     const what = `${tools.length} tools${fixtures ? ' + conformance fixtures' : ''}, account ${session.label}${selection.readOnly ? ', read-only' : ''}${oauth ? ', OAuth sign-in' : ''}`;
     if (httpMod) {
       const port = opts.port ?? DEFAULT_HTTP_PORT;
-      const h = await serveHttp({ httpMod, factory, host, port, bearerToken, oauth, label: session.label, env, tuning: opts.httpTuning, log });
+      const h = await serveHttp({ httpMod, factory, host, port, bearerToken, oauth, label: session.label, env, tuning: opts.httpTuning, health: () => session.health(), log });
       stopTransport = h.close;
       url = h.url;
       log(`serving ${what} on ${h.url}`);

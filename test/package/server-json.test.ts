@@ -21,12 +21,18 @@ const SCHEMA_URL = 'https://static.modelcontextprotocol.io/schemas/2025-12-11/se
 const npmEntry = server.packages.find((p: { registryType: string }) => p.registryType === 'npm');
 const described: string[] = npmEntry.environmentVariables.map((v: { name: string }) => v.name);
 
-/** Variables read only by `mcp --http` (the registry entry runs stdio), or only by the conformance tests. */
+/**
+ * Variables read only by `mcp --http` (the registry entry runs stdio), only by the conformance tests, or only
+ * by the replicas of a team server (issue 18; docs/deploy.md): a stdio install for one person has no use for
+ * them, and the Redis and database URLs may hold a password.
+ */
 const NOT_FOR_STDIO = [
   'CELIGO_MANAGE_HTTP_TOKEN', 'CELIGO_MANAGE_HTTP_HOST', 'CELIGO_MANAGE_HTTP_ALLOWED_HOSTS', 'CELIGO_MANAGE_HTTP_ALLOWED_ORIGINS', 'CELIGO_MANAGE_CONFORMANCE',
   // OAuth mode of `mcp --http` (issue 18 item 4).
   'CELIGO_MANAGE_OAUTH_ISSUER', 'CELIGO_MANAGE_OAUTH_AUDIENCE', 'CELIGO_MANAGE_OAUTH_JWKS_URL', 'CELIGO_MANAGE_PUBLIC_URL',
   'CELIGO_MANAGE_OAUTH_READ_SCOPE', 'CELIGO_MANAGE_OAUTH_WRITE_SCOPE',
+  // The account's rate shared by the replicas (issue 18 item 2).
+  'CELIGO_MANAGE_RATE_PER_SECOND', 'CELIGO_MANAGE_RATE_BURST', 'CELIGO_MANAGE_REDIS_URL', 'CELIGO_MANAGE_REPLICAS',
 ];
 
 /**
