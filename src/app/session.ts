@@ -11,6 +11,7 @@ import { manageHome } from '../config/home.js';
 import { readOnlyFromEnv, timeZoneOf } from '../config/env-flags.js';
 import { resolveProfile } from '../config/profiles.js';
 import { accountsOf, type Account } from './accounts.js';
+import { databaseSecrets, databaseUrlOf, storeFromEnv, type BackupStore } from '../store/index.js';
 
 export interface SessionOptions {
   demo?: boolean;
@@ -27,6 +28,8 @@ export interface SessionOptions {
    * server sets it under the time its clients wait for an answer.
    */
   maxWaitMs?: number;
+  /** Where the shared store reports a dropped connection (stderr of the MCP server). */
+  log?: (line: string) => void;
 }
 
 export interface Session {
@@ -44,6 +47,12 @@ export interface Session {
    * they were taken of.
    */
   home: string;
+  /**
+   * The shared store of backups, the change log and the confirmation key, when CELIGO_MANAGE_DATABASE_URL
+   * is set (a team's servers; store/postgres.ts); absent, backups are files under `home`. The demo account
+   * never has one: its backups live and end with it.
+   */
+  store?: BackupStore;
   /** Base URL of the in-process emulator in demo mode. */
   emulatorUrl?: string;
   /** The time zone time phrases are read in (TZ, the profile's, the system's). */
@@ -87,14 +96,21 @@ export async function openSession(opts: SessionOptions = {}): Promise<Session> {
     return withLazyTimeZone(demo, env);
   }
   const p = resolveProfile({ profile: opts.profile, env });
-  const rec = await recorder(opts.record, p.baseUrl, p.token);
+  const store = await storeFromEnv(env, opts.log);
+  const rec = await recorder(opts.record, p.baseUrl, p.token).catch(async (err: unknown) => {
+    await store?.close();
+    throw err;
+  });
   const api = new CeligoClient({ baseUrl: p.baseUrl, token: p.token, readOnly, onExchange: rec?.onExchange, forms: p.forms, maxWaitMs: opts.maxWaitMs });
   const others = accountsOf({ self: { api, label: p.name, production: p.production, secrets: [p.token] }, env, readOnly, maxWaitMs: opts.maxWaitMs });
   const close = async () => {
     rec?.close();
     await others.close();
+    await store?.close();
   };
-  return withLazyTimeZone({ api, account: others.account, close, label: p.name, production: p.production, readOnly, secrets: [p.token], home }, env, p.timeZone);
+  // The database URL may carry a password: it joins the values no output may show.
+  const secrets = [p.token, ...(store ? databaseSecrets(databaseUrlOf(env)!) : [])];
+  return withLazyTimeZone({ api, account: others.account, close, label: p.name, production: p.production, readOnly, secrets, home, ...(store ? { store } : {}) }, env, p.timeZone);
 }
 
 /**
