@@ -73,6 +73,7 @@ function accountsRedacted(session: { account(name: string): Promise<Account> }, 
  */
 async function useSharedStore(session: { store?: BackupStore; close(): Promise<void> }, log: (line: string) => void): Promise<void> {
   try {
+    await session.store!.ready();
     const key = await session.store!.confirmKey();
     if (key) useConfirmKey(key);
     log(`backups, change log and confirmation key: PostgreSQL at ${session.store!.where}`);

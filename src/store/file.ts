@@ -26,6 +26,8 @@ export class FileStore implements BackupStore {
     return join(this.where, `${validBackupId(id)}.json`);
   }
 
+  async ready(): Promise<void> {}
+
   async save(rec: BackupRecord): Promise<void> {
     await mkdir(this.where, { recursive: true, mode: 0o700 });
     const file = this.file(rec.id);

@@ -113,6 +113,10 @@ export class PostgresStore implements BackupStore {
     return this.migrated;
   }
 
+  async ready(): Promise<void> {
+    await this.migrate();
+  }
+
   private async query<R extends object>(what: string, sql: string, params: unknown[]): Promise<R[]> {
     await this.migrate();
     try {

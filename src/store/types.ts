@@ -44,6 +44,8 @@ export interface BackupStore {
   readonly kind: 'file' | 'postgres';
   /** Where it is, for messages: a folder, or `host:port/database` (never a password). */
   readonly where: string;
+  /** Connects and prepares the store (the database's tables); a StoreError when it cannot. Files: nothing to do. */
+  ready(): Promise<void>;
   /**
    * Writes the record (a new one, or a newer state of it). `change` is its row of the change log, written
    * in the same transaction; the file store derives its log from the records and ignores it.

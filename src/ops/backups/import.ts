@@ -41,6 +41,7 @@ function plural(n: number, one: string, many = `${one}s`): string {
  */
 export async function importBackups(dir: string, target: BackupStore, o: { explicit?: boolean; progress?: (done: number, total: number) => void } = {}): Promise<ImportReport> {
   if (target.kind === 'file') throw new UsageError('backups import copies local backups into the team database, and this session has none. Set CELIGO_MANAGE_DATABASE_URL.');
+  await target.ready();
   const report: ImportReport = { summary: '', from: dir, into: target.where, imported: [], alreadyThere: [], skipped: [], filesLeftInPlace: true };
   if (!(await folderExists(dir))) {
     if (o.explicit) throw new UsageError(`No folder ${dir}. Name the folder that holds the backup files (bk-….json) with --from.`);
