@@ -7,7 +7,7 @@ export const DATABASE_URL_VAR = 'CELIGO_MANAGE_DATABASE_URL';
 
 /** The database URL of the environment, when one is set. */
 export function databaseUrlOf(env: NodeJS.ProcessEnv): string | undefined {
-  return env[DATABASE_URL_VAR]?.trim() || undefined;
+  return env.CELIGO_MANAGE_DATABASE_URL?.trim() || undefined;
 }
 
 function parsed(url: string): URL {
