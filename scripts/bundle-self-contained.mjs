@@ -5,6 +5,9 @@
 //   which esbuild cannot follow. In the bundle they become plain `require('cli-table3')` calls: esbuild
 //   bundles those and still runs each package only when that line is first reached.
 // - The build fails when the bundle still imports a package at run time (anything but a Node built-in).
+// - Optional packages a bundled package only tries to load (NOT_BUNDLED: `pg` loads `pg-native` only when
+//   someone asks for `pg.native`, which we never do) become a module that throws when loaded, saying it
+//   is not in the bundle; every other package still has to be bundled.
 // - dist/bundle/THIRD-PARTY-LICENSES.txt carries the licence of every package whose code is in the bundle
 //   (MIT, ISC and BSD ask that their notice travel with copies of the code).
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -12,6 +15,8 @@ import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 
 const LAZY_REQUIRE = /createRequire\(import\.meta\.url\)\((['"][^'"]+['"])\)/g;
+/** Optional packages that are left out on purpose, each with why; loading one throws. */
+export const NOT_BUNDLED = { 'pg-native': 'the libpq binding of pg, which celigo-manage does not use (it uses pg\'s JavaScript client)' };
 const NOTICES = 'THIRD-PARTY-LICENSES.txt';
 
 /** Whether an import the bundle keeps is a Node built-in (`node:fs`, `fs`, `fs/promises`). */
@@ -42,6 +47,13 @@ export const selfContained = {
   name: 'self-contained',
   setup(b) {
     b.initialOptions.metafile = true;
+    const names = Object.keys(NOT_BUNDLED);
+    const filter = new RegExp(`^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'not-bundled' }));
+    b.onLoad({ filter: /.*/, namespace: 'not-bundled' }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`${args.path} is not bundled with celigo-manage: ${NOT_BUNDLED[args.path]}.`)});`,
+      loader: 'js',
+    }));
     b.onLoad({ filter: /\.js$/ }, (args) => {
       if (args.path.includes('node_modules')) return undefined;
       const text = readFileSync(args.path, 'utf8');

@@ -50,6 +50,8 @@ function rawInfo(err: unknown): ErrorInfo {
   if (err instanceof UsageError) return { type: 'usage', message: err.message, ...(err.candidates ? { candidates: err.candidates } : {}) };
   if (err instanceof ConflictError) return { type: 'conflict', message: err.message };
   if (err instanceof UnexpectedShapeError) return { type: 'api_shape', message: err.message };
+  // The backup store (store/db-errors.ts): where and what to do, never the database URL or its password.
+  if (err instanceof Error && err.name === 'StoreError') return { type: 'store', message: err.message };
   if (err instanceof Error && (err.name === 'Cancelled' || err.name === 'AbortError')) {
     return { type: 'cancelled', message: err.name === 'AbortError' ? 'Cancelled; nothing further was changed.' : err.message };
   }

@@ -1,5 +1,6 @@
 // The one redactor of both front ends: the session's secrets (API token, demo token, HTTP bearer), any
 // `Bearer …` credential, and secret-looking environment values never reach an output, a log or a result.
+import { databaseSecrets } from '../store/url.js';
 
 /** Environment variables whose values are treated as secrets wherever they appear. */
 const SECRET_ENV = /(TOKEN|SECRET|PASSWORD|API_KEY|APIKEY)/i;
@@ -10,7 +11,12 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
   return out;
 }
 
-/** Secret-looking values of the environment (8 characters or more). */
+/** A database URL (CELIGO_MANAGE_DATABASE_URL, DATABASE_URL): it may carry a password. */
+const DATABASE_ENV = /DATABASE_URL$/i;
+
+/** Secret-looking values of the environment (8 characters or more), and database URLs with their passwords. */
 export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {
-  return Object.entries(env).filter(([k, v]) => !!v && v.trim().length >= 8 && SECRET_ENV.test(k)).map(([, v]) => v!.trim());
+  const out = Object.entries(env).filter(([k, v]) => !!v && v.trim().length >= 8 && SECRET_ENV.test(k)).map(([, v]) => v!.trim());
+  for (const [k, v] of Object.entries(env)) if (v?.trim() && DATABASE_ENV.test(k)) out.push(...databaseSecrets(v.trim()));
+  return out;
 }

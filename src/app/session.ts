@@ -13,6 +13,7 @@ import { resolveProfile } from '../config/profiles.js';
 import { accountsOf, type Account } from './accounts.js';
 import { openRateGates, rateHealth, type RateGates, type RateGatesOptions } from './rate-gates.js';
 import type { RateGateStatus } from '../core/rate-gate.js';
+import { databaseSecrets, databaseUrlOf, storeFromEnv, type BackupStore } from '../store/index.js';
 
 export interface SessionOptions {
   demo?: boolean;
@@ -29,7 +30,7 @@ export interface SessionOptions {
    * server sets it under the time its clients wait for an answer.
    */
   maxWaitMs?: number;
-  /** Where the rate gate says it switched between Redis and its fallback (the MCP server: stderr). */
+  /** Where the rate gate says it switched between Redis and its fallback, and the shared store reports a dropped connection (the MCP server: stderr). */
   log?: (line: string) => void;
   /** Timeouts of the rate gate's Redis connection (tests). */
   rateGates?: RateGatesOptions['redis'];
@@ -57,6 +58,12 @@ export interface Session {
    * they were taken of.
    */
   home: string;
+  /**
+   * The shared store of backups, the change log and the confirmation key, when CELIGO_MANAGE_DATABASE_URL
+   * is set (a team's servers; store/postgres.ts); absent, backups are files under `home`. The demo account
+   * never has one: its backups live and end with it.
+   */
+  store?: BackupStore;
   /** Base URL of the in-process emulator in demo mode. */
   emulatorUrl?: string;
   /** The time zone time phrases are read in (TZ, the profile's, the system's). */
@@ -117,7 +124,11 @@ async function openAccount(opts: SessionOptions, env: NodeJS.ProcessEnv, readOnl
     return withLazyTimeZone(demo, env);
   }
   const p = resolveProfile({ profile: opts.profile, env });
-  const rec = await recorder(opts.record, p.baseUrl, p.token);
+  const store = await storeFromEnv(env, opts.log);
+  const rec = await recorder(opts.record, p.baseUrl, p.token).catch(async (err: unknown) => {
+    await store?.close();
+    throw err;
+  });
   const rateGate = gates.for(p.baseUrl, p.token);
   const api = new CeligoClient({ baseUrl: p.baseUrl, token: p.token, readOnly, onExchange: rec?.onExchange, forms: p.forms, maxWaitMs: opts.maxWaitMs, rateGate });
   const others = accountsOf({ self: { api, label: p.name, production: p.production, secrets: [p.token] }, env, readOnly, maxWaitMs: opts.maxWaitMs, rateGate: gates.for });
@@ -125,8 +136,11 @@ async function openAccount(opts: SessionOptions, env: NodeJS.ProcessEnv, readOnl
     rec?.close();
     await others.close();
     await gates.close();
+    await store?.close();
   };
-  return withLazyTimeZone({ api, account: others.account, close, health, label: p.name, production: p.production, readOnly, secrets: [p.token], home }, env, p.timeZone);
+  // The database URL may carry a password: it joins the values no output may show.
+  const secrets = [p.token, ...(store ? databaseSecrets(databaseUrlOf(env)!) : [])];
+  return withLazyTimeZone({ api, account: others.account, close, health, label: p.name, production: p.production, readOnly, secrets, home, ...(store ? { store } : {}) }, env, p.timeZone);
 }
 
 /**

@@ -272,6 +272,8 @@ async function execute(spec: CommandSpec, cmd: Command, io: CliIO, fullName: str
         },
         // The demo account's backups stay apart from a real account's.
         home: session.home,
+        ...(session.store ? { store: session.store } : {}),
+        operation: fullName,
         production: session.production,
         timeZone: session.timeZone,
         yes: !!global.yes,

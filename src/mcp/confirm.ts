@@ -19,11 +19,24 @@ import { stripControls } from '../core/control-chars.js';
 /** How long a confirm token (and an elicitation round's state) stays valid. */
 export const CONFIRM_TTL_SECONDS = 600;
 
-// One random key per process: tokens do not survive a restart, which is what we want.
+// One random key per process: tokens do not survive a restart, which is what we want for one person's
+// server. A team's replicas share one key instead (useConfirmKey), so that any of them honours a token
+// another minted.
 let key: Buffer | undefined;
 function processKey(): Buffer {
   key ??= randomBytes(32);
   return key;
+}
+
+/**
+ * Signs confirm tokens and requestState with `shared` from now on (the team store's key, store/postgres.ts
+ * confirmKey): runMcp calls it before it builds the server factory. The requestState codec is rebuilt
+ * with it; a factory built earlier keeps the codec it took.
+ */
+export function useConfirmKey(shared: Buffer): void {
+  if (shared.length < 32) throw new Error('A confirmation key needs at least 32 bytes.');
+  key = Buffer.from(shared);
+  codec = undefined;
 }
 
 function mac(tool: string, digest: string, exp: number): string {

@@ -9,6 +9,8 @@ import type { PromptDef } from '../operations/prompts.js';
 import type { ToolDef } from '../operations/tool.js';
 import { mergeSelection, selectTools, selectionFromEnv, withheldReason } from '../operations/select.js';
 import { createServerFactory, type FixtureInstaller, type ServerFactoryOptions } from './server.js';
+import { useConfirmKey } from './confirm.js';
+import type { BackupStore } from '../store/types.js';
 import { envFlag, listCacheMsFromEnv } from '../config/env-flags.js';
 
 export interface RunMcpOptions {
@@ -119,6 +121,23 @@ async function serveHttp(o: HttpFront): Promise<HttpHandle> {
   return h;
 }
 
+/**
+ * A team's store (CELIGO_MANAGE_DATABASE_URL): its tables are made ready and its shared confirmation key
+ * taken before anything is served, so a replica that cannot reach the database does not start, and a
+ * token minted by one replica is honoured by the others. Must run before the server factory is built.
+ */
+async function useSharedStore(session: { store?: BackupStore; close(): Promise<void> }, log: (line: string) => void): Promise<void> {
+  try {
+    await session.store!.ready();
+    const key = await session.store!.confirmKey();
+    if (key) useConfirmKey(key);
+    log(`backups, change log and confirmation key: PostgreSQL at ${session.store!.where}`);
+  } catch (err) {
+    await session.close().catch(() => {});
+    throw err;
+  }
+}
+
 export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   const env = opts.env ?? process.env;
   const log = opts.log ?? ((line: string) => void process.stderr.write(`celigo-manage mcp: ${line}\n`));
@@ -146,6 +165,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   const installFixtures: FixtureInstaller | undefined = fixtureMod?.installConformanceFixtures;
 
   const session = await openSession({ demo: opts.demo, profile: opts.profile, readOnly: selection.readOnly, env, record: opts.record, maxWaitMs: MCP_TURN_WAIT_MS, log });
+  if (session.store) await useSharedStore(session, log);
   const secrets = [...session.secrets, ...(bearerToken ? [bearerToken] : [])];
   const factory = await serverFactory({
     api: session.api,
@@ -156,6 +176,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
     secrets,
     log,
     home: session.home,
+    store: session.store,
     env,
     production: session.production,
     // Read at the first tool call, not at start-up (see session.ts lazyTimeZone).

@@ -35,6 +35,8 @@ export interface RegisterDeps {
   now?: () => Date;
   /** Local store for backups (see OpContext.home). */
   home?: string;
+  /** The shared store of backups and the change log (OpContext.store); absent: files under `home`. */
+  store?: OpContext['store'];
   /** The session targets a production profile (ops then confirm ordinary changes too). */
   production?: boolean;
   /** The time zone time phrases are read in. */
@@ -307,6 +309,8 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
           : {}),
         ...(deps.now ? { now: deps.now } : {}),
         ...(deps.home ? { home: deps.home } : {}),
+        ...(deps.store ? { store: deps.store } : {}),
+        operation: def.name,
         ...(deps.production !== undefined ? { production: deps.production } : {}),
         ...(deps.accounts ? { accounts: deps.accounts } : {}),
         ...(deps.env ? { env: deps.env } : {}),

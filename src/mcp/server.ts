@@ -26,6 +26,8 @@ export interface ServerFactoryOptions {
   log?: (line: string) => void;
   now?: () => Date;
   home?: string;
+  /** The shared store of backups and the change log (CELIGO_MANAGE_DATABASE_URL); absent: files under `home`. */
+  store?: RegisterDeps['store'];
   production?: boolean;
   /** The time zone time phrases are read in (app/session.ts). */
   timeZone?: RegisterDeps['timeZone'];
@@ -98,7 +100,7 @@ function registerApp(server: McpServer, tool: ToolDef, latest: Map<string, strin
 export function createServerFactory(o: ServerFactoryOptions): () => McpServer {
   // Shared by every instance of this factory: each person's latest view of each MCP App tool (keepAppPage).
   const appHtml = new Map<string, string>();
-  const deps: RegisterDeps = { api: o.api, secrets: o.secrets ?? [], log: o.log, now: o.now, home: o.home, production: o.production, timeZone: o.timeZone, accounts: o.accounts, env: o.env, appHtml, known: o.known, followForMs: o.followForMs, sleep: o.sleep };
+  const deps: RegisterDeps = { api: o.api, secrets: o.secrets ?? [], log: o.log, now: o.now, home: o.home, store: o.store, production: o.production, timeZone: o.timeZone, accounts: o.accounts, env: o.env, appHtml, known: o.known, followForMs: o.followForMs, sleep: o.sleep };
   const served = new Set(o.tools.map((t) => t.name));
   const serves = (tool: string) => served.has(tool);
   const known = o.known ?? [...served];

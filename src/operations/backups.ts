@@ -1,6 +1,6 @@
-// Backups: every change celigo-manage makes is backed up first (local files); these list them, show what
-// changed since one, and put one back. A restore's outcome and next steps (finish it, undo it) come from
-// the restore itself.
+// Backups: every change celigo-manage makes is backed up first (local files, or a team's database); these
+// list them, show what changed since one, and put one back. A restore's outcome and next steps (finish
+// it, undo it) come from the restore itself.
 import { z } from 'zod';
 import type { BackupDiff } from '../ops/backups/diff.js';
 import type { RestoreReport } from '../ops/backups/restore.js';
@@ -11,7 +11,7 @@ import { json, READ, tsv } from './format.js';
 import { defineOperation, entry, type Colors, type Operation, type Terminal } from './types.js';
 import { toolView } from './terminal-input.js';
 
-/** Backups are local files: listing them asks nothing of the account. */
+/** Backups are local files or a team's database: listing them asks nothing of the account. */
 const LOCAL_READ = { ...READ, openWorldHint: false } as const;
 
 export const BACKUP_FIELDS = ['id', 'createdAt', 'reason', 'applied', 'targets', 'items', 'created'] as const;
@@ -82,7 +82,7 @@ const listBackups = defineOperation({
   cli: {
     noun: 'backups',
     verb: 'list',
-    summary: 'List backups, newest first (local files)',
+    summary: 'List backups, newest first (local files, or the team database)',
     flags: {
       target: { flags: '--target <id-or-name>', description: 'Only backups that hold this resource' },
       limit: { flags: '--limit <n>', description: 'Show at most N rows (default: 50 on a terminal, all when piped or with --json)' },

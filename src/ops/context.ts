@@ -2,6 +2,7 @@
 // Front ends decide how to report progress and how to ask for confirmation; ops only call these.
 import type { CeligoClient } from '../core/client.js';
 import type { Actor } from '../app/actor.js';
+import type { BackupStore } from '../store/types.js';
 
 export interface Progress {
   done: number;
@@ -30,6 +31,13 @@ export interface OpContext {
   timeZone?: string;
   /** Local store for backups (CELIGO_MANAGE_HOME); default from the environment. */
   home?: string;
+  /**
+   * The session's shared store of backups and the change log (PostgreSQL, when CELIGO_MANAGE_DATABASE_URL
+   * is set; store/). Absent: one file per backup under `home`.
+   */
+  store?: BackupStore;
+  /** The MCP tool or CLI command this call serves; written into backups and the change log. */
+  operation?: string;
   /** The session targets a production profile: mutating workflows confirm even in scripts unless `yes`. */
   production?: boolean;
   /** The person said --yes: skip confirmations. */

@@ -56,6 +56,9 @@ describe('what the package runs loads nothing outside it', () => {
     expect(ids.filter((id) => !isBuiltin(id))).toEqual([]);
     const notices = read('dist/bundle/THIRD-PARTY-LICENSES.txt');
     for (const p of ['zod', 'commander', '@modelcontextprotocol/server', 'cli-table3', 'string-width', 'croner']) expect(notices).toMatch(new RegExp(`^${p}@\\d`, 'm'));
+    // pg is bundled; its optional libpq binding is not (scripts/bundle-self-contained.mjs NOT_BUNDLED).
+    expect(notices).toMatch(/^pg@\d/m);
+    expect(read(BUNDLE)).toContain('pg-native is not bundled with celigo-manage');
   });
 
   it.skipIf(built)('needs a build', () => {

@@ -119,10 +119,13 @@ describe('server.json', () => {
     expect(documented.filter((v) => !described.includes(v) && !NOT_FOR_STDIO.includes(v))).toEqual([]);
   });
 
-  it('marks the token secret and required, and offers the regions and toolsets the code knows', () => {
+  it('marks the token secret and required, the database URL (it may carry a password) secret, and offers the regions and toolsets the code knows', () => {
     const byName = Object.fromEntries(npmEntry.environmentVariables.map((v: { name: string }) => [v.name, v]));
     expect(byName.CELIGO_API_TOKEN).toMatchObject({ isSecret: true, isRequired: true });
-    for (const v of described.filter((n) => n !== 'CELIGO_API_TOKEN')) expect(byName[v].isSecret ?? false, v).toBe(false);
+    expect(byName.CELIGO_MANAGE_DATABASE_URL).toMatchObject({ isSecret: true });
+    expect(byName.CELIGO_MANAGE_DATABASE_URL.isRequired ?? false).toBe(false);
+    const secrets = ['CELIGO_API_TOKEN', 'CELIGO_MANAGE_DATABASE_URL'];
+    for (const v of described.filter((n) => !secrets.includes(n))) expect(byName[v].isSecret ?? false, v).toBe(false);
     const regions = byName.CELIGO_REGION.choices as string[];
     for (const r of regions) expect(Object.keys(REGIONS)).toContain(r);
     // Every region the code accepts is one of the choices, or an alias of one (us = na).

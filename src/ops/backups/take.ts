@@ -1,14 +1,14 @@
 // Taking a backup before a change (an integration with its flows, exports, imports and connection
 // references, or single objects), and recording what the change then created or wrote.
-import { rm } from 'node:fs/promises';
 import { CeligoApiError, ConflictError, UsageError } from '../../core/errors.js';
 import { flowSteps } from '../../core/flows.js';
 import type { OpContext } from '../context.js';
 import { isAmbiguous } from '../at-most-once.js';
 import { nowOf } from '../util.js';
+import { currentActor } from '../../app/actor.js';
 import { contentDigest, stripSecrets, withoutReadOnly } from './content.js';
 import { readLive, type Live } from './live.js';
-import { BACKUP_TYPES, backupFile, loadBackup, newBackupId, saveBackup, type BackupItem, type BackupRecord, type BackupTarget, type BackupType, type ItemType } from './store.js';
+import { BACKUP_TYPES, loadBackup, newBackupId, removeBackup, saveBackup, type BackupActor, type BackupItem, type BackupRecord, type BackupTarget, type BackupType, type ItemType } from './store.js';
 
 function itemOf(type: Exclude<ItemType, 'connectionRef'>, id: string, live: Live | undefined): BackupItem {
   if (!live) return { type, id, missing: true };
@@ -62,10 +62,16 @@ async function integrationItems(ctx: OpContext, id: string): Promise<BackupItem[
   return items;
 }
 
+/** Who makes the change: the call's actor (the HTTP layer's authenticated user), else the local user. */
+function byOf(ctx: OpContext): BackupActor {
+  const a = ctx.actor ?? currentActor();
+  return { subject: a.subject, via: a.via, ...(a.name ? { name: a.name } : {}) };
+}
+
 /**
  * Saves the targets (an integration with its flows, exports, imports and connection references) to the
- * local store before a change, marked not applied until a write succeeds (recordChanged, recordCreated,
- * markApplied). Returns the record; its id is what list_backups and restore_backup use. In read-only mode
+ * backup store (ops/backups/store.ts) before a change, with who makes it, marked not applied until a
+ * write succeeds (recordChanged, recordCreated, markApplied). Returns the record; its id is what list_backups and restore_backup use. In read-only mode
  * nothing can be sent, so nothing is backed up either.
  */
 export async function backup(ctx: OpContext, targets: BackupTarget[], reason: string): Promise<BackupRecord> {
@@ -91,7 +97,9 @@ export async function backup(ctx: OpContext, targets: BackupTarget[], reason: st
     items,
     created: [],
     applied: false,
+    by: byOf(ctx),
   };
+  if (ctx.operation) rec.tool = ctx.operation;
   await saveBackup(ctx, rec);
   return rec;
 }
@@ -120,7 +128,7 @@ export async function forgetUnapplied(ctx: OpContext, backupId: string, err: unk
   try {
     const rec = await loadBackup(ctx, backupId);
     if (rec.applied || rec.created.length) return false;
-    await rm(backupFile(ctx, backupId), { force: true });
+    await removeBackup(ctx, backupId);
     return true;
   } catch {
     return false;
