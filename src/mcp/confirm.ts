@@ -15,6 +15,7 @@ import {
 } from '@modelcontextprotocol/server';
 import { ConfirmationRequired, type ConfirmPlan } from '../ops/context.js';
 import { stripControls } from '../core/control-chars.js';
+import { currentActor } from '../app/actor.js';
 
 /** How long a confirm token (and an elicitation round's state) stays valid. */
 export const CONFIRM_TTL_SECONDS = 600;
@@ -39,11 +40,15 @@ export function useConfirmKey(shared: Buffer): void {
   codec = undefined;
 }
 
+/**
+ * The token's MAC binds the person it was shown to (the actor's subject, app/actor.ts): on a team server a
+ * token one person's agent was given does not confirm another person's call, even of the same plan.
+ */
 function mac(tool: string, digest: string, exp: number): string {
-  return createHmac('sha256', processKey()).update(`${tool}\n${digest}\n${exp}`).digest('base64url').slice(0, 22);
+  return createHmac('sha256', processKey()).update(`${tool}\n${digest}\n${exp}\n${currentActor().subject}`).digest('base64url').slice(0, 22);
 }
 
-/** A short token the model can copy: `<expiry base36>.<hmac>`, bound to the tool and the plan digest. */
+/** A short token the model can copy: `<expiry base36>.<hmac>`, bound to the tool, the plan digest and the actor. */
 export function mintConfirmToken(tool: string, digest: string, nowMs = Date.now()): string {
   const exp = Math.floor(nowMs / 1000) + CONFIRM_TTL_SECONDS;
   return `${exp.toString(36)}.${mac(tool, digest, exp)}`;
@@ -65,6 +70,8 @@ export interface ConfirmState {
   kind: 'confirm';
   tool: string;
   digest: string;
+  /** Whom it was asked of (the actor's subject). */
+  subject?: string;
 }
 
 let codec: RequestStateCodec | undefined;
@@ -105,7 +112,7 @@ export function confirmMessage(plan: ConfirmPlan): string {
 
 /** The input_required result that asks a 2026-07-28 client to confirm `plan`. */
 export async function confirmationInputRequired(tool: string, plan: ConfirmPlan): Promise<InputRequiredResult> {
-  const state: ConfirmState = { kind: 'confirm', tool, digest: plan.digest };
+  const state: ConfirmState = { kind: 'confirm', tool, digest: plan.digest, subject: currentActor().subject };
   return inputRequired({
     inputRequests: {
       [ANSWER_KEY]: inputRequired.elicit({ mode: 'form', message: confirmMessage(plan), requestedSchema: confirmSchema }),
@@ -141,7 +148,7 @@ export function makeConfirm(d: ConfirmDeps): (plan: ConfirmPlan) => Promise<bool
       // Re-entry after the client answered: the answer counts only for the plan it was asked about.
       const state = d.ctx.mcpReq.requestState<ConfirmState>();
       const answer = inputResponse(d.ctx.mcpReq.inputResponses, ANSWER_KEY);
-      if (state?.kind === 'confirm' && state.tool === d.tool && state.digest === plan.digest && answer.kind === 'elicit') {
+      if (state?.kind === 'confirm' && state.tool === d.tool && state.digest === plan.digest && state.subject === currentActor().subject && answer.kind === 'elicit') {
         return accepted(answer.action, answer.content);
       }
       throw new ElicitationNeeded(plan);

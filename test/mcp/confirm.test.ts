@@ -1,9 +1,18 @@
 // Confirm tokens: bound to the tool and the plan digest, expire after 10 minutes, not forgeable.
 import { describe, expect, it } from 'vitest';
 import { CONFIRM_TTL_SECONDS, mintConfirmToken, verifyConfirmToken } from '../../src/mcp/confirm.js';
+import { runAs, type Actor } from '../../src/app/actor.js';
 
 describe('confirm tokens', () => {
   const t0 = Date.UTC(2026, 0, 1);
+
+  it("are the person's own: a token minted for one actor does not confirm another's call (issue 18)", () => {
+    const person = (subject: string): Actor => ({ subject, scopes: ['celigo:write'], via: 'oauth' });
+    const token = runAs(person('alice'), () => mintConfirmToken('clear_errors', 'abc', t0));
+    expect(runAs(person('alice'), () => verifyConfirmToken(token, 'clear_errors', 'abc', t0))).toBe(true);
+    expect(runAs(person('bob'), () => verifyConfirmToken(token, 'clear_errors', 'abc', t0))).toBe(false);
+    expect(verifyConfirmToken(token, 'clear_errors', 'abc', t0)).toBe(false);
+  });
 
   it('verify for the same tool and digest, and are short', () => {
     const token = mintConfirmToken('clear_errors', 'abc', t0);
