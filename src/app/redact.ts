@@ -11,8 +11,8 @@ export function redact(text: string, secrets: Iterable<string> = []): string {
   return out;
 }
 
-/** A database URL (CELIGO_MANAGE_DATABASE_URL, DATABASE_URL): it may carry a password. */
-const DATABASE_ENV = /DATABASE_URL$/i;
+/** A database or Redis URL (CELIGO_MANAGE_DATABASE_URL, CELIGO_MANAGE_REDIS_URL, DATABASE_URL): it may carry a password. */
+const DATABASE_ENV = /(DATABASE|REDIS|VALKEY)_URL$/i;
 
 /** Secret-looking values of the environment (8 characters or more), and database URLs with their passwords. */
 export function secretsFromEnv(env: NodeJS.ProcessEnv): string[] {

@@ -175,6 +175,12 @@ function issuerKeys(config: OAuthConfig, now: () => number): { key: JWTVerifyGet
   return { ready, key: async (header, token) => (await ready())(header, token) };
 }
 
+/** jose checks the signature before the claims: a claim's failure means the issuer signed the token. */
+function signedByIssuer(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return code === 'ERR_JWT_EXPIRED' || code === 'ERR_JWT_CLAIM_VALIDATION_FAILED';
+}
+
 function bearerOf(header: string | undefined): string | undefined {
   const m = /^Bearer +(\S+) *$/i.exec(header ?? '');
   return m?.[1];
@@ -219,7 +225,10 @@ export function createOAuthGuard(config: OAuthConfig, o: OAuthGuardOptions = {})
         rpcError(res, 503, -32000, "The authorization server's keys could not be read; try again shortly.", { 'retry-after': String(ISSUER_RETRY_MS / 1000) });
         return undefined;
       }
-      throttle.failed(address);
+      // A token the issuer signed that has merely expired (or is for another audience) is no guess: clients
+      // meet it every hour and sign in again. Behind a proxy every person shares its address, so counting it
+      // would lock everyone out for one person's stale token. Forged or malformed tokens count.
+      if (!signedByIssuer(err)) throttle.failed(address);
       rpcError(res, 401, -32000, `Unauthorized: ${why}`, challenge({ code: 'invalid_token', description: why }));
       return undefined;
     }

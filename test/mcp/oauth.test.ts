@@ -201,7 +201,7 @@ describe('OAuth mode', () => {
 });
 
 describe('OAuth mode: lock-out, discovery and configuration', () => {
-  it('locks an address out after a refused token (429), but a request without a token is no failed attempt', async () => {
+  it('locks an address out after a forged token (429), but neither a request without a token nor an expired one is a failed attempt', async () => {
     const issuer = await startIssuer({ audience: AUD });
     let t = 1_000_000;
     const mcp = await runMcp({ http: true, port: 0, demo: true, env: envFor(issuer), httpTuning: { authThrottle: { baseMs: 1000, maxMs: 4000, now: () => t } }, log: () => {} });
@@ -209,6 +209,11 @@ describe('OAuth mode: lock-out, discovery and configuration', () => {
       expect((await post(mcp.url!, undefined)).status).toBe(401);
       expect((await post(mcp.url!, undefined)).status).toBe(401);
       const good = await issuer.mint({ scope: 'celigo:read' });
+      expect((await post(mcp.url!, good)).status).toBe(200);
+      // Tokens the issuer signed that expired or name another audience are no guess (behind a proxy, one
+      // person's stale token would lock everyone out): refused, not counted.
+      expect((await post(mcp.url!, await issuer.mint({ scope: 'celigo:read', expiresIn: -120 }))).status).toBe(401);
+      expect((await post(mcp.url!, await issuer.mint({ scope: 'celigo:read', aud: 'https://elsewhere.test/mcp' }))).status).toBe(401);
       expect((await post(mcp.url!, good)).status).toBe(200);
       expect((await post(mcp.url!, await issuer.mint({ scope: 'celigo:read', key: 'forger' }))).status).toBe(401);
       const locked = await post(mcp.url!, good);

@@ -67,6 +67,8 @@ describe('the database URL', () => {
     expect(databaseTarget('postgres:///celigo?host=/var/run/postgresql')).toBe('/var/run/postgresql:5432/celigo');
     expect(databaseSecrets(url)).toEqual([url, 'p%40ss%2Fw0rd', 'p@ss/w0rd']);
     expect(secretsFromEnv({ CELIGO_MANAGE_DATABASE_URL: url })).toEqual(expect.arrayContaining([url, 'p@ss/w0rd']));
+    // The Redis URL of a team server may carry a password too.
+    expect(secretsFromEnv({ CELIGO_MANAGE_REDIS_URL: 'rediss://:r3d1s-pa55@cache.internal:6380/0' })).toEqual(expect.arrayContaining(['r3d1s-pa55']));
   });
 
   it('a demo session never uses the shared store', async () => {
