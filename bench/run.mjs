@@ -16,6 +16,7 @@ const suites = {
   load: async () => (await import('./load.mjs')).benchLoad(),
   latency: async () => (await import('./latency.mjs')).benchLatency(),
   reads: async () => (await import('./shared-reads.mjs')).benchReads(),
+  team: async () => (await import('./team.mjs')).benchTeam(),
 };
 
 const only = process.argv.slice(2);
