@@ -14,6 +14,7 @@ import { accountsOf, type Account } from './accounts.js';
 import { openRateGates, rateHealth, type RateGates, type RateGatesOptions } from './rate-gates.js';
 import type { RateGateStatus } from '../core/rate-gate.js';
 import { databaseSecrets, databaseUrlOf, storeFromEnv, type BackupStore } from '../store/index.js';
+import type { StoreHealth } from '../store/types.js';
 
 export interface SessionOptions {
   demo?: boolean;
@@ -41,6 +42,16 @@ export interface SessionHealth {
   status?: 'degraded';
   reason?: string;
   rate: RateGateStatus;
+  /** The team store (PostgreSQL), when there is one: down, backups and changes fail until it answers again. */
+  store?: StoreHealth;
+}
+
+/** The rate gate's health with the store's: degraded when either is, with both reasons. */
+function withStore(h: SessionHealth, store: StoreHealth | undefined): SessionHealth {
+  if (!store) return h;
+  if (!store.down) return { ...h, store };
+  const reason = `the database does not answer (${store.down}): changes cannot be backed up, so they are refused until it does`;
+  return { ...h, status: 'degraded', reason: h.reason ? `${h.reason}; ${reason}` : reason, store };
 }
 
 export interface Session {
@@ -140,7 +151,8 @@ async function openAccount(opts: SessionOptions, env: NodeJS.ProcessEnv, readOnl
   };
   // The database URL may carry a password: it joins the values no output may show.
   const secrets = [p.token, ...(store ? databaseSecrets(databaseUrlOf(env)!) : [])];
-  return withLazyTimeZone({ api, account: others.account, close, health, label: p.name, production: p.production, readOnly, secrets, home, ...(store ? { store } : {}) }, env, p.timeZone);
+  const withDb = () => withStore(health(), store?.health?.());
+  return withLazyTimeZone({ api, account: others.account, close, health: withDb, label: p.name, production: p.production, readOnly, secrets, home, ...(store ? { store } : {}) }, env, p.timeZone);
 }
 
 /**

@@ -10,7 +10,7 @@ import { newestChanges, DEFAULT_CHANGES_LIMIT } from './changes.js';
 import { databaseError } from './db-errors.js';
 import { migrate } from './migrations.js';
 import { checkRecord, noSuchBackup, validBackupId, type BackupRecord, type SkippedFile } from './record.js';
-import type { BackupStore, ChangeFilter, ChangeRow } from './types.js';
+import type { BackupStore, ChangeFilter, ChangeRow, StoreHealth } from './types.js';
 import { databaseSecrets, databaseTarget } from './url.js';
 
 export interface PostgresStoreOptions {
@@ -75,16 +75,41 @@ function changeOfRow(r: ChangeDbRow): ChangeRow {
   return row;
 }
 
+/** How often /healthz has the database asked whether it answers. */
+export const HEALTH_CHECK_MS = 5000;
+
 export class PostgresStore implements BackupStore {
   readonly kind = 'postgres';
   private migrated?: Promise<number[]>;
   private key?: Buffer;
   private closed?: Promise<void>;
 
+  /** Why the last query or check failed (undefined: it answered), and when the last check ran. */
+  private down?: string;
+  private checkedAt = 0;
+
   constructor(private readonly pool: Pool, readonly where: string, private readonly secrets: readonly string[]) {}
 
   private fail(err: unknown, what: string): Error {
-    return err instanceof UsageError ? err : databaseError(err, this.where, what, this.secrets);
+    const e = err instanceof UsageError ? err : databaseError(err, this.where, what, this.secrets);
+    if (!(err instanceof UsageError)) this.down = e.message;
+    return e;
+  }
+
+  /**
+   * For /healthz: whether the database answered its last query. Asked at most every HEALTH_CHECK_MS, in the
+   * background (a health check never waits for the database), so a database that went away while nobody
+   * changed anything shows at the next check but one.
+   */
+  health(): StoreHealth {
+    if (Date.now() - this.checkedAt >= HEALTH_CHECK_MS) {
+      this.checkedAt = Date.now();
+      this.pool.query('SELECT 1').then(
+        () => void (this.down = undefined),
+        (err: unknown) => void this.fail(err, 'answer a health check'),
+      );
+    }
+    return { kind: 'postgres', where: this.where, ...(this.down ? { down: this.down } : {}) };
   }
 
   private async connect(what: string): Promise<PoolClient> {
@@ -120,7 +145,9 @@ export class PostgresStore implements BackupStore {
   private async query<R extends object>(what: string, sql: string, params: unknown[]): Promise<R[]> {
     await this.migrate();
     try {
-      return (await this.pool.query<R>(sql, params)).rows;
+      const rows = (await this.pool.query<R>(sql, params)).rows;
+      this.down = undefined;
+      return rows;
     } catch (err) {
       throw this.fail(err, what);
     }

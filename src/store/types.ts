@@ -40,6 +40,13 @@ export interface ChangeFilter {
   limit?: number;
 }
 
+/** What /healthz says of the shared store: where it is, and why it does not answer (when it does not). */
+export interface StoreHealth {
+  kind: 'postgres';
+  where: string;
+  down?: string;
+}
+
 export interface BackupStore {
   readonly kind: 'file' | 'postgres';
   /** Where it is, for messages: a folder, or `host:port/database` (never a password). */
@@ -67,6 +74,8 @@ export interface BackupStore {
    * outlive the server that minted it).
    */
   confirmKey(): Promise<Buffer | undefined>;
+  /** The shared store's state for /healthz (files have none). */
+  health?(): StoreHealth;
   close(): Promise<void>;
 }
 

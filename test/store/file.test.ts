@@ -54,6 +54,14 @@ describe('file store (the default)', () => {
       expect(t.store?.kind).toBe('postgres');
       expect(t.store?.where).toBe('127.0.0.1:1/db');
       expect(t.secrets).toEqual(expect.arrayContaining([DEMO_TOKEN, url, 'pw-123456']));
+      // /healthz: the first look asks the database in the background; the next one says it does not answer.
+      expect(t.health()).toMatchObject({ store: { kind: 'postgres', where: '127.0.0.1:1/db' } });
+      expect(t.health().status).toBeUndefined();
+      await new Promise((r) => setTimeout(r, 300));
+      const h = t.health();
+      expect(h).toMatchObject({ status: 'degraded', store: { down: expect.stringContaining('127.0.0.1:1/db') } });
+      expect(h.reason).toMatch(/database does not answer/);
+      expect(JSON.stringify(h)).not.toContain('pw-123456');
     } finally {
       await t.close();
     }
