@@ -7,12 +7,10 @@ import type { RestoreReport } from '../ops/backups/restore.js';
 import type { BackupSummary, SkippedFile } from '../ops/backups/store.js';
 import { truncate } from '../ops/util.js';
 import { wholeNumber } from './args.js';
-import { json, READ, tsv } from './format.js';
+import { json, LOCAL_READ, READ, tsv } from './format.js';
+import { changeOperations } from './changes.js';
 import { defineOperation, entry, type Colors, type Operation, type Terminal } from './types.js';
 import { toolView } from './terminal-input.js';
-
-/** Backups are local files or a team's database: listing them asks nothing of the account. */
-const LOCAL_READ = { ...READ, openWorldHint: false } as const;
 
 export const BACKUP_FIELDS = ['id', 'createdAt', 'reason', 'applied', 'targets', 'items', 'created'] as const;
 const ID_HELP = 'Backup id (see: backups list)';
@@ -184,4 +182,5 @@ const restoreBackup = defineOperation({
   },
 });
 
-export const backupOperations: Operation[] = [entry(listBackups), entry(diffBackup), toolView(restoreToolInput, restoreBackup)];
+// list_changes (changes.ts) sits beside list_backups at the terminal (`backups changes`), in the manage toolset.
+export const backupOperations: Operation[] = [entry(listBackups), ...changeOperations, entry(diffBackup), toolView(restoreToolInput, restoreBackup)];

@@ -93,6 +93,8 @@ export function objectResult(heading: string, value: unknown): ToolResult {
 
 
 export const READ = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true } as const;
+/** A read of celigo-manage's own records (backups, the change log): it asks nothing of the account. */
+export const LOCAL_READ = { ...READ, openWorldHint: false } as const;
 
 /** 850ms, 4.2s, 1m05s, 2h03m. */
 export function formatDuration(ms: number): string {

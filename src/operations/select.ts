@@ -36,7 +36,7 @@ function unknownError(kind: string, bad: string[], valid: readonly string[]): Us
  * The toolsets served when none are asked for: all of them but `manage`, workflows and backups included (the
  * product's value is there, and prompts, next steps and the skill name those tools). The default
  * tools/list stays under 20,000 bytes (test/mcp/budget.test.ts). `manage` holds what most conversations never
- * need (promote, cancel, edit and delete resources, job error files, lookup caches): `--toolsets default,manage`.
+ * need (promote, cancel, edit and delete resources, job error files, lookup caches, the change log): `--toolsets default,manage`.
  */
 export const DEFAULT_TOOLSETS: readonly string[] = TOOLSETS.filter((t) => t !== 'manage');
 

@@ -7,7 +7,7 @@ import type { OpContext } from '../ops/context.js';
 
 export type Toolset = 'integrations' | 'flows' | 'connections' | 'jobs' | 'errors' | 'exports' | 'tags' | 'workflows' | 'backups' | 'manage';
 
-/** `manage` (cancel, edit and delete resources, promote, job error files, lookup caches) is not served by default (select.ts). */
+/** `manage` (cancel, edit and delete resources, promote, job error files, lookup caches, the change log) is not served by default (select.ts). */
 export const TOOLSETS: readonly Toolset[] = ['integrations', 'flows', 'connections', 'jobs', 'errors', 'exports', 'tags', 'workflows', 'backups', 'manage'];
 
 export interface ToolAnnotations {

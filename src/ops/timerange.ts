@@ -121,8 +121,8 @@ export function parseTimeRange(input: string | undefined, now: Date, fallback = 
     if (!from) throw fail();
     return range(from.at, at, raw, from.zoned);
   }
-  const between = raw.split(/\s*(?:\.\.|\/|\bto\b)\s*/i);
-  if (between.length === 2 && between[0] && between[1] && !/^\d{4}-\d{2}-\d{2}$/.test(raw)) {
+  const between = endsOf(raw);
+  if (between) {
     const from = parsePoint(between[0], at, zone);
     const to = parsePoint(between[1], at, zone);
     if (!from || !to) throw fail();
@@ -137,6 +137,17 @@ export function parseTimeRange(input: string | undefined, now: Date, fallback = 
     return range(point.at, at, `since ${raw}`, point.zoned);
   }
   throw fail();
+}
+
+/**
+ * The two ends of an "A..B" phrase (also "A/B", "A to B"), or undefined for a phrase that names no end of
+ * its own (a start, a day, a span up to now).
+ */
+export function endsOf(input: string): [string, string] | undefined {
+  const raw = input.trim();
+  if (/^since\s/i.test(raw)) return undefined;
+  const parts = raw.split(/\s*(?:\.\.|\/|\bto\b)\s*/i);
+  return parts.length === 2 && parts[0] && parts[1] && !/^\d{4}-\d{2}-\d{2}$/.test(raw) ? [parts[0], parts[1]] : undefined;
 }
 
 /** A range read for an operation: at its `now`, in its time zone. */

@@ -58,6 +58,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'change log: the actor\'s display name',
+    // Rows written before it take the name from their backup record, where there is one.
+    sql: `
+      ALTER TABLE celigo_manage_changes ADD COLUMN name text;
+      UPDATE celigo_manage_changes c SET name = b.record->'by'->>'name' FROM celigo_manage_backups b WHERE b.id = c.backup_id;
+    `,
+  },
 ];
 
 /** Runs the migrations not yet applied; returns the versions it applied (none when up to date). */

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { UsageError } from '../core/errors.js';
-import { newestChanges, DEFAULT_CHANGES_LIMIT } from './changes.js';
+import { foldAscii, newestChanges, DEFAULT_CHANGES_LIMIT } from './changes.js';
 import { databaseError } from './db-errors.js';
 import { migrate } from './migrations.js';
 import { checkRecord, noSuchBackup, validBackupId, type BackupRecord, type SkippedFile } from './record.js';
@@ -32,15 +32,21 @@ const INSERT_BACKUP = `
   INSERT INTO celigo_manage_backups (id, created_at, base_url, applied, record) VALUES ($1, $2, $3, $4, $5::json)
   ON CONFLICT (id) DO NOTHING RETURNING id`;
 const UPSERT_CHANGE = `
-  INSERT INTO celigo_manage_changes (backup_id, at, subject, via, operation, tool, base_url, applied, before, after, created, deleted)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11::jsonb, $12::jsonb)
-  ON CONFLICT (backup_id) DO UPDATE SET subject = EXCLUDED.subject, via = EXCLUDED.via, operation = EXCLUDED.operation, tool = EXCLUDED.tool,
+  INSERT INTO celigo_manage_changes (backup_id, at, subject, via, name, operation, tool, base_url, applied, before, after, created, deleted)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, $12::jsonb, $13::jsonb)
+  ON CONFLICT (backup_id) DO UPDATE SET subject = EXCLUDED.subject, via = EXCLUDED.via, name = EXCLUDED.name, operation = EXCLUDED.operation, tool = EXCLUDED.tool,
     base_url = EXCLUDED.base_url, applied = EXCLUDED.applied, before = EXCLUDED.before, after = EXCLUDED.after,
     created = EXCLUDED.created, deleted = EXCLUDED.deleted, updated_at = now()`;
+// The filter of store/changes.ts in SQL: every value a parameter. The target is an id, or a name folded
+// as foldAscii folds it (translate() of ASCII letters only: lower() would follow the database's locale).
 const SELECT_CHANGES = `
-  SELECT backup_id, at, subject, via, operation, tool, base_url, applied, before, after, created, deleted FROM celigo_manage_changes
-  WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::text IS NULL OR subject = $2) AND ($3::text IS NULL OR base_url = $3)
-  ORDER BY at DESC, backup_id DESC LIMIT $4`;
+  SELECT backup_id, at, subject, via, name, operation, tool, base_url, applied, before, after, created, deleted FROM celigo_manage_changes
+  WHERE ($1::timestamptz IS NULL OR at >= $1) AND ($2::timestamptz IS NULL OR at < $2)
+    AND ($3::text IS NULL OR subject = $3) AND ($4::text IS NULL OR base_url = $4) AND ($5::text[] IS NULL OR tool = ANY($5))
+    AND ($6::text IS NULL OR EXISTS (
+      SELECT 1 FROM jsonb_array_elements(before || after || created || deleted) AS o
+      WHERE o->>'id' = $6 OR translate(o->>'name', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = $7))
+  ORDER BY at DESC, backup_id DESC LIMIT $8`;
 
 /** PostgreSQL text cannot hold U+0000; a name with one must not stop a backup. */
 const noNul = (s: string) => s.replace(/\0/g, '');
@@ -51,7 +57,7 @@ function backupParams(rec: BackupRecord): unknown[] {
 }
 
 function changeParams(c: ChangeRow): unknown[] {
-  return [c.backupId, c.at, noNul(c.subject), noNul(c.via), noNul(c.operation), c.tool === undefined ? null : noNul(c.tool), noNul(c.baseUrl), c.applied, jsonb(c.before), jsonb(c.after), jsonb(c.created), jsonb(c.deleted)];
+  return [c.backupId, c.at, noNul(c.subject), noNul(c.via), c.name === undefined ? null : noNul(c.name), noNul(c.operation), c.tool === undefined ? null : noNul(c.tool), noNul(c.baseUrl), c.applied, jsonb(c.before), jsonb(c.after), jsonb(c.created), jsonb(c.deleted)];
 }
 
 interface ChangeDbRow {
@@ -59,6 +65,7 @@ interface ChangeDbRow {
   at: Date;
   subject: string;
   via: string;
+  name: string | null;
   operation: string;
   tool: string | null;
   base_url: string;
@@ -72,6 +79,7 @@ interface ChangeDbRow {
 function changeOfRow(r: ChangeDbRow): ChangeRow {
   const row: ChangeRow = { backupId: r.backup_id, at: r.at.toISOString(), subject: r.subject, via: r.via, operation: r.operation, baseUrl: r.base_url, applied: r.applied, before: r.before, after: r.after, created: r.created, deleted: r.deleted };
   if (r.tool !== null) row.tool = r.tool;
+  if (r.name !== null) row.name = r.name;
   return row;
 }
 
@@ -218,7 +226,9 @@ export class PostgresStore implements BackupStore {
 
   async listChanges(f: ChangeFilter = {}): Promise<ChangeRow[]> {
     const limit = Math.max(0, Math.floor(f.limit ?? DEFAULT_CHANGES_LIMIT));
-    const rows = await this.query<ChangeDbRow>('read the change log', SELECT_CHANGES, [f.since ?? null, f.subject ?? null, f.baseUrl ?? null, limit]);
+    const target = f.target || null;
+    const params = [f.since || null, f.until || null, f.subject || null, f.baseUrl || null, f.tools ?? null, target, target === null ? null : foldAscii(target), limit];
+    const rows = await this.query<ChangeDbRow>('read the change log', SELECT_CHANGES, params);
     // Sorted again with the file store's rule, so both stores answer in the same order.
     return newestChanges(rows.map(changeOfRow), { limit });
   }

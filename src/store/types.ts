@@ -13,6 +13,8 @@ export interface ChangeRow {
   subject: string;
   /** How the actor was authenticated: oauth, bearer or local. */
   via: string;
+  /** The actor's display name, when their token carried one. */
+  name?: string;
   /** What: the backup's reason ("update mapping of ..."). */
   operation: string;
   /** The MCP tool or CLI command, when known. */
@@ -32,10 +34,20 @@ export interface ChangeRow {
 export interface ChangeFilter {
   /** Only changes at or after this time (ISO 8601). */
   since?: string;
+  /** Only changes before this time (ISO 8601; excluded). */
+  until?: string;
   /** Only this actor's changes. */
   subject?: string;
   /** Only changes to this account. */
   baseUrl?: string;
+  /** Only changes made by one of these tools or commands (exact names, e.g. update_mapping, "mapping update"). */
+  tools?: string[];
+  /**
+   * Only changes to this resource: an object the change backed up, wrote, created or deleted has this id,
+   * or this name as the log recorded it (whole, ignoring the case of ASCII letters only, so that every
+   * store folds case alike whatever its locale).
+   */
+  target?: string;
   /** At most this many rows, newest first (default 100). */
   limit?: number;
 }

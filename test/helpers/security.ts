@@ -85,6 +85,7 @@ export function toolArgs(r: Refs): Record<string, Record<string, unknown>> {
     setup_integration: { name: 'Security test setup', recordType: 'customer', source: { connection: r.connection }, destination: { connection: 'Salesforce Production' } },
     check_dependencies: { type: 'flow', id: r.flow },
     list_backups: {},
+    list_changes: { since: 'last 7 days' },
     diff_backup: { id: r.backupId ?? 'bk-none' },
     restore_backup: { id: r.backupId ?? 'bk-none' },
     promote_integration: { integration: r.integration, from: 'sandbox', to: 'demo', apply: true },

@@ -71,6 +71,7 @@ describe('every result fits on the large seed', () => {
     await call('get_mapping', { flow });
     await call('check_dependencies', { type: 'connection', id: firstId(conns) });
     await call('list_backups', {});
+    await call('list_changes', {});
     // Issue 17 reads: a job's errors, and a lookup cache of 5,000 long values (the large seed has none).
     await call('get_job_errors', { job: firstId(jobs), file: true, limit: 50 });
     const cache = await env.api.lookupCaches.create({ name: 'Large cache' });

@@ -19,5 +19,6 @@ export function changeOf(rec: BackupRecord): ChangeRow {
     deleted: (rec.deleted ?? []).map(({ type, id, name }) => ({ type, id, ...(name !== undefined ? { name } : {}) })),
   };
   if (rec.tool) row.tool = rec.tool;
+  if (rec.by?.name) row.name = rec.by.name;
   return row;
 }
