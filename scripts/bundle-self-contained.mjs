@@ -43,33 +43,40 @@ function notice(dir) {
   return `${pkg.name}@${pkg.version} (${pkg.license ?? 'see below'})\n\n${text}\n`;
 }
 
-export const selfContained = {
-  name: 'self-contained',
-  setup(b) {
-    b.initialOptions.metafile = true;
-    const names = Object.keys(NOT_BUNDLED);
-    const filter = new RegExp(`^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
-    b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'not-bundled' }));
-    b.onLoad({ filter: /.*/, namespace: 'not-bundled' }, (args) => ({
-      contents: `throw new Error(${JSON.stringify(`${args.path} is not bundled with celigo-manage: ${NOT_BUNDLED[args.path]}.`)});`,
-      loader: 'js',
-    }));
-    b.onLoad({ filter: /\.js$/ }, (args) => {
-      if (args.path.includes('node_modules')) return undefined;
-      const text = readFileSync(args.path, 'utf8');
-      if (!text.includes('createRequire(import.meta.url)(')) return undefined;
-      return { contents: text.replace(LAZY_REQUIRE, 'require($1)'), loader: 'js' };
-    });
-    b.onEnd((result) => {
-      if (!result.metafile) return;
-      const outfile = b.initialOptions.outfile;
-      const kept = Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external && !isBuiltin(i.path)));
-      if (kept.length) {
-        throw new Error(`the bundle would load packages at run time: ${[...new Set(kept.map((i) => i.path))].join(', ')}; bundle them (the package has no dependencies)`);
-      }
-      const dirs = packageDirs(Object.keys(result.metafile.inputs));
-      const head = `Third-party software in ${outfile}: ${dirs.length} packages, each with its licence.\n`;
-      writeFileSync(join(dirname(outfile), NOTICES), [head, ...dirs.map(notice)].join('\n' + '-'.repeat(78) + '\n\n'));
-    });
-  },
-};
+/**
+ * The plugin, for each bundle of the package (scripts/bundle.mjs builds two). `notices` gathers the package
+ * folders of every bundle built with it, so that THIRD-PARTY-LICENSES.txt names them all.
+ */
+export function selfContained(notices = new Set()) {
+  return {
+    name: 'self-contained',
+    setup(b) {
+      b.initialOptions.metafile = true;
+      const names = Object.keys(NOT_BUNDLED);
+      const filter = new RegExp(`^(${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`);
+      b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'not-bundled' }));
+      b.onLoad({ filter: /.*/, namespace: 'not-bundled' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`${args.path} is not bundled with celigo-manage: ${NOT_BUNDLED[args.path]}.`)});`,
+        loader: 'js',
+      }));
+      b.onLoad({ filter: /\.js$/ }, (args) => {
+        if (args.path.includes('node_modules')) return undefined;
+        const text = readFileSync(args.path, 'utf8');
+        if (!text.includes('createRequire(import.meta.url)(')) return undefined;
+        return { contents: text.replace(LAZY_REQUIRE, 'require($1)'), loader: 'js' };
+      });
+      b.onEnd((result) => {
+        if (!result.metafile) return;
+        const outfile = b.initialOptions.outfile;
+        const kept = Object.values(result.metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external && !isBuiltin(i.path)));
+        if (kept.length) {
+          throw new Error(`the bundle would load packages at run time: ${[...new Set(kept.map((i) => i.path))].join(', ')}; bundle them (the package has no dependencies)`);
+        }
+        for (const d of packageDirs(Object.keys(result.metafile.inputs))) notices.add(d);
+        const dirs = [...notices].sort();
+        const head = `Third-party software in ${dirname(outfile)}: ${dirs.length} packages, each with its licence.\n`;
+        writeFileSync(join(dirname(outfile), NOTICES), [head, ...dirs.map(notice)].join('\n' + '-'.repeat(78) + '\n\n'));
+      });
+    },
+  };
+}

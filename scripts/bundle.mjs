@@ -41,7 +41,22 @@ const optionalMissing = {
   },
 };
 
+// The team server's packages (issue 18: PostgreSQL, Redis, OAuth; about 450 kB) are a bundle of their own,
+// dist/bundle/team-deps.cjs, required only when a team setting is used: one person's CLI and server do not
+// read, compile or cache them, so their start-up is what it was before the team server (docs/benchmarks.md).
+// In the main bundle each of these imports becomes a module that takes the package from that file.
+export const TEAM_PACKAGES = ['pg', 'ioredis', 'jose'];
+const teamDeps = {
+  name: 'team-deps',
+  setup(b) {
+    b.onResolve({ filter: new RegExp(`^(${TEAM_PACKAGES.join('|')})$`) }, (args) => ({ path: args.path, namespace: 'team-deps' }));
+    b.onLoad({ filter: /.*/, namespace: 'team-deps' }, (args) => ({ contents: `module.exports = __cmTeamDeps()[${JSON.stringify(args.path)}];`, loader: 'js' }));
+  },
+};
+const TEAM_ENTRY = TEAM_PACKAGES.map((n) => `Object.defineProperty(exports, ${JSON.stringify(n)}, { enumerable: true, get: () => require(${JSON.stringify(n)}) });`).join('\n');
+
 rmSync('dist/bundle', { recursive: true, force: true });
+const notices = new Set();
 await build({
   entryPoints: ['dist/cli/main.js'],
   outfile: 'dist/bundle/celigo-manage.cjs',
@@ -55,14 +70,29 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   // Every package the CLI uses at run time is bundled: the published package has no dependencies.
-  plugins: [zodEnglishOnly, optionalMissing, selfContained],
+  plugins: [zodEnglishOnly, teamDeps, optionalMissing, selfContained(notices)],
   define: { 'import.meta.url': '__cmModuleUrl' },
   // The file holds the module wrapper's function expression itself, which bin/load-bundle.js compiles as
   // a vm.Script: wrapping the source at run time made V8 keep a second copy of its 1.7 MB at every start
   // (peak RSS of `mcp` 3 MB lower on Node 24, 1 MB on Node 20; docs/decisions.md). So it is no module
   // to require(). ASCII only, as esbuild writes by default, so that it can be read as latin1.
-  banner: { js: `${WRAPPER_START}var __cmModuleUrl = require("node:url").pathToFileURL(__filename).href;` },
+  banner: { js: `${WRAPPER_START}var __cmModuleUrl = require("node:url").pathToFileURL(__filename).href;var __cmTeamDeps = () => require(require("node:path").join(__dirname, "team-deps.cjs"));` },
   footer: { js: WRAPPER_END },
+  charset: 'ascii',
+  logLevel: 'warning',
+  legalComments: 'none',
+});
+
+await build({
+  stdin: { contents: TEAM_ENTRY, resolveDir: '.', sourcefile: 'team-deps.js', loader: 'js' },
+  outfile: 'dist/bundle/team-deps.cjs',
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  plugins: [optionalMissing, selfContained(notices)],
   charset: 'ascii',
   logLevel: 'warning',
   legalComments: 'none',

@@ -18,7 +18,7 @@ import { packExtension } from '@anthropic-ai/mcpb';
 const root = fileURLToPath(new URL('../', import.meta.url));
 const STAGING = join(root, 'dist', 'mcpb');
 /** Files copied as they are, relative to the project root; the first four are required. */
-const RUNTIME = ['bin/celigo-manage.js', 'bin/load-bundle.js', 'dist/bundle/celigo-manage.cjs', 'dist/bundle/THIRD-PARTY-LICENSES.txt', 'dist/version.js'];
+const RUNTIME = ['bin/celigo-manage.js', 'bin/load-bundle.js', 'dist/bundle/celigo-manage.cjs', 'dist/bundle/team-deps.cjs', 'dist/bundle/THIRD-PARTY-LICENSES.txt', 'dist/version.js'];
 const OPTIONAL = ['README.md', 'LICENSE'];
 
 function readJson(path) {

@@ -56,9 +56,14 @@ describe('what the package runs loads nothing outside it', () => {
     expect(ids.filter((id) => !isBuiltin(id))).toEqual([]);
     const notices = read('dist/bundle/THIRD-PARTY-LICENSES.txt');
     for (const p of ['zod', 'commander', '@modelcontextprotocol/server', 'cli-table3', 'string-width', 'croner']) expect(notices).toMatch(new RegExp(`^${p}@\\d`, 'm'));
-    // pg is bundled; its optional libpq binding is not (scripts/bundle-self-contained.mjs NOT_BUNDLED).
-    expect(notices).toMatch(/^pg@\d/m);
-    expect(read(BUNDLE)).toContain('pg-native is not bundled with celigo-manage');
+    // The team server's packages are bundled too, in a file of their own that only a team setting loads
+    // (scripts/bundle.mjs TEAM_PACKAGES); pg's optional libpq binding is not (NOT_BUNDLED).
+    for (const p of ['pg', 'ioredis', 'jose']) expect(notices).toMatch(new RegExp(`^${p}@\\d`, 'm'));
+    const team = read('dist/bundle/team-deps.cjs');
+    expect(requiredIds(team).filter((id) => !isBuiltin(id))).toEqual([]);
+    expect(team).toContain('pg-native is not bundled with celigo-manage');
+    expect(read(BUNDLE)).not.toContain('pg-native');
+    expect(read(BUNDLE)).toContain('__cmTeamDeps().pg');
   });
 
   it.skipIf(built)('needs a build', () => {

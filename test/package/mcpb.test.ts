@@ -15,7 +15,7 @@ const root = join(import.meta.dirname, '..', '..');
 const MCPB_CLI = join(root, 'node_modules', '@anthropic-ai', 'mcpb', 'dist', 'cli', 'cli.js');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const source = JSON.parse(readFileSync(join(root, 'mcpb', 'manifest.json'), 'utf8'));
-const RUNTIME = ['bin/celigo-manage.js', 'bin/load-bundle.js', 'dist/bundle/celigo-manage.cjs', 'dist/bundle/THIRD-PARTY-LICENSES.txt', 'dist/version.js', 'manifest.json', 'package.json'];
+const RUNTIME = ['bin/celigo-manage.js', 'bin/load-bundle.js', 'dist/bundle/celigo-manage.cjs', 'dist/bundle/team-deps.cjs', 'dist/bundle/THIRD-PARTY-LICENSES.txt', 'dist/version.js', 'manifest.json', 'package.json'];
 
 function run(args: string[]) {
   return spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });

@@ -18,7 +18,7 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 const dir = mkdtempSync(join(tmpdir(), 'cm-package-'));
 const app = join(dir, 'app');
-const EXPECTED = ['LICENSE', 'README.md', 'bin/celigo-manage.js', 'bin/load-bundle.js', 'dist/bundle/THIRD-PARTY-LICENSES.txt', 'dist/bundle/celigo-manage.cjs', 'dist/version.js', 'package.json', 'skills/celigo-manage/SKILL.md'];
+const EXPECTED = ['LICENSE', 'README.md', 'bin/celigo-manage.js', 'bin/load-bundle.js', 'dist/bundle/THIRD-PARTY-LICENSES.txt', 'dist/bundle/celigo-manage.cjs', 'dist/bundle/team-deps.cjs', 'dist/version.js', 'package.json', 'skills/celigo-manage/SKILL.md'];
 /** The V8 code cache the build warms, one per V8 version (bin/load-bundle.js); the CLI works without it. */
 const isCodeCache = (p: string) => /^dist\/bundle\/celigo-manage\.cjs\.[^/]+\.v8cache$/.test(p);
 
