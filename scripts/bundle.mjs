@@ -57,18 +57,17 @@ const TEAM_ENTRY = TEAM_PACKAGES.map((n) => `Object.defineProperty(exports, ${JS
 
 rmSync('dist/bundle', { recursive: true, force: true });
 const notices = new Set();
+/**
+ * What both bundles share: CommonJS, because only a script (vm.Script) can be given a code cache on Node
+ * 20 (dynamic imports stay lazy: esbuild turns each into a module initialised on first use); less text to
+ * parse, names kept so that our own error reports stay readable; ASCII, no legal comments (the licences
+ * are in THIRD-PARTY-LICENSES.txt).
+ */
+const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, charset: 'ascii', logLevel: 'warning', legalComments: 'none' };
 await build({
+  ...common,
   entryPoints: ['dist/cli/main.js'],
   outfile: 'dist/bundle/celigo-manage.cjs',
-  bundle: true,
-  // CommonJS, because only a script (vm.Script) can be given a code cache on Node 20. Dynamic imports
-  // stay lazy: esbuild turns each into a module initialised on first use.
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  // Less text to parse; names are kept so that our own error reports stay readable.
-  minifyWhitespace: true,
-  minifySyntax: true,
   // Every package the CLI uses at run time is bundled: the published package has no dependencies.
   plugins: [zodEnglishOnly, teamDeps, optionalMissing, selfContained(notices)],
   define: { 'import.meta.url': '__cmModuleUrl' },
@@ -78,24 +77,13 @@ await build({
   // to require(). ASCII only, as esbuild writes by default, so that it can be read as latin1.
   banner: { js: `${WRAPPER_START}var __cmModuleUrl = require("node:url").pathToFileURL(__filename).href;var __cmTeamDeps = () => require(require("node:path").join(__dirname, "team-deps.cjs"));` },
   footer: { js: WRAPPER_END },
-  charset: 'ascii',
-  logLevel: 'warning',
-  legalComments: 'none',
 });
 
 await build({
+  ...common,
   stdin: { contents: TEAM_ENTRY, resolveDir: '.', sourcefile: 'team-deps.js', loader: 'js' },
   outfile: 'dist/bundle/team-deps.cjs',
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minifyWhitespace: true,
-  minifySyntax: true,
   plugins: [optionalMissing, selfContained(notices)],
-  charset: 'ascii',
-  logLevel: 'warning',
-  legalComments: 'none',
 });
 
 const warm = spawnSync(process.execPath, ['scripts/warm-cache.mjs'], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -7,11 +7,12 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, it } from 'vitest';
+import { freePort } from './ports.js';
+import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
 
 const run = promisify(execFile);
 
@@ -40,16 +41,7 @@ export interface PgCluster {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+
 
 /** Runs a PostgreSQL binary, as the postgres user when we are root. */
 async function pg(bin: string, args: string[]): Promise<void> {
@@ -128,4 +120,31 @@ export function describeWithPostgres(name: string, body: (cluster: () => PgClust
       return cluster;
     });
   });
+}
+
+/** Two store instances on a fresh database; `track` closes another store with them after the test. */
+export interface ReplicaStores {
+  (): Promise<{ url: string; a: PostgresStore; b: PostgresStore }>;
+  track(store: PostgresStore): void;
+}
+
+/**
+ * In a describeWithPostgres suite: a function that gives each test a fresh database on the suite's cluster
+ * and two store instances on it (replicas A and B), all closed after the test.
+ */
+export function twoReplicaStores(cluster: () => PgCluster, prefix: string): ReplicaStores {
+  let n = 0;
+  let stores: PostgresStore[] = [];
+  afterEach(async () => {
+    await Promise.all(stores.map((s) => s.close()));
+    stores = [];
+  });
+  const open = async () => {
+    const url = await cluster().createDatabase(`${prefix}${++n}_${process.pid}`);
+    const a = await openPostgresStore({ url });
+    const b = await openPostgresStore({ url });
+    stores.push(a, b);
+    return { url, a, b };
+  };
+  return Object.assign(open, { track: (store: PostgresStore) => void stores.push(store) });
 }

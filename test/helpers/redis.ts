@@ -4,8 +4,9 @@
 // never pass by skipping them.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { describe } from 'vitest';
+import { freePort } from './ports.js';
 
 export const REDIS_SERVER = process.env.CELIGO_REDIS_SERVER ?? '/usr/bin/redis-server';
 export const REQUIRE_SERVICES = /^(1|true|yes)$/i.test(process.env.CELIGO_REQUIRE_SERVICES ?? '');
@@ -27,17 +28,7 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** A port nobody listens on right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** Resolves once the server answers PING with PONG. */
 async function waitForPong(port: number, timeoutMs: number): Promise<void> {

@@ -11,34 +11,25 @@ import { updateMapping } from '../../src/ops/mapping/update.js';
 import { catalogue } from '../../src/operations/catalogue.js';
 import { newestChanges } from '../../src/store/changes.js';
 import { migrate, MIGRATIONS } from '../../src/store/migrations.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
+import { openPostgresStore } from '../../src/store/postgres.js';
 import type { ChangeFilter } from '../../src/store/types.js';
 import { demoEnv, type Env } from '../helpers/demo-env.js';
 import { connectInMemory, textOf } from '../helpers/mcp.js';
-import { describeWithPostgres } from '../helpers/postgres.js';
+import { describeWithPostgres, twoReplicaStores } from '../helpers/postgres.js';
 
 const FLOW = 'Shopify Orders to NetSuite Sales Orders';
 const ALICE: Actor = { subject: 'oauth|alice-42', issuer: 'https://id.example.com', name: 'Alice', scopes: ['celigo'], via: 'oauth' };
 const BOB: Actor = { subject: 'oauth|bob-7', scopes: ['celigo'], via: 'oauth' };
 
 describeWithPostgres('PostgreSQL store: reading the change log', (cluster) => {
-  let n = 0;
   let env: Env;
-  let stores: PostgresStore[] = [];
-  async function database(): Promise<{ url: string; a: PostgresStore; b: PostgresStore }> {
-    const url = await cluster().createDatabase(`c${++n}_${process.pid}`);
-    const a = await openPostgresStore({ url });
-    const b = await openPostgresStore({ url });
-    stores.push(a, b);
-    return { url, a, b };
-  }
+  /** A fresh database per test, and two store instances on it: replica A and replica B. */
+  const database = twoReplicaStores(cluster, 'c');
 
   beforeEach(async () => {
     env = await demoEnv();
   });
   afterEach(async () => {
-    await Promise.all(stores.map((s) => s.close()));
-    stores = [];
     await env.close();
   });
 
@@ -123,7 +114,7 @@ describeWithPostgres('PostgreSQL store: reading the change log', (cluster) => {
       const flow = (await env.api.flows.list())[0];
       // A backup as version 1 wrote it: the record names Alice, the change row has no name column yet.
       const tmp = await openPostgresStore({ url });
-      stores.push(tmp);
+      database.track(tmp);
       const rec = await runAs(ALICE, () => backup({ ...env.ctx, home: env.home }, [{ type: 'flow', id: flow._id }], 'old change'));
       const row = changeOf(rec);
       await direct.query('INSERT INTO celigo_manage_backups (id, created_at, base_url, applied, record) VALUES ($1, $2, $3, $4, $5::json)', [rec.id, rec.createdAt, rec.baseUrl, false, JSON.stringify(rec)]);

@@ -14,34 +14,24 @@ import { backup, forgetUnapplied } from '../../src/ops/backups/take.js';
 import { updateMapping } from '../../src/ops/mapping/update.js';
 import { CeligoApiError, UsageError } from '../../src/core/errors.js';
 import { MIGRATIONS, MIGRATIONS_TABLE } from '../../src/store/migrations.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
+import { openPostgresStore } from '../../src/store/postgres.js';
 import { StoreError } from '../../src/store/types.js';
 import { DEMO_TOKEN } from '../../src/emulator/index.js';
 import { demoEnv, snapshot, type Env } from '../helpers/demo-env.js';
-import { describeWithPostgres } from '../helpers/postgres.js';
+import { describeWithPostgres, twoReplicaStores } from '../helpers/postgres.js';
 
 const FLOW = 'Shopify Orders to NetSuite Sales Orders';
 const ALICE: Actor = { subject: 'oauth|alice-42', issuer: 'https://id.example.com', name: 'Alice', scopes: ['celigo'], via: 'oauth' };
 
 describeWithPostgres('PostgreSQL store', (cluster) => {
-  let n = 0;
   let env: Env;
-  let stores: PostgresStore[] = [];
   /** A fresh database per test, and two store instances on it: replica A and replica B. */
-  async function replicas(): Promise<{ url: string; a: PostgresStore; b: PostgresStore }> {
-    const url = await cluster().createDatabase(`t${++n}_${process.pid}`);
-    const a = await openPostgresStore({ url });
-    const b = await openPostgresStore({ url });
-    stores.push(a, b);
-    return { url, a, b };
-  }
+  const replicas = twoReplicaStores(cluster, 't');
 
   beforeEach(async () => {
     env = await demoEnv();
   });
   afterEach(async () => {
-    await Promise.all(stores.map((s) => s.close()));
-    stores = [];
     await env.close();
   });
 
@@ -50,7 +40,7 @@ describeWithPostgres('PostgreSQL store', (cluster) => {
     const [ra, rb] = await Promise.all([a.migrate(), b.migrate()]);
     expect([ra, rb].sort((x, y) => y.length - x.length)).toEqual([MIGRATIONS.map((m) => m.version), []]);
     const c = await openPostgresStore({ url });
-    stores.push(c);
+    replicas.track(c);
     expect(await c.migrate()).toEqual([]);
     const direct = new pg.Client({ connectionString: url });
     await direct.connect();
@@ -155,7 +145,7 @@ describeWithPostgres('PostgreSQL store', (cluster) => {
     const c = cluster();
     const wrong = `postgres://postgres:Wrong-${c.password}@127.0.0.1:${c.port}/postgres`;
     const s1 = await openPostgresStore({ url: wrong, connectTimeoutMs: 5000 });
-    stores.push(s1);
+    replicas.track(s1);
     const e1 = await s1.load('bk-x').catch((e: unknown) => e);
     expect(e1).toBeInstanceOf(StoreError);
     expect((e1 as Error).message).toContain(`Cannot reach the database at 127.0.0.1:${c.port}/postgres`);
@@ -165,7 +155,7 @@ describeWithPostgres('PostgreSQL store', (cluster) => {
 
     const closed = `postgres://someone:${encodeURIComponent('p@ss w0rd!')}@127.0.0.1:1/teamdb`;
     const s2 = await openPostgresStore({ url: closed, connectTimeoutMs: 2000 });
-    stores.push(s2);
+    replicas.track(s2);
     const e2 = (await s2.confirmKey().catch((e: unknown) => e)) as Error;
     expect(e2.message).toMatch(/^Cannot reach the database at 127\.0\.0\.1:1\/teamdb \(/);
     expect(e2.message).not.toMatch(/p@ss|p%40ss|w0rd/);
