@@ -1,6 +1,6 @@
 // What the HTTP client makes of an answer: the body, Retry-After, and the typed errors (celigo-api.md §1.5
 // error envelope; never a raw HTML page, never the token).
-import { CeligoApiError, type FieldError } from './errors.js';
+import { CeligoApiError, UnexpectedShapeError, describeShape, type FieldError } from './errors.js';
 import type { HeadersLike, Method } from './http.js';
 import type { SplitEnd } from './json-rows.js';
 
@@ -96,4 +96,11 @@ function defaultCode(status: number): string {
 
 function defaultMessage(status: number): string {
   return ({ 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 409: 'Conflict', 422: 'Invalid request' } as Record<number, string>)[status] ?? (status >= 500 ? 'integrator.io server error' : `HTTP ${status}`);
+}
+
+/** A list answer: a JSON array, or no body (204). Anything else is an error that names the endpoint. */
+export function asArray<T>(body: unknown, endpoint: string): T[] {
+  if (body === undefined || body === null || body === '') return [];
+  if (Array.isArray(body)) return body as T[];
+  throw new UnexpectedShapeError(endpoint, 'a JSON array', describeShape(body));
 }

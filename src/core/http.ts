@@ -3,14 +3,13 @@
 // celigo-api.md §1.5 (error envelope), §1.6 (rate limit), design.md §2 (which requests may be retried).
 import { setMaxListeners } from 'node:events';
 import { CeligoApiError } from './errors.js';
-import { networkError, parseBody, parseRetryAfter, toApiError, type Answer, type Send } from './http-answers.js';
+import { asArray, networkError, parseBody, parseRetryAfter, toApiError, type Answer, type Send } from './http-answers.js';
 import { DEFAULT_FORMS, type ApiForms } from './forms.js';
 import { DEFAULT_MAX_IN_FLIGHT, RateBudget, TurnTimeout } from './rate-budget.js';
 import type { RateGate } from './rate-gate.js';
 import { SharedReads, type RawAnswer } from './shared-reads.js';
 import { downloadSigned, requestUrl } from './urls.js';
 import { readJsonRows } from './json-rows.js';
-import { asArray } from './paging.js';
 import { UnexpectedShapeError } from './errors.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

@@ -2,6 +2,7 @@
 // createdAt_lte cursor, and nextPageURL for flow-step errors (celigo-api.md §1.7).
 import type { HttpClient, HttpResponse, RequestOptions } from './http.js';
 import { UnexpectedShapeError, describeShape } from './errors.js';
+import { asArray } from './http-answers.js';
 
 export interface ListOptions {
   /** Stop after this many items (the result may then be incomplete). */
@@ -22,12 +23,7 @@ export function nextLink(header: string | null): string | undefined {
   return undefined;
 }
 
-/** A list answer: a JSON array, or no body (204). Anything else is an error that names the endpoint. */
-export function asArray<T>(body: unknown, endpoint: string): T[] {
-  if (body === undefined || body === null || body === '') return [];
-  if (Array.isArray(body)) return body as T[];
-  throw new UnexpectedShapeError(endpoint, 'a JSON array', describeShape(body));
-}
+export { asArray };
 
 /**
  * The rows of an answer that puts them under one of `keys` (`{resolved:[…]}`, `{jobs:[…]}`), or, where

@@ -17,6 +17,7 @@ import { LegacySessions } from './http-sessions.js';
 import { AuthThrottle, BEARER_ACTOR, bearerGuard, checkBearerToken, type AuthThrottleOptions } from './http-auth.js';
 import { runAs, type Actor } from '../app/actor.js';
 import type { OAuthGuard } from './oauth.js';
+import { isLoopbackHost } from './hosts.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 /** Idle 2025-era sessions expire after 30 minutes without a request (README, docs/mcp.md). */
@@ -59,10 +60,7 @@ export interface HttpHandle {
   close(): Promise<void>;
 }
 
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
-}
+export { isLoopbackHost };
 
 /**
  * Refuses a configuration that would expose the server without a token, or with a weak one, or that sets

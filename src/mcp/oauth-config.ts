@@ -7,7 +7,7 @@
 // CELIGO_MANAGE_PUBLIC_URL        the /mcp URL clients use, when it is not the audience (the metadata's `resource`).
 // CELIGO_MANAGE_OAUTH_READ_SCOPE  the scope that grants the read tools (default celigo:read).
 // CELIGO_MANAGE_OAUTH_WRITE_SCOPE the scope that grants every tool, the read ones included (default celigo:write).
-import { isLoopbackHost } from './http.js';
+import { isLoopbackHost } from './hosts.js';
 
 export const DEFAULT_READ_SCOPE = 'celigo:read';
 export const DEFAULT_WRITE_SCOPE = 'celigo:write';

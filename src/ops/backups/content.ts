@@ -2,7 +2,7 @@
 import { MASKED, SECRET_KEYS } from '../../core/schemas.js';
 import { READ_ONLY_FIELDS } from '../../core/update.js';
 import { digestOf } from '../util.js';
-import type { ItemType } from './store.js';
+import type { ItemType } from '../../store/record.js';
 
 /** Deep copy without secrets: keys in SECRET_KEYS and every "******" value are left out. */
 export function stripSecrets(value: unknown, prefix = '', stripped: string[] = []): { data: unknown; stripped: string[] } {

@@ -1,0 +1,5 @@
+// Which host names are this machine's own (the HTTP server's bind checks and OAuth's http:// exception).
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
