@@ -16,6 +16,19 @@ const TERMINAL_COLUMNS = ['at', 'by', 'operation', 'reason', 'applied', 'targets
 interface ChangeList extends ChangeLog {
   /** The `operation` asked for names no tool or command of this version: it was matched as written. */
   unknownOperation?: string;
+  /** Tool or command names close to that one (a misspelling). */
+  closeOperations?: string[];
+}
+
+/** Edits (insert, delete, replace) between two short names. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 /** One touched object in a line: `import "Post Orders" (6a1f…) 1a2b3c4d→5e6f7a8b`. */
@@ -41,11 +54,13 @@ const flat = (r: ChangeEntry) => ({ ...r, targets: r.targets.map(targetText) });
  * made at a terminal are found alike. A name of neither kind is matched as written (a log may hold names
  * of an older version), and said so.
  */
-async function operationNames(name: string): Promise<{ names: string[]; known: boolean }> {
+async function operationNames(name: string): Promise<{ names: string[]; known: boolean; close?: string[] }> {
   const { OPERATIONS } = await import('./index.js');
   const commands = (op: Operation) => surfacesOf(op).map((s) => (s.verb ? `${s.noun} ${s.verb}` : s.noun));
   const op = OPERATIONS.find((o) => o.name === name || commands(o).includes(name));
-  return op ? { names: [op.name, ...commands(op)], known: true } : { names: [name], known: false };
+  if (op) return { names: [op.name, ...commands(op)], known: true };
+  const close = OPERATIONS.flatMap((o) => [o.name, ...commands(o)]).filter((n) => distance(n, name) <= 2);
+  return { names: [name], known: false, ...(close.length ? { close: close.slice(0, 5) } : {}) };
 }
 
 const listChangesOp = defineOperation({
@@ -84,7 +99,7 @@ const listChangesOp = defineOperation({
     }
     const op = a.operation === undefined ? undefined : await operationNames(a.operation);
     const log = await readChangeLog(ctx, { since: a.since, by: a.by, target: a.target, ...(op ? { tools: op.names } : {}) });
-    return { ...log, ...(op && !op.known ? { unknownOperation: a.operation } : {}) };
+    return { ...log, ...(op && !op.known ? { unknownOperation: a.operation, ...(op.close ? { closeOperations: op.close } : {}) } : {}) };
   },
   forModel(r, a) {
     const rows = r.rows.map((x) => ({ ...flat(x), reason: truncate(x.reason, 100) }));
@@ -103,7 +118,10 @@ const listChangesOp = defineOperation({
 function notesOf(r: ChangeList): string[] {
   return [
     ...(r.since ? [`Changes ${r.since}.`] : []),
-    ...(r.unknownOperation !== undefined ? [`"${r.unknownOperation}" is no tool or command of this version: matched as written.`] : []),
+    ...(r.unknownOperation !== undefined
+      ? [`"${r.unknownOperation}" is no tool or command of this version: matched as written.${r.closeOperations ? ` Did you mean ${r.closeOperations.map((n) => JSON.stringify(n)).join(' or ')}?` : ''}`]
+      : []),
+    ...(r.knownBy ? [r.knownBy.length ? `No change by that subject; the log holds changes by: ${r.knownBy.join(', ')}.` : 'The log holds no change at all.'] : []),
   ];
 }
 

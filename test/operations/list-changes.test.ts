@@ -88,7 +88,8 @@ describe('list_changes over MCP (local files)', () => {
     expect(recent.text).toMatch(/^Changes from \S+Z on \(last 24 hours\)\.\nShowing 2 of 2 changes\./);
     expect((await list({ since: 'since 5 days ago' })).structured.total).toBe(3);
     expect((await list({ by: ME })).structured.total).toBe(3);
-    expect((await list({ by: 'oauth|someone-else' })).text).toBe('No changes found.');
+    // A subject that finds nothing says whose changes the log does hold: a misspelling reads as one.
+    expect((await list({ by: 'oauth|someone-else' })).text).toBe(`No change by that subject; the log holds changes by: ${ME}.\nNo changes found.`);
     // A resource by its name or its id: the two mapping changes wrote two different imports.
     const byName = (await list({ target: OTHER_FLOW })).structured;
     expect(byName.rows.map((x) => x.operation)).toEqual(['update_flow']);
@@ -100,6 +101,8 @@ describe('list_changes over MCP (local files)', () => {
     expect((await list({ operation: 'flows disable' })).structured.rows.map((x) => x.operation)).toEqual(['update_flow']);
     const unknown = await list({ operation: 'frobnicate' });
     expect(unknown.text).toBe('"frobnicate" is no tool or command of this version: matched as written.\nNo changes found.');
+    const misspelled = await list({ operation: 'update_mapin' });
+    expect(misspelled.text).toMatch(/^"update_mapin" is no tool or command of this version: matched as written\. Did you mean "update_mapping"\?/);
 
     const first = (await list({ limit: 2 })).structured;
     expect(first).toMatchObject({ total: 3, truncated: true, rows: [all.rows[0], all.rows[1]] });

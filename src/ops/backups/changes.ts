@@ -51,6 +51,11 @@ export interface ChangeEntry {
 
 export interface ChangeLog {
   rows: ChangeEntry[];
+  /**
+   * When `by` found nothing: the people the log does hold changes of (at most 10), so that a misspelled
+   * subject reads as one, not as "nobody changed anything".
+   */
+  knownBy?: string[];
   /** How `since` was read, e.g. "from 2026-11-30T23:00:00.000Z on (yesterday, Europe/Paris)". */
   since?: string;
 }
@@ -124,5 +129,6 @@ export function changeFilter(ctx: Pick<OpContext, 'now' | 'timeZone'>, q: Change
 export async function readChangeLog(ctx: OpContext, q: ChangeQuery = {}): Promise<ChangeLog> {
   const { filter, since } = changeFilter(ctx, q);
   const rows = (await listChanges(ctx, filter)).map(entryOf);
-  return { rows, ...(since ? { since } : {}) };
+  const knownBy = !rows.length && filter.subject !== undefined ? [...new Set((await listChanges(ctx, { limit: 10_000 })).map((r) => r.subject))].slice(0, 10) : undefined;
+  return { rows, ...(since ? { since } : {}), ...(knownBy ? { knownBy } : {}) };
 }
