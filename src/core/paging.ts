@@ -3,6 +3,7 @@
 import type { HttpClient, HttpResponse, RequestOptions } from './http.js';
 import { UnexpectedShapeError, describeShape } from './errors.js';
 import { asArray } from './http-answers.js';
+import { inReadCache } from './shared-reads.js';
 
 export interface ListOptions {
   /** Stop after this many items (the result may then be incomplete). */
@@ -65,7 +66,9 @@ export async function listAll<T>(
   const seen = new Set<string>();
   const rows = opts.rows ?? ((body: unknown, endpoint: string) => asArray<unknown>(body, endpoint));
   if (http.forms.listPaging === 'skip' && !opts.rows) return listBySkip<T>(http, path, query, opts);
-  if (opts.stream && !opts.rows && opts.limit === undefined) return listStreamed(http, path, query, parse, opts.signal);
+  // Row by row only where no session keeps its lists (the CLI, a one-shot check): a session's next tool
+  // call reuses the list read whole (shared-reads.ts), which is worth more there than the memory.
+  if (opts.stream && !opts.rows && opts.limit === undefined && !inReadCache()) return listStreamed(http, path, query, parse, opts.signal);
   while (next) {
     const res = await http.request<unknown>('GET', next, { query: q, signal: opts.signal });
     for (const item of rows(res.body, endpointOf('GET', next))) {

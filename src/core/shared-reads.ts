@@ -171,6 +171,11 @@ export function withReadCache<T>(cache: ReadCache, fn: () => Promise<T>): Promis
   return scope.run({ cache, read: new Set() }, fn);
 }
 
+/** Whether this call has a session's list cache to fill (an MCP tool call): a list read whole is worth keeping. */
+export function inReadCache(): boolean {
+  return (scope.getStore()?.cache.ttlMs ?? 0) > 0;
+}
+
 interface Flight {
   generation: number;
   /** Callers waiting for it; the request is aborted when the last one leaves. */

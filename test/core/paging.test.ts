@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { HttpClient } from '../../src/core/http.js';
 import { listAll, listAllJobs, listAllByNextPageUrl, nextLink } from '../../src/core/paging.js';
+import { ReadCache, withReadCache } from '../../src/core/shared-reads.js';
 import { mockFetch, noSleep } from '../helpers/mock-fetch.js';
 
 const base = 'https://api.integrator.io/v1';
@@ -54,6 +55,15 @@ describe('paging', () => {
     const rows = await listAll<{ _id: string }>(http, '/flows', {}, { stream: true });
     expect(rows.map((r) => r._id)).toEqual(['1', '2', '3', '4', '5']);
     expect(urls).toEqual([`${base}/flows`, `${base}/flows?skip=2`, `${base}/flows?skip=2`, `${base}/flows?skip=4`]);
+  });
+
+  it("streamed, inside a session with a list cache: read whole, so the session's next call reuses it", async () => {
+    const { http, calls } = mk([{ status: 200, body: [{ _id: '1' }, { _id: '2' }] }]);
+    const cache = new ReadCache({ ttlMs: 30_000 });
+    const first = await withReadCache(cache, () => listAll<{ _id: string }>(http, '/flows', {}, { stream: true }));
+    const again = await withReadCache(cache, () => listAll<{ _id: string }>(http, '/flows', {}, { stream: true }));
+    expect([first, again].map((r) => r.map((x) => x._id))).toEqual([['1', '2'], ['1', '2']]);
+    expect(calls).toHaveLength(1);
   });
 
   it('stops at the caller limit', async () => {
