@@ -12,6 +12,8 @@ import { newestChanges } from './changes.js';
 import type { BackupStore, ChangeFilter, ChangeRow } from './types.js';
 
 const SKIP_FIX = 'move it out of the backups folder';
+/** A backup file's text: the record, one key a line, as every version wrote it. */
+const fileText = (rec: BackupRecord) => JSON.stringify(rec, null, 1) + '\n';
 
 export class FileStore implements BackupStore {
   readonly kind = 'file';
@@ -32,14 +34,14 @@ export class FileStore implements BackupStore {
     await mkdir(this.where, { recursive: true, mode: 0o700 });
     const file = this.file(rec.id);
     const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, JSON.stringify(rec, null, 1) + '\n', { mode: 0o600 });
+    await writeFile(tmp, fileText(rec), { mode: 0o600 });
     await rename(tmp, file);
   }
 
   async add(rec: BackupRecord): Promise<boolean> {
     await mkdir(this.where, { recursive: true, mode: 0o700 });
     try {
-      await writeFile(this.file(rec.id), JSON.stringify(rec, null, 1) + '\n', { mode: 0o600, flag: 'wx' });
+      await writeFile(this.file(rec.id), fileText(rec), { mode: 0o600, flag: 'wx' });
       return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
