@@ -61,7 +61,7 @@ if (args.op === 'health') {
   // The check's read of its jobs alone, added up as the health check does: what memory the jobs cost.
   const w = healthWindow(undefined, new Date(args.now));
   const toRow = rowMaker(w.from, w.to, w.days);
-  const tally = new HealthTally();
+  const tally = new HealthTally(w.days.length);
   await api.jobs.forEach({ type_in: ['flow', 'retry', 'bulk_retry'], createdAt_gte: new Date(w.baseFrom).toISOString(), createdAt_lte: new Date(w.to - 1).toISOString() }, (j) => tally.add(toRow(j)));
   out = { wallMs: performance.now() - t0, summary: `${tally.read} jobs of ${tally.byFlow.size} flows` };
 } else {

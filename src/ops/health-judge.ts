@@ -7,7 +7,7 @@ import { flowSteps } from '../core/flows.js';
 import { hasTag, tagOf } from './tags.js';
 import { groupBy, plural } from './util.js';
 import { scheduleIntervalMs } from './schedule.js';
-import { JobTally, mergedTally, rateOf, runTimeOf, type RunRef } from './job-tally.js';
+import { JobTally, mergedTally, rateOf, runTimeOf, TallyTable, type RunRef } from './job-tally.js';
 import type { ConnectionCheck, FlowHealth, JobCounts, IntegrationHealth, ScheduleIssue, Verdict } from './health-report.js';
 
 export const DAY = 86_400_000;
@@ -218,7 +218,8 @@ export function tallyByIntegration(flowHealth: readonly FlowHealth[], byFlow: Re
     if (!l) flowsOf.set(integrationId, (l = []));
     l.push(t);
   }
-  return new Map([...flowsOf].map(([id, tallies]) => [id, mergedTally(tallies)]));
+  const table = new TallyTable();
+  return new Map([...flowsOf].map(([id, tallies]) => [id, mergedTally(tallies, table)]));
 }
 
 /**

@@ -2,7 +2,7 @@
 // sums, run times, the runs it names); per flow, the open errors of its flow and retry jobs; the window's
 // flow jobs of the whole account counted; its newest failed runs. Each job is added as its page arrives
 // and then dropped, so memory grows with the flows reported, not with the jobs read.
-import { keepNewest, JobTally } from './job-tally.js';
+import { keepNewest, JobTally, TallyTable } from './job-tally.js';
 import type { JobRow } from './job-rows.js';
 import { num } from './util.js';
 
@@ -20,16 +20,24 @@ export interface FailedRun {
 }
 
 export class HealthTally {
-  /** Flow jobs by flow id. */
+  /** Flow jobs by flow id: each a slot of `flows`. */
   readonly byFlow = new Map<string, JobTally>();
   /** Open errors by flow id: of its flow jobs and of the retry jobs that retried its errors. */
   readonly openByFlow = new Map<string, number>();
-  /** The flow jobs of every flow (listed or not): the summary counts the window's. */
-  readonly allFlows = new JobTally();
+  /** The flow jobs of every flow (listed or not): the summary counts the window's (no run times kept). */
+  readonly allFlows: JobTally;
+  /** The flows' tallies side by side. */
+  private readonly flows: TallyTable;
   /** The window's failed flow jobs, newest first, at most FAILED_JOBS_LISTED. */
   readonly failed: FailedRun[] = [];
   /** Every job read (flow, retry, bulk retry; window and baseline). */
   read = 0;
+
+  /** `dayCount`: the days of the series (the rows' `day` indexes), so that the flows' table is made wide enough once. */
+  constructor(dayCount = 0) {
+    this.flows = new TallyTable(dayCount);
+    this.allFlows = new JobTally(new TallyTable(dayCount, false));
+  }
 
   add(r: JobRow): void {
     const j = r.job;
@@ -38,7 +46,7 @@ export class HealthTally {
     if (j.type !== 'flow') return;
     if (j._flowId) {
       let t = this.byFlow.get(j._flowId);
-      if (!t) this.byFlow.set(j._flowId, (t = new JobTally()));
+      if (!t) this.byFlow.set(j._flowId, (t = new JobTally(this.flows)));
       t.add(r);
     }
     this.allFlows.add(r);

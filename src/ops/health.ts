@@ -101,7 +101,7 @@ async function readAll(ctx: OpContext, w: HealthWindow, tests?: ConnectionTests)
   const onPage = (n: number) => void report(ctx, n / JOBS_PAGE, undefined, `reading jobs: ${n} read`);
   const connectionSources = tests ? prefetch(signal, (s) => readConnectionSources(api, s)) : undefined;
   const toRow = rowMaker(w.from, w.to, w.days);
-  const tally = new HealthTally();
+  const tally = new HealthTally(w.days.length);
   const add = counting((job: Parameters<typeof toRow>[0]) => {
     const r = toRow(job);
     tally.add(r);
