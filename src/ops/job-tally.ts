@@ -39,6 +39,13 @@ export interface RunRef {
   at: string;
 }
 
+/**
+ * A number read from a typed array, as V8 keeps a small integer: in the object that holds it, not boxed.
+ * A double stored into a report's field makes V8 box that field in every object of the same shape (16
+ * bytes more per number, a few megabytes over a large account's flows).
+ */
+const whole = (x: number): number => (Number.isInteger(x) && x < 2 ** 30 && x > -(2 ** 30) ? x | 0 : x);
+
 /** A typed array at least `size` long, its contents kept (doubling, so growth costs a few copies in all). */
 function grown<A extends Float64Array | Int32Array>(a: A, size: number, make: (n: number) => A): A {
   if (size <= a.length) return a;
@@ -133,9 +140,9 @@ export class TallyTable {
   part(slot: number, at: number, which: (tag: number) => boolean): Part {
     const o = slot * this.stride + at;
     const counts = {} as JobCounts;
-    COUNTS.forEach((c, i) => (counts[c] = this.n[o + i]!));
+    COUNTS.forEach((c, i) => (counts[c] = whole(this.n[o + i]!)));
     const sums = {} as Record<SumField, number>;
-    SUMS.forEach((s, i) => (sums[s] = this.n[o + COUNTS.length + i]!));
+    SUMS.forEach((s, i) => (sums[s] = whole(this.n[o + COUNTS.length + i]!)));
     return { counts, sums, durations: this.durations(slot, which) };
   }
 
@@ -145,8 +152,8 @@ export class TallyTable {
     const d = slot * this.stride + DAYS + i * DAY_WIDTH;
     const n = this.n;
     if (n[d] === 0) return undefined;
-    const counts = { total: n[d]!, completed: n[d + 1]!, failed: n[d + 2]!, canceled: 0, active: 0, withErrors: 0 };
-    return { counts, sums: { numError: n[d + 3]!, numExport: 0, numSuccess: 0, numIgnore: 0 }, durations: this.durations(slot, (tag) => tag >> 1 === i + 1) };
+    const counts = { total: whole(n[d]!), completed: whole(n[d + 1]!), failed: whole(n[d + 2]!), canceled: 0, active: 0, withErrors: 0 };
+    return { counts, sums: { numError: whole(n[d + 3]!), numExport: 0, numSuccess: 0, numIgnore: 0 }, durations: this.durations(slot, (tag) => tag >> 1 === i + 1) };
   }
 
   newest(slot: number): RunRef | undefined {
@@ -186,7 +193,7 @@ export class TallyTable {
 
   private durations(slot: number, which: (tag: number) => boolean): number[] {
     const out: number[] = [];
-    for (let e = this.head[slot]!; e !== NONE; e = this.next[e]!) if (which(this.tag[e]!)) out.push(this.dur[e]!);
+    for (let e = this.head[slot]!; e !== NONE; e = this.next[e]!) if (which(this.tag[e]!)) out.push(whole(this.dur[e]!));
     return out;
   }
 
