@@ -1,6 +1,6 @@
 // Child process of bench/latency.mjs: one operation (the health check, or troubleshoot of one integration)
 // against an emulator, timing every request, so that its peak RSS (VmHWM) is this process's alone.
-// argv[2]: JSON { baseUrl, now (emulator ms), mode ('sliced' | 'chain'), op ('health' | 'troubleshoot'), integration? }.
+// argv[2]: JSON { baseUrl, now (emulator ms), mode ('sliced' | 'chain'), op ('health' | 'health-untested' | 'jobs' | 'read' | 'troubleshoot'), integration? }.
 // Prints one line of JSON on stdout: { wallMs, requests, clientRequests, critical, rssMb, failing?, summary }.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,11 +52,12 @@ const home = mkdtempSync(join(tmpdir(), 'cm-bench-latency-'));
 const ctx = { api, now: () => new Date(args.now), home };
 const t0 = performance.now();
 let out;
-if (args.op === 'health') {
-  const report = await healthCheck(ctx, {});
+if (args.op === 'health' || args.op === 'health-untested') {
+  const report = await healthCheck(ctx, args.op === 'health' ? {} : { testConnections: false });
   const wallMs = performance.now() - t0;
   const failing = report.integrations.find((i) => i.verdict === 'failing');
-  out = { wallMs, failing: failing && { id: failing.integrationId, name: failing.name }, summary: `${report.integrations.length} integrations, verdicts ${JSON.stringify(report.verdicts)}` };
+  const flows = report.integrations.reduce((n, i) => n + i.flows.length, 0);
+  out = { wallMs, failing: failing && { id: failing.integrationId, name: failing.name }, summary: `${report.integrations.length} integrations, ${flows} flows, ${report.connections.length} connections tested, verdicts ${JSON.stringify(report.verdicts)}` };
 } else if (args.op === 'jobs') {
   // The check's read of its jobs alone, added up as the health check does: what memory the jobs cost.
   const w = healthWindow(undefined, new Date(args.now));

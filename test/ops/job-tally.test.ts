@@ -23,7 +23,9 @@ const jobArb = fc.record({
   numExport: fc.integer({ min: 0, max: 50 }),
 });
 
-function rowsOf(specs: fc.infer<typeof jobArb>[], dayCount: number): { flow: number; row: JobRow }[] {
+type JobSpec = { flow: number; minutesAgo: number; status: (typeof STATUSES)[number]; runMs?: number; numError: number; numExport: number };
+
+function rowsOf(specs: JobSpec[], dayCount: number): { flow: number; row: JobRow }[] {
   const toRow = rowMaker(FROM, NOW, DAYS.slice(DAYS.length - dayCount));
   return specs.map((s, i) => {
     const t = NOW - s.minutesAgo * 60_000;
