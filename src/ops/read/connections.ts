@@ -4,6 +4,7 @@ import type { Connection } from '../../core/schemas.js';
 import type { Outcome } from '../outcome.js';
 import { resolveConnection } from '../resolve.js';
 import { compact } from '../project.js';
+import { containsText, filterText } from './filter.js';
 import { stripSecrets } from '../backups/content.js';
 import { connectionInApp } from '../web-app.js';
 
@@ -18,8 +19,10 @@ export interface ConnectionRow {
 export const CONNECTION_FIELDS = ['id', 'name', 'type', 'status', 'offline'] as const;
 
 export async function listConnections(ctx: OpContext, q: { type?: string; name?: string } = {}): Promise<ConnectionRow[]> {
-  let rows: Connection[] = await ctx.api.connections.list(q.type ? { type: q.type } : {}, { signal: ctx.signal });
-  if (q.name) rows = rows.filter((c) => c.name.toLowerCase().includes(q.name!.toLowerCase()));
+  const name = containsText(q.name, 'name', 'connection', 'netsuite');
+  const type = filterText(q.type, 'type', 'a connection type, e.g. "http" or "netsuite"', 'every type');
+  let rows: Connection[] = await ctx.api.connections.list(type !== undefined ? { type } : {}, { signal: ctx.signal });
+  if (name !== undefined) rows = rows.filter((c) => c.name.toLowerCase().includes(name));
   return rows.map((c) => ({ id: c._id, name: c.name, type: c.type, offline: !!c.offline, status: c.offline ? 'offline' : 'online' }));
 }
 

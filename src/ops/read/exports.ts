@@ -5,11 +5,13 @@ import type { Flow, Export, Import } from '../../core/schemas.js';
 import { flowSteps } from '../../core/flows.js';
 import { resolveIntegration, resolveExport, resolveImport } from '../resolve.js';
 import { compact } from '../project.js';
+import { containsText, filterText, INTEGRATION_REF } from './filter.js';
 import { countMapped, mappingOf } from '../mapping/formats.js';
 
-/** The rows whose name contains `text` (case-insensitive); all of them when no text is given. */
-export function nameContains<T extends { name: string }>(rows: T[], text: string | undefined): T[] {
-  return text ? rows.filter((r) => r.name.toLowerCase().includes(text.toLowerCase())) : rows;
+/** The rows whose name contains `text` (case-insensitive); all of them when no text is given; blank text is an error. */
+export function nameContains<T extends { name: string }>(rows: T[], text: string | undefined, noun = 'export or import'): T[] {
+  const t = containsText(text, 'name', noun, 'orders');
+  return t !== undefined ? rows.filter((r) => r.name.toLowerCase().includes(t)) : rows;
 }
 
 export interface ExportRow {
@@ -27,7 +29,8 @@ export const EXPORT_FIELDS = ['id', 'name', 'adaptorType', 'connection', 'flow',
 /** Exports with the flow that runs them: its schedule and whether it is enabled. */
 export async function listExports(ctx: OpContext, q: { integration?: string; name?: string } = {}): Promise<ExportRow[]> {
   const { api, signal } = ctx;
-  const integration = q.integration ? await resolveIntegration(api, q.integration) : undefined;
+  const ref = filterText(q.integration, 'integration', INTEGRATION_REF, 'the whole account');
+  const integration = ref !== undefined ? await resolveIntegration(api, ref) : undefined;
   const [exps, flows, conns] = await Promise.all([
     integration ? api.integrations.exports(integration._id, { signal }) : api.exports.list({}, { signal }),
     integration ? api.integrations.flows(integration._id, { signal }) : api.flows.list({}, { signal }),
@@ -65,7 +68,8 @@ export const IMPORT_FIELDS = ['id', 'name', 'adaptorType', 'connection', 'mappin
 
 export async function listImports(ctx: OpContext, q: { integration?: string; name?: string } = {}): Promise<ImportRow[]> {
   const { api, signal } = ctx;
-  const integration = q.integration ? await resolveIntegration(api, q.integration) : undefined;
+  const ref = filterText(q.integration, 'integration', INTEGRATION_REF, 'the whole account');
+  const integration = ref !== undefined ? await resolveIntegration(api, ref) : undefined;
   const [imps, conns] = await Promise.all([
     integration ? api.integrations.imports(integration._id, { signal }) : api.imports.list({}, { signal }),
     api.connections.list({}, { signal }),

@@ -5,6 +5,7 @@ import { flowSteps } from '../../core/flows.js';
 import { mapPool, readWidth } from '../pool.js';
 import { resolveIntegration, resolveFlow } from '../resolve.js';
 import { compact } from '../project.js';
+import { containsText, filterText, INTEGRATION_REF } from './filter.js';
 import { mappingOf } from '../mapping/formats.js';
 
 export interface FlowRow {
@@ -23,20 +24,19 @@ export const FLOW_FIELDS = ['id', 'name', 'integration', 'integrationId', 'enabl
 /** Flows with open-error counts from one summary call per integration (not one per flow). */
 export async function listFlows(ctx: OpContext, q: { integration?: string; enabled?: boolean; name?: string } = {}): Promise<FlowRow[]> {
   const { api, signal } = ctx;
+  const integration = filterText(q.integration, 'integration', INTEGRATION_REF, 'the whole account');
+  const name = containsText(q.name, 'name', 'flow', 'orders');
   let flows: Flow[];
   let integrations: { _id: string; name: string }[];
-  if (q.integration) {
-    const i = await resolveIntegration(api, q.integration);
+  if (integration !== undefined) {
+    const i = await resolveIntegration(api, integration);
     integrations = [i];
     flows = await api.integrations.flows(i._id, { signal });
   } else {
     [flows, integrations] = await Promise.all([api.flows.list({}, { signal }), api.integrations.list({}, { signal })]);
   }
   if (q.enabled !== undefined) flows = flows.filter((f) => !f.disabled === q.enabled);
-  if (q.name) {
-    const n = q.name.toLowerCase();
-    flows = flows.filter((f) => f.name.toLowerCase().includes(n));
-  }
+  if (name !== undefined) flows = flows.filter((f) => f.name.toLowerCase().includes(name));
   const names = new Map(integrations.map((i) => [i._id, i.name]));
   const open = new Map<string, number>();
   const integrationIds = [...new Set(flows.map((f) => f._integrationId).filter((x): x is string => !!x))];

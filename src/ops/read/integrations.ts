@@ -7,6 +7,7 @@ import { mapPool, readWidth } from '../pool.js';
 import { hasTag, tagOf } from '../tags.js';
 import { resolveIntegration } from '../resolve.js';
 import { compact } from '../project.js';
+import { containsText, filterText } from './filter.js';
 
 export interface IntegrationRow {
   id: string;
@@ -24,6 +25,8 @@ export const INTEGRATION_FIELDS = ['id', 'name', 'status', 'version', 'flows', '
 
 export async function listIntegrations(ctx: OpContext, q: { name?: string; tag?: string; errors?: boolean } = {}): Promise<IntegrationRow[]> {
   const { api, signal } = ctx;
+  const name = containsText(q.name, 'name', 'integration', 'netsuite');
+  const tag = filterText(q.tag, 'tag', 'a tag, e.g. "critical"', 'every integration');
   const [integrations, flows] = await Promise.all([api.integrations.list({}, { signal }), api.flows.list({}, { signal })]);
   const byIntegration = new Map<string, Flow[]>();
   for (const f of flows) if (f._integrationId) byIntegration.set(f._integrationId, [...(byIntegration.get(f._integrationId) ?? []), f]);
@@ -41,16 +44,13 @@ export async function listIntegrations(ctx: OpContext, q: { name?: string; tag?:
       tag: tagOf(i),
     }) as IntegrationRow;
   });
-  if (q.name) {
-    const n = q.name.toLowerCase();
-    rows = rows.filter((r) => r.name.toLowerCase().includes(n));
-  }
-  if (q.tag?.trim()) {
+  if (name !== undefined) rows = rows.filter((r) => r.name.toLowerCase().includes(name));
+  if (tag !== undefined) {
     const inUse = [...new Set(integrations.map(tagOf).filter((t): t is string => t !== undefined))].sort();
-    if (!integrations.some((i) => hasTag(i, q.tag!))) {
-      throw new UsageError(`No integration has tag "${q.tag}". Integration tags in use: ${inUse.join(', ') || '(none)'}.`);
+    if (!integrations.some((i) => hasTag(i, tag))) {
+      throw new UsageError(`No integration has tag "${tag}". Integration tags in use: ${inUse.join(', ') || '(none)'}.`);
     }
-    rows = rows.filter((r) => hasTag(r, q.tag!));
+    rows = rows.filter((r) => hasTag(r, tag));
   }
   if (q.errors !== false) {
     await mapPool(rows, readWidth(ctx), async (r) => {

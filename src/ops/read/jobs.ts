@@ -7,6 +7,7 @@ import { mapPool, readWidth } from '../pool.js';
 import { resolveIntegration, resolveFlow } from '../resolve.js';
 import { rangeFilters, rangeOf } from '../timerange.js';
 import { compact } from '../project.js';
+import { filterText, FLOW_REF, INTEGRATION_REF } from './filter.js';
 
 export interface JobRow {
   id: string;
@@ -54,8 +55,11 @@ export async function listJobs(
 ): Promise<JobRow[]> {
   const { api, signal } = ctx;
   const range = rangeOf(ctx, q.range);
-  const integration = q.integration ? await resolveIntegration(api, q.integration) : undefined;
-  const flow = q.flow ? await resolveFlow(api, q.flow) : undefined;
+  const [integrationRef, flowRef] = [filterText(q.integration, 'integration', INTEGRATION_REF, 'the whole account'), filterText(q.flow, 'flow', FLOW_REF, 'every flow')];
+  filterText(q.status, 'status', `a job status (${JOB_STATUSES.join(', ')})`, 'every status');
+  filterText(q.type, 'type', 'a job type, e.g. "flow" or "retry"', 'flow jobs');
+  const integration = integrationRef !== undefined ? await resolveIntegration(api, integrationRef) : undefined;
+  const flow = flowRef !== undefined ? await resolveFlow(api, flowRef) : undefined;
   const statuses: readonly string[] = JOB_STATUSES;
   if (q.status && !statuses.includes(q.status)) throw new UsageError(`Unknown job status "${q.status}". Use one of: ${statuses.join(', ')}.`);
   const [jobs, flows] = await Promise.all([
