@@ -34,7 +34,7 @@ export async function runMcpFast(argv: readonly string[], io: Partial<CliIO> | u
   }
   const port = values.port === undefined ? undefined : Number(values.port);
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535)) return undefined;
-  const [{ runMcp }, { CeligoApiError, describeError }] = await Promise.all([import('../mcp/main.js'), import('../core/errors.js')]);
+  const [{ runMcp }, { CeligoApiError, MissingTokenError, describeError }] = await Promise.all([import('../mcp/main.js'), import('../core/errors.js')]);
   try {
     const server = await runMcp({
       http: !!values.http,
@@ -52,6 +52,7 @@ export async function runMcpFast(argv: readonly string[], io: Partial<CliIO> | u
     return 0;
   } catch (err) {
     process.stderr.write(`Error: ${describeError(err)}\n`);
-    return err instanceof CeligoApiError && (err.status === 401 || err.status === 403) ? 4 : 1;
+    // As every other command (program.ts EXIT.auth): no token, or one the API refuses, exits 4.
+    return err instanceof MissingTokenError || (err instanceof CeligoApiError && (err.status === 401 || err.status === 403)) ? 4 : 1;
   }
 }

@@ -1,5 +1,6 @@
 // Exit codes: 0 ok, 1 error, 2 cancelled, 4 auth, 8 still pending; and how a production profile confirms.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startEmulator, DEMO_TOKEN, type RunningEmulator } from '../../src/emulator/index.js';
@@ -51,6 +52,15 @@ describe('exit codes', () => {
     const r = await run(['flows', 'list']);
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('CELIGO_API_TOKEN');
+  });
+
+  it('4 without a token from the MCP server too (its own fast start-up path, in a process of its own)', () => {
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, CELIGO_MANAGE_HOME: tempHome() };
+    const bin = new URL('../../bin/celigo-manage.js', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, [bin, 'mcp'], { encoding: 'utf8', env, input: '', timeout: 20_000 });
+    expect(r.status).toBe(4);
+    expect(r.stderr).toContain('CELIGO_API_TOKEN');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('2 when the person declines at the prompt, 0 when they agree', async () => {

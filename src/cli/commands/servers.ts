@@ -27,7 +27,7 @@ export const mcp: NounSpec = {
     options: [
       opt('--http', 'Serve Streamable HTTP on /mcp instead of stdio'),
       opt('--port <port>', 'HTTP port (default 8765)'),
-      opt('--host <host>', 'HTTP host (default 127.0.0.1)'),
+      opt('--host <host>', 'HTTP host (env CELIGO_MANAGE_HTTP_HOST; default 127.0.0.1)'),
       opt('--toolsets <list>', 'Only these toolsets, comma-separated (env CELIGO_MANAGE_TOOLSETS)'),
       opt('--tools <list>', 'Only these tools, comma-separated (env CELIGO_MANAGE_TOOLS)'),
       opt('--exclude-tools <list>', 'Never these tools (env CELIGO_MANAGE_EXCLUDE_TOOLS)'),
