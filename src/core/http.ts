@@ -165,8 +165,8 @@ export class HttpClient {
       maxRetryAfterSec: opts.maxRetryAfterSec ?? 120,
       maxWaitMs: opts.maxWaitMs ?? 120_000,
       backoffMs: opts.backoffMs ?? 250,
-      // Looked up per call: touching globalThis.fetch loads undici, which a --demo run never needs.
-      fetch: opts.fetch ?? ((u, init) => globalThis.fetch(u, init)),
+      // node:http(s) (core/node-transport.ts), loaded with the first request: a --demo run never needs it.
+      fetch: opts.fetch ?? ((u, init) => import('./node-transport.js').then((t) => t.nodeTransport(u, init))),
       sleep: opts.sleep ?? abortableSleep,
       random: opts.random ?? Math.random,
       userAgent: opts.userAgent ?? 'celigo-manage',

@@ -39,6 +39,9 @@ export function requestUrl(baseUrl: string, origin: string, arrayFilters: ApiFor
  * the URL carries its own signature, and the token must never reach another host. Not retried, not
  * rate-budgeted (S3 is not integrator.io); the whole body is read as text.
  */
+/** Redirects a signed download follows. */
+const MAX_REDIRECTS = 3;
+
 export async function downloadSigned(
   o: { fetch: FetchLike; timeoutMs: number; userAgent: string },
   href: string,
@@ -51,7 +54,14 @@ export async function downloadSigned(
   const onAbort = () => ac.abort(signal!.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    const res = await o.fetch(u.href, { method: 'GET', headers: { accept: '*/*', 'user-agent': o.userAgent }, signal: ac.signal });
+    // A signed URL carries no token, so its redirects (a storage region's, say) are followed, a few at most.
+    let res = await o.fetch(u.href, { method: 'GET', headers: { accept: '*/*', 'user-agent': o.userAgent }, signal: ac.signal });
+    for (let hop = 0, at = u; hop < MAX_REDIRECTS && res.status >= 300 && res.status < 400 && res.headers.get('location'); hop++) {
+      await res.text();
+      at = new URL(res.headers.get('location')!, at);
+      if (at.protocol !== 'https:' && at.protocol !== 'http:') throw new Error(`Refusing to download from a ${at.protocol} URL`);
+      res = await o.fetch(at.href, { method: 'GET', headers: { accept: '*/*', 'user-agent': o.userAgent }, signal: ac.signal });
+    }
     const text = await res.text();
     const display = u.origin + u.pathname;
     if (res.status >= 400) throw new CeligoApiError({ status: res.status, code: 'download_failed', message: `The signed URL answered ${res.status} (it may have expired; ask for a new one)`, method: 'GET', path: display });
