@@ -8,6 +8,8 @@
 import type { JobCounts, RunTime } from './health-report.js';
 import type { JobRow } from './job-rows.js';
 import { num, percentiles } from './util.js';
+import { Blocks } from './typed-blocks.js';
+import { FIRST, NEWEST, RunSlots, SECOND, type RunRef } from './run-slots.js';
 
 const COUNTS = ['total', 'completed', 'failed', 'canceled', 'active', 'withErrors'] as const;
 const SUMS = ['numError', 'numExport', 'numSuccess', 'numIgnore'] as const;
@@ -31,13 +33,7 @@ export interface Part {
   durations: number[];
 }
 
-/** A run the report names: the newest of a flow, or one of its last finished ones. */
-export interface RunRef {
-  t: number;
-  jobId: string;
-  status: string;
-  at: string;
-}
+export type { RunRef } from './run-slots.js';
 
 /**
  * A number read from a typed array, as V8 keeps a small integer: in the object that holds it, not boxed.
@@ -46,58 +42,48 @@ export interface RunRef {
  */
 const whole = (x: number): number => (Number.isInteger(x) && x < 2 ** 30 && x > -(2 ** 30) ? x | 0 : x);
 
-/** A typed array at least `size` long, its contents kept (doubling, so growth costs a few copies in all). */
-function grown<A extends Float64Array | Int32Array>(a: A, size: number, make: (n: number) => A): A {
-  if (size <= a.length) return a;
-  const b = make(Math.max(size, a.length * 2));
-  b.set(a);
-  return b;
-}
+/** Tallies a block of the table holds (2**10), and run times a block of its lists holds (2**14). */
+const SLOT_SHIFT = 10;
+const RUN_TIME_SHIFT = 14;
 
 /**
- * The tallies of one check side by side. A slot is one tally: its numbers at `slot * stride` in `n`; its
- * run times a list from `head[slot]` through `next`, each with its duration (`dur`) and where it fell
- * (`tag`: its day index + 1, or 0, times two, plus one when in the window); its newest run and its two
- * newest finished ones in three arrays of references.
+ * The tallies of one check side by side. A slot is one tally: its numbers a row of `n` (core/typed-blocks:
+ * blocks of fixed size, so a large account's table grows without copies); its run times a list from
+ * `head` through `next`, each with its duration (`dur`) and where it fell (`tag`: its day index + 1, or
+ * 0, times two, plus one when in the window); its newest run and its two newest finished ones in three
+ * arrays of references.
  */
 export class TallyTable {
-  private stride: number;
-  private n: Float64Array;
+  private readonly n: Blocks<Float64Array>;
   private slots = 0;
-  private head = new Int32Array(1).fill(NONE);
-  private dur = new Float64Array(16);
-  private tag = new Int32Array(16);
-  private next = new Int32Array(16);
+  private readonly head = new Blocks((k) => new Int32Array(k), 1, SLOT_SHIFT, NONE);
+  private readonly dur = new Blocks((k) => new Float64Array(k), 1, RUN_TIME_SHIFT);
+  private readonly tag = new Blocks((k) => new Int32Array(k), 1, RUN_TIME_SHIFT);
+  private readonly next = new Blocks((k) => new Int32Array(k), 1, RUN_TIME_SHIFT);
   private durCount = 0;
-  private readonly newestRun: (RunRef | undefined)[] = [];
-  private readonly finished0: (RunRef | undefined)[] = [];
-  private readonly finished1: (RunRef | undefined)[] = [];
+  private readonly runs = new RunSlots();
 
   /**
    * `dayCount`: the series days the rows can fall on (more are made room for when they come);
    * `durations: false`: a table whose tallies count and never report run times keeps none.
    */
   constructor(dayCount = 0, private readonly keepDurations = true) {
-    this.stride = DAYS + dayCount * DAY_WIDTH;
-    this.n = new Float64Array(this.stride);
+    this.n = new Blocks((k) => new Float64Array(k), DAYS + dayCount * DAY_WIDTH, SLOT_SHIFT);
   }
 
   /** A new, empty tally's slot. */
   slot(): number {
     const s = this.slots++;
-    this.n = grown(this.n, this.slots * this.stride, (k) => new Float64Array(k));
-    if (s >= this.head.length) {
-      const h = new Int32Array(this.head.length * 2).fill(NONE);
-      h.set(this.head);
-      this.head = h;
-    }
+    this.n.reserve(s);
+    this.head.reserve(s);
+    this.runs.reserve(s);
     return s;
   }
 
   add(slot: number, r: JobRow): void {
     const j = r.job;
-    const n = this.n;
-    const at = slot * this.stride + (r.inWindow ? WIN : BASE);
+    const n = this.n.block(slot);
+    const at = this.n.offset(slot) + (r.inWindow ? WIN : BASE);
     n[at]++;
     const k = j.status === 'completed' ? 1 : j.status === 'failed' ? 2 : j.status === 'canceled' ? 3 : 4;
     n[at + k]++;
@@ -105,107 +91,98 @@ export class TallyTable {
     for (let i = 0; i < SUMS.length; i++) n[at + COUNTS.length + i] += num(j[SUMS[i]]);
     if (r.day !== undefined) {
       const d = this.dayAt(slot, r.day);
-      const m = this.n;
+      const m = this.n.block(slot);
       m[d]++;
       if (k === 1 || k === 2) m[d + k]++;
       m[d + 3] += num(j.numError);
     }
     if (r.durationMs !== undefined) this.pushDuration(slot, r.durationMs, (r.day === undefined ? 0 : r.day + 1) * 2 + (r.inWindow ? 1 : 0));
     if (!r.inWindow) return;
-    // A run is named only when it is among the newest (no object for every job read).
-    const newest = this.newestRun[slot];
-    const newer = !newest || r.t > newest.t;
-    const last = this.finished1[slot];
-    const finished = (k === 1 || k === 2) && (!last || r.t > last.t);
-    if (!newer && !finished) return;
-    const run = { t: r.t, jobId: j._id, status: j.status, at: j.createdAt };
-    if (newer) this.newestRun[slot] = run;
-    if (finished) this.keepFinished(slot, run);
+    // A run is named only when it is among the newest (a run's time is at least 0; none is -1).
+    if (r.t > this.runs.time(slot, NEWEST)) this.runs.set(slot, NEWEST, r.t, j._id, j.status);
+    if ((k === 1 || k === 2) && r.t > this.runs.time(slot, SECOND)) this.keepFinished(slot, r.t, j._id, j.status);
   }
 
   /** Tally `from` (of `src`) added into tally `into` of this table. */
   merge(into: number, src: TallyTable, from: number): void {
-    const days = (src.stride - DAYS) / DAY_WIDTH;
+    const width = src.n.width;
+    const days = (width - DAYS) / DAY_WIDTH;
     if (days > 0) this.dayAt(into, days - 1);
-    const a = into * this.stride;
-    const b = from * src.stride;
-    for (let i = 0; i < src.stride; i++) this.n[a + i] += src.n[b + i];
-    if (this.keepDurations) for (let e = src.head[from]!; e !== NONE; e = src.next[e]!) this.pushDuration(into, src.dur[e]!, src.tag[e]!);
-    const newest = src.newestRun[from];
-    if (newest && (!this.newestRun[into] || newest.t > this.newestRun[into]!.t)) this.newestRun[into] = newest;
-    for (const run of src.lastFinished(from)) this.keepFinished(into, run);
+    const [a, an] = [this.n.offset(into), this.n.block(into)];
+    const [b, bn] = [src.n.offset(from), src.n.block(from)];
+    for (let i = 0; i < width; i++) an[a + i] += bn[b + i]!;
+    if (this.keepDurations) for (let e = src.head.get(from); e !== NONE; e = src.next.get(e)) this.pushDuration(into, src.dur.get(e), src.tag.get(e));
+    const newest = src.runs.get(from, NEWEST);
+    if (newest && newest.t > this.runs.time(into, NEWEST)) this.runs.set(into, NEWEST, newest.t, newest.jobId, newest.status);
+    for (const run of src.lastFinished(from)) if (run.t > this.runs.time(into, SECOND)) this.keepFinished(into, run.t, run.jobId, run.status);
   }
 
   /** The counts and sums at `at` (WIN or BASE) of a tally, and the run times `which` picks by tag. */
   part(slot: number, at: number, which: (tag: number) => boolean): Part {
-    const o = slot * this.stride + at;
+    const o = this.n.offset(slot) + at;
+    const n = this.n.block(slot);
     const counts = {} as JobCounts;
-    COUNTS.forEach((c, i) => (counts[c] = whole(this.n[o + i]!)));
+    COUNTS.forEach((c, i) => (counts[c] = whole(n[o + i]!)));
     const sums = {} as Record<SumField, number>;
-    SUMS.forEach((s, i) => (sums[s] = whole(this.n[o + COUNTS.length + i]!)));
+    SUMS.forEach((s, i) => (sums[s] = whole(n[o + COUNTS.length + i]!)));
     return { counts, sums, durations: this.durations(slot, which) };
   }
 
   /** Day `i` of a tally's series; undefined when none of its jobs fell on it. */
   dayPart(slot: number, i: number): Part | undefined {
-    if (DAYS + (i + 1) * DAY_WIDTH > this.stride) return undefined;
-    const d = slot * this.stride + DAYS + i * DAY_WIDTH;
-    const n = this.n;
+    if (DAYS + (i + 1) * DAY_WIDTH > this.n.width) return undefined;
+    const d = this.n.offset(slot) + DAYS + i * DAY_WIDTH;
+    const n = this.n.block(slot);
     if (n[d] === 0) return undefined;
     const counts = { total: whole(n[d]!), completed: whole(n[d + 1]!), failed: whole(n[d + 2]!), canceled: 0, active: 0, withErrors: 0 };
     return { counts, sums: { numError: whole(n[d + 3]!), numExport: 0, numSuccess: 0, numIgnore: 0 }, durations: this.durations(slot, (tag) => tag >> 1 === i + 1) };
   }
 
   newest(slot: number): RunRef | undefined {
-    return this.newestRun[slot];
+    return this.runs.get(slot, NEWEST);
   }
 
   /** The window's two newest finished runs, newest first. */
   lastFinished(slot: number): RunRef[] {
     const out: RunRef[] = [];
-    if (this.finished0[slot]) out.push(this.finished0[slot]!);
-    if (this.finished1[slot]) out.push(this.finished1[slot]!);
+    for (const k of [FIRST, SECOND]) {
+      const run = this.runs.get(slot, k);
+      if (run) out.push(run);
+    }
     return out;
   }
 
-  /** Keeps `run` among a tally's two newest finished runs (a tie goes after the runs already there). */
-  private keepFinished(slot: number, run: RunRef): void {
-    const first = this.finished0[slot];
-    if (!first || run.t > first.t) {
-      this.finished1[slot] = first;
-      this.finished0[slot] = run;
-    } else if (!this.finished1[slot] || run.t > this.finished1[slot]!.t) this.finished1[slot] = run;
+  /** A finished run newer than the tally's second newest, kept among its two newest (a tie goes after the runs already there). */
+  private keepFinished(slot: number, t: number, id: string, status: string): void {
+    if (t > this.runs.time(slot, FIRST)) {
+      this.runs.copy(slot, FIRST, SECOND);
+      this.runs.set(slot, FIRST, t, id, status);
+    } else this.runs.set(slot, SECOND, t, id, status);
   }
 
   private pushDuration(slot: number, ms: number, tag: number): void {
     if (!this.keepDurations) return;
     const e = this.durCount++;
-    if (e >= this.dur.length) {
-      this.dur = grown(this.dur, e + 1, (k) => new Float64Array(k));
-      this.tag = grown(this.tag, e + 1, (k) => new Int32Array(k));
-      this.next = grown(this.next, e + 1, (k) => new Int32Array(k));
-    }
-    this.dur[e] = ms;
-    this.tag[e] = tag;
-    this.next[e] = this.head[slot]!;
-    this.head[slot] = e;
+    this.dur.reserve(e);
+    this.tag.reserve(e);
+    this.next.reserve(e);
+    this.dur.set(e, ms);
+    this.tag.set(e, tag);
+    this.next.set(e, this.head.get(slot));
+    this.head.set(slot, e);
   }
 
   private durations(slot: number, which: (tag: number) => boolean): number[] {
     const out: number[] = [];
-    for (let e = this.head[slot]!; e !== NONE; e = this.next[e]!) if (which(this.tag[e]!)) out.push(whole(this.dur[e]!));
+    for (let e = this.head.get(slot); e !== NONE; e = this.next.get(e)) if (which(this.tag.get(e))) out.push(whole(this.dur.get(e)));
     return out;
   }
 
-  /** The offset of day `i` of a tally's numbers, widening every tally's stride when it has no room for it. */
+  /** The offset of day `i` of a tally's numbers in its block, widening every tally when it has no room for it. */
   private dayAt(slot: number, i: number): number {
     const need = DAYS + (i + 1) * DAY_WIDTH;
-    if (need > this.stride) {
-      const wider = new Float64Array(Math.max(1, this.n.length / this.stride) * need);
-      for (let s = 0; s < this.slots; s++) wider.set(this.n.subarray(s * this.stride, (s + 1) * this.stride), s * need);
-      [this.n, this.stride] = [wider, need];
-    }
-    return slot * this.stride + DAYS + i * DAY_WIDTH;
+    if (need > this.n.width) this.n.widen(need, this.slots);
+    return this.n.offset(slot) + DAYS + i * DAY_WIDTH;
   }
 }
 

@@ -31,7 +31,9 @@ function rowsOf(specs: JobSpec[], dayCount: number): { flow: number; row: JobRow
     const t = NOW - s.minutesAgo * 60_000;
     const iso = new Date(t).toISOString();
     const timed = s.runMs !== undefined ? { startedAt: iso, endedAt: new Date(t + s.runMs).toISOString() } : {};
-    const job = { _id: `j${i}`, type: 'flow', status: s.status, createdAt: iso, _flowId: `f${s.flow}`, numError: s.numError, numExport: s.numExport, ...timed } as Job;
+    // Ids of every kind a run keeps: short, Celigo's 24 hex digits, longer than that, not ASCII.
+    const _id = [`j${i}`, (0x665f0000 + i).toString(16).padStart(24, '0'), `a-very-long-job-identifier-${i}`, `jöb-${i}`][i % 4]!;
+    const job = { _id, type: 'flow', status: s.status, createdAt: iso, _flowId: `f${s.flow}`, numError: s.numError, numExport: s.numExport, ...timed } as Job;
     return { flow: s.flow, row: toRow(job) };
   });
 }
@@ -115,5 +117,21 @@ describe('TallyTable: many tallies side by side', () => {
     t.add(row);
     expect(t.win.counts.completed).toBe(1);
     expect(t.win.durations).toEqual([]);
+  });
+
+  it('holds thousands of tallies across the blocks of its table, widened for new days part way', () => {
+    // 2,500 flows (three blocks of slots); the baseline's days come only after every flow has a tally,
+    // so the table, made for no day, widens with all of them in it.
+    const specs: JobSpec[] = [];
+    for (const minutesAgo of [30, 3 * 24 * 60, 6 * 24 * 60]) for (let f = 0; f < 2500; f++) specs.push({ flow: f, minutesAgo: minutesAgo + (f % 50), status: f % 3 ? 'completed' : 'failed', runMs: 1000 + f, numError: f % 4, numExport: f % 7 });
+    const rows = rowsOf(specs, 9);
+    const table = new TallyTable(0);
+    const byFlow = new Map<number, JobTally>();
+    for (const { flow, row } of rows) {
+      let t = byFlow.get(flow);
+      if (!t) byFlow.set(flow, (t = new JobTally(table)));
+      t.add(row);
+    }
+    for (const f of [0, 1, 1023, 1024, 2047, 2048, 2499]) expect(said(byFlow.get(f)!)).toEqual(expected(rows.filter((r) => r.flow === f).map((r) => r.row)));
   });
 });

@@ -1,0 +1,82 @@
+// The runs a tally names (its newest, and its two newest finished ones), kept for many tallies side by
+// side without an object per run (issue 14 item 3). An object for each run a flow's tally named, with the
+// job's id and time strings it held, was replaced as newer pages came, and on a large account those
+// objects outlived the young generation and piled up as old garbage: a seventh of the jobs read's peak
+// memory. Here a run is its time, its status's number and its id's characters in typed arrays; a RunRef
+// is made only when asked for. Its `at` is its creation time written as ISO 8601 in UTC, with milliseconds.
+import { Blocks } from './typed-blocks.js';
+
+/** A run the report names: the newest of a flow, or one of its last finished ones. */
+export interface RunRef {
+  t: number;
+  jobId: string;
+  status: string;
+  at: string;
+}
+
+/** Which run of a tally: its newest, its newest finished, the one finished before. */
+export const NEWEST = 0;
+export const FIRST = 1;
+export const SECOND = 2;
+const RUNS = 3;
+/** An id of up to this many UTF-16 units (Celigo's are 24 hex digits) is kept in the arrays; a longer one in a map. */
+const ID_UNITS = 24;
+const SHIFT = 10;
+/** The time of no run: every run's is at least 0. */
+const NONE = -1;
+
+export class RunSlots {
+  private readonly t = new Blocks((k) => new Float64Array(k), RUNS, SHIFT, NONE);
+  private readonly statusOf = new Blocks((k) => new Int32Array(k), RUNS, SHIFT);
+  /** Per run: the id's length, then its units. */
+  private readonly ids = new Blocks((k) => new Uint16Array(k), RUNS * (ID_UNITS + 1), SHIFT);
+  private readonly longIds = new Map<number, string>();
+  private readonly statuses: string[] = [];
+  private readonly codes = new Map<string, number>();
+
+  reserve(slot: number): void {
+    this.t.reserve(slot);
+    this.statusOf.reserve(slot);
+    this.ids.reserve(slot);
+  }
+
+  /** The time of run `k` of a tally, or -1 when it has none. */
+  time(slot: number, k: number): number {
+    return this.t.block(slot)[this.t.offset(slot) + k]!;
+  }
+
+  set(slot: number, k: number, t: number, id: string, status: string): void {
+    this.t.block(slot)[this.t.offset(slot) + k] = t;
+    let code = this.codes.get(status);
+    if (code === undefined) this.codes.set(status, (code = this.statuses.push(status) - 1));
+    this.statusOf.block(slot)[this.statusOf.offset(slot) + k] = code;
+    const units = this.ids.block(slot);
+    const at = this.ids.offset(slot) + k * (ID_UNITS + 1);
+    if (id.length > ID_UNITS) {
+      units[at] = ID_UNITS + 1;
+      this.longIds.set(slot * RUNS + k, id);
+      return;
+    }
+    this.longIds.delete(slot * RUNS + k);
+    units[at] = id.length;
+    for (let i = 0; i < id.length; i++) units[at + 1 + i] = id.charCodeAt(i);
+  }
+
+  /** Run `from` of a tally copied over its run `to`. */
+  copy(slot: number, from: number, to: number): void {
+    const run = this.get(slot, from);
+    if (run) this.set(slot, to, run.t, run.jobId, run.status);
+    else this.t.block(slot)[this.t.offset(slot) + to] = NONE;
+  }
+
+  get(slot: number, k: number): RunRef | undefined {
+    const t = this.time(slot, k);
+    if (t === NONE) return undefined;
+    const units = this.ids.block(slot);
+    const at = this.ids.offset(slot) + k * (ID_UNITS + 1);
+    const length = units[at]!;
+    const jobId = length > ID_UNITS ? this.longIds.get(slot * RUNS + k)! : String.fromCharCode(...units.subarray(at + 1, at + 1 + length));
+    const status = this.statuses[this.statusOf.block(slot)[this.statusOf.offset(slot) + k]!]!;
+    return { t, jobId, status, at: new Date(t).toISOString() };
+  }
+}
