@@ -70,19 +70,20 @@ export class FlowsApi extends ResourceApi<s.Flow> {
 /**
  * What reading a flow's steps needs of it, and its name, integration, schedule and state: a report over
  * every flow of a large account keeps this instead of each whole flow (its mappings, hooks, settings).
+ * `intern` hands back one copy of equal ids and schedules (ops/interner.ts), shared across the flows.
  */
-export function flowOutline(flow: s.Flow): s.Flow {
+export function flowOutline(flow: s.Flow, intern: (v: string) => string = (v) => v): s.Flow {
   type Step = { type?: string; _exportId?: string; _importId?: string };
-  const step = (p: Step): Step => ({ type: p.type, _exportId: p._exportId, _importId: p._importId });
+  const id = (v: string | undefined) => (typeof v === 'string' ? intern(v) : v);
+  const step = (p: Step): Step => ({ type: p.type, _exportId: id(p._exportId), _importId: id(p._importId) });
   const routers = (flow as { routers?: { branches?: { pageProcessors?: Step[] }[] }[] }).routers;
   return {
-    _id: flow._id,
+    _id: intern(flow._id),
     name: flow.name,
-    _integrationId: flow._integrationId,
+    _integrationId: id(flow._integrationId),
     disabled: flow.disabled,
-    schedule: flow.schedule,
-    lastModified: flow.lastModified,
-    pageGenerators: flow.pageGenerators?.map((p) => ({ _exportId: p._exportId })),
+    schedule: id(flow.schedule),
+    pageGenerators: flow.pageGenerators?.map((p) => ({ _exportId: id(p._exportId) })),
     pageProcessors: flow.pageProcessors?.map(step),
     ...(routers ? { routers: routers.map((r) => ({ branches: r.branches?.map((b) => ({ pageProcessors: b.pageProcessors?.map(step) })) })) } : {}),
   } as s.Flow;

@@ -5,6 +5,7 @@
 import { keepNewest, JobTally, TallyTable } from './job-tally.js';
 import type { JobRow } from './job-rows.js';
 import { num } from './util.js';
+import { asGiven } from './interner.js';
 
 /** Failed runs the report lists, newest first. */
 export const FAILED_JOBS_LISTED = 50;
@@ -33,8 +34,14 @@ export class HealthTally {
   /** Every job read (flow, retry, bulk retry; window and baseline). */
   read = 0;
 
-  /** `dayCount`: the days of the series (the rows' `day` indexes), so that the flows' table is made wide enough once. */
-  constructor(dayCount = 0) {
+  /**
+   * `dayCount`: the days of the series (the rows' `day` indexes), so that the flows' table is made wide
+   * enough once; `intern`: one copy of each flow id kept as a key (ops/interner.ts).
+   */
+  constructor(
+    dayCount = 0,
+    private readonly intern: (s: string) => string = asGiven,
+  ) {
     this.flows = new TallyTable(dayCount);
     this.allFlows = new JobTally(new TallyTable(dayCount, false));
   }
@@ -42,11 +49,14 @@ export class HealthTally {
   add(r: JobRow): void {
     const j = r.job;
     this.read++;
-    if (j._flowId) this.openByFlow.set(j._flowId, (this.openByFlow.get(j._flowId) ?? 0) + num(j.numOpenError));
+    if (j._flowId) {
+      const open = this.openByFlow.get(j._flowId);
+      this.openByFlow.set(open === undefined ? this.intern(j._flowId) : j._flowId, (open ?? 0) + num(j.numOpenError));
+    }
     if (j.type !== 'flow') return;
     if (j._flowId) {
       let t = this.byFlow.get(j._flowId);
-      if (!t) this.byFlow.set(j._flowId, (t = new JobTally(this.flows)));
+      if (!t) this.byFlow.set(this.intern(j._flowId), (t = new JobTally(this.flows)));
       t.add(r);
     }
     this.allFlows.add(r);

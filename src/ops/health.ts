@@ -5,6 +5,7 @@
 // health-report.ts; what it keeps of the jobs (never the jobs themselves): health-tally.ts.
 import type { Connection, Flow, Integration } from '../core/schemas.js';
 import { flowOutline } from '../core/flows.js';
+import { interner } from './interner.js';
 import type { OpContext } from './context.js';
 import { parseTimeRange } from './timerange.js';
 import { counting, nowOf, plural, report } from './util.js';
@@ -60,15 +61,19 @@ interface ConnectionSources {
 }
 
 /** An export or import as far as choosing the tests goes (a server may ignore `include` and send the whole object). */
-const connectionUse = (r: { _id: string; _connectionId?: unknown }) => ({ _id: r._id, _connectionId: r._connectionId });
+const connectionUse = (intern: (s: string) => string) => (r: { _id: string; _connectionId?: unknown }) => ({
+  _id: intern(r._id),
+  _connectionId: typeof r._connectionId === 'string' ? intern(r._connectionId) : r._connectionId,
+});
 
-async function readConnectionSources(api: OpContext['api'], signal?: AbortSignal): Promise<ConnectionSources> {
+async function readConnectionSources(api: OpContext['api'], intern: (s: string) => string, signal?: AbortSignal): Promise<ConnectionSources> {
   // Of the exports and imports only the connection is used: `include` keeps those pages small
   // (celigo-api.md §1.7, Projection). `name` is in every projection; asked for since the schema needs it.
   const fields = { include: 'name,_connectionId' };
+  const keep = connectionUse(intern);
   const [exps, imps, connections] = await Promise.all([
-    api.exports.list(fields, { signal, keep: connectionUse }),
-    api.imports.list(fields, { signal, keep: connectionUse }),
+    api.exports.list(fields, { signal, keep }),
+    api.imports.list(fields, { signal, keep }),
     api.connections.list({}, { signal }),
   ]);
   const connectionOf = new Map<string, string>();
@@ -99,9 +104,11 @@ async function readAll(ctx: OpContext, w: HealthWindow, tests?: ConnectionTests)
   const { api, signal } = ctx;
   // Progress per thousand jobs read: `done` counts them in pages (the slices arrive in any order).
   const onPage = (n: number) => void report(ctx, n / JOBS_PAGE, undefined, `reading jobs: ${n} read`);
-  const connectionSources = tests ? prefetch(signal, (s) => readConnectionSources(api, s)) : undefined;
+  // One copy of each id and schedule, wherever it was read (jobs, flows, exports, imports).
+  const intern = interner();
+  const connectionSources = tests ? prefetch(signal, (s) => readConnectionSources(api, intern, s)) : undefined;
   const toRow = rowMaker(w.from, w.to, w.days);
-  const tally = new HealthTally(w.days.length);
+  const tally = new HealthTally(w.days.length, intern);
   const add = counting((job: Parameters<typeof toRow>[0]) => {
     const r = toRow(job);
     tally.add(r);
@@ -109,7 +116,7 @@ async function readAll(ctx: OpContext, w: HealthWindow, tests?: ConnectionTests)
   }, JOBS_PAGE, onPage);
   const integrationsRead = api.integrations.list({}, { signal });
   // Each flow's outline only (its steps, name, schedule): a large account's mappings and settings are not kept.
-  const flowsRead = api.flows.list({}, { signal, keep: flowOutline, stream: true });
+  const flowsRead = api.flows.list({}, { signal, keep: (f: Flow) => flowOutline(f, intern), stream: true });
   if (tests && connectionSources) startTests(tests, integrationsRead, flowsRead, connectionSources);
   const [integrations, flows] = await Promise.all([
     integrationsRead,
