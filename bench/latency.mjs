@@ -147,7 +147,7 @@ export async function benchLatency() {
     figure: 'daily_health_check with no connection tested (testConnections: false): peak RSS, large ×10 vs ×1, 20 ms',
     value: good(u1) && good(u10) ? `${fmt(u10.rssMb / u1.rssMb)}x (${fmt(u10.rssMb, 0)} (${fmt(u10.rssRange[0], 0)}–${fmt(u10.rssRange[1], 0)}) vs ${fmt(u1.rssMb, 0)} MB)` : `${figures(u10)} vs ${figures(u1)}`,
     target: '',
-    note: `What the connection tests add to the peak: each test is one request, and every request made through fetch leaves some tens of kilobytes of garbage that outlives young collections while the budget queues it. ${good(u10) ? `${fmt(u10.wallMs / 1000)} s, ${u10.requests} requests at ×10` : ''}`,
+    note: `The same check with its connection tests left out, beside the full one: what the tests add to the peak (${good(u1) && good(one?.sliced) ? `${fmt(one.sliced.rssMb - u1.rssMb, 0)} MB at ×1` : '?'}, ${good(u10) && good(ten?.sliced) ? `${fmt(ten.sliced.rssMb - u10.rssMb, 0)} MB at ×10` : '?'}; within the spread of runs where small). ${good(u10) ? `${fmt(u10.wallMs / 1000)} s, ${u10.requests} requests at ×10` : ''}`,
   });
   const [j1, j10] = [at(1, 20)?.jobs, at(10, 20)?.jobs];
   const jobRatio = (m) => (good(j1?.[m]) && good(j10?.[m]) ? j10[m].rssMb / j1[m].rssMb : NaN);
