@@ -62,7 +62,15 @@ export function parseBody(res: Answer): unknown {
   return res.text;
 }
 
-export function toApiError(status: number, body: unknown, method: string, path: string, attempts: number): CeligoApiError {
+/**
+ * An answer the call fails with: an error status, or a redirect. The client follows no redirect (the token
+ * would go wherever it points; core/node-transport.ts), and reading one as an answer would make a list of
+ * an HTML page or a change that never happened look done.
+ */
+export const failedStatus = (status: number): boolean => status >= 300;
+
+export function toApiError(status: number, body: unknown, method: string, path: string, attempts: number, location?: string | null): CeligoApiError {
+  if (status < 400) return redirectError(status, method, path, attempts, location);
   const entries: FieldError[] = [];
   if (body && typeof body === 'object' && Array.isArray((body as { errors?: unknown }).errors)) {
     for (const e of (body as { errors: unknown[] }).errors) {
@@ -84,6 +92,19 @@ export function toApiError(status: number, body: unknown, method: string, path: 
     code: first?.code ?? defaultCode(status),
     message: first?.message || fallback,
     fieldErrors: entries.filter((e) => e.field || status === 422 || status === 400),
+    method,
+    path,
+    attempts,
+  });
+}
+
+function redirectError(status: number, method: string, path: string, attempts: number, location?: string | null): CeligoApiError {
+  // Where it points, as far as the host: an absolute Location names its origin, a relative one the same host.
+  const where = !location ? '' : URL.canParse(location) ? ` to ${new URL(location).origin}` : ' to another path of the same host';
+  return new CeligoApiError({
+    status,
+    code: 'redirect',
+    message: `integrator.io answered ${status}, a redirect${where}; celigo-manage follows none (your token would go with it). Check the profile's base URL or region: \`celigo-manage doctor\` shows which one is used`,
     method,
     path,
     attempts,

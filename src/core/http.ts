@@ -3,7 +3,7 @@
 // celigo-api.md §1.5 (error envelope), §1.6 (rate limit), design.md §2 (which requests may be retried).
 import { setMaxListeners } from 'node:events';
 import { CeligoApiError } from './errors.js';
-import { asArray, networkError, parseBody, parseRetryAfter, toApiError, type Answer, type Send } from './http-answers.js';
+import { asArray, failedStatus, networkError, parseBody, parseRetryAfter, toApiError, type Answer, type Send } from './http-answers.js';
 import { DEFAULT_FORMS, type ApiForms } from './forms.js';
 import { DEFAULT_MAX_IN_FLIGHT, RateBudget, TurnTimeout } from './rate-budget.js';
 import type { RateGate } from './rate-gate.js';
@@ -238,7 +238,7 @@ export class HttpClient {
     }
     // Every caller parses its own copy: callers (and zod) may keep or change what they are given.
     const body = parseBody(answer);
-    if (answer.status >= 400) throw toApiError(answer.status, body, method, display, answer.attempts);
+    if (failedStatus(answer.status)) throw toApiError(answer.status, body, method, display, answer.attempts, answer.headers.get('location'));
     return { status: answer.status, headers: answer.headers, body: body as T, url: url.href };
   }
 
@@ -266,7 +266,7 @@ export class HttpClient {
     const rows = { endpoint: opts.endpoint, row, stopped: (err: unknown) => stoppedBy !== undefined && err === stoppedBy };
     const send: Send = { method: 'GET', href: url.href, display, timeoutMs: this.o.timeoutMs, signal: opts.signal, deadline: Date.now() + this.o.maxWaitMs, rows };
     const answer = await this.exchange(send, true, true);
-    if (answer.status >= 400) throw toApiError(answer.status, parseBody(answer), 'GET', display, answer.attempts);
+    if (failedStatus(answer.status)) throw toApiError(answer.status, parseBody(answer), 'GET', display, answer.attempts, answer.headers.get('location'));
     if (answer.split?.kind === 'array') return { count: answer.split.count, headers: answer.headers };
     const list = asArray<unknown>(answer.split?.kind === 'other' ? answer.split.value : answer.split ? undefined : parseBody(answer), opts.endpoint);
     for (const v of list) opts.row(v, answer.attempts);

@@ -161,4 +161,17 @@ describe('node transport', () => {
     expect(seen.slice(-2).map((x) => x.url)).toEqual(['/signed-moved', '/signed?X-Amz-Signature=abc']);
     expect(seen.slice(-2).every((x) => x.headers.authorization === undefined)).toBe(true);
   });
+
+  it('a redirect from the API is an error that says so and names where it points, never an answer', async () => {
+    const http = new HttpClient({ baseUrl: base, token: 'secret-token' });
+    const count = seen.length;
+    const err = await http.request('GET', '/moved').catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 302, code: 'redirect' });
+    expect((err as Error).message).toMatch(/answered 302, a redirect to http:\/\/elsewhere\.example; celigo-manage follows none/);
+    expect((err as Error).message).not.toContain('secret-token');
+    const rowsErr = await http.rows('/moved', { endpoint: 'GET /moved', row: () => {} }).catch((e: unknown) => e);
+    expect(rowsErr).toMatchObject({ status: 302, code: 'redirect' });
+    // Asked once each (a redirect is not retried), and nothing went to where it points.
+    expect(seen.length).toBe(count + 2);
+  });
 });
