@@ -99,6 +99,30 @@ async function sweepSeed(scale, latencies) {
   return { emulator, cases };
 }
 
+/** Days of runs of the history case: the health check's window and its 7-day baseline, all of them full. */
+const HISTORY_DAYS = 8;
+
+/**
+ * `large` ×1 with HISTORY_DAYS days of runs instead of one: eight times the jobs on the same flows,
+ * integrations and connections. The health check and its jobs read, sliced, at 20 ms (medians of RSS_RUNS).
+ */
+async function sweepHistory() {
+  const t = performance.now();
+  const emu = await spawnEmulator({ seed: 'large', historyDays: HISTORY_DAYS });
+  const seeded = (performance.now() - t) / 1000;
+  const counts = (await (await fetch(`${emu.url}/__emulator/health`)).json()).counts;
+  const emulator = { scale: 1, historyDays: HISTORY_DAYS, seeded, rssMb: procMb(emu.pid, 'VmRSS'), counts };
+  await emu.setFaults({ latencyMs: 20 });
+  const now = await emu.now();
+  process.stderr.write(`bench: latency: large ×1 with ${HISTORY_DAYS} days of runs, 20 ms …\n`);
+  const health = await runMedian({ baseUrl: emu.baseUrl, now, mode: 'sliced', op: 'health' });
+  const jobs = await runMedian({ baseUrl: emu.baseUrl, now, mode: 'sliced', op: 'jobs' });
+  emulator.peakMb = procMb(emu.pid, 'VmHWM');
+  await emu.setFaults({});
+  await emu.close();
+  return { emulator, health, jobs };
+}
+
 function caseRow(c, op) {
   const [sliced, chain] = [c[op].sliced, c[op].chain];
   const where = `large ×${c.scale}, ${c.latencyMs} ms`;
@@ -119,6 +143,7 @@ function caseRow(c, op) {
 export async function benchLatency() {
   const seeds = [];
   for (const { scale, latencies } of SWEEP) seeds.push(await sweepSeed(scale, latencies));
+  const history = await sweepHistory();
   const cases = seeds.flatMap((s) => s.cases);
   const at = (scale, latencyMs) => cases.find((c) => c.scale === scale && c.latencyMs === latencyMs);
   const landed = readdirSync(DIST_CORE).some((f) => f.endsWith('.js') && readFileSync(DIST_CORE + f, 'utf8').includes('jobPaging'));
@@ -166,6 +191,14 @@ export async function benchLatency() {
     target: '',
     note: `The floor under the two rows above: streaming ten times the pages through V8 (parsed row by row, nothing kept) by itself raises the peak this much. ${r10?.summary ?? ''} vs ${r1?.summary ?? ''}`,
   });
+  const h1 = one?.sliced;
+  const h8 = history.health;
+  rows.push({
+    figure: `daily_health_check peak RSS, large ×1 with ${HISTORY_DAYS} days of runs vs 1 (the same flows), 20 ms`,
+    value: good(h1) && good(h8) ? `${fmt(h8.rssMb / h1.rssMb)}x (${fmt(h8.rssMb, 0)} (${fmt(h8.rssRange[0], 0)}–${fmt(h8.rssRange[1], 0)}) vs ${fmt(h1.rssMb, 0)} MB)` : `${figures(h8)} vs ${figures(h1)}`,
+    target: '',
+    note: `An account that grows in runs, not in flows: the window and its 7-day baseline both full, ${history.emulator.counts.flowJobs} flow jobs against ${seeds[0]?.emulator.counts.flowJobs} on the same ${history.emulator.counts.flows} flows. ${figures(h8)}; ${h8?.summary ?? ''}. Its jobs read alone: ${figures(history.jobs)}, ${history.jobs?.summary ?? ''}`,
+  });
   rows.push({
     figure: 'daily_health_check live heap once collected, large ×10 vs ×1, 20 ms',
     value: `${live(ten?.sliced)} vs ${live(one?.sliced)}`,
@@ -181,5 +214,12 @@ export async function benchLatency() {
       note: `RSS after seeding; peak ${fmt(e.peakMb, 0)} MB after the cases. ${e.counts.integrations} integrations, ${e.counts.flows} flows, ${e.counts.connections} connections, ${e.counts.flowJobs} flow jobs, ${e.counts.openErrors} open errors`,
     });
   }
+  const e = history.emulator;
+  rows.push({
+    figure: `Emulator, large ×1 with ${HISTORY_DAYS} days of runs: spawn to listening`,
+    value: `${fmt(e.seeded, 1)} s, ${fmt(e.rssMb, 0)} MB`,
+    target: '',
+    note: `RSS after seeding; peak ${fmt(e.peakMb, 0)} MB after the cases. ${e.counts.flows} flows, ${e.counts.flowJobs} flow jobs, ${e.counts.openErrors} open errors`,
+  });
   return rows;
 }

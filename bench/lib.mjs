@@ -24,10 +24,10 @@ export const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 
  * The emulator in its own process, so that its CPU does not compete with the code being measured
  * (two cores here). Controlled through /__emulator/*. `scale` sizes the large seed (1 to 20).
  */
-export async function spawnEmulator({ seed = 'demo', rateLimit = 'off', scale = 1 } = {}) {
+export async function spawnEmulator({ seed = 'demo', rateLimit = 'off', scale = 1, historyDays = 1 } = {}) {
   const { spawn } = await import('node:child_process');
   const script = new URL('./emulator-process.mjs', import.meta.url).pathname;
-  const child = spawn(process.execPath, [script, seed, rateLimit, String(scale)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [script, seed, rateLimit, String(scale), String(historyDays)], { stdio: ['ignore', 'pipe', 'inherit'] });
   // Never leave the child behind, whatever happens to the benchmark.
   process.once('exit', () => child.kill());
   const url = await new Promise((resolve, reject) => {

@@ -32,6 +32,8 @@ export interface EmulatorOptions {
    * and connections. Any other seed takes only 1.
    */
   scale?: number;
+  /** Days of run history of the `large` seed, 1 to 14 (default 1): more jobs on the same flows (8 fills the health check's baseline). */
+  historyDays?: number;
   /** Injectable; default the real clock. */
   clock?: Clock;
   /** Leaky bucket; default {capacity: 1000, refillPerSec: 300}; false turns it off. */
@@ -94,6 +96,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     port: opts.port ?? 0,
     seed: opts.seed ?? 'demo',
     scale: opts.scale,
+    historyDays: opts.historyDays,
     clock,
     rateLimit: opts.rateLimit === undefined ? DEFAULT_RATE_LIMIT : opts.rateLimit,
     faults: opts.faults,

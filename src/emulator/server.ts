@@ -47,6 +47,8 @@ export interface ServerOptions {
   seed: SeedName;
   /** Size factor of the large seed (default 1). */
   scale?: number;
+  /** Days of run history of the large seed (default 1); kept by resets. */
+  historyDays?: number;
   clock: ControlledClock;
   rateLimit: RateLimitConfig | false;
   faults?: FaultConfig;
@@ -91,7 +93,7 @@ export class EmulatorServer implements ControlTarget {
     this.config = { ...DEFAULT_CONFIG, ...opts.config, forms: { ...(opts.config?.forms ?? {}) } };
     this.clock = opts.clock;
     this.quiet = opts.quiet;
-    this._store = seedStore(opts.seed, this.clock, opts.scale ?? 1);
+    this._store = seedStore(opts.seed, this.clock, opts.scale ?? 1, opts.historyDays ?? 1);
     this.setRateLimit(opts.rateLimit);
     this.faultState = new Faults(opts.faults);
     this.server = createServer((req, res) => {
@@ -137,7 +139,8 @@ export class EmulatorServer implements ControlTarget {
   }
   /** No seed: the same seed and scale again. A seed without a scale: that seed at scale 1. */
   reset(seed?: SeedName, scale?: number): void {
-    this._store = seedStore(seed ?? (this._store.seedName as SeedName), this.clock, scale ?? (seed ? 1 : this._store.seedScale));
+    const name = seed ?? (this._store.seedName as SeedName);
+    this._store = seedStore(name, this.clock, scale ?? (seed ? 1 : this._store.seedScale), name === 'large' ? (this.opts.historyDays ?? 1) : 1);
   }
   setFaults(f: FaultConfig): void {
     this.faultState.set(f);

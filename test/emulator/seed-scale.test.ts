@@ -93,3 +93,23 @@ describe('scale through the emulator', () => {
     }
   }, 30_000);
 });
+
+describe('large seed history', () => {
+  it('more days of runs on request: the same flows, jobs over each day asked for; 1 is the default store', () => {
+    const day = 86_400_000;
+    const one = seedStore('large', new ManualClock(START));
+    const three = seedStore('large', new ManualClock(START), 1, 3);
+    const [a, b] = [one.counts(), three.counts()];
+    expect(b.flows).toBe(a.flows);
+    expect(b.integrations).toBe(a.integrations);
+    expect(b.flowJobs).toBeGreaterThan(2.9 * a.flowJobs);
+    expect(b.flowJobs).toBeLessThan(3.1 * a.flowJobs);
+    const oldest = three.jobs.all.filter((j) => j.type === 'flow').reduce((m, j) => Math.min(m, j.createdAt), Infinity);
+    expect(START - oldest).toBeGreaterThan(2 * day);
+    expect(START - oldest).toBeLessThanOrEqual(3 * day);
+    expect(idHash(seedStore('large', new ManualClock(START), 1, 1))).toBe(idHash(one));
+    expect(() => seedStore('large', new ManualClock(START), 1, 0)).toThrow(/history days must be a whole number from 1 to 14/);
+    expect(() => seedStore('large', new ManualClock(START), 1, 15)).toThrow(/from 1 to 14/);
+    expect(() => seedStore('demo', new ManualClock(START), 1, 2)).toThrow(/large seed only/);
+  });
+});

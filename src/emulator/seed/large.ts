@@ -30,8 +30,14 @@ export const LARGE = { integrations: 220, flowsPerIntegration: 10, connectionsPe
 
 /** Largest `scale` accepted: ×20 is about 1.7 million jobs and 1.1 million open errors. */
 export const MAX_LARGE_SCALE = 20;
+/** Most days of run history the large seed builds (the health check reads its window and 7 days before). */
+export const MAX_LARGE_HISTORY_DAYS = 14;
 
-export function seedLarge(store: Store, scale = 1): void {
+/**
+ * `historyDays` (default 1, the pinned store): days of scheduled runs before now. 8 fills the health
+ * check's 7-day baseline as well as its window: eight times the jobs on the same flows.
+ */
+export function seedLarge(store: Store, scale = 1, historyDays = 1): void {
   const perApp = LARGE.connectionsPerApp * scale;
   const now = store.now();
   const b = new Builder(store, DEMO_USER_ID, false);
@@ -48,7 +54,7 @@ export function seedLarge(store: Store, scale = 1): void {
   store.hidden.scopedConnections.add(conns[5][0]._id);
 
   const sim = new Simulation(store);
-  const from = now - DAY;
+  const from = now - historyDays * DAY;
   const until = now - MIN;
   for (let i = 0; i < LARGE.integrations * scale; i++) {
     const src = APPS[i % APPS.length];
