@@ -184,4 +184,18 @@ describe('backups and undo hardening (issue 13)', () => {
     expect(String(viaTool.message ?? viaTool.text)).toMatch(/taken from https:\/\/api\.eu\.integrator\.io/);
     expect(Object.keys(tool('restore_backup').input)).not.toContain('otherAccount');
   });
+
+  it('list_backups reads its target as list_changes does: an id, or a name in any ASCII case; blank is an error', async () => {
+    const ok = await updateMapping(env.ctx, { flow: FLOW, changes: [{ op: 'add', generate: 'memo', hardCodedValue: 'z' }] });
+    const ids = async (target: string) => (await listBackups(env.ctx, { target })).backups.map((b) => b.id);
+    // What the change backed up (the flow's import), by id and by name in another case.
+    const item = (await loadBackup(env.ctx, ok.backupId)).items[0]!;
+    expect(item.name).toBeTruthy();
+    expect(await ids(item.id)).toEqual([ok.backupId]);
+    expect(await ids(item.name!.toUpperCase())).toEqual([ok.backupId]);
+    expect(await ids(item.name!.toLowerCase())).toEqual([ok.backupId]);
+    expect(await ids('No Such Flow')).toEqual([]);
+    await expect(listBackups(env.ctx, { target: '' })).rejects.toThrow(/^target is empty: give a resource id or name/);
+    await expect(listBackups(env.ctx, { target: '  ' })).rejects.toBeInstanceOf(UsageError);
+  });
 });

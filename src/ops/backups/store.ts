@@ -10,6 +10,8 @@ import { validBackupId, type BackupRecord, type BackupTarget, type SkippedFile }
 import type { BackupStore, ChangeFilter, ChangeRow } from '../../store/types.js';
 import type { OpContext } from '../context.js';
 import { changeOf } from './change-log.js';
+import { foldAscii } from '../../store/changes.js';
+import { filterText } from '../read/filter.js';
 
 export { BACKUP_TYPES } from '../../store/record.js';
 export type { BackupActor, BackupItem, BackupRecord, BackupTarget, BackupType, ItemType, SkippedFile } from '../../store/record.js';
@@ -91,9 +93,15 @@ export async function listBackups(
   ctx: OpContext,
   opts: { target?: string; limit?: number } = {},
 ): Promise<{ total: number; backups: BackupSummary[]; skipped: SkippedFile[] }> {
+  // As list_changes reads its target (store/changes.ts): an id, or a name in any ASCII case; blank is an error.
+  const target = filterText(opts.target, 'target', 'a resource id or name, e.g. "Shopify Orders to NetSuite"', 'every backup');
   const { records, skipped } = await readBackups(ctx);
   let all = records.reverse();
-  if (opts.target) all = all.filter((r) => r.items.some((i) => i.id === opts.target || i.name === opts.target) || r.created.some((c) => c.id === opts.target));
+  if (target !== undefined) {
+    const name = foldAscii(target);
+    const hit = (o: { id: string; name?: string }) => o.id === target || (o.name !== undefined && foldAscii(o.name) === name);
+    all = all.filter((r) => r.items.some(hit) || r.created.some(hit) || (r.deleted ?? []).some(hit));
+  }
   const total = all.length;
   return {
     total,
