@@ -189,7 +189,7 @@ describe('backups and undo hardening (issue 13)', () => {
     const ok = await updateMapping(env.ctx, { flow: FLOW, changes: [{ op: 'add', generate: 'memo', hardCodedValue: 'z' }] });
     const ids = async (target: string) => (await listBackups(env.ctx, { target })).backups.map((b) => b.id);
     // What the change backed up (the flow's import), by id and by name in another case.
-    const item = (await loadBackup(env.ctx, ok.backupId)).items[0]!;
+    const item = (await loadBackup(env.ctx, ok.backupId!)).items[0]!;
     expect(item.name).toBeTruthy();
     expect(await ids(item.id)).toEqual([ok.backupId]);
     expect(await ids(item.name!.toUpperCase())).toEqual([ok.backupId]);
