@@ -62,11 +62,17 @@ export class RunSlots {
     for (let i = 0; i < id.length; i++) units[at + 1 + i] = id.charCodeAt(i);
   }
 
-  /** Run `from` of a tally copied over its run `to`. */
+  /** Run `from` of a tally copied over its run `to`, number for number (no string made on the way). */
   copy(slot: number, from: number, to: number): void {
-    const run = this.get(slot, from);
-    if (run) this.set(slot, to, run.t, run.jobId, run.status);
-    else this.t.block(slot)[this.t.offset(slot) + to] = NONE;
+    const [t, at] = [this.t.block(slot), this.t.offset(slot)];
+    t[at + to] = t[at + from]!;
+    const [codes, c] = [this.statusOf.block(slot), this.statusOf.offset(slot)];
+    codes[c + to] = codes[c + from]!;
+    const [units, u] = [this.ids.block(slot), this.ids.offset(slot)];
+    units.copyWithin(u + to * (ID_UNITS + 1), u + from * (ID_UNITS + 1), u + (from + 1) * (ID_UNITS + 1));
+    const long = this.longIds.get(slot * RUNS + from);
+    if (long !== undefined) this.longIds.set(slot * RUNS + to, long);
+    else this.longIds.delete(slot * RUNS + to);
   }
 
   get(slot: number, k: number): RunRef | undefined {
