@@ -2,7 +2,7 @@
 // read and judged (health-judge.ts): the summary sentence, the most recent failed jobs, the daily series.
 import type { Flow } from '../core/schemas.js';
 import type { NextStep } from './outcome.js';
-import { percentiles, plural } from './util.js';
+import { plural } from './util.js';
 import { rateOf, type JobTally } from './job-tally.js';
 import { FAILED_JOBS_LISTED, type FailedRun, type HealthTally } from './health-tally.js';
 import { splitStandalone, STANDALONE, verdictCounts } from './health-judge.js';
@@ -39,7 +39,7 @@ export interface HealthFindings {
 /** Daily figures of one integration's jobs (its tally, if it has jobs), one entry per series day. */
 export function seriesOf(dayCount: number, jobs: JobTally | undefined): Omit<HealthSeries['integrations'][number], 'integrationId' | 'name'> {
   const perDay = Array.from({ length: dayCount }, (_, i) => jobs?.dayPart(i));
-  const runTimes = perDay.map((d) => percentiles(d?.durations ?? [], [50, 95]));
+  const runTimes = perDay.map((d, i) => (d && jobs ? jobs.dayRunTime(i) : [undefined, undefined]));
   return {
     jobs: perDay.map((d) => d?.counts.total ?? 0),
     failed: perDay.map((d) => d?.counts.failed ?? 0),
@@ -52,8 +52,11 @@ export function seriesOf(dayCount: number, jobs: JobTally | undefined): Omit<Hea
 
 /** The window's failed jobs kept (most recent first), with their flows' names. */
 export function failedJobsOf(failed: readonly FailedRun[], flows: readonly Flow[]): HealthReport['failedJobs'] {
-  const flowById = new Map(flows.map((f) => [f._id, f]));
-  return failed.map((j) => ({ jobId: j.jobId, flowId: j.flowId, flowName: flowById.get(j.flowId)?.name ?? j.flowId, integrationId: j.integrationId ?? STANDALONE, status: j.status, createdAt: j.createdAt, numError: j.numError }));
+  // The names of those flows only (the last listed of an id, as a map of every flow would give).
+  const wanted = new Set(failed.map((j) => j.flowId));
+  const nameOf = new Map<string, string>();
+  for (const f of flows) if (wanted.has(f._id)) nameOf.set(f._id, f.name);
+  return failed.map((j) => ({ jobId: j.jobId, flowId: j.flowId, flowName: nameOf.get(j.flowId) ?? j.flowId, integrationId: j.integrationId ?? STANDALONE, status: j.status, createdAt: j.createdAt, numError: j.numError }));
 }
 
 /**

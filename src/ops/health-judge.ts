@@ -7,7 +7,7 @@ import { flowSteps } from '../core/flows.js';
 import { hasTag, tagOf } from './tags.js';
 import { groupBy, plural } from './util.js';
 import { scheduleIntervalMs } from './schedule.js';
-import { JobTally, mergedTally, rateOf, runTimeOf, TallyTable, type RunRef } from './job-tally.js';
+import { JobTally, mergedTally, rateOf, runTimeOf, TallyTable } from './job-tally.js';
 import type { ConnectionCheck, FlowHealth, JobCounts, IntegrationHealth, ScheduleIssue, Verdict } from './health-report.js';
 
 export const DAY = 86_400_000;
@@ -50,12 +50,12 @@ class Judgement {
   }
 }
 
-/** What the runs say (`lastFinished`: the window's newest finished runs, newest first): the last one or two failed, most failed, some failed. */
-function judgeRuns(j: Judgement, c: JobCounts, lastFinished: readonly RunRef[], recordErrors: number): void {
+/** What the runs say (`lastFinished`: the statuses of the window's newest finished runs, newest first): the last one or two failed, most failed, some failed. */
+function judgeRuns(j: Judgement, c: JobCounts, lastFinished: readonly string[], recordErrors: number): void {
   const finished = c.completed + c.failed;
-  const lastTwoFailed = finished >= 2 && lastFinished[0]?.status === 'failed' && lastFinished[1]?.status === 'failed';
+  const lastTwoFailed = finished >= 2 && lastFinished[0] === 'failed' && lastFinished[1] === 'failed';
   const sr = rateOf(c);
-  if (lastTwoFailed || (finished === 1 && lastFinished[0]?.status === 'failed')) j.fail(`last ${lastTwoFailed ? 'runs' : 'run'} failed`);
+  if (lastTwoFailed || (finished === 1 && lastFinished[0] === 'failed')) j.fail(`last ${lastTwoFailed ? 'runs' : 'run'} failed`);
   else if (sr !== null && sr < FAILING_SUCCESS_RATE) j.fail(`${Math.round(sr * 100)}% of runs succeeded`);
   else if (c.failed > 0) j.degrade(`${plural(c.failed, 'failed run')}`);
   if (c.withErrors > 0) j.degrade(`${plural(c.withErrors, 'run')} with record errors (${recordErrors})`);
@@ -76,13 +76,14 @@ export function scheduleIssueOf(f: Flow, runsInWindow: number, span: number): Sc
  * record errors, a p95 run time over twice the baseline's and a minute longer, or a schedule that did not run.
  */
 export function judgeFlow(f: Flow, jobs: JobTally, openErrors: number, span: number): { health: FlowHealth; scheduleIssue?: ScheduleIssue } {
+  // Each read of the tally's figures is a new object: the report keeps them as they come.
   const { win } = jobs;
-  const c = { ...win.counts };
+  const c = win.counts;
   const last = jobs.newest;
   const recordErrors = win.sums.numError;
   const rt = runTimeOf(jobs);
   const j = new Judgement();
-  judgeRuns(j, c, jobs.lastFinished, recordErrors);
+  judgeRuns(j, c, jobs.lastFinishedStatuses, recordErrors);
   if (rt.p95Ms !== undefined && rt.baselineP95Ms !== undefined && rt.p95Ms > SLOWER_FACTOR * rt.baselineP95Ms && rt.p95Ms - rt.baselineP95Ms > SLOWER_BY_MS) {
     j.degrade(`p95 run time ${Math.round(rt.p95Ms / 1000)} s vs ${Math.round(rt.baselineP95Ms / 1000)} s before`);
   }
@@ -132,12 +133,23 @@ export function judgeFlows(flows: readonly Flow[], byFlow: ReadonlyMap<string, J
  * connection each export and import uses.
  */
 export function flowsToTest(flowHealth: readonly FlowHealth[], flows: readonly Flow[], integrations: readonly Integration[]): { flow: Flow; why: string }[] {
-  const flowById = new Map(flows.map((f) => [f._id, f]));
+  const flowOf = flowLookup(flowHealth, flows);
   const critical = new Set(integrations.filter((i) => hasTag(i, 'critical')).map((i) => i._id));
   return [
-    ...flowHealth.filter((fh) => fh.verdict !== 'healthy' && !fh.disabled).map((fh) => ({ flow: flowById.get(fh.flowId)!, why: `used by ${fh.verdict} flow` })),
+    ...flowHealth.flatMap((fh, i) => (fh.verdict !== 'healthy' && !fh.disabled ? [{ flow: flowOf(fh, i), why: `used by ${fh.verdict} flow` }] : [])),
     ...flows.filter((f) => f._integrationId && critical.has(f._integrationId) && !f.disabled).map((f) => ({ flow: f, why: 'integration tagged critical' })),
   ];
+}
+
+/**
+ * The flow each judged flow was judged from. judgeFlows keeps the order of the flows, so the flow of the
+ * i-th judgement is the i-th flow; a map of every flow (a megabyte on a large account) only when not.
+ */
+function flowLookup(flowHealth: readonly FlowHealth[], flows: readonly Flow[]): (fh: FlowHealth, i: number) => Flow {
+  const aligned = flowHealth.length === flows.length && flowHealth.every((fh, i) => flows[i]!._id === fh.flowId);
+  if (aligned) return (_fh, i) => flows[i]!;
+  const flowById = new Map(flows.map((f) => [f._id, f]));
+  return (fh) => flowById.get(fh.flowId)!;
 }
 
 export interface ConnectionToTest {
@@ -218,7 +230,8 @@ export function tallyByIntegration(flowHealth: readonly FlowHealth[], byFlow: Re
     if (!l) flowsOf.set(integrationId, (l = []));
     l.push(t);
   }
-  const table = new TallyTable();
+  // Their run times are read from the flows' tallies when asked for, not copied (a large account's are millions of numbers).
+  const table = new TallyTable(0, 'link');
   return new Map([...flowsOf].map(([id, tallies]) => [id, mergedTally(tallies, table)]));
 }
 
@@ -227,7 +240,7 @@ export function tallyByIntegration(flowHealth: readonly FlowHealth[], byFlow: Re
  * and at least degraded when its record errors are up on the baseline.
  */
 export function judgeIntegration(g: IntegrationGroup, flows: FlowHealth[], jobs: JobTally, span: number): IntegrationHealth {
-  const c = { ...jobs.win.counts };
+  const c = jobs.win.counts;
   const errorsInWindow = jobs.win.sums.numError;
   const errorsBaseline = errorsBaselineOf(jobs.base.sums.numError, span);
   const trend = errorTrend(errorsInWindow, errorsBaseline);

@@ -43,7 +43,7 @@ export class HealthTally {
     private readonly intern: (s: string) => string = asGiven,
   ) {
     this.flows = new TallyTable(dayCount);
-    this.allFlows = new JobTally(new TallyTable(dayCount, false));
+    this.allFlows = new JobTally(new TallyTable(dayCount, 'none'));
   }
 
   add(r: JobRow): void {

@@ -71,9 +71,10 @@ async function readConnectionSources(api: OpContext['api'], intern: (s: string) 
   // (celigo-api.md §1.7, Projection). `name` is in every projection; asked for since the schema needs it.
   const fields = { include: 'name,_connectionId' };
   const keep = connectionUse(intern);
+  // Row by row as each page arrives, as the flows: no page of a large account's list is held whole.
   const [exps, imps, connections] = await Promise.all([
-    api.exports.list(fields, { signal, keep }),
-    api.imports.list(fields, { signal, keep }),
+    api.exports.list(fields, { signal, keep, stream: true }),
+    api.imports.list(fields, { signal, keep, stream: true }),
     api.connections.list({}, { signal }),
   ]);
   const connectionOf = new Map<string, string>();

@@ -5,7 +5,7 @@
 // the first, small block while it fills.
 
 /** Rows of `width` numbers in blocks of 2**shift rows; the first block grows from one row, the others come whole. */
-export class Blocks<A extends Float64Array | Int32Array | Uint16Array> {
+export class Blocks<A extends Float64Array | Int32Array | Uint32Array | Uint16Array | Uint8Array> {
   private blocks: A[];
   private readonly per: number;
 

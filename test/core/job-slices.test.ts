@@ -47,7 +47,7 @@ function streamed(text: string, wire: Wire, broken: boolean): ReadableStream<Uin
   });
 }
 
-function fakeJobsServer(jobs: FakeJob[], pageSize: number, wire: Wire = {}) {
+function fakeJobsServer(jobs: FakeJob[], pageSize: number, wire: Wire = {}, answer: (rows: object[]) => object[] = (rows) => rows) {
   const sorted = [...jobs].sort((a, b) => b.t - a.t || (a._id < b._id ? -1 : 1));
   const stats = { requests: 0, inFlight: 0, maxInFlight: 0 };
   const fetch = async (url: string) => {
@@ -60,7 +60,7 @@ function fakeJobsServer(jobs: FakeJob[], pageSize: number, wire: Wire = {}) {
     const gte = q.get('createdAt_gte') ? Date.parse(q.get('createdAt_gte')!) : -Infinity;
     const lte = q.get('createdAt_lte') ? Date.parse(q.get('createdAt_lte')!) : Infinity;
     const rows = sorted.filter((j) => j.t >= gte && j.t <= lte).slice(0, pageSize).map(({ _id, createdAt }) => ({ _id, createdAt, type: 'flow', status: 'completed' }));
-    const text = JSON.stringify(rows);
+    const text = JSON.stringify(answer(rows));
     if (!wire.chunk && !wire.breaks) return new Response(text, { status: 200, headers: { 'content-type': 'application/json' } });
     const broken = stats.requests <= (wire.breaks ?? 0);
     return new Response(streamed(text, wire, broken), { status: 200, headers: { 'content-type': 'application/json' } });
@@ -85,8 +85,8 @@ const jobsArb = (lo: number, hi: number, maxCluster: number) =>
     return out;
   });
 
-async function readAll(jobs: FakeJob[], pageSize: number, lo: number, hi: number | undefined, now = T0 + 10 * DAY_MS, wire: Wire = {}) {
-  const { http, stats } = fakeJobsServer(jobs, pageSize, wire);
+async function readAll(jobs: FakeJob[], pageSize: number, lo: number, hi: number | undefined, now = T0 + 10 * DAY_MS, wire: Wire = {}, answer?: (rows: object[]) => object[]) {
+  const { http, stats } = fakeJobsServer(jobs, pageSize, wire, answer);
   const got: string[] = [];
   await readJobSlices(http, { type: 'flow' }, lo, hi, { pageThreshold: pageSize, each: (r) => got.push(r._id), now });
   return { got, stats };
@@ -152,6 +152,19 @@ describe('job slices', () => {
           if (breaks) expect(stats.requests).toBeGreaterThanOrEqual(2);
         },
       ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('hands a job out once when an answer repeats it, in order or not, with Celigo ids or others, dropped part way or not', async () => {
+    const hexJobs = jobsArb(T0, T0 + 2 * DAY_MS, 5).map((jobs) => jobs.map((j, i) => ({ ...j, _id: i % 3 ? (0x665f0000 + i).toString(16).padStart(24, '0') : j._id })));
+    // Each row twice: next to itself (the order kept), or the whole answer again reversed (out of order).
+    const answers = [(rows: object[]) => rows.flatMap((r) => [r, r]), (rows: object[]) => [...rows, ...[...rows].reverse()]];
+    await fc.assert(
+      fc.asyncProperty(hexJobs, fc.constantFrom(0, 1), fc.integer({ min: 0, max: 3 }), fc.integer({ min: 5, max: 300 }), async (jobs, which, breaks, chunk) => {
+        const { got } = await readAll(jobs, 20, T0, T0 + 2 * DAY_MS, T0 + 10 * DAY_MS, { chunk, breaks, breakAfter: 2 }, answers[which]);
+        expect([...got].sort()).toEqual(jobs.map((j) => j._id).sort());
+      }),
       { numRuns: 150 },
     );
   });

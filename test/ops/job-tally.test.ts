@@ -113,7 +113,7 @@ describe('TallyTable: many tallies side by side', () => {
 
   it('a table that keeps no run times still counts', () => {
     const [{ row }] = rowsOf([{ flow: 0, minutesAgo: 10, status: 'completed', runMs: 5000, numError: 0, numExport: 1 }], 9);
-    const t = new JobTally(new TallyTable(9, false));
+    const t = new JobTally(new TallyTable(9, 'none'));
     t.add(row);
     expect(t.win.counts.completed).toBe(1);
     expect(t.win.durations).toEqual([]);
