@@ -59,21 +59,32 @@ export function failedJobsOf(failed: readonly FailedRun[], flows: readonly Flow[
   return failed.map((j) => ({ jobId: j.jobId, flowId: j.flowId, flowName: nameOf.get(j.flowId) ?? j.flowId, integrationId: j.integrationId ?? STANDALONE, status: j.status, createdAt: j.createdAt, numError: j.numError }));
 }
 
+/** Names the summary gives of each list (the worst first); the rest are counted. The report's lists have them all. */
+export const SUMMARY_NAMES = 5;
+
+/** "A, B, C, D, E and 205 more": at most SUMMARY_NAMES names. */
+function someNames(names: readonly string[]): string {
+  if (names.length <= SUMMARY_NAMES) return names.join(', ');
+  return `${names.slice(0, SUMMARY_NAMES).join(', ')} and ${names.length - SUMMARY_NAMES} more`;
+}
+
 /**
- * The report's summary: integrations by verdict with the names of the bad ones (the standalone flows get
- * their own verdict, not a count), runs and open errors, connections down, schedule problems.
+ * The report's summary: integrations by verdict with the names of the worst bad ones (the standalone
+ * flows get their own verdict, not a count), runs and open errors, connections down, schedule problems.
+ * A sentence, whatever the account's size: on a large account naming every degraded integration made
+ * it most of what `health --json summary` printed.
  */
 export function summarySentence(f: Pick<HealthFindings, 'integrationCount' | 'integrations' | 'checks' | 'scheduleIssues'>, label: string, winJobs: JobCounts): string {
   const { integrations, standalone } = splitStandalone(f.integrations);
-  const names = (verdict: Verdict) => integrations.filter((i) => i.verdict === verdict).map((i) => i.name);
+  const names = (verdict: Verdict) => someNames(integrations.filter((i) => i.verdict === verdict).sort(worstFirst).map((i) => i.name));
   const iv = verdictCounts(integrations);
   const sr = rateOf(winJobs);
   const totalOpen = f.integrations.reduce((n, i) => n + i.openErrors, 0);
   const down = f.checks.filter((c) => !c.ok);
   return [
-    `${plural(f.integrationCount, 'integration')}: ${iv.failing} failing${iv.failing ? ` (${names('failing').join(', ')})` : ''}, ${iv.degraded} degraded${iv.degraded ? ` (${names('degraded').join(', ')})` : ''}, ${iv.healthy} healthy${standalone ? `; standalone flows ${standalone.verdict}` : ''}.`,
+    `${plural(f.integrationCount, 'integration')}: ${iv.failing} failing${iv.failing ? ` (${names('failing')})` : ''}, ${iv.degraded} degraded${iv.degraded ? ` (${names('degraded')})` : ''}, ${iv.healthy} healthy${standalone ? `; standalone flows ${standalone.verdict}` : ''}.`,
     `${plural(winJobs.total, 'run')} in ${label}${sr !== null ? `, ${Math.round(sr * 100)}% succeeded` : ''}, ${plural(winJobs.failed, 'failed run')}; ${plural(totalOpen, 'open error')}.`,
-    f.checks.length ? `${plural(f.checks.length, 'connection')} tested, ${down.length} down${down.length ? ` (${down.map((d) => d.name ?? d.connectionId).join(', ')})` : ''}.` : '',
+    f.checks.length ? `${plural(f.checks.length, 'connection')} tested, ${down.length} down${down.length ? ` (${someNames(down.map((d) => d.name ?? d.connectionId))})` : ''}.` : '',
     f.scheduleIssues.length ? `${plural(f.scheduleIssues.length, 'scheduled flow')} disabled or not run.` : '',
   ]
     .filter(Boolean)

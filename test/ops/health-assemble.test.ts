@@ -39,6 +39,18 @@ describe('summarySentence', () => {
       issues: [issue, issue],
       expected: '1 integration: 0 failing, 0 degraded, 1 healthy. 1 run in last 24 hours, 100% succeeded, 0 failed runs; 1 open error. 2 connections tested, 1 down (SF). 2 scheduled flows disabled or not run.',
     },
+    {
+      name: 'a large account: the five worst of each verdict named, the rest counted (the report lists them all)',
+      count: 215,
+      integrations: [
+        ...Array.from({ length: 7 }, (_, i) => ih(`F${i}`, 'failing', i, `F${i}`, i)),
+        ...Array.from({ length: 208 }, (_, i) => ih(`D${String(i).padStart(3, '0')}`, 'degraded', i % 10)),
+      ],
+      rows: [row(1, 'completed')],
+      checks: Array.from({ length: 9 }, (_, i) => conn(`C${i}`, false)),
+      expected:
+        '215 integrations: 7 failing (F6, F5, F4, F3, F2 and 2 more), 208 degraded (D009, D019, D029, D039, D049 and 203 more), 0 healthy. 1 run in last 24 hours, 100% succeeded, 0 failed runs; 949 open errors. 9 connections tested, 9 down (C0, C1, C2, C3, C4 and 4 more).',
+    },
   ])('$name', (c) => {
     const text = summarySentence({ integrationCount: c.count, integrations: c.integrations, checks: c.checks ?? [], scheduleIssues: c.issues ?? [] }, 'last 24 hours', tallied(c.rows).allFlows.win.counts);
     expect(text).toBe(c.expected);
