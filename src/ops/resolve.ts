@@ -27,12 +27,12 @@ export function invalidateNames(api: CeligoClient): void {
 }
 
 /** Shortest text accepted as part of a name: "x" must not pick "Daily Exchange Rates" for a change. */
-const MIN_PARTIAL = 4;
+export const MIN_PARTIAL = 4;
 
 /** Pick the one row whose name matches: exact (case-insensitive) first, then a unique substring. */
 export function matchByName<T extends Named>(rows: T[], query: string, kind: string, where: string, label: (r: T) => string = (r) => r.name ?? r._id): T {
   const q = query.trim().toLowerCase();
-  if (!q) throw new UsageError(`Give a ${kind} id or name; ${where} shows them.`);
+  if (!q) throw new UsageError(`Give ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} id or name; ${where} shows them.`);
   const exact = rows.filter((r) => (r.name ?? '').toLowerCase() === q);
   const matches = exact.length ? exact : q.length >= MIN_PARTIAL ? rows.filter((r) => (r.name ?? '').toLowerCase().includes(q)) : [];
   if (matches.length === 1) return matches[0];

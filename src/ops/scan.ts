@@ -2,11 +2,11 @@
 // per flow first (which steps have errors), then the error lists of just those steps (celigo-api.md §7.6).
 import { UsageError } from '../core/errors.js';
 import { flowSteps } from '../core/flows.js';
-import type { Flow } from '../core/schemas.js';
+import type { Flow, Integration } from '../core/schemas.js';
 import type { OpContext } from './context.js';
 import { matchesPattern, type ScopedError } from './patterns.js';
 import { mapPool, readWidth } from './pool.js';
-import { resolveFlow, resolveIntegration } from './resolve.js';
+import { MIN_PARTIAL, resolveFlow, resolveIntegration } from './resolve.js';
 import { rangeFilters, rangeOf, rangeText, type TimeRange } from './timerange.js';
 import { truncate } from './util.js';
 
@@ -69,7 +69,8 @@ export async function resolveStep(ctx: OpContext, flow: Flow, q: string): Promis
   const named = await Promise.all(steps.map(async (s) => ({ ...s, name: await nameOf(s) })));
   const lc = q.trim().toLowerCase();
   const hits = named.filter((s) => s.name.toLowerCase() === lc);
-  const matches = hits.length ? hits : named.filter((s) => s.name.toLowerCase().includes(lc));
+  // As names of integrations and flows (resolve.ts): part of a name picks a step only when it is long enough to mean one.
+  const matches = hits.length ? hits : lc.length >= MIN_PARTIAL ? named.filter((s) => s.name.toLowerCase().includes(lc)) : [];
   if (matches.length === 1) return matches[0];
   const all = named.map((s) => `${s.name} (${s.kind} ${s.id})`);
   if (!matches.length) throw new UsageError(`Flow "${flow.name}" has no step "${q}". Its steps: ${all.join('; ')}.`, all);
@@ -77,14 +78,13 @@ export async function resolveStep(ctx: OpContext, flow: Flow, q: string): Promis
 }
 
 /** Flows in scope with the ids of their steps that have open errors (from the summaries). */
-async function flowsWithOpenErrors(ctx: OpContext, scope: ErrorScope, range: TimeRange | undefined): Promise<{ flow: Flow; steps?: string[] }[]> {
+async function flowsWithOpenErrors(ctx: OpContext, scope: ErrorScope, integ: Integration | undefined, range: TimeRange | undefined): Promise<{ flow: Flow; steps?: string[] }[]> {
   const { api, signal } = ctx;
   const q = rangeFilters(range, 'occurredAt');
   if (scope.flow) return [{ flow: await resolveFlow(api, scope.flow) }];
   let flows: Flow[];
   let withErrors: Set<string>;
-  if (scope.integration) {
-    const integ = await resolveIntegration(api, scope.integration);
+  if (integ) {
     const [summary, list] = await Promise.all([api.integrations.errorSummary(integ._id, q, { signal }), api.integrations.flows(integ._id, { signal })]);
     flows = list;
     withErrors = new Set(summary.filter((s) => s.numError > 0).map((s) => s._flowId));
@@ -113,12 +113,15 @@ export async function scanErrors(ctx: OpContext, scope: ErrorScope, opts: { defa
   const filters = rangeFilters(range, 'occurredAt');
   const flows = new Map<string, Flow>();
   let targets: { flow: Flow; stepId: string }[] = [];
+  // The integration as found (by id, name or part of its name): its own name is what the label, and so
+  // the confirmation of a change, shows.
+  const integ = scope.integration && !scope.flow ? await resolveIntegration(api, scope.integration) : undefined;
 
   if (state === 'resolved') {
     const list = scope.flow
       ? [await resolveFlow(api, scope.flow)]
-      : scope.integration
-        ? await api.integrations.flows((await resolveIntegration(api, scope.integration))._id, { signal })
+      : integ
+        ? await api.integrations.flows(integ._id, { signal })
         : await api.flows.list({}, { signal });
     for (const f of list) {
       flows.set(f._id, f);
@@ -126,7 +129,7 @@ export async function scanErrors(ctx: OpContext, scope: ErrorScope, opts: { defa
       for (const id of stepIds) targets.push({ flow: f, stepId: id });
     }
   } else {
-    const candidates = await flowsWithOpenErrors(ctx, scope, range);
+    const candidates = await flowsWithOpenErrors(ctx, scope, integ, range);
     const per = await mapPool(candidates, readWidth(ctx), async ({ flow }) => {
       flows.set(flow._id, flow);
       if (scope.step) return [{ flow, stepId: (await resolveStep(ctx, flow, scope.step)).id }];
@@ -145,7 +148,7 @@ export async function scanErrors(ctx: OpContext, scope: ErrorScope, opts: { defa
   const all = lists.flat();
   const errors = all.filter((e) => matchesPattern(scope.pattern, e));
   const parts = [
-    scope.flow ? `flow ${[...flows.values()][0]?.name ?? scope.flow}` : scope.integration ? `integration ${scope.integration}` : 'all integrations',
+    scope.flow ? `flow ${[...flows.values()][0]?.name ?? scope.flow}` : integ ? `integration ${integ.name}` : 'all integrations',
     scope.step ? `step ${scope.step}` : undefined,
     range ? rangeText(range) : undefined,
     // The label is repeated in summaries: a long pattern is cut (it is matched in full).

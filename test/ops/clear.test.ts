@@ -25,6 +25,21 @@ describe('clear errors', () => {
     expect(after.errors.some((e) => e.code === 'INVALID_KEY_OR_REF')).toBe(false);
   });
 
+  it('names the integration it found, not the words it was given, in what it asks to confirm', async () => {
+    // Part of the name, in another case: the integration it picks is the one the confirmation names.
+    const part = DEMO.failingIntegration.slice(0, 16).toUpperCase();
+    const r = await clearErrors(env.ctx, { integration: part });
+    expect(env.plans[0].action).toMatch(new RegExp(`^Resolve \\d+ open errors \\(integration ${DEMO.failingIntegration.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`));
+    expect(r.scope).toBe(`integration ${DEMO.failingIntegration}`);
+  });
+
+  it('refuses a step named by too few letters to mean one', async () => {
+    const before = await scanErrors(env.ctx, { flow: DEMO.mappingEditedFlow });
+    await expect(clearErrors(env.ctx, { flow: DEMO.mappingEditedFlow, step: 'e' })).rejects.toThrow(/has no step "e"/);
+    expect(env.plans).toHaveLength(0);
+    expect((await scanErrors(env.ctx, { flow: DEMO.mappingEditedFlow })).errors).toHaveLength(before.errors.length);
+  });
+
   it('limits to a time range', async () => {
     const flow = DEMO.mappingEditedFlow;
     const all = await scanErrors(env.ctx, { flow });
