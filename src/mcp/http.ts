@@ -57,7 +57,15 @@ export interface HttpServeOptions {
 export interface HttpHandle {
   url: string;
   port: number;
-  close(): Promise<void>;
+  /**
+   * Stops. With `drainMs`, a drain first (a replica stopped in a rolling upgrade): no new connection is
+   * taken, /healthz answers 503 "draining", a new /mcp request on an open connection gets 503 with
+   * Retry-After, and the POSTs and DELETEs in progress are waited for up to `drainMs`, then everything
+   * is closed (a GET stream of a 2025 session is not waited for: it never ends by itself).
+   */
+  close(drainMs?: number): Promise<void>;
+  /** A drain in progress stops waiting (a second signal). */
+  hurry(): void;
 }
 
 export { isLoopbackHost };
@@ -127,7 +135,7 @@ type Guard = (req: IncomingMessage, res: ServerResponse) => boolean;
  * (DNS rebinding), /healthz, the path, the bearer token, the method. Returns false when it has already
  * answered the request. OAuth access tokens are checked after it (asynchronously: see identify).
  */
-function requestGuards(o: HttpServeOptions, host: string, throttle: AuthThrottle): Guard {
+function requestGuards(o: HttpServeOptions, host: string, throttle: AuthThrottle, draining: () => boolean): Guard {
   const hostGuard =
     isLoopbackHost(host) || o.allowedHosts?.length ? hostHeaderValidation([...LOCAL_NAMES, ...(o.allowedHosts ?? [])]) : undefined;
   const originGuard = originValidation([...LOCAL_NAMES, ...(o.allowedOrigins ?? [])]);
@@ -139,11 +147,16 @@ function requestGuards(o: HttpServeOptions, host: string, throttle: AuthThrottle
     if (!originGuard(req, res)) return false;
     if (path === '/healthz') {
       if (req.method !== 'GET' && req.method !== 'HEAD') sendJson(res, 405, { error: 'Use GET' }, { allow: 'GET' });
+      else if (draining()) sendJson(res, 503, { status: 'draining' });
       else sendJson(res, 200, { status: 'ok', ...o.healthDetails?.() });
       return false;
     }
     if (path !== '/mcp') {
       sendJson(res, 404, { error: 'Not found; the MCP endpoint is /mcp.' });
+      return false;
+    }
+    if (draining()) {
+      rpcError(res, 503, -32000, 'This server is shutting down; send the request again (another replica will take it).', { 'retry-after': '1', connection: 'close' });
       return false;
     }
     if (bearer && !bearer(req, res)) return false;
@@ -213,7 +226,8 @@ export async function startHttp(o: HttpServeOptions): Promise<HttpHandle> {
   const log = o.log ?? (() => {});
   checkHttpConfig(host, o.bearerToken, !!o.oauth);
   const throttle = new AuthThrottle(o.authThrottle);
-  const admit = requestGuards(o, host, throttle);
+  const drain = new Drain();
+  const admit = requestGuards(o, host, throttle, () => drain.on);
 
   const onerror = (err: Error) => log(`http: ${err.message}`);
   const modern = createMcpHandler(() => o.factory(), { legacy: 'reject', maxRequestBodySize: limit, onerror });
@@ -244,6 +258,7 @@ export async function startHttp(o: HttpServeOptions): Promise<HttpHandle> {
   }
 
   const server = createServer((req, res) => {
+    if (req.method !== 'GET') drain.track(res);
     handle(req, res).catch((err: Error) => {
       log(`http: ${err.stack ?? err.message}`);
       if (!res.headersSent) rpcError(res, 500, -32603, 'Internal server error.');
@@ -257,13 +272,51 @@ export async function startHttp(o: HttpServeOptions): Promise<HttpHandle> {
   return {
     url: `http://${shownHost}:${port}/mcp`,
     port,
-    async close() {
+    async close(drainMs = 0) {
+      drain.on = true;
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      if (drainMs > 0) {
+        const left = drain.active;
+        if (left) log(`draining: waiting up to ${Math.round(drainMs / 1000)} s for ${left} request(s) in progress`);
+        await drain.idle(drainMs);
+      }
       await legacy.closeAll();
       await modern.close().catch(() => {});
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      server.closeAllConnections();
+      await stopped;
     },
+    hurry: () => drain.hurry(),
   };
+}
+
+/** The requests in progress, and whether the server is draining (HttpHandle.close). */
+class Drain {
+  on = false;
+  active = 0;
+  private wake?: () => void;
+
+  track(res: ServerResponse): void {
+    this.active++;
+    res.once('close', () => {
+      if (--this.active === 0) this.wake?.();
+    });
+  }
+
+  /** Resolves when no request is in progress, after `ms` at most, or at hurry(). */
+  idle(ms: number): Promise<void> {
+    if (this.active === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.hurry(), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  hurry(): void {
+    this.wake?.();
+  }
 }

@@ -12,6 +12,7 @@ import { createServerFactory, type FixtureInstaller, type ServerFactoryOptions }
 import { useConfirmKey } from './confirm.js';
 import type { BackupStore } from '../store/types.js';
 import { envFlag, listCacheMsFromEnv } from '../config/env-flags.js';
+import { UsageError } from '../core/errors.js';
 
 export interface RunMcpOptions {
   http?: boolean;
@@ -97,6 +98,15 @@ interface HttpFront {
   log: (line: string) => void;
 }
 
+/** How long a SIGTERM waits for the HTTP calls in progress (CELIGO_MANAGE_HTTP_DRAIN_SECONDS, default 25; 0: none). */
+export const DEFAULT_DRAIN_SECONDS = 25;
+export function drainMsOf(env: NodeJS.ProcessEnv): number {
+  const v = env.CELIGO_MANAGE_HTTP_DRAIN_SECONDS?.trim();
+  if (!v) return DEFAULT_DRAIN_SECONDS * 1000;
+  if (!/^\d{1,4}$/.test(v)) throw new UsageError(`CELIGO_MANAGE_HTTP_DRAIN_SECONDS must be a whole number of seconds from 0 to 9999 (got "${v}").`);
+  return Number(v) * 1000;
+}
+
 /** Starts Streamable HTTP; in OAuth mode with its guard (jose loaded only then), whose issuer is read at once. */
 async function serveHttp(o: HttpFront): Promise<HttpHandle> {
   const list = (v: string | undefined) => v?.split(',').map((s) => s.trim()).filter(Boolean);
@@ -154,6 +164,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   const httpMod = opts.http ? await import('./http.js') : undefined;
   const oauth = httpMod ? await oauthConfigOf(env) : undefined;
   httpMod?.checkHttpConfig(host, bearerToken, !!oauth);
+  const drainMs = httpMod ? drainMsOf(env) : 0;
 
   // Independent imports load in parallel; the fixtures module only when asked for.
   const [catalogue, { openSession }, fixtureMod] = await Promise.all([
@@ -187,18 +198,22 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
     listCacheMs,
   }, oauth);
 
-  let stopTransport: () => Promise<void> = async () => {};
+  let stopTransport: (drainMs?: number) => Promise<void> = async () => {};
+  let hurry = () => {};
   let url: string | undefined;
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => (resolveClosed = r));
   let closing: Promise<void> | undefined;
-  const onSignal = () => void close();
-  const close = (): Promise<void> => {
+  // SIGTERM (a service manager, a rolling upgrade) lets the HTTP calls in progress finish first; Ctrl-C, a
+  // second signal or the caller's abort stops at once.
+  const onSignal = () => (closing ? hurry() : void close());
+  const onTerm = () => (closing ? hurry() : void close(drainMs));
+  const close = (drain = 0): Promise<void> => {
     closing ??= (async () => {
       process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
       opts.signal?.removeEventListener('abort', onSignal);
-      await stopTransport().catch((err: Error) => log(`closing: ${err.message}`));
+      await stopTransport(drain).catch((err: Error) => log(`closing: ${err.message}`));
+      process.off('SIGTERM', onTerm);
       await session.close().catch((err: Error) => log(`closing session: ${err.message}`));
       resolveClosed();
     })();
@@ -211,6 +226,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
       const port = opts.port ?? DEFAULT_HTTP_PORT;
       const h = await serveHttp({ httpMod, factory, host, port, bearerToken, oauth, label: session.label, env, tuning: opts.httpTuning, health: () => session.health(), log });
       stopTransport = h.close;
+      hurry = h.hurry;
       url = h.url;
       log(`serving ${what} on ${h.url}`);
     } else {
@@ -226,7 +242,7 @@ export async function runMcp(opts: RunMcpOptions = {}): Promise<RunningMcp> {
   }
 
   process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  process.on('SIGTERM', onTerm);
   if (opts.signal?.aborted) void close();
   else opts.signal?.addEventListener('abort', onSignal, { once: true });
   return { close, url, closed };
