@@ -156,7 +156,9 @@ export function commandsOf(op: Operation, ops: ReadonlyMap<string, Operation>): 
         const flags = terminalFlagValues(surface, rc);
         // The page (and the reads only it needs) only when a flag asks for it.
         const pages = (surface.terminalFlags ?? []).some((t) => t.page && flags[optionKey(t.flags)] !== undefined);
-        const raw = await op.run({ ...(await rc.ctx()), pages }, input as never);
+        // --limit N shows the first N rows (without it, a terminal shows 50 but a pipe or --json all of them).
+        const rowsShown = (p: { limit?: number }) => (p.limit !== undefined ? { offset: 0, count: p.limit } : undefined);
+        const raw = await op.run({ ...(await rc.ctx()), pages, rowsShown }, input as never);
         // API strings reach a person without escape sequences (--json keeps them exact, and escaped).
         const result = rc.out.jsonMode ? raw : stripControlsDeep(raw);
         const own = op.forTerminal ? await op.forTerminal(result, rc.out, input as never, flags) : rc.out.object(result as Record<string, unknown>);

@@ -26,6 +26,7 @@ import { withoutUnserved } from '../operations/served.js';
 import { MODEL_FOLLOW_MS } from '../operations/wait.js';
 import { keepAppPage } from './app-pages.js';
 import { CONFIRM_TTL_SECONDS, ElicitationNeeded, confirmationInputRequired, makeConfirm } from './confirm.js';
+import { decodeCursor, pageRows } from '../ops/project.js';
 
 export interface RegisterDeps {
   api: CeligoClient;
@@ -326,6 +327,8 @@ export function registerTool(server: McpServer, def: ToolDef, deps: RegisterDeps
         // A tool's page (its MCP App) costs reads of its own (the health check's error-pattern chart: about
         // 3,000 requests on a large account): only for a host that shows Apps.
         ...(def.app ? { pages: showsApps } : {}),
+        // A list result holds one page (operations/format.ts listResult): the rows of the cursor, at most its limit.
+        rowsShown: (p: { limit?: number; cursor?: string }) => ({ offset: decodeCursor(p.cursor), count: pageRows(p.limit) }),
         // Who the call acts for (the HTTP layer's runAs; the local user on stdio): backups and the change log record it.
         actor: currentActor(),
       };

@@ -68,7 +68,8 @@ const listIntegrations = defineOperation({
     },
     examples: ['integrations list', 'integrations list --tag critical', 'integrations list --json id,name,openErrors'],
   },
-  run: async (ctx, input) => (await readOps()).listIntegrations(ctx, { name: input.name, tag: input.tag, errors: input.errors }),
+  // Open errors cost a request per integration: read for the rows shown only (a page of a large account's list).
+  run: async (ctx, input) => (await readOps()).listIntegrations(ctx, { name: input.name, tag: input.tag, errors: input.errors, errorsFor: ctx.rowsShown?.(input) }),
   forModel: (rows: IntegrationRow[], input) => listResult('integrations', rows, input, INTEGRATION_FIELDS),
   forTerminal(rows, t, input) {
     t.expectFields(INTEGRATION_FIELDS);

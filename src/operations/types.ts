@@ -47,6 +47,12 @@ export interface OperationContext extends OpContext {
    * An operation skips the reads only its page needs when this is false.
    */
   pages?: boolean;
+  /**
+   * Which rows of a list the front end will show for these paging arguments (MCP: the page of the cursor,
+   * at most its limit; the CLI: the first --limit rows); undefined: possibly all. A list whose rows cost a
+   * request each (list_integrations' open errors) reads them for those rows only.
+   */
+  rowsShown?: (page: { limit?: number; cursor?: string }) => { offset: number; count: number } | undefined;
 }
 
 export interface Colors {

@@ -31,13 +31,18 @@ export function pickFields<T extends Record<string, unknown>>(rows: T[], fields:
   return rows.map((r) => Object.fromEntries(fields.map((f) => [f, r[f]])) as Partial<T>);
 }
 
+/** Rows a page holds at most: its limit (default 50), from 1 to 1000. */
+export function pageRows(limit: number | undefined): number {
+  return Math.max(1, Math.min(limit ?? 50, 1000));
+}
+
 /**
  * One page of `rows` from `cursor`, at most `limit` rows and at most `maxChars` of compact JSON. `shape`,
  * when given, turns each row into what the page holds, for the rows of the page only.
  */
 export function paginate<T, U = T>(rows: T[], opts: { limit?: number; cursor?: string; maxChars?: number; shape?: (row: T) => U } = {}): Paged<U> {
   const offset = decodeCursor(opts.cursor);
-  const limit = Math.max(1, Math.min(opts.limit ?? 50, 1000));
+  const limit = pageRows(opts.limit);
   const budget = opts.maxChars ?? MAX_RESULT_CHARS;
   const shape = opts.shape ?? ((r: T) => r as unknown as U);
   const items: U[] = [];

@@ -23,13 +23,23 @@ export interface IntegrationRow {
 }
 export const INTEGRATION_FIELDS = ['id', 'name', 'status', 'version', 'flows', 'enabledFlows', 'openErrors', 'tag'] as const;
 
-export async function listIntegrations(ctx: OpContext, q: { name?: string; tag?: string; errors?: boolean } = {}): Promise<IntegrationRow[]> {
+/**
+ * Every integration (with `name` and `tag` filters) with its flow counts, status and tag, and its open
+ * errors: one request per integration, so only for the rows `errorsFor` says will be shown when given
+ * (the others have none), and for none with `errors: false`.
+ */
+export async function listIntegrations(ctx: OpContext, q: { name?: string; tag?: string; errors?: boolean; errorsFor?: { offset: number; count: number } } = {}): Promise<IntegrationRow[]> {
   const { api, signal } = ctx;
   const name = containsText(q.name, 'name', 'integration', 'netsuite');
   const tag = filterText(q.tag, 'tag', 'a tag, e.g. "critical"', 'every integration');
   const [integrations, flows] = await Promise.all([api.integrations.list({}, { signal }), api.flows.list({}, { signal })]);
   const byIntegration = new Map<string, Flow[]>();
-  for (const f of flows) if (f._integrationId) byIntegration.set(f._integrationId, [...(byIntegration.get(f._integrationId) ?? []), f]);
+  for (const f of flows) {
+    if (!f._integrationId) continue;
+    const list = byIntegration.get(f._integrationId);
+    if (list) list.push(f);
+    else byIntegration.set(f._integrationId, [f]);
+  }
   let rows: IntegrationRow[] = integrations.map((i) => {
     const fl = byIntegration.get(i._id) ?? [];
     const enabled = fl.filter((f) => !f.disabled).length;
@@ -53,7 +63,8 @@ export async function listIntegrations(ctx: OpContext, q: { name?: string; tag?:
     rows = rows.filter((r) => hasTag(r, tag));
   }
   if (q.errors !== false) {
-    await mapPool(rows, readWidth(ctx), async (r) => {
+    const counted = q.errorsFor ? rows.slice(q.errorsFor.offset, q.errorsFor.offset + q.errorsFor.count) : rows;
+    await mapPool(counted, readWidth(ctx), async (r) => {
       const summary = await api.integrations.errorSummary(r.id, {}, { signal });
       r.openErrors = summary.reduce((n, s) => n + s.numError, 0);
     }, signal);
