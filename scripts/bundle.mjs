@@ -26,9 +26,10 @@ const zodEnglishOnly = {
 };
 
 // Packages that a bundled package asks for inside a try/catch and does without (ioredis' `debug` tries
-// `supports-color`): in the bundle they are missing, as they would be from node_modules, instead of left for
-// run time, which the self-contained check refuses.
-const OPTIONAL_MISSING = ['supports-color'];
+// `supports-color`; the proxy agents' Negotiate (Kerberos) proxy sign-in tries `kerberos`, a native module,
+// and says it is needed only when a proxy asks for Negotiate): in the bundle they are missing, as they
+// would be from node_modules, instead of left for run time, which the self-contained check refuses.
+const OPTIONAL_MISSING = ['supports-color', 'kerberos'];
 const optionalMissing = {
   name: 'optional-missing',
   setup(b) {

@@ -1,5 +1,6 @@
 // What the HTTP client makes of an answer: the body, Retry-After, and the typed errors (celigo-api.md §1.5
 // error envelope; never a raw HTML page, never the token).
+import { proxyFor, proxyShown } from './proxy-env.js';
 import { CeligoApiError, UnexpectedShapeError, describeShape, type FieldError } from './errors.js';
 import type { HeadersLike, Method } from './http.js';
 import type { SplitEnd } from './json-rows.js';
@@ -28,17 +29,28 @@ export interface Answer {
 
 export function networkError(s: Send, got: { error: unknown; timedOut: boolean }, reads: boolean, attempts: number): CeligoApiError {
   const err = got.error as Error | undefined;
-  const cause = err?.cause ? String((err.cause as Error).message ?? err.cause) : err?.message;
+  const proxy = URL.canParse(s.href) ? proxyFor(new URL(s.href)) : undefined;
+  const cause = withoutCredentials(err?.cause ? String((err.cause as Error).message ?? err.cause) : err?.message, proxy);
+  const via = proxy ? ` through the proxy ${proxyShown(proxy)} (HTTPS_PROXY / HTTP_PROXY; NO_PROXY lists the hosts reached directly)` : '';
   return new CeligoApiError({
     status: 0,
     code: got.timedOut ? 'timeout' : 'network_error',
     message: got.timedOut
-      ? `No answer from integrator.io within ${s.timeoutMs} ms` + (reads ? '' : '; the request may still take effect')
-      : `Network error talking to integrator.io (${cause})` + (s.method === 'POST' ? '; the request may or may not have taken effect' : ''),
+      ? `No answer from integrator.io${via} within ${s.timeoutMs} ms` + (reads ? '' : '; the request may still take effect')
+      : `Network error talking to integrator.io${via} (${cause})` + (s.method === 'POST' ? '; the request may or may not have taken effect' : ''),
     method: s.method,
     path: s.display,
     attempts,
   });
+}
+
+/** A message with the proxy's user name and password (if its URL has them) masked. */
+function withoutCredentials(message: string | undefined, proxy: string | undefined): string | undefined {
+  if (!message || !proxy || !URL.canParse(proxy)) return message;
+  const u = new URL(proxy);
+  let out = message;
+  for (const secret of [u.password, u.username, decodeURIComponent(u.password), decodeURIComponent(u.username)]) if (secret) out = out.split(secret).join('***');
+  return out;
 }
 
 export function parseRetryAfter(v: string | null): number {
@@ -71,6 +83,16 @@ export const failedStatus = (status: number): boolean => status >= 300;
 
 export function toApiError(status: number, body: unknown, method: string, path: string, attempts: number, location?: string | null): CeligoApiError {
   if (status < 400) return redirectError(status, method, path, attempts, location);
+  if (status === 407) {
+    return new CeligoApiError({
+      status,
+      code: 'proxy_auth',
+      message: 'A proxy between celigo-manage and integrator.io asked for credentials (407 Proxy Authentication Required): put them in the proxy URL of HTTPS_PROXY, e.g. http://user:password@proxy.example.com:8080 (an environment variable, never a flag)',
+      method,
+      path,
+      attempts,
+    });
+  }
   const entries: FieldError[] = [];
   if (body && typeof body === 'object' && Array.isArray((body as { errors?: unknown }).errors)) {
     for (const e of (body as { errors: unknown[] }).errors) {

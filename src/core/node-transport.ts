@@ -13,6 +13,7 @@ import https from 'node:https';
 import { pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import type { FetchLike, HeadersLike, ResponseLike } from './http.js';
+import { proxyFor } from './proxy-env.js';
 
 /** One pool of kept-alive sockets per protocol for the process, as fetch keeps one (the request budget bounds how many are in use). */
 let agents: { http: http.Agent; https: https.Agent } | undefined;
@@ -52,14 +53,18 @@ async function textOf(body: Readable): Promise<string> {
 }
 
 /** A FetchLike over node:http(s). */
-export const nodeTransport: FetchLike = (url, init) =>
-  new Promise<ResponseLike>((resolve, reject) => {
-    const u = new URL(url);
-    const secure = u.protocol === 'https:';
+export const nodeTransport: FetchLike = async (url, init) => {
+  const u = new URL(url);
+  const secure = u.protocol === 'https:';
+  // Through the environment's proxy when it names one for this URL (core/proxy-env.ts); its agents are
+  // loaded only then.
+  const proxy = proxyFor(u);
+  const agent = proxy ? (await import('./proxy-agents.js')).proxyAgent(proxy, secure) : secure ? agentsOnce().https : agentsOnce().http;
+  return new Promise<ResponseLike>((resolve, reject) => {
     if (!secure && u.protocol !== 'http:') return reject(new TypeError(`Cannot send a request to ${u.protocol} URLs`));
     const headers: Record<string, string> = { 'accept-encoding': 'gzip, deflate, br', ...init.headers };
     if (init.body !== undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
-    const options = { method: init.method, headers, agent: secure ? agentsOnce().https : agentsOnce().http, signal: init.signal };
+    const options = { method: init.method, headers, agent, signal: init.signal };
     const req = (secure ? https : http).request(u, options, (res) => {
       // Until the client reads the body, an error on it (the connection reset) is kept for that read, not thrown at the process.
       res.on('error', () => {});
@@ -73,3 +78,4 @@ export const nodeTransport: FetchLike = (url, init) =>
     req.on('error', reject);
     req.end(init.body);
   });
+};

@@ -35,6 +35,9 @@ const NOT_FOR_STDIO = [
   'CELIGO_MANAGE_RATE_PER_SECOND', 'CELIGO_MANAGE_RATE_BURST', 'CELIGO_MANAGE_REDIS_URL', 'CELIGO_MANAGE_REPLICAS',
 ];
 
+/** Variables read for the client by proxy-from-env (core/proxy-env.ts), not by name in our code. */
+const READ_BY_PROXY_FROM_ENV = ['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY'];
+
 /**
  * The schema compiled as the registry's own validation reads it: draft-07, formats checked (uri, ...).
  * Ajv's strict mode is off: it lints how a schema is written, and this one is the registry's, kept unchanged.
@@ -106,7 +109,8 @@ describe('server.json', () => {
   });
 
   it('describes only variables the code reads, and every one the server reads', () => {
-    const read = readByCode();
+    // The proxy variables are read by proxy-from-env (core/proxy-env.ts), the way curl reads them.
+    const read = new Set([...readByCode(), ...READ_BY_PROXY_FROM_ENV]);
     expect(described.filter((v) => !read.has(v))).toEqual([]);
     const serverVars = [...read].filter((v) => v.startsWith('CELIGO_') || v === 'TZ');
     expect(serverVars.filter((v) => !described.includes(v) && !NOT_FOR_STDIO.includes(v))).toEqual([]);
@@ -124,7 +128,9 @@ describe('server.json', () => {
     expect(byName.CELIGO_API_TOKEN).toMatchObject({ isSecret: true, isRequired: true });
     expect(byName.CELIGO_MANAGE_DATABASE_URL).toMatchObject({ isSecret: true });
     expect(byName.CELIGO_MANAGE_DATABASE_URL.isRequired ?? false).toBe(false);
-    const secrets = ['CELIGO_API_TOKEN', 'CELIGO_MANAGE_DATABASE_URL'];
+    // The database URL and the proxy URL may carry a password.
+    expect(byName.HTTPS_PROXY).toMatchObject({ isSecret: true });
+    const secrets = ['CELIGO_API_TOKEN', 'CELIGO_MANAGE_DATABASE_URL', 'HTTPS_PROXY'];
     for (const v of described.filter((n) => !secrets.includes(n))) expect(byName[v].isSecret ?? false, v).toBe(false);
     const regions = byName.CELIGO_REGION.choices as string[];
     for (const r of regions) expect(Object.keys(REGIONS)).toContain(r);
