@@ -116,6 +116,13 @@ export async function scanErrors(ctx: OpContext, scope: ErrorScope, opts: { defa
   // The integration as found (by id, name or part of its name): its own name is what the label, and so
   // the confirmation of a change, shows.
   const integ = scope.integration && !scope.flow ? await resolveIntegration(api, scope.integration) : undefined;
+  /** The step as found, likewise (a step needs its flow: one flow, one step). */
+  let stepName: string | undefined;
+  const stepOf = async (f: Flow, q: string) => {
+    const st = await resolveStep(ctx, f, q);
+    stepName = st.name;
+    return st.id;
+  };
 
   if (state === 'resolved') {
     const list = scope.flow
@@ -125,14 +132,14 @@ export async function scanErrors(ctx: OpContext, scope: ErrorScope, opts: { defa
         : await api.flows.list({}, { signal });
     for (const f of list) {
       flows.set(f._id, f);
-      const stepIds = scope.step ? [(await resolveStep(ctx, f, scope.step)).id] : [...new Set(flowSteps(f).map((s) => s.id))];
+      const stepIds = scope.step ? [await stepOf(f, scope.step)] : [...new Set(flowSteps(f).map((s) => s.id))];
       for (const id of stepIds) targets.push({ flow: f, stepId: id });
     }
   } else {
     const candidates = await flowsWithOpenErrors(ctx, scope, integ, range);
     const per = await mapPool(candidates, readWidth(ctx), async ({ flow }) => {
       flows.set(flow._id, flow);
-      if (scope.step) return [{ flow, stepId: (await resolveStep(ctx, flow, scope.step)).id }];
+      if (scope.step) return [{ flow, stepId: await stepOf(flow, scope.step) }];
       const summary = await api.flows.errorSummary(flow._id, { signal });
       return summary.filter((s) => s.numError > 0).map((s) => ({ flow, stepId: s._expOrImpId }));
     }, signal);
@@ -149,7 +156,7 @@ export async function scanErrors(ctx: OpContext, scope: ErrorScope, opts: { defa
   const errors = all.filter((e) => matchesPattern(scope.pattern, e));
   const parts = [
     scope.flow ? `flow ${[...flows.values()][0]?.name ?? scope.flow}` : integ ? `integration ${integ.name}` : 'all integrations',
-    scope.step ? `step ${scope.step}` : undefined,
+    scope.step ? `step ${stepName ?? scope.step}` : undefined,
     range ? rangeText(range) : undefined,
     // The label is repeated in summaries: a long pattern is cut (it is matched in full).
     scope.pattern ? `matching "${truncate(scope.pattern, 80)}"` : undefined,

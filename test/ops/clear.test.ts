@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/seed/demo.js';
 import { clearErrors } from '../../src/ops/clear.js';
 import { Cancelled } from '../../src/ops/context.js';
-import { scanErrors } from '../../src/ops/scan.js';
+import { resolveStep, scanErrors } from '../../src/ops/scan.js';
+import { resolveFlow } from '../../src/ops/resolve.js';
+import { flowSteps } from '../../src/core/flows.js';
 import { demoEnv, type Env } from '../helpers/demo-env.js';
 
 describe('clear errors', () => {
@@ -31,6 +33,17 @@ describe('clear errors', () => {
     const r = await clearErrors(env.ctx, { integration: part });
     expect(env.plans[0].action).toMatch(new RegExp(`^Resolve \\d+ open errors \\(integration ${DEMO.failingIntegration.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\)$`));
     expect(r.scope).toBe(`integration ${DEMO.failingIntegration}`);
+  });
+
+  it('names the step it found by part of its name', async () => {
+    const flow = await resolveFlow(env.api, DEMO.mappingEditedFlow);
+    const steps = await Promise.all(flowSteps(flow).map((st) => resolveStep(env.ctx, flow, st.id)));
+    // The first step's name cut to the shortest start (4 letters at least) that no other step's name holds.
+    const step = steps[0]!;
+    let part = step.name.slice(0, 4);
+    while (steps.some((o) => o !== step && o.name.toLowerCase().includes(part.toLowerCase()))) part = step.name.slice(0, part.length + 1);
+    const r = await clearErrors(env.ctx, { flow: DEMO.mappingEditedFlow, step: part.toUpperCase() });
+    expect(r.scope).toBe(`flow ${flow.name}, step ${step.name}`);
   });
 
   it('refuses a step named by too few letters to mean one', async () => {
