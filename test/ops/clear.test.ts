@@ -40,8 +40,10 @@ describe('clear errors', () => {
     const steps = await Promise.all(flowSteps(flow).map((st) => resolveStep(env.ctx, flow, st.id)));
     // The first step's name cut to the shortest start (4 letters at least) that no other step's name holds.
     const step = steps[0]!;
-    let part = step.name.slice(0, 4);
-    while (steps.some((o) => o !== step && o.name.toLowerCase().includes(part.toLowerCase()))) part = step.name.slice(0, part.length + 1);
+    let n = 4;
+    const partOf = (k: number) => step.name.slice(0, k).trim();
+    while (partOf(n).length < 4 || steps.some((o) => o !== step && o.name.toLowerCase().includes(partOf(n).toLowerCase()))) n++;
+    const part = partOf(n);
     const r = await clearErrors(env.ctx, { flow: DEMO.mappingEditedFlow, step: part.toUpperCase() });
     expect(r.scope).toBe(`flow ${flow.name}, step ${step.name}`);
   });
