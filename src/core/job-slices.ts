@@ -15,7 +15,6 @@
 import type { HttpClient } from './http.js';
 import type { JobLike } from './paging.js';
 import { UnexpectedShapeError } from './errors.js';
-import { IdLog } from './id-log.js';
 
 export const DAY_MS = 86_400_000;
 /** A piece is cut to hold this share of a page by the density seen, so that most end in one page. */
@@ -90,30 +89,20 @@ export async function readJobSlices(http: HttpClient, query: Record<string, unkn
    * One page of a slice, each row handed out as it arrives (core/json-rows.ts: no page is ever held
    * whole); what is left of the slice comes back. Of the page only what `rest` needs is kept: the count,
    * the oldest and newest times, the ids of the oldest millisecond. An attempt that failed part way is
-   * read again from its first row: the rows it already handed out are not handed out twice. A row that
-   * comes twice in one answer is handed out once: rows come newest first, so a repeated job is among the
-   * rows of its own millisecond (`sameTime`); an answer out of that order is checked against all it held.
+   * read again from its first row: the rows it already handed out are not handed out twice.
    */
   const readPage = async (s: Slice): Promise<Slice[]> => {
     const q = { ...query, createdAt_gte: iso(s.lo), ...(s.hi !== undefined ? { createdAt_lte: iso(s.hi) } : {}) };
     let p = newPage();
-    /** The attempt whose rows are coming (HttpClient.rows numbers them from 1); none before the first row. */
-    let attempt: number | undefined;
-    const log = new IdLog();
-    /** Every id handed out, once the page is read again or comes out of order; until then the log only. */
-    let handed: Set<string> | undefined;
-    let last = Infinity;
-    let sameTime: string[] = [];
+    let attempt = 0;
+    const handed = new Set<string>();
     const { count } = await http.rows('/jobs', {
       query: q as never,
       signal,
       endpoint: 'GET /jobs',
       row: (v, a) => {
         if (failed) throw signal.reason;
-        if (a !== attempt) {
-          if (attempt !== undefined) handed ??= log.toSet();
-          [attempt, p] = [a, newPage()];
-        }
+        if (a !== attempt) [attempt, p] = [a, newPage()];
         const r = v as JobLike;
         const t = timeOf(r);
         if (t < s.lo || (s.hi !== undefined && t > s.hi)) throw outOfRange(s, r);
@@ -122,16 +111,8 @@ export async function readJobSlices(http: HttpClient, query: Record<string, unkn
         if (t > p.newest) p.newest = t;
         if (t === s.hi && s.seen.has(r._id)) return;
         p.fresh++;
-        if (!handed && t > last) handed = log.toSet();
-        if (handed) {
-          if (handed.has(r._id)) return;
-          handed.add(r._id);
-        } else {
-          if (t < last) [last, sameTime] = [t, []];
-          else if (sameTime.includes(r._id)) return;
-          sameTime.push(r._id);
-          log.add(r._id);
-        }
+        if (handed.has(r._id)) return;
+        handed.add(r._id);
         o.each(r);
       },
     });
