@@ -28,8 +28,9 @@ export async function spawnEmulator({ seed = 'demo', rateLimit = 'off', scale = 
   const { spawn } = await import('node:child_process');
   const script = new URL('./emulator-process.mjs', import.meta.url).pathname;
   const child = spawn(process.execPath, [script, seed, rateLimit, String(scale), String(historyDays)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  // Never leave the child behind, whatever happens to the benchmark.
-  process.once('exit', () => child.kill());
+  // Never leave the child behind, whatever happens to the benchmark (and no listener left once it is closed).
+  const killChild = () => child.kill();
+  process.once('exit', killChild);
   const url = await new Promise((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (d) => {
@@ -53,6 +54,7 @@ export async function spawnEmulator({ seed = 'demo', rateLimit = 'off', scale = 
     clearRequestLog: () => control('DELETE', '/requests'),
     now: async () => (await control('GET', '/clock')).now,
     close: () => new Promise((resolve) => {
+      process.off('exit', killChild);
       child.once('exit', resolve);
       child.kill();
     }),

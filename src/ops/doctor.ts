@@ -3,6 +3,7 @@
 // read-only session, and every probe is a GET or a POST that only reads. The report holds shapes only
 // (key names, types, status codes), so it can be attached to a bug report.
 import { describeError } from '../core/errors.js';
+import { proxyFor, proxyShown } from '../core/proxy-env.js';
 import { DEFAULT_FORMS, FORM_ROWS, type ApiForms, type FormId } from '../core/forms.js';
 import type { OpContext } from './context.js';
 import { findFacts, probes, type ProbeEnv, type ProbeVerdict } from './doctor-probes.js';
@@ -23,6 +24,8 @@ export interface DoctorReport {
   checkedAt: string;
   /** The API host, e.g. api.integrator.io (which region); never a token or an account id. */
   host: string;
+  /** The proxy the requests went through (HTTPS_PROXY / HTTP_PROXY), by scheme, host and port only. */
+  proxy?: string;
   rows: DoctorRow[];
   counts: Record<ProbeVerdict, number>;
   /** The forms the client should use on this account (DEFAULT_FORMS where nothing differs). */
@@ -60,6 +63,7 @@ export async function runDoctor(ctx: OpContext): Promise<DoctorReport> {
   const counts: Record<ProbeVerdict, number> = { holds: 0, differs: 0, 'could not tell': 0 };
   for (const r of rows) counts[r.result]++;
   const learned = (Object.keys(forms) as (keyof ApiForms)[]).filter((k) => forms[k] !== DEFAULT_FORMS[k]);
+  const proxy = proxyFor(new URL(api.http.baseUrl));
   const summary =
     `${rows.length} checks: ${counts.holds} hold, ${counts.differs} differ, ${counts['could not tell']} could not tell.` +
     (learned.length ? ` From now on the client uses ${learned.map((k) => `${k}=${forms[k]}`).join(', ')} on this account.` : '');
@@ -68,6 +72,7 @@ export async function runDoctor(ctx: OpContext): Promise<DoctorReport> {
     version: 1,
     checkedAt: now.toISOString(),
     host: new URL(api.http.baseUrl).host,
+    ...(proxy ? { proxy: proxyShown(proxy) } : {}),
     rows,
     counts,
     forms,

@@ -2,7 +2,7 @@
 // reported as "differs"; the forms it learns are kept in the profile and used by the next command.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CeligoClient } from '../../src/core/client.js';
 import { FORM_IDS, FORM_ROWS } from '../../src/core/forms.js';
 import { DEMO_TOKEN, startEmulator, type RunningEmulator } from '../../src/emulator/index.js';
@@ -33,6 +33,24 @@ describe('doctor on the emulator', () => {
     expect(log.length).toBeGreaterThan(FORM_IDS.length);
     expect(log.filter((e) => e.mutating)).toEqual([]);
     expect(r.forms).toEqual({ arrayFilters: 'brackets', listPaging: 'link' });
+  });
+
+  it('names the proxy its reads went through, without the proxy\'s credentials', async () => {
+    // The account under a name that is not this machine (which is never proxied); the requests reach the emulator.
+    const base = env.emu.baseUrl.replace('127.0.0.1', 'api.example.test');
+    const fetchHere = (url: string, init?: RequestInit) => fetch(url.replace('api.example.test', '127.0.0.1'), init);
+    const api = new CeligoClient({ baseUrl: base, token: DEMO_TOKEN, readOnly: true, backoffMs: 1, sleep: async () => {}, fetch: fetchHere as never });
+    vi.stubEnv('HTTPS_PROXY', 'http://me:pa55word@proxy.example.test:8080');
+    vi.stubEnv('HTTP_PROXY', 'http://me:pa55word@proxy.example.test:8080');
+    vi.stubEnv('NO_PROXY', '');
+    try {
+      const r = await runDoctor({ ...env.ctx, api });
+      expect(r.proxy).toBe('http://proxy.example.test:8080');
+      expect(JSON.stringify(r)).not.toMatch(/pa55word/);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect((await runDoctor(readOnlyCtx())).proxy).toBeUndefined();
   });
 
   it('reports "differs" for every row the emulator answers in its other form, and learns the forms the client can follow', async () => {

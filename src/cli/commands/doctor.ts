@@ -45,7 +45,7 @@ export const doctor: NounSpec = {
           const mark = { holds: c.green('holds'), differs: c.yellow('differs'), 'could not tell': c.dim('could not tell') } as const;
           const rows = report.rows.map((r) => ({ check: r.title, result: mark[r.result], detail: r.detail }));
           return [
-            c.bold(`API checks on ${report.host}`) + c.dim(` (${report.requests} reads, nothing changed)`),
+            c.bold(`API checks on ${report.host}`) + c.dim(`${report.proxy ? ` through the proxy ${report.proxy}` : ''} (${report.requests} reads, nothing changed)`),
             rc.out.table(rows, ['check', 'result', 'detail']),
             '',
             report.summary.replace(/\.$/, '') + (report.summary.includes('uses') ? remembered : '') + '.',
