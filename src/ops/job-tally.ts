@@ -209,20 +209,20 @@ export class TallyTable {
 
   /** The window's two newest finished runs, newest first. */
   lastFinished(slot: number): RunRef[] {
-    const out: RunRef[] = [];
-    for (const k of [FIRST, SECOND]) {
-      const run = this.runs.get(slot, k);
-      if (run) out.push(run);
-    }
-    return out;
+    return this.finished((k) => this.runs.get(slot, k));
   }
 
   /** The statuses of the window's two newest finished runs, newest first (no run made to read them). */
   lastFinishedStatuses(slot: number): string[] {
-    const out: string[] = [];
+    return this.finished((k) => this.runs.status(slot, k));
+  }
+
+  /** What `read` gives of the newest finished run and the one before, those the tally has. */
+  private finished<T>(read: (k: number) => T | undefined): T[] {
+    const out: T[] = [];
     for (const k of [FIRST, SECOND]) {
-      const status = this.runs.status(slot, k);
-      if (status !== undefined) out.push(status);
+      const v = read(k);
+      if (v !== undefined) out.push(v);
     }
     return out;
   }
@@ -254,18 +254,19 @@ export class TallyTable {
 
   /** A finished run newer than the tally's second newest, kept among its two newest (a tie goes after the runs already there). */
   private keepFinished(slot: number, t: number, id: string, status: string): void {
-    if (t > this.runs.time(slot, FIRST)) {
-      this.runs.copy(slot, FIRST, SECOND);
-      this.runs.set(slot, FIRST, t, id, status);
-    } else this.runs.set(slot, SECOND, t, id, status);
+    this.runs.set(slot, this.finishedPlace(slot, t), t, id, status);
   }
 
   /** As keepFinished, the run being run `k` of slot `from` of `src`. */
   private keepFinishedFrom(slot: number, t: number, src: RunSlots, from: number, k: number): void {
-    if (t > this.runs.time(slot, FIRST)) {
-      this.runs.copy(slot, FIRST, SECOND);
-      this.runs.copyFrom(slot, FIRST, src, from, k);
-    } else this.runs.copyFrom(slot, SECOND, src, from, k);
+    this.runs.copyFrom(slot, this.finishedPlace(slot, t), src, from, k);
+  }
+
+  /** Where a finished run of time `t` goes: first (the first moved to second) when newer than it, else second. */
+  private finishedPlace(slot: number, t: number): number {
+    if (t <= this.runs.time(slot, FIRST)) return SECOND;
+    this.runs.copy(slot, FIRST, SECOND);
+    return FIRST;
   }
 
   private pushDuration(slot: number, ms: number, tag: number): void {
