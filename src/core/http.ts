@@ -11,6 +11,7 @@ import { SharedReads, type RawAnswer } from './shared-reads.js';
 import { downloadSigned, requestUrl } from './urls.js';
 import { readJsonRows } from './json-rows.js';
 import { UnexpectedShapeError } from './errors.js';
+import { checkProxy } from './proxy-env.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -171,6 +172,7 @@ export class HttpClient {
       random: opts.random ?? Math.random,
       userAgent: opts.userAgent ?? 'celigo-manage',
     };
+    if (!opts.fetch) checkProxy(this.baseUrl);
     this.reads = new SharedReads(this.stats, new URL(this.baseUrl).pathname.replace(/\/+$/, ''));
     this.budget = new RateBudget({ maxInFlight: opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT, sleep: (ms) => this.o.sleep(ms) });
   }

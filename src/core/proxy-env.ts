@@ -6,6 +6,7 @@
 // (http://user:password@proxy:8080) and are never shown: a proxy is named by its host and port only.
 // The agents that go through it: core/proxy-agents.ts (loaded by the transport only).
 import { getProxyForUrl } from 'proxy-from-env';
+import { UsageError } from './errors.js';
 
 /** The proxy for `url` from the environment, or undefined when it is reached directly. */
 export function proxyFor(url: URL): string | undefined {
@@ -20,7 +21,19 @@ function isLoopback(host: string): boolean {
 
 /** A proxy as it may be shown: scheme, host and port, without credentials. */
 export function proxyShown(proxy: string): string {
-  if (!URL.canParse(proxy)) return 'the proxy of HTTPS_PROXY / HTTP_PROXY (not a URL)';
+  if (!URL.canParse(proxy)) return '(not a URL)';
   const u = new URL(proxy);
   return `${u.protocol}//${u.host}`;
+}
+
+/**
+ * Refuses, before any request, a proxy the environment names for `baseUrl` that is not a URL: read as a
+ * network error, it was tried seven times and reported as unreachable.
+ */
+export function checkProxy(baseUrl: string): void {
+  if (!URL.canParse(baseUrl)) return;
+  const proxy = proxyFor(new URL(baseUrl));
+  if (proxy !== undefined && !URL.canParse(proxy)) {
+    throw new UsageError('HTTPS_PROXY (or HTTP_PROXY) is not a URL: give the proxy as http://host:port (http://user:password@host:port if it asks for credentials), or unset it.');
+  }
 }

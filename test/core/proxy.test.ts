@@ -129,6 +129,15 @@ describe('the API through a proxy', () => {
     }
   });
 
+  it('refuses a proxy that is not a URL before any request, saying what to give', () => {
+    vi.stubEnv('HTTPS_PROXY', 'not a url');
+    vi.stubEnv('NO_PROXY', '');
+    expect(() => client('https://api.integrator.io/v1')).toThrow(/HTTPS_PROXY \(or HTTP_PROXY\) is not a URL: give the proxy as http:\/\/host:port/);
+    // Not for this machine (never proxied), nor for a client given its own transport.
+    expect(() => client(emu.baseUrl)).not.toThrow();
+    expect(() => new CeligoClient({ baseUrl: 'https://api.integrator.io/v1', token: DEMO_TOKEN, fetch: (async () => new Response('[]')) as never })).not.toThrow();
+  });
+
   it('says a proxy wants credentials (407), and names a proxy that is down without its password', async () => {
     const proxy = await startProxy('right');
     try {
