@@ -89,6 +89,22 @@ export class FileStore implements BackupStore {
     await rm(this.file(id), { force: true });
   }
 
+  async removeMany(ids: string[]): Promise<string[]> {
+    const files = ids.map((id) => this.file(id));
+    const removed: string[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const gone = await rm(files[i]!).then(
+        () => true,
+        (err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return false;
+          throw err;
+        },
+      );
+      if (gone) removed.push(ids[i]!);
+    }
+    return removed;
+  }
+
   async listChanges(filter: ChangeFilter = {}): Promise<ChangeRow[]> {
     return newestChanges((await this.list()).records.map(this.changeOf), filter);
   }

@@ -224,6 +224,17 @@ export class PostgresStore implements BackupStore {
     });
   }
 
+  async removeMany(ids: string[]): Promise<string[]> {
+    for (const id of ids) validBackupId(id);
+    if (!ids.length) return [];
+    return this.tx(`remove ${ids.length} backups`, async (c) => {
+      const gone = await c.query<{ id: string }>('DELETE FROM celigo_manage_backups WHERE id = ANY($1::text[]) RETURNING id', [ids]);
+      await c.query('DELETE FROM celigo_manage_changes WHERE backup_id = ANY($1::text[])', [ids]);
+      const removed = new Set(gone.rows.map((r) => r.id));
+      return ids.filter((id) => removed.has(id));
+    });
+  }
+
   async listChanges(f: ChangeFilter = {}): Promise<ChangeRow[]> {
     const limit = Math.max(0, Math.floor(f.limit ?? DEFAULT_CHANGES_LIMIT));
     const target = f.target || null;

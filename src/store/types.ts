@@ -78,6 +78,8 @@ export interface BackupStore {
   list(): Promise<{ records: BackupRecord[]; skipped: SkippedFile[] }>;
   /** Removes a backup whose change surely never happened (and its row of the change log). */
   remove(id: string): Promise<void>;
+  /** Removes these backups and their rows of the change log (backups prune); the ids that were there. */
+  removeMany(ids: string[]): Promise<string[]>;
   /** The change log, newest first. */
   listChanges(filter?: ChangeFilter): Promise<ChangeRow[]>;
   /**

@@ -52,7 +52,7 @@ describe('help', () => {
       'lookup-caches': ['list', 'get'],
       health: [],
       troubleshoot: [],
-      backups: ['list', 'diff', 'restore', 'changes', 'import'],
+      backups: ['list', 'diff', 'restore', 'changes', 'import', 'prune'],
       doctor: [],
       profiles: ['list', 'add', 'use'],
       mcp: [],
