@@ -23,6 +23,14 @@ export interface ErrorScope {
 }
 
 const SCOPE_KEYS = ['integration', 'flow', 'step', 'range', 'pattern'] as const;
+/** What each scope argument takes, for the message when it is given empty. */
+const SCOPE_WANTED: Record<(typeof SCOPE_KEYS)[number], string> = {
+  integration: 'an integration id or name',
+  flow: 'a flow id or name',
+  step: 'an export or import id or name',
+  range: 'a time range (e.g. "last 24 hours")',
+  pattern: 'text to match in the error code or message',
+};
 
 /**
  * A scope argument that is given must say something: an empty or blank value is an error, never "no
@@ -32,7 +40,7 @@ export function checkScopeValues(scope: Partial<Record<(typeof SCOPE_KEYS)[numbe
   for (const k of SCOPE_KEYS) {
     const v = scope[k];
     if (v !== undefined && (typeof v !== 'string' || v.trim() === '')) {
-      throw new UsageError(`\`${k}\` is empty: give a ${k === 'range' ? 'time range (e.g. "last 24 hours")' : k === 'pattern' ? 'text to match in the error code or message' : `${k} id or name`}, or leave it out.`);
+      throw new UsageError(`\`${k}\` is empty: give ${SCOPE_WANTED[k]}, or leave it out.`);
     }
   }
 }

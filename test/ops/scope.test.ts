@@ -28,6 +28,9 @@ describe('scope is explicit', () => {
     env.emu.clearRequestLog();
     await expect(clearErrors(env.ctx, scope)).rejects.toBeInstanceOf(UsageError);
     await expect(retryFailedJobs(env.ctx, scope)).rejects.toBeInstanceOf(UsageError);
+    const said = String(await clearErrors(env.ctx, scope).catch((e: Error) => e.message));
+    if ('integration' in scope) expect(said).toBe('`integration` is empty: give an integration id or name, or leave it out.');
+    if ('flow' in scope) expect(said).toBe('`flow` is empty: give a flow id or name, or leave it out.');
     expect(env.plans).toEqual([]);
     expect(env.emu.requestLog()).toEqual([]);
   });
