@@ -17,6 +17,16 @@ export function gaveUp(err: unknown, message: string, remedy: string, attempts?:
   return new CeligoApiError({ status: err.status, code: err.code, message, method: err.method, path: err.path, attempts: attempts ?? err.attempts, remedy, retryAfter: err.retryAfter });
 }
 
+/**
+ * What to do after a write that failed: a passing fault (429, 408, 5xx, the network) is worth trying again
+ * later; a request integrator.io refused as it is (another 4xx) fails the same way until it is changed.
+ */
+export function retryRemedy(err: unknown): string {
+  const status = err instanceof CeligoApiError ? err.status : 0;
+  const refused = status >= 400 && status < 500 && status !== 408 && status !== 429;
+  return refused ? 'integrator.io refused the request as it is: change what it names, then try again.' : 'Try again in a few minutes.';
+}
+
 export interface AtMostOnceSteps<T> {
   attempts: number;
   post: () => Promise<T>;

@@ -11,7 +11,7 @@ import { CONNECTION_TYPES, type Flow } from '../core/schemas.js';
 import { normaliseSchedule } from './schedule.js';
 import { UsageError } from '../core/errors.js';
 import { compact } from './project.js';
-import { createOnce, gaveUp } from './at-most-once.js';
+import { createOnce, gaveUp, retryRemedy } from './at-most-once.js';
 import { testConnection } from './util.js';
 import { connectionInApp } from './web-app.js';
 
@@ -145,6 +145,12 @@ function updateSummary(name: string, input: UpdateFlowInput, changed: string[]):
 }
 
 export async function updateFlow(ctx: OpContext, input: UpdateFlowInput): Promise<UpdateFlowResult> {
+  // A new name is trimmed (as a new integration's or connection's is); a blank one is refused, never written.
+  if (input.name !== undefined) {
+    const name = typeof input.name === 'string' ? input.name.trim() : '';
+    if (!name) throw new UsageError('`name` is empty: give the flow\'s new name, or leave name out to keep it.');
+    input = { ...input, name };
+  }
   const flow = await resolveFlow(ctx.api, input.flow);
   if (input.enabled === undefined && input.schedule === undefined && input.name === undefined) {
     const why = 'to change its field mapping instead';
@@ -213,7 +219,7 @@ async function writeFlow(ctx: OpContext, flow: Flow, input: UpdateFlowInput, sch
     if (ctx.signal?.aborted) throw err;
     await forgetUnapplied(ctx, backupId, err);
     throw gaveUp(err, `Flow "${flow.name}" was NOT changed: writing it failed (${(err as Error).message})`,
-      `Nothing was written (${fieldChanges.join('; ')} not applied). Try again in a few minutes.`);
+      `Nothing was written (${fieldChanges.join('; ')} not applied). ${retryRemedy(err)}`);
   });
   await recordChanged(ctx, backupId, { type: 'flow', id: flow._id }, written);
   return backupId;
@@ -227,6 +233,7 @@ export async function createConnection(
     throw new UsageError(`Unknown connection type "${input.type}". Use one of: ${CONNECTION_TYPES.join(', ')}.`);
   }
   const name = input.name.trim();
+  if (!name) throw new UsageError('Give the new connection a name.');
   const dup = (await ctx.api.connections.list({}, { signal: ctx.signal })).find((c) => c.name.toLowerCase() === name.toLowerCase());
   if (dup) throw new UsageError(`A connection named "${name}" already exists (${dup._id}); reuse it or choose another name.`);
   await mustConfirm(ctx, { action: `Create ${input.type} connection "${name}"`, details: [], digest: digestOf('create-connection', name, input.type) }, { mutating: true });

@@ -7,7 +7,7 @@ import { DEMO_TOKEN } from '../../src/emulator/index.js';
 import { DEMO } from '../../src/emulator/seed/demo.js';
 import { backup } from '../../src/ops/backups/take.js';
 import { restoreBackup } from '../../src/ops/backups/restore.js';
-import { createIntegration, updateFlow } from '../../src/ops/changes.js';
+import { createConnection, createIntegration, updateFlow } from '../../src/ops/changes.js';
 import { clearErrors } from '../../src/ops/clear.js';
 import { updateMapping } from '../../src/ops/mapping/update.js';
 import { retryErrors, retryFailedJobs, type RetryReport } from '../../src/ops/retry.js';
@@ -195,13 +195,34 @@ describe.concurrent('chaos: giving up says what was and was not done', () => {
     const importBefore = (await e.admin.imports.list()).find((i) => i.name === 'Upsert Salesforce contacts from Zendesk users')!;
     e.emu.setFaults({ match: '^(PUT /v1/imports/|POST /v1/integrations$)', errorRate: 1, statuses: [503], seed: 8 });
     const m = await updateMapping(e.ctx, { flow: DEMO.mappingEditedFlow, changes: [{ op: 'add', generate: 'LastName', extract: 'last_name' }] }).then(() => undefined, (x: unknown) => x);
-    expect(describeError(m)).toMatch(/^The mapping of import Upsert Salesforce contacts from Zendesk users was NOT changed: writing it failed .*Nothing was written; backup bk-[\w-]+ holds the import as it is\./);
+    expect(describeError(m)).toMatch(/^The mapping of import Upsert Salesforce contacts from Zendesk users was NOT changed: writing it failed .*Nothing was written; backup bk-[\w-]+ holds the import as it is\. Try again in a few minutes\.$/);
     const c = await createIntegration(e.ctx, { name: 'Never Made' }).then(() => undefined, (x: unknown) => x);
     expect(describeError(c)).toMatch(/^integration "Never Made" was NOT created: the request failed 8 times without taking effect .*Nothing was created\./);
     e.emu.setFaults({});
     expect(await e.admin.imports.get(importBefore._id)).toEqual(importBefore);
     expect((await e.admin.integrations.list()).some((i) => i.name === 'Never Made')).toBe(false);
     expect(e.emu.requestLog().filter((l) => l.method === 'POST' && l.path === '/v1/integrations')).toHaveLength(8);
+  });
+});
+
+describe.concurrent('chaos: a write refused as it is', () => {
+  it('update_flow and update_mapping: a 4xx says to change the request, not to wait; a blank name is refused before any request', async ({ onTestFinished }) => {
+    const e = await env(onTestFinished);
+    const flow = 'Stripe Payouts to NetSuite Deposits';
+    e.emu.clearRequestLog();
+    for (const name of ['', '   ', '\t']) {
+      await expect(updateFlow(e.ctx, { flow, name })).rejects.toThrow(/^`name` is empty: give the flow's new name, or leave name out to keep it\.$/);
+    }
+    await expect(createConnection(e.ctx, { name: '  ', type: 'http' })).rejects.toThrow(/^Give the new connection a name\.$/);
+    expect(e.emu.requestLog()).toEqual([]);
+    e.emu.setFaults({ next: [{ status: 422, when: 'before', match: 'PUT /v1/flows/' }] });
+    const f = await updateFlow(e.ctx, { flow, name: 'Payouts' }).then(() => undefined, (x: unknown) => x);
+    expect(describeError(f)).toMatch(/^Flow "Stripe Payouts to NetSuite Deposits" was NOT changed: .*integrator\.io refused the request as it is: change what it names, then try again\.$/);
+    e.emu.setFaults({ next: [{ status: 403, when: 'before', match: 'PUT /v1/imports/' }] });
+    const m = await updateMapping(e.ctx, { flow: DEMO.mappingEditedFlow, changes: [{ op: 'add', generate: 'LastName', extract: 'last_name' }] }).then(() => undefined, (x: unknown) => x);
+    expect(describeError(m)).toMatch(/refused the request as it is: change what it names, then try again\.$/);
+    // Trimmed, as a new integration's name is.
+    expect((await updateFlow(e.ctx, { flow, name: '  Payouts  ' })).flow).toBe('Payouts');
   });
 });
 

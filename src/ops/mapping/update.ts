@@ -10,7 +10,7 @@ import { contentDigest } from '../backups/content.js';
 import { makePlan, mustConfirm } from '../confirm.js';
 import { resolveFlow, resolveImport } from '../resolve.js';
 import { plural, sampleRecords } from '../util.js';
-import { gaveUp } from '../at-most-once.js';
+import { gaveUp, retryRemedy } from '../at-most-once.js';
 import { listMappings, type FlatMapping, type MappingFormat } from './formats.js';
 import { applyMappingChanges, type AppliedChange, type MappingChange } from './apply.js';
 import { previewMapping, sampleFields, sampleFieldsLine } from './preview.js';
@@ -157,7 +157,7 @@ async function writeAndReadBack(ctx: OpContext, imp: Import, next: Import, appli
       if (signal?.aborted) throw err;
       const forgotten = await forgetUnapplied(ctx, backupId, err);
       throw gaveUp(err, `The mapping of import ${imp.name} was NOT changed: writing it failed (${(err as Error).message})`,
-        `Nothing was written${forgotten ? '' : `; backup ${backupId} holds the import as it is`}. Try again in a few minutes.`);
+        `Nothing was written${forgotten ? '' : `; backup ${backupId} holds the import as it is`}. ${retryRemedy(err)}`);
     });
   await recordChanged(ctx, backupId, { type: 'import', id: imp._id }, written);
 
