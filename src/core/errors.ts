@@ -51,7 +51,7 @@ function listHintFor(path: string): string {
   const seg = path.replace(/^\/?(v1\/)?/, '').split(/[/?]/)[0] ?? '';
   const known = ['integrations', 'flows', 'exports', 'imports', 'connections', 'jobs', 'tags'];
   return known.includes(seg)
-    ? `The id is wrong or belongs to another account or environment; list the ${seg} to find valid ids (names work too).`
+    ? `The id is wrong or belongs to another account or environment; list the ${seg} to find valid ids${seg === 'jobs' ? '' : ' (names work too)'}.`
     : 'Check the id; list the resources to find valid ids.';
 }
 
