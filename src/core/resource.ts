@@ -4,7 +4,7 @@ import type { HttpClient, RequestOptions } from './http.js';
 import { listAll, type ListOptions } from './paging.js';
 import { readModifyWrite, type Mutator, type UpdateOptions } from './update.js';
 import { listAudit, type AuditEntry } from './audit.js';
-import { UnexpectedShapeError, describeShape } from './errors.js';
+import { UnexpectedShapeError, UsageError, describeShape } from './errors.js';
 
 export type Query = RequestOptions['query'];
 export interface Call {
@@ -116,7 +116,12 @@ function pointer(path: string): string {
   return '/' + path.replace(/^\//, '');
 }
 
+/**
+ * An id as one path segment. A blank id is refused before any request: `/v1/jobs/` + '' is the list of
+ * jobs, not a job, and `/v1/flows/ /run` is nobody's flow.
+ */
 export function enc(id: string): string {
+  if (typeof id !== 'string' || id.trim() === '') throw new UsageError('An id is empty: give the id (or, where the tool takes one, the name) of what to act on; the lists show them.');
   return encodeURIComponent(id);
 }
 

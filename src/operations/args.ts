@@ -3,6 +3,10 @@
 import { z } from 'zod';
 import { ERROR_SOURCES } from '../core/schemas.js';
 
+// An argument given empty where one character is the least ("Too small: expected string to have >=1
+// characters" is zod's wording) says so in plain words, at a terminal and to a model alike.
+z.config({ customError: (iss) => (iss.code === 'too_small' && iss.origin === 'string' && Number(iss.minimum) === 1 ? 'must not be empty' : undefined) });
+
 const EXAMPLES = {
   Integration: 'Shopify - NetSuite',
   Flow: 'Orders to NetSuite',

@@ -15,7 +15,7 @@ import { nothingToRetryReport, retryReport, type RetryReport, type WaitResult } 
 import { jobErrors } from './run.js';
 import { requireExplicitScope, scanErrors } from './scan.js';
 import { Follow, progressAfter } from './follow.js';
-import { plural, type WaitContext } from './util.js';
+import { jobIdOf, plural, type WaitContext } from './util.js';
 
 export { RETRY_BATCH } from './retry-plan.js';
 export type { RetryJobRef } from './retry-post.js';
@@ -172,7 +172,7 @@ async function pollRetryJobs(ctx: WaitContext, jobs: RetryJobRef[], createdAt: M
 /** The open errors of one job (a flow job, one of its steps, or an earlier retry job). */
 export async function jobRetry(ctx: WaitContext, input: { job: string; wait?: boolean; timeoutMs?: number; force?: boolean }): Promise<RetrySelection> {
   const { api, signal } = ctx;
-  let job = await api.jobs.get(input.job.trim(), { signal });
+  let job = await api.jobs.get(jobIdOf(input.job), { signal });
   if ((job.type === 'export' || job.type === 'import') && job._flowJobId) job = await api.jobs.get(job._flowJobId, { signal });
   if (!job._flowId) throw new UsageError(`Job ${job._id} (${job.type}) belongs to no flow, so it has no errors to retry.`);
   const flow = await resolveFlow(api, job._flowId);

@@ -123,3 +123,9 @@ export function sourceTargetPairs(pairs: readonly string[], flag: string, exampl
   });
 }
 
+/** A job id as given (trimmed); a blank one is refused, saying where ids are found. */
+export function jobIdOf(text: unknown): string {
+  const id = typeof text === 'string' ? text.trim() : '';
+  if (!id) throw new UsageError('`job` is empty: give a job id; list_jobs (jobs list) shows them.');
+  return id;
+}

@@ -7,6 +7,7 @@ import { mapPool, readWidth } from '../pool.js';
 import { resolveIntegration, resolveFlow } from '../resolve.js';
 import { rangeFilters, rangeOf } from '../timerange.js';
 import { compact } from '../project.js';
+import { jobIdOf } from '../util.js';
 import { filterText, FLOW_REF, INTEGRATION_REF } from './filter.js';
 
 export interface JobRow {
@@ -82,7 +83,7 @@ export async function listJobs(
 /** A job with its step jobs and the open errors it produced. */
 export async function getJob(ctx: OpContext, jobId: string) {
   const { api, signal } = ctx;
-  const job = await api.jobs.get(jobId.trim(), { signal });
+  const job = await api.jobs.get(jobIdOf(jobId), { signal });
   const flowJobId = job.type === 'flow' || job.type === 'retry' ? job._id : job._flowJobId;
   const children = flowJobId && job.type === 'flow' ? await api.jobs.children(job._id, { signal }) : [];
   let flow: Flow | undefined;
