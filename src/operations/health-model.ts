@@ -35,7 +35,7 @@ const integrationRow = z.object({
   openErrors: z.number(),
   errorsInWindow: z.number(),
   errorsBaseline: z.number(),
-  errorTrend: z.enum(['up', 'down', 'flat']),
+  errorTrend: z.enum(['up', 'down', 'flat', 'new']),
   p95Ms: z.number().optional(),
   why: z.string(),
 });
@@ -259,13 +259,13 @@ function healthModelText(m: HealthModel, offset: number): string {
   const v = m.filter.verdict ? `${m.filter.verdict} ` : '';
   const head = one
     ? lines(
-        `Integration ${JSON.stringify(one.name)}${one.integrationId ? ` (${one.integrationId})` : ''}: ${one.verdict}. ${plural(one.runs, 'run')}, ${one.failed} failed${one.successRate !== null ? `, ${pct(one.successRate)} succeeded` : ''}; ${plural(one.openErrors, 'open error')}; record errors ${one.errorsInWindow} vs ${one.errorsBaseline} usually (${one.errorTrend})${one.p95Ms !== undefined ? `; p95 run time ${sec(one.p95Ms)}` : ''}.`,
+        `Integration ${JSON.stringify(one.name)}${one.integrationId ? ` (${one.integrationId})` : ''}: ${one.verdict}. ${plural(one.runs, 'run')}, ${one.failed} failed${one.successRate !== null ? `, ${pct(one.successRate)} succeeded` : ''}; ${plural(one.openErrors, 'open error')}; record errors ${one.errorTrend === 'new' ? `${one.errorsInWindow} (nothing ran in the 7 days before to compare with)` : `${one.errorsInWindow} vs ${one.errorsBaseline} usually (${one.errorTrend})`}${one.p95Ms !== undefined ? `; p95 run time ${sec(one.p95Ms)}` : ''}.`,
         pageHead(`${v}flows`, 'verdict'),
         tsv((m.flows ?? []).map((f) => ({ verdict: f.verdict, flow: f.name, id: f.flowId, runs: f.runs, failed: f.failed, success: pct(f.successRate), openErrors: f.openErrors, lastRun: f.lastRun?.status, p95: sec(f.p95Ms), why: f.why }))),
       )
     : lines(
         pageHead(`${v}integrations`, 'verdict/integration'),
-        tsv(m.integrations.map((i) => ({ verdict: i.verdict, integration: i.name, id: i.integrationId, runs: i.runs, failed: i.failed, success: pct(i.successRate), openErrors: i.openErrors, errors: `${i.errorsInWindow} vs ${i.errorsBaseline} ${i.errorTrend}`, p95: sec(i.p95Ms), why: i.why }))),
+        tsv(m.integrations.map((i) => ({ verdict: i.verdict, integration: i.name, id: i.integrationId, runs: i.runs, failed: i.failed, success: pct(i.successRate), openErrors: i.openErrors, errors: i.errorTrend === 'new' ? `${i.errorsInWindow} new` : `${i.errorsInWindow} vs ${i.errorsBaseline} ${i.errorTrend}`, p95: sec(i.p95Ms), why: i.why }))),
       );
   const { connectionsDown: cd, scheduleIssues: si, failedRuns: fr } = m;
   const hint = sectionHints(m);

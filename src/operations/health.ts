@@ -83,7 +83,7 @@ function healthText(r: HealthReport, t: Terminal, c: Colors, all: HealthReport =
     runs: i.jobs.total,
     failed: i.jobs.failed,
     openErrors: i.openErrors,
-    errorsVsUsual: `${i.errorsInWindow} vs ${i.errorsBaseline} ${arrow(i.errorTrend)}`,
+    errorsVsUsual: i.errorTrend === 'new' ? `${i.errorsInWindow} (new)` : `${i.errorsInWindow} vs ${i.errorsBaseline} ${arrow(i.errorTrend)}`,
     // Named ...Ms, the table shows them as durations under the headers P50 and P95.
     p50Ms: i.runTime.p50Ms,
     p95Ms: i.runTime.p95Ms,

@@ -190,6 +190,12 @@ export function withConnectionResults(flowHealth: readonly FlowHealth[], checks:
 
 // ---- per integration ----
 
+/**
+ * How record errors compare with the 7 days before: 'new' when nothing ran in those days (a new
+ * integration, or history the account no longer keeps), so there is no usual to compare with.
+ */
+export type ErrorTrend = 'up' | 'down' | 'flat' | 'new';
+
 /** Record errors in the window against those of an average window of the same length in the baseline. */
 export function errorTrend(inWindow: number, baseline: number): 'up' | 'down' | 'flat' {
   if (inWindow > baseline * 1.5 + 2) return 'up';
@@ -243,7 +249,8 @@ export function judgeIntegration(g: IntegrationGroup, flows: FlowHealth[], jobs:
   const c = jobs.win.counts;
   const errorsInWindow = jobs.win.sums.numError;
   const errorsBaseline = errorsBaselineOf(jobs.base.sums.numError, span);
-  const trend = errorTrend(errorsInWindow, errorsBaseline);
+  // No run at all in the baseline: "errors up, 196 vs 0" would compare with nothing.
+  const trend: ErrorTrend = jobs.base.counts.total === 0 && c.total > 0 ? 'new' : errorTrend(errorsInWindow, errorsBaseline);
   const j = new Judgement();
   for (const f of flows) {
     j.atLeast(f.verdict);

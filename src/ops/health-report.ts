@@ -54,7 +54,8 @@ export interface IntegrationHealth {
   /** Record errors in the window, and the average for a window of the same length over the previous 7 days. */
   errorsInWindow: number;
   errorsBaseline: number;
-  errorTrend: 'up' | 'down' | 'flat';
+  /** 'new': nothing ran in the 7 days before, so there is no usual to compare with. */
+  errorTrend: 'up' | 'down' | 'flat' | 'new';
   runTime: RunTime;
   flows: FlowHealth[];
 }

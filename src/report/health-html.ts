@@ -279,7 +279,7 @@ function verdictTable(r: HealthReport): string {
     `<span class="num">${i.jobs.total}</span>`,
     `<span class="num">${i.jobs.failed}</span>`,
     `<span class="num">${i.openErrors}</span>`,
-    `${i.errorsInWindow} <span class="muted">vs ${i.errorsBaseline} (${i.errorTrend})</span>`,
+    i.errorTrend === 'new' ? `${i.errorsInWindow} <span class="muted">(new: nothing ran in the 7 days before)</span>` : `${i.errorsInWindow} <span class="muted">vs ${i.errorsBaseline} (${i.errorTrend})</span>`,
     `${duration(i.runTime.p50Ms)} / ${duration(i.runTime.p95Ms)} <span class="muted">(was ${duration(i.runTime.baselineP50Ms)} / ${duration(i.runTime.baselineP95Ms)})</span>`,
     i.reasons.length ? `<ul class="reasons">${i.reasons.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>` : '<span class="muted">–</span>',
   ]);

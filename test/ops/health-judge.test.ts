@@ -145,7 +145,8 @@ const fh = (name: string, verdict: Verdict, reasons: string[] = [], extra: Parti
   ...extra,
 });
 const integ = (extra: Partial<Integration> = {}): Integration => ({ _id: 'i1', name: 'Shop', ...extra });
-const errorsUp = [ok(2, { numError: 10 })];
+// A clean run in the baseline (50 hours ago): 10 errors now against a usual of none is up.
+const errorsUp = [ok(2, { numError: 10 }), ok(50)];
 const errorsDown = [ok(50, { numError: 70 })];
 
 describe('judgeIntegration', () => {
@@ -158,6 +159,7 @@ describe('judgeIntegration', () => {
     { name: 'errors up with healthy flows', flows: [fh('A', 'healthy')], rows: errorsUp, verdict: 'degraded', reasons: ['errors up: 10 vs 0 in a typical window of the previous 7 days'], trend: 'up' },
     { name: 'errors up and a failing flow', flows: [fh('A', 'failing', ['x'])], rows: errorsUp, verdict: 'failing', reasons: ['A: x', 'errors up: 10 vs 0 in a typical window of the previous 7 days'], trend: 'up' },
     { name: 'errors down', flows: [fh('A', 'healthy')], rows: errorsDown, verdict: 'healthy', reasons: [], trend: 'down' },
+    { name: 'errors with nothing run before: new, not up', flows: [fh('A', 'healthy')], rows: [ok(2, { numError: 10 })], verdict: 'healthy', reasons: [], trend: 'new' },
     { name: 'errors at the boundary (3 vs 1 is flat)', flows: [], rows: [ok(2, { numError: 3 }), ok(50, { numError: 7 })], verdict: 'healthy', reasons: [], trend: 'flat' },
     { name: 'a critical-tagged integration: judged the same, tag shown', group: { id: 'i1', name: 'Shop', integ: integ({ tag: 'critical' }) }, flows: [fh('A', 'healthy')], verdict: 'healthy', reasons: [], tag: 'critical' },
     { name: 'a blank tag is no tag', group: { id: 'i1', name: 'Shop', integ: integ({ tag: ' ' }) }, flows: [], verdict: 'healthy', reasons: [] },
