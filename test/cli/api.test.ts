@@ -15,6 +15,18 @@ afterAll(async () => {
 });
 
 describe('api', () => {
+  it('keeps the path under the API base: dot segments (plain or encoded) and backslashes are refused before any request', async () => {
+    emu.clearRequestLog();
+    for (const path of ['/../../etc/passwd', '/flows/%2e%2e/x', '/flows/%2E./x', '/./flows', '/..\\etc', '/flows%5c..']) {
+      const r = await run(['api', 'GET', path], { env });
+      expect(r.code, path).toBe(1);
+      expect(r.stderr, path).toMatch(/would leave the API base/);
+    }
+    expect(emu.requestLog()).toEqual([]);
+    // Dots inside a segment are fine.
+    expect((await run(['api', 'GET', '/flows?name=a..b', '--no-paging'], { env })).code).toBe(0);
+  });
+
   it('reads a Link-paged list to the end, or only the first page with --no-paging', async () => {
     const all = await run(['api', 'GET', '/flows', '--json', '_id'], { env });
     expect(all.code).toBe(0);

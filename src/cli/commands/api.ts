@@ -65,11 +65,19 @@ export async function getAll(api: CeligoClient, path: string, query: Record<stri
   return { status, body, pages };
 }
 
+/** A path whose dot segments (plain or %-encoded) or backslashes (read as slashes in URLs) could climb out of /v1. */
+export function leavesBase(path: string): boolean {
+  const bare = path.split(/[?#]/, 1)[0]!;
+  if (bare.includes('\\') || /%5c/i.test(bare)) return true;
+  return bare.split('/').some((seg) => /^(\.|%2e){1,2}$/i.test(seg));
+}
+
 async function run(rc: RunContext): Promise<number> {
   const method = arg(rc, 0).toUpperCase() as Method;
   if (!METHODS.includes(method)) throw new UsageError(`Unknown method "${arg(rc, 0)}": use ${METHODS.join(', ')}.`);
   const path = arg(rc, 1);
   if (!path || /^https?:\/\//i.test(path)) throw new UsageError('Give a path relative to the API base, e.g. /flows or /jobs?status=failed.');
+  if (leavesBase(path)) throw new UsageError(`"${path}" would leave the API base (a . or .. segment, or a backslash): give a path under it, e.g. /flows or /flows/<id>/errors.`);
   const query = queryOf(rc.opts.query as string[] | undefined);
   const dataArg = optStr(rc, 'data');
   const file = optStr(rc, 'input');
