@@ -7,17 +7,14 @@
 // The agents that go through it: core/proxy-agents.ts (loaded by the transport only).
 import { getProxyForUrl } from 'proxy-from-env';
 import { UsageError } from './errors.js';
+import { isLoopbackName } from './loopback.js';
 
 /** The proxy for `url` from the environment, or undefined when it is reached directly. */
 export function proxyFor(url: URL): string | undefined {
-  if (isLoopback(url.hostname)) return undefined;
+  if (isLoopbackName(url.hostname)) return undefined;
   return getProxyForUrl(url.href) || undefined;
 }
 
-function isLoopback(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
-  return h === 'localhost' || h.endsWith('.localhost') || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
-}
 
 /** A proxy as it may be shown: scheme, host and port, without credentials. */
 export function proxyShown(proxy: string): string {

@@ -51,7 +51,11 @@ export const profiles: NounSpec = {
       ],
       examples: ['profiles add prod --region na --token-env CELIGO_PROD_TOKEN --production', 'profiles add sandbox --region eu --token-env CELIGO_SANDBOX_TOKEN --time-zone Europe/Paris --use'],
       async run(rc) {
-        const [{ readProfiles, writeProfiles, profileSchema, profilesPath, checkProfileName, checkTokenEnv, profileIn }, { baseUrlFor }] = await Promise.all([import('../../config/profiles.js'), import('../../core/regions.js')]);
+        const [{ readProfiles, writeProfiles, profileSchema, profilesPath, checkProfileName, checkTokenEnv, profileIn }, { baseUrlFor }, { envFlag }] = await Promise.all([
+          import('../../config/profiles.js'),
+          import('../../core/regions.js'),
+          import('../../config/env-flags.js'),
+        ]);
         const name = checkProfileName(arg(rc, 0).trim());
         const tokenEnv = optStr(rc, 'tokenEnv');
         const candidate = {
@@ -63,7 +67,7 @@ export const profiles: NounSpec = {
           description: optStr(rc, 'description'),
         };
         try {
-          baseUrlFor(candidate.region, candidate.baseUrl);
+          baseUrlFor(candidate.region, candidate.baseUrl, { insecureHttp: envFlag(rc.io.env, 'CELIGO_MANAGE_INSECURE_HTTP') ?? false });
         } catch (err) {
           throw new UsageError((err as Error).message);
         }
