@@ -36,10 +36,20 @@ function troubleshootText(r: TroubleshootReport, t: Terminal, c: Colors, pattern
     out.push('', c.bold(heading), t.table(rows, ['count', 'pattern', 'cause', 'step', 'retry', 'lastSeen']));
     if (groups.length > TERMINAL_PATTERNS) out.push(c.dim(`… ${groups.length - TERMINAL_PATTERNS} more patterns (--json errorGroups lists them all)`));
   } else if (pattern) out.push('', `No error pattern matches ${JSON.stringify(pattern)} (of ${r.errorGroups.length}).`);
-  const tested = r.steps.flatMap((st) => (st.connection ? [{ step: st, k: st.connection }] : []));
-  if (tested.length) {
+  // One line per connection (nine steps on one SFTP connection are one connection down), its steps named.
+  const byConnection = new Map<string, { k: NonNullable<(typeof r.steps)[number]['connection']>; steps: string[] }>();
+  for (const st of r.steps) {
+    if (!st.connection) continue;
+    const at = byConnection.get(st.connection.connectionId) ?? { k: st.connection, steps: [] };
+    at.steps.push(`${st.kind} ${st.name ?? st.stepId}`);
+    byConnection.set(st.connection.connectionId, at);
+  }
+  if (byConnection.size) {
     out.push('', c.bold('Connections of the failing steps'));
-    for (const { step, k } of tested) out.push(`  ${k.ok ? c.green('ok  ') : c.red('down')}  ${k.name ?? k.connectionId} ${c.dim(`(${step.kind} ${step.name ?? step.stepId})`)}${k.ok ? '' : `: ${k.message ?? 'failed'}`}`);
+    for (const { k, steps } of byConnection.values()) {
+      const named = steps.length <= 3 ? steps.join(', ') : `${steps.length} steps: ${steps.slice(0, 2).join(', ')} and ${steps.length - 2} more`;
+      out.push(`  ${k.ok ? c.green('ok  ') : c.red('down')}  ${k.name ?? k.connectionId} ${c.dim(`(${named})`)}${k.ok ? '' : `: ${k.message ?? 'failed'}`}`);
+    }
   }
   if (r.changes.length && !s) {
     out.push('', c.bold('Recent changes'));

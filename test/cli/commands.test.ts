@@ -267,6 +267,16 @@ describe('commands against --demo', () => {
     expect(two.code).toBe(1);
   });
 
+  it('troubleshoot names each connection of the failing steps once, with its steps', async () => {
+    const r = await run(['--demo', 'troubleshoot', '--integration', 'Salesforce - NetSuite Customers'], { tty: true, env: { NO_COLOR: '1' } });
+    expect(r.code).toBe(0);
+    const section = r.stdout.split('Connections of the failing steps\n')[1]!.split('\n\n')[0]!.split('\n');
+    expect(section).toEqual([
+      '  down  Salesforce - Integration User (4 steps: export Get Salesforce accounts, export Get Salesforce contacts and 2 more): INVALID_LOGIN: Invalid username, password, security token; or user locked out.',
+      '  ok    NetSuite Production (import Create NetSuite sales orders from opportunities)',
+    ]);
+  });
+
   it('backups list / diff / restore (on an emulator that keeps its state; demo backups end with the command)', async () => {
     const home = tempHome();
     const demo = await run(['--demo', 'flows', 'update', FLOW, '--name', 'Renamed', '--json', 'backupId'], { env: { CELIGO_MANAGE_HOME: home } });
