@@ -31,6 +31,7 @@ export const FORM_IDS = [
   'recycle-bin',
   'job-error-file',
   'lookup-cache-data',
+  'run-stats',
 ] as const;
 export type FormId = (typeof FORM_IDS)[number];
 
@@ -50,6 +51,12 @@ export const FORM_ROWS: readonly FormRow[] = [
   { id: 'recycle-bin', title: 'Recycle bin (GET /recycleBinTTL)', expected: 'a list of deleted objects; POST …/{type}/{id} restores (§1.10, TCHOW)', other: 'not answered (404): restores re-create from backups' },
   { id: 'job-error-file', title: 'Job error file', expected: 'GET /jobs/{id}/errorFile/signedURL -> {signedURL} (§6.1, IAD)', other: 'not answered (404)' },
   { id: 'lookup-cache-data', title: 'Lookup cache getData answer', expected: '{data:[{key,value}]} (§4.5)', other: 'a bare array of {key,value}' },
+  {
+    id: 'run-stats',
+    title: 'Account run statistics (POST /flows/runs/stats)',
+    expected: '{stats:[…]}, one row per flow: numRuns, numSuccess, numError, numOpenError, lastExecutedAt (W16)',
+    other: 'one row per run (or not answered)',
+  },
 ];
 
 /** What the client does where the forms differ in what it must send or how it pages. */

@@ -10,6 +10,7 @@ import type { HttpResponse } from '../core/http.js';
 import { nextLink } from '../core/paging.js';
 import { shapeOf as coreShapeOf } from '../core/shape.js';
 import { jobErrorFileProbe, lookupCacheDataProbe, recycleBinProbe } from './doctor-probes-manage.js';
+import { runStatsProbe } from './doctor-probe-run-stats.js';
 
 export type ProbeVerdict = 'holds' | 'differs' | 'could not tell';
 
@@ -255,5 +256,6 @@ export function probes(): Record<FormId, Probe> {
     'recycle-bin': recycleBinProbe,
     'job-error-file': jobErrorFileProbe,
     'lookup-cache-data': lookupCacheDataProbe,
+    'run-stats': runStatsProbe,
   };
 }

@@ -740,6 +740,29 @@ describe('corrections from Celigo\'s web app (W rows)', () => {
     collect();
   });
 
+  it('W16: run statistics in one call: one row per flow over its finished runs (one row per run in the other form)', async () => {
+    const time_gt = Date.parse(since);
+    const jobs = await api.jobs.list({ type: 'flow', createdAt_gt: since });
+    const finished = jobs.filter((j) => ['completed', 'failed', 'canceled'].includes(j.status));
+    const stats = async (body: Record<string, unknown>) => (await api.http.request<{ stats: Record<string, unknown>[] }>('POST', '/flows/runs/stats', { body, readOnlyPost: true })).body.stats;
+    const perFlow = await stats({ sandbox: false, time_gt });
+    const f = finished[0]!._flowId!;
+    const mine = finished.filter((j) => j._flowId === f);
+    const row = perFlow.find((r) => r._flowId === f)!;
+    expect(row).toMatchObject({ numRuns: mine.length, numError: mine.reduce((n, j) => n + (j.numError ?? 0), 0), numSuccess: mine.reduce((n, j) => n + (j.numSuccess ?? 0), 0) });
+    expect(row.lastExecutedAt).toEqual(expect.any(String));
+    expect(new Set(perFlow.map((r) => r._flowId)).size).toBe(perFlow.length);
+    expect((await stats({ time_gt, _flowIds: [f] })).map((r) => r._flowId)).toEqual([f]);
+    expect(await stats({ time_gt: clock.now() })).toEqual([]);
+    const bad: CeligoApiError = await api.http.request('POST', '/flows/runs/stats', { body: { sandbox: false }, readOnlyPost: true }).catch((e) => e);
+    expect(bad.status).toBe(422);
+    await forms({ 'run-stats': 'other' });
+    const perRun = await stats({ time_gt, _flowIds: [f] });
+    expect(perRun.map((r) => r._jobId).sort()).toEqual(mine.map((j) => j._id).sort());
+    await forms({ 'run-stats': 'expected' });
+    collect();
+  });
+
   it('W9: a backdated run sends its start date under `export`', async () => {
     const f = await someFlow();
     const { _jobId } = await api.flows.run(f._id, { export: { startDate: '2026-11-01T00:00:00.000Z' } });

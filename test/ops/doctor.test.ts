@@ -66,6 +66,19 @@ describe('doctor on the emulator', () => {
     }
   });
 
+  it('run statistics (W16): per-flow rows hold; not answered (404) differs and says where counts come from', async () => {
+    const held = (await runDoctor(readOnlyCtx())).rows.find((x) => x.id === 'run-stats')!;
+    expect(held).toMatchObject({ result: 'holds' });
+    expect(held.detail).toMatch(/^one row per flow \(numRuns, numSuccess, numError, numOpenError, lastExecutedAt\)$/);
+    env.emu.setFaults({ next: [{ status: 404, when: 'before', match: 'POST /v1/flows/runs/stats' }] });
+    try {
+      const gone = (await runDoctor(readOnlyCtx())).rows.find((x) => x.id === 'run-stats')!;
+      expect(gone).toMatchObject({ result: 'differs', detail: 'POST /flows/runs/stats is not answered: run counts come from the job list' });
+    } finally {
+      env.emu.setFaults({});
+    }
+  });
+
   it('switching one row is reported on that row only', async () => {
     await setForms(env.emu, { 'resolved-key': 'other' });
     try {

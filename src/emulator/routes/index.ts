@@ -9,6 +9,7 @@ import { jobRoutes } from './jobs.js';
 import { jobFileRoutes } from './job-files.js';
 import { lookupCacheRoutes } from './lookup-caches.js';
 import { recycleBinRoutes } from './recycle-bin.js';
+import { runStatsRoutes } from './run-stats.js';
 import { stateRoutes } from './state.js';
 import { exportRoutes, importRoutes } from './steps.js';
 import { tagRoutes } from './tags.js';
@@ -21,6 +22,7 @@ export function apiRouter(): Router {
   router ??= new Router().add(
     ...tokenInfoRoutes,
     ...integrationRoutes,
+    ...runStatsRoutes,
     ...flowRoutes,
     ...errorRoutes,
     ...exportRoutes,
