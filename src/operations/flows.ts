@@ -99,7 +99,7 @@ export const flowOperations: Operation[] = [
       },
       examples: ['flows list', 'flows list --integration "Shopify - NetSuite Orders" --enabled', 'flows list --json id,name,openErrors', '--demo flows list | cut -f2'],
     },
-    run: (ctx, a) => listFlows(ctx, { integration: a.integration, enabled: a.enabled, name: a.name }),
+    run: (ctx, a) => listFlows(ctx, { integration: a.integration, enabled: a.enabled, name: a.name, errorsFor: ctx.rowsShown?.(a) }),
     forModel: (rows, a) => listResult('flows', rows, a, FLOW_FIELDS),
     forTerminal(rows, t, a) {
       t.list(rows, { noun: 'flows', fields: FLOW_FIELDS, columns: ['id', 'name', 'integration', 'enabled', 'schedule', 'lastRun', 'openErrors'], limit: a.limit });

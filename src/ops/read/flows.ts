@@ -22,7 +22,11 @@ export interface FlowRow {
 export const FLOW_FIELDS = ['id', 'name', 'integration', 'integrationId', 'enabled', 'schedule', 'lastRun', 'openErrors'] as const;
 
 /** Flows with open-error counts from one summary call per integration (not one per flow). */
-export async function listFlows(ctx: OpContext, q: { integration?: string; enabled?: boolean; name?: string } = {}): Promise<FlowRow[]> {
+/**
+ * The flows (by integration, enabled state, name) with their open errors: one request per integration (and
+ * per standalone flow), so only for the rows `errorsFor` says will be shown when given (the others have none).
+ */
+export async function listFlows(ctx: OpContext, q: { integration?: string; enabled?: boolean; name?: string; errorsFor?: { offset: number; count: number } } = {}): Promise<FlowRow[]> {
   const { api, signal } = ctx;
   const integration = filterText(q.integration, 'integration', INTEGRATION_REF, 'the whole account');
   const name = containsText(q.name, 'name', 'flow', 'orders');
@@ -39,14 +43,16 @@ export async function listFlows(ctx: OpContext, q: { integration?: string; enabl
   if (name !== undefined) flows = flows.filter((f) => f.name.toLowerCase().includes(name));
   const names = new Map(integrations.map((i) => [i._id, i.name]));
   const open = new Map<string, number>();
-  const integrationIds = [...new Set(flows.map((f) => f._integrationId).filter((x): x is string => !!x))];
+  const counted = q.errorsFor ? flows.slice(q.errorsFor.offset, q.errorsFor.offset + q.errorsFor.count) : flows;
+  const integrationIds = [...new Set(counted.map((f) => f._integrationId).filter((x): x is string => !!x))];
   await mapPool(integrationIds, readWidth(ctx), async (id) => {
     for (const s of await api.integrations.errorSummary(id, {}, { signal })) open.set(s._flowId, s.numError);
   }, signal);
-  const standalone = flows.filter((f) => !f._integrationId);
+  const standalone = counted.filter((f) => !f._integrationId);
   await mapPool(standalone, readWidth(ctx), async (f) => {
     open.set(f._id, (await api.flows.errorSummary(f._id, { signal })).reduce((n, s) => n + s.numError, 0));
   }, signal);
+  const shown = new Set(counted);
   return flows.map((f) =>
     compact({
       id: f._id,
@@ -56,7 +62,7 @@ export async function listFlows(ctx: OpContext, q: { integration?: string; enabl
       enabled: !f.disabled,
       schedule: f.schedule,
       lastRun: typeof f.lastExecutedAt === 'string' ? f.lastExecutedAt : undefined,
-      openErrors: open.get(f._id) ?? 0,
+      openErrors: shown.has(f) ? (open.get(f._id) ?? 0) : undefined,
     }) as FlowRow,
   );
 }
