@@ -88,3 +88,12 @@ describe('exit codes', () => {
     expect(JSON.parse(j.stderr).error.exitCode).toBe(4);
   });
 });
+
+describe('a JSON file that is not JSON', () => {
+  it('names the file, or standard input for "-", and never echoes its text', async () => {
+    const piped = await run(['integrations', 'setup', '--spec', '-', '--yes'], { env, input: 'secret-looking text' });
+    expect(piped.code).toBe(1);
+    expect(piped.stderr).toMatch(/^Error: The setup spec on standard input is not valid JSON\./);
+    expect(piped.stderr).not.toContain('secret-looking');
+  });
+});

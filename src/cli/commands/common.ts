@@ -47,7 +47,7 @@ export async function readJsonFile(rc: RunContext, path: string, what: string): 
   try {
     return JSON.parse(text);
   } catch {
-    throw new UsageError(`The ${what} file ${path} is not valid JSON.`);
+    throw new UsageError(`${path === '-' ? `The ${what} on standard input` : `The ${what} file ${path}`} is not valid JSON.`);
   }
 }
 
