@@ -1,17 +1,18 @@
 // list_flows counts open errors with one request per integration of the flows (and per standalone flow):
 // on a large account it asks for those of the rows its result shows, a page at a time, and each shown
 // row's count is the one a full read gives. `flows list --limit 3` made 224 requests on the large seed.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../src/operations/catalogue.js';
 import { listFlows } from '../../src/ops/read/flows.js';
 import { run } from '../helpers/cli.js';
 import { demoEnv, type Env } from '../helpers/demo-env.js';
 import { connectInMemory } from '../helpers/mcp.js';
+import { countedPage, type Conn } from '../helpers/list-pages.js';
 import { DEMO_TOKEN, startEmulator } from '../../src/emulator/index.js';
 
 describe('list_flows on the large seed', () => {
   let env: Env;
-  let conn: Awaited<ReturnType<typeof connectInMemory>>;
+  let conn: Conn;
   let full: Map<string, number | undefined>;
 
   beforeAll(async () => {
@@ -24,16 +25,7 @@ describe('list_flows on the large seed', () => {
     await env?.close();
   });
 
-  const page = async (args: Record<string, unknown>) => {
-    const spy = vi.spyOn(env.api.integrations, 'errorSummary');
-    try {
-      const r = await conn.client.callTool({ name: 'list_flows', arguments: args }, { timeout: 120_000 });
-      const s = r.structuredContent as { total: number; nextCursor?: string; rows: { id: string; openErrors?: number }[] };
-      return { ...s, requests: spy.mock.calls.length };
-    } finally {
-      spy.mockRestore();
-    }
-  };
+  const page = (args: Record<string, unknown>) => countedPage(conn, 'list_flows', args, env.api.integrations, 'errorSummary');
 
   it('reads the open errors of the integrations of the page it shows, and each count is what a full read says', async () => {
     expect(full.size).toBe(2200);

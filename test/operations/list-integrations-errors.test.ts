@@ -1,15 +1,16 @@
 // list_integrations counts open errors with one request per integration (celigo-api.md §7.6): on a large
 // account it asks for the integrations its result shows, a page at a time, and each shown row's count is
 // the one a full read gives.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../src/operations/catalogue.js';
 import { listIntegrations } from '../../src/ops/read/integrations.js';
 import { demoEnv, type Env } from '../helpers/demo-env.js';
 import { connectInMemory } from '../helpers/mcp.js';
+import { countedPage, type Conn } from '../helpers/list-pages.js';
 
 describe('list_integrations on the large seed', () => {
   let env: Env;
-  let conn: Awaited<ReturnType<typeof connectInMemory>>;
+  let conn: Conn;
   let full: Map<string, number | undefined>;
 
   beforeAll(async () => {
@@ -22,16 +23,7 @@ describe('list_integrations on the large seed', () => {
     await env?.close();
   });
 
-  const page = async (args: Record<string, unknown>) => {
-    const spy = vi.spyOn(env.api.integrations, 'errorSummary');
-    try {
-      const r = await conn.client.callTool({ name: 'list_integrations', arguments: args }, { timeout: 120_000 });
-      const s = r.structuredContent as { total: number; nextCursor?: string; rows: { id: string; openErrors?: number }[] };
-      return { ...s, requests: spy.mock.calls.length };
-    } finally {
-      spy.mockRestore();
-    }
-  };
+  const page = (args: Record<string, unknown>) => countedPage(conn, 'list_integrations', args, env.api.integrations, 'errorSummary');
 
   it('reads the open errors of the page it shows, not of all 220 integrations, and each is what a full read says', async () => {
     expect(full.size).toBe(220);
