@@ -3,7 +3,7 @@
 // counts in a few requests instead of a chain of job pages; whether they are is not settled, so doctor
 // finds out on a real account before anything relies on it. A POST that only reads; shapes only.
 import { CeligoApiError } from '../core/errors.js';
-import type { ProbeEnv, ProbeOutcome } from './doctor-probes.js';
+import type { ProbeEnv, ProbeOutcome } from './doctor-probe-types.js';
 
 const COUNT_KEYS = ['numRuns', 'numSuccess', 'numError', 'numOpenError', 'lastExecutedAt'];
 

@@ -1,7 +1,7 @@
 // Probes of the uncertain endpoints the `manage` tools use (issue 17): the recycle bin, a job's error file
 // and lookup-cache data. Reads only (getData is a POST that reads); shapes only, never values.
 import { CeligoApiError } from '../core/errors.js';
-import type { ProbeEnv, ProbeOutcome } from './doctor-probes.js';
+import type { ProbeEnv, ProbeOutcome } from './doctor-probe-types.js';
 
 const keysOf = (v: unknown): string[] => (v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).slice(0, 20) : []);
 const kind = (v: unknown): string => (Array.isArray(v) ? 'array' : v === undefined ? 'none' : typeof v);

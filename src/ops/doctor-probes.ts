@@ -2,38 +2,17 @@
 // account answers in the form we expect. Every request is a GET or a POST that only reads, sent through a
 // read-only client, so a probe cannot change anything. What a probe keeps of an answer is its shape (key
 // names and types, status codes), never values.
-import type { CeligoClient } from '../core/client.js';
 import { CeligoApiError } from '../core/errors.js';
 import { flowSteps } from '../core/flows.js';
-import type { ApiForms, FormId } from '../core/forms.js';
+import type { FormId } from '../core/forms.js';
 import type { HttpResponse } from '../core/http.js';
 import { nextLink } from '../core/paging.js';
 import { shapeOf as coreShapeOf } from '../core/shape.js';
 import { jobErrorFileProbe, lookupCacheDataProbe, recycleBinProbe } from './doctor-probes-manage.js';
 import { runStatsProbe } from './doctor-probe-run-stats.js';
+import type { Probe, ProbeEnv } from './doctor-probe-types.js';
 
-export type ProbeVerdict = 'holds' | 'differs' | 'could not tell';
-
-export interface ProbeOutcome {
-  result: ProbeVerdict;
-  /** One line for people: what was seen. */
-  detail: string;
-  /** Shapes only: statuses, key names, types, counts. */
-  observed: Record<string, unknown>;
-  /** Where the account uses the other form and the client can follow it. */
-  learn?: Partial<ApiForms>;
-}
-
-export interface ProbeEnv {
-  api: CeligoClient;
-  /** Start of the job window probes read (ISO). */
-  since: string;
-  signal?: AbortSignal;
-  /** Facts found by earlier probes (a flow with a step, a job with errors), to keep reads few. */
-  facts: { flowId?: string; stepId?: string; errorFlowId?: string; errorJobId?: string; jobTypes?: string[] };
-  /** Names of the headers of every answer the probes read (lower case). */
-  headers: Set<string>;
-}
+export type { Probe, ProbeEnv, ProbeOutcome, ProbeVerdict } from './doctor-probe-types.js';
 
 const RATE_HEADERS = ['x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset'];
 
@@ -42,8 +21,6 @@ function note<T extends HttpResponse<unknown>>(env: ProbeEnv, res: T): T {
   for (const h of RATE_HEADERS) if (res.headers.get(h) !== null) env.headers.add(h);
   return res;
 }
-
-export type Probe = (env: ProbeEnv) => Promise<ProbeOutcome>;
 
 /** The shape of a value for the report (core/shape.ts): key names and types, never values. */
 function shapeOf(v: unknown, depth = 2): unknown {
