@@ -8,6 +8,7 @@ import { nextForTerminal } from '../operations/next.js';
 import { OUTCOMES, nextOf, outcomeOf } from '../operations/outcome.js';
 import { surfacesOf, type CliSurface, type Operation } from '../operations/types.js';
 import type { CommandSpec, OptionSpec, RunContext } from './spec.js';
+import { TTY_DEFAULT_LIMIT } from './output.js';
 
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 /** The option key commander gives a long flag: "--exclude-tools" → "excludeTools". */
@@ -157,7 +158,10 @@ export function commandsOf(op: Operation, ops: ReadonlyMap<string, Operation>): 
         // The page (and the reads only it needs) only when a flag asks for it.
         const pages = (surface.terminalFlags ?? []).some((t) => t.page && flags[optionKey(t.flags)] !== undefined);
         // --limit N shows the first N rows (without it, a terminal shows 50 but a pipe or --json all of them).
-        const rowsShown = (p: { limit?: number }) => (p.limit !== undefined ? { offset: 0, count: p.limit } : undefined);
+        const rowsShown = (p: { limit?: number }) => {
+          const count = p.limit ?? (rc.out.jsonMode || !rc.io.isTTY ? undefined : TTY_DEFAULT_LIMIT);
+          return count !== undefined ? { offset: 0, count } : undefined;
+        };
         const raw = await op.run({ ...(await rc.ctx()), pages, rowsShown }, input as never);
         // API strings reach a person without escape sequences (--json keeps them exact, and escaped).
         const result = rc.out.jsonMode ? raw : stripControlsDeep(raw);

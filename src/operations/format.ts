@@ -69,11 +69,13 @@ export function listResult<T extends Record<string, unknown>>(
   args: { fields?: string[]; limit?: number; cursor?: string },
   allowed: readonly string[],
   columns?: string[],
+  /** The list's size when `rows` holds only its start (up to the end of this page). */
+  total?: number,
 ): ToolResult {
   const projected = pickFields(rows, args.fields, allowed) as Record<string, unknown>[];
   const present = (args.fields?.length ? args.fields : (columns ?? [...allowed])).filter((c) => projected.some((r) => r[c] !== undefined));
   // Only the rows of the page are shaped: a list of 50,000 rows costs one pass, not one per row.
-  const page: Paged<Record<string, unknown>> = paginate(projected, { limit: args.limit, cursor: args.cursor, maxChars: ROWS_BUDGET, shape: (r) => rowOf(r, present) });
+  const page: Paged<Record<string, unknown>> = paginate(projected, { limit: args.limit, cursor: args.cursor, maxChars: ROWS_BUDGET, shape: (r) => rowOf(r, present), total });
   const cols = present.filter((c) => page.items.some((r) => r[c] !== undefined));
   const head =
     page.total === 0

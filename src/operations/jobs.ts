@@ -54,13 +54,14 @@ const listJobsOp = defineOperation({
     flags: { range: CLI_RANGE, status: { description: 'Only this status' }, integration: CLI_INTEGRATION, flow: CLI_FLOW, type: { description: 'Job type (default flow)' }, ...CLI_LIST },
     examples: ['jobs list', 'jobs list --status failed --range yesterday', 'jobs list --flow "Shopify Customers to NetSuite" --json id,status,errors'],
   },
-  // Every job of the range is read; `limit` and `cursor` page the result (a limit on the read would make
-  // the total wrong and the next page empty).
-  run: (ctx, a) => listJobs(ctx, { range: a.range, status: a.status, integration: a.integration, flow: a.flow, type: a.type }),
-  forModel: (rows, a) => listResult('jobs', rows, a, JOB_FIELDS, JOB_COLUMNS),
-  forTerminal(rows, t: Terminal, a) {
+  // Every job of the range is read and counted (an honest total); `limit` and `cursor` page the result,
+  // and only the newest up to the end of the rows shown are kept (a limit on the read would make the total
+  // wrong and the next page empty).
+  run: (ctx, a) => listJobs(ctx, { range: a.range, status: a.status, integration: a.integration, flow: a.flow, type: a.type, shown: ctx.rowsShown?.(a) }),
+  forModel: (p, a) => listResult('jobs', p.rows, a, JOB_FIELDS, JOB_COLUMNS, p.total),
+  forTerminal(p, t: Terminal, a) {
     t.expectFields(JOB_FIELDS);
-    t.list(rows, { noun: 'jobs', fields: JOB_FIELDS, columns: JOB_COLUMNS, limit: terminalLimit(a.limit) });
+    t.list(p.rows, { noun: 'jobs', fields: JOB_FIELDS, columns: JOB_COLUMNS, limit: terminalLimit(a.limit), total: p.total });
   },
 });
 

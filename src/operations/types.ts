@@ -73,7 +73,7 @@ export interface Terminal {
   /** On a terminal (tables, colour), as opposed to a pipe (TSV). */
   readonly isTTY: boolean;
   /** A list: a table on a terminal, TSV in a pipe, JSON with --json. */
-  list(rows: Record<string, unknown>[], o: { noun: string; fields: readonly string[]; columns?: readonly string[]; limit?: number }): void;
+  list(rows: Record<string, unknown>[], o: { noun: string; fields: readonly string[]; columns?: readonly string[]; limit?: number; total?: number }): void;
   /** One object: JSON (optionally pinned to fields) or the human rendering. */
   object(value: Record<string, unknown>, o?: { human?: (c: Colors) => string; fields?: readonly string[] }): void;
   table(rows: Record<string, unknown>[], cols: readonly string[]): string;

@@ -40,7 +40,11 @@ export function pageRows(limit: number | undefined): number {
  * One page of `rows` from `cursor`, at most `limit` rows and at most `maxChars` of compact JSON. `shape`,
  * when given, turns each row into what the page holds, for the rows of the page only.
  */
-export function paginate<T, U = T>(rows: T[], opts: { limit?: number; cursor?: string; maxChars?: number; shape?: (row: T) => U } = {}): Paged<U> {
+/**
+ * A page of `rows` from the cursor's offset, cut to `limit` rows and `maxChars`. `total`: the list holds
+ * this many, of which `rows` is the start (a list that kept only the rows up to the end of this page).
+ */
+export function paginate<T, U = T>(rows: T[], opts: { limit?: number; cursor?: string; maxChars?: number; shape?: (row: T) => U; total?: number } = {}): Paged<U> {
   const offset = decodeCursor(opts.cursor);
   const limit = pageRows(opts.limit);
   const budget = opts.maxChars ?? MAX_RESULT_CHARS;
@@ -55,8 +59,9 @@ export function paginate<T, U = T>(rows: T[], opts: { limit?: number; cursor?: s
     size += len;
   }
   const end = offset + items.length;
-  const truncated = end < rows.length;
-  return { items, total: rows.length, truncated, nextCursor: truncated ? encodeCursor(end) : undefined };
+  const total = Math.max(opts.total ?? rows.length, rows.length);
+  const truncated = end < total;
+  return { items, total, truncated, nextCursor: truncated ? encodeCursor(end) : undefined };
 }
 
 /** Drop undefined values and empty strings so compact JSON stays compact. */

@@ -94,7 +94,7 @@ const CASES: Case[] = [
   { name: 'no error cleared', ops: ['clear_errors'], result: () => cleared(5, 0, 5), outcome: 'failed' },
   { name: 'no errors match', ops: ['clear_errors'], result: () => cleared(0, 0, 0), outcome: 'nothing' },
   { name: 'purging is not offered by the API', ops: ['clear_errors'], result: () => cleared(5, 0, 0, true), outcome: 'nothing' },
-  { name: 'an empty list is not an error', ops: ['list_jobs'], result: () => [], outcome: 'ok' },
+  { name: 'an empty list is not an error', ops: ['list_jobs'], result: () => ({ rows: [], total: 0 }), outcome: 'ok' },
 ];
 
 // ---- the two front ends, with the operation's run stubbed ----
