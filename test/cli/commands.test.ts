@@ -273,7 +273,7 @@ describe('commands against --demo', () => {
     const section = r.stdout.split('Connections of the failing steps\n')[1]!.split('\n\n')[0]!.split('\n');
     expect(section).toHaveLength(2);
     // The steps in the order troubleshoot examined them (the largest patterns first): two named, the rest counted.
-    expect(section[0]).toMatch(/^  down  Salesforce - Integration User \(4 steps: export Get [^,]+, export Get [^,]+ and 2 more\): INVALID_LOGIN: Invalid username, password, security token; or user locked out\.$/);
+    expect(section[0]).toMatch(/^ {2}down {2}Salesforce - Integration User \(4 steps: export Get [^,]+, export Get [^,]+ and 2 more\): INVALID_LOGIN: Invalid username, password, security token; or user locked out\.$/);
     expect(section[1]).toBe('  ok    NetSuite Production (import Create NetSuite sales orders from opportunities)');
   });
 
