@@ -18,6 +18,11 @@ export function envList(env: NodeJS.ProcessEnv, name: string): string[] | undefi
   return out.length ? out : undefined;
 }
 
+/** Whether the base URL may be plain http to another host (CELIGO_MANAGE_INSECURE_HTTP=1: a test emulator elsewhere). */
+export function insecureHttpFromEnv(env: NodeJS.ProcessEnv): boolean {
+  return envFlag(env, 'CELIGO_MANAGE_INSECURE_HTTP') ?? false;
+}
+
 /** Read-only mode as the environment asks for it (CELIGO_MANAGE_READ_ONLY). */
 export function readOnlyFromEnv(env: NodeJS.ProcessEnv): boolean {
   return envFlag(env, 'CELIGO_MANAGE_READ_ONLY') ?? false;

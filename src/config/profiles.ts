@@ -7,7 +7,7 @@ import { manageHome } from './home.js';
 import { baseUrlFor } from '../core/regions.js';
 import { MissingTokenError, UsageError } from '../core/errors.js';
 import { DEFAULT_FORMS, type ApiForms } from '../core/forms.js';
-import { envFlag, isTimeZone } from './env-flags.js';
+import { insecureHttpFromEnv, isTimeZone } from './env-flags.js';
 
 export const profileSchema = z.object({
   region: z.enum(['na', 'us', 'eu', 'au', 'ca']).optional(),
@@ -138,9 +138,7 @@ export function resolveProfile(opts: ResolveOptions = {}): ResolvedProfile {
   }
   // A blank variable counts as unset: hosts that fill the environment from a form (an MCP Bundle's
   // user_config) pass an empty string for a field left empty.
-  const baseUrl = baseUrlFor(opts.region ?? blank(env.CELIGO_REGION) ?? profile?.region, opts.baseUrl ?? blank(env.CELIGO_BASE_URL) ?? profile?.baseUrl, {
-    insecureHttp: envFlag(env, 'CELIGO_MANAGE_INSECURE_HTTP') ?? false,
-  });
+  const baseUrl = baseUrlFor(opts.region ?? blank(env.CELIGO_REGION) ?? profile?.region, opts.baseUrl ?? blank(env.CELIGO_BASE_URL) ?? profile?.baseUrl, { insecureHttp: insecureHttpFromEnv(env) });
   let token: string | undefined;
   let tokenSource = '';
   if (profile?.tokenEnv && env[profile.tokenEnv]) {

@@ -15,7 +15,6 @@ export function proxyFor(url: URL): string | undefined {
   return getProxyForUrl(url.href) || undefined;
 }
 
-
 /** A proxy as it may be shown: scheme, host and port, without credentials. */
 export function proxyShown(proxy: string): string {
   if (!URL.canParse(proxy)) return '(not a URL)';

@@ -50,7 +50,8 @@ export interface OperationContext extends OpContext {
   /**
    * Which rows of a list the front end will show for these paging arguments (MCP: the page of the cursor,
    * at most its limit; the CLI: the first --limit rows); undefined: possibly all. A list whose rows cost a
-   * request each (list_integrations' open errors) reads them for those rows only.
+   * request each (the open errors of list_integrations and list_flows) reads them for those rows only, and
+   * list_jobs keeps only the rows up to the end of those.
    */
   rowsShown?: (page: { limit?: number; cursor?: string }) => { offset: number; count: number } | undefined;
 }

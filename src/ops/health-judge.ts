@@ -8,7 +8,7 @@ import { hasTag, tagOf } from './tags.js';
 import { groupBy, plural } from './util.js';
 import { scheduleIntervalMs } from './schedule.js';
 import { JobTally, mergedTally, rateOf, runTimeOf, TallyTable } from './job-tally.js';
-import type { ConnectionCheck, FlowHealth, JobCounts, IntegrationHealth, ScheduleIssue, Verdict } from './health-report.js';
+import type { ConnectionCheck, ErrorTrend, FlowHealth, JobCounts, IntegrationHealth, ScheduleIssue, Verdict } from './health-report.js';
 
 export const DAY = 86_400_000;
 export const BASELINE_DAYS = 7;
@@ -189,12 +189,6 @@ export function withConnectionResults(flowHealth: readonly FlowHealth[], checks:
 }
 
 // ---- per integration ----
-
-/**
- * How record errors compare with the 7 days before: 'new' when nothing ran in those days (a new
- * integration, or history the account no longer keeps), so there is no usual to compare with.
- */
-export type ErrorTrend = 'up' | 'down' | 'flat' | 'new';
 
 /** Record errors in the window against those of an average window of the same length in the baseline. */
 export function errorTrend(inWindow: number, baseline: number): 'up' | 'down' | 'flat' {

@@ -41,6 +41,12 @@ export interface RunTime {
   baselineP95Ms?: number;
 }
 
+/**
+ * How record errors compare with the 7 days before: 'new' when nothing ran in those days (a new
+ * integration, or history the account no longer keeps), so there is no usual to compare with.
+ */
+export type ErrorTrend = 'up' | 'down' | 'flat' | 'new';
+
 export interface IntegrationHealth {
   integrationId: string;
   name: string;
@@ -54,8 +60,7 @@ export interface IntegrationHealth {
   /** Record errors in the window, and the average for a window of the same length over the previous 7 days. */
   errorsInWindow: number;
   errorsBaseline: number;
-  /** 'new': nothing ran in the 7 days before, so there is no usual to compare with. */
-  errorTrend: 'up' | 'down' | 'flat' | 'new';
+  errorTrend: ErrorTrend;
   runTime: RunTime;
   flows: FlowHealth[];
 }

@@ -8,7 +8,7 @@ import { matchesPattern, type ScopedError } from './patterns.js';
 import { mapPool, readWidth } from './pool.js';
 import { MIN_PARTIAL, resolveFlow, resolveIntegration } from './resolve.js';
 import { rangeFilters, rangeOf, rangeText, type TimeRange } from './timerange.js';
-import { truncate } from './util.js';
+import { emptyArgument, truncate } from './util.js';
 
 export interface ErrorScope {
   integration?: string;
@@ -23,14 +23,6 @@ export interface ErrorScope {
 }
 
 const SCOPE_KEYS = ['integration', 'flow', 'step', 'range', 'pattern'] as const;
-/** What each scope argument takes, for the message when it is given empty. */
-const SCOPE_WANTED: Record<(typeof SCOPE_KEYS)[number], string> = {
-  integration: 'an integration id or name',
-  flow: 'a flow id or name',
-  step: 'an export or import id or name',
-  range: 'a time range (e.g. "last 24 hours")',
-  pattern: 'text to match in the error code or message',
-};
 
 /**
  * A scope argument that is given must say something: an empty or blank value is an error, never "no
@@ -40,7 +32,7 @@ export function checkScopeValues(scope: Partial<Record<(typeof SCOPE_KEYS)[numbe
   for (const k of SCOPE_KEYS) {
     const v = scope[k];
     if (v !== undefined && (typeof v !== 'string' || v.trim() === '')) {
-      throw new UsageError(`\`${k}\` is empty: give ${SCOPE_WANTED[k]}, or leave it out.`);
+      throw emptyArgument(k);
     }
   }
 }

@@ -18,7 +18,7 @@ import { jobErrors } from './run.js';
 import { scanErrors } from './scan.js';
 import { changeWindow, firstErrorTime, judgeTrouble, mappingEffect, type ChangeEvent, type StepFinding, type TroubleTarget } from './troubleshoot-judge.js';
 import { troubleshootReport, type TroubleshootReport } from './troubleshoot-report.js';
-import { jobIdOf, ms, nowOf, num, testConnection } from './util.js';
+import { emptyArgument, jobIdOf, ms, nowOf, num, testConnection } from './util.js';
 
 export { describeEffect, mappingEffect, type ChangeEvent, type MappingEffect, type StepFinding, type TroubleGroup } from './troubleshoot-judge.js';
 export type { TroubleshootReport } from './troubleshoot-report.js';
@@ -210,7 +210,7 @@ async function resolveTarget(ctx: OpContext, ref: string): Promise<{ job?: strin
 /** Finds why a job, a flow or an integration is failing, and what to do about it. */
 export async function troubleshoot(ctx: OpContext, given: TroubleshootInput): Promise<TroubleshootReport> {
   const blank = (['job', 'flow', 'integration', 'target'] as const).find((k) => given[k] !== undefined && (typeof given[k] !== 'string' || !given[k].trim()));
-  if (blank) throw new UsageError(`\`${blank}\` is empty: give ${blank === 'job' ? 'a job id' : blank === 'target' ? 'a job id, or a flow or integration id or name' : `${blank === 'flow' ? 'a flow' : 'an integration'} id or name`}, or leave it out.`);
+  if (blank) throw emptyArgument(blank);
   const [job, flow, integration, target] = [given.job, given.flow, given.integration, given.target].map((x) => x?.trim() || undefined);
   if ([job, flow, integration, target].filter(Boolean).length !== 1) {
     throw new UsageError(

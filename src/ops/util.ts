@@ -129,3 +129,19 @@ export function jobIdOf(text: unknown): string {
   if (!id) throw new UsageError('`job` is empty: give a job id; list_jobs (jobs list) shows them.');
   return id;
 }
+
+/** What an argument of a scope or target takes, for the message when it is given empty. */
+const ARGUMENT_WANTED = {
+  integration: 'an integration id or name',
+  flow: 'a flow id or name',
+  step: 'an export or import id or name',
+  range: 'a time range (e.g. "last 24 hours")',
+  pattern: 'text to match in the error code or message',
+  job: 'a job id',
+  target: 'a job id, or a flow or integration id or name',
+} as const;
+
+/** An argument given empty or blank: an error that says what it takes (it never reads as "none given"). */
+export function emptyArgument(key: keyof typeof ARGUMENT_WANTED): UsageError {
+  return new UsageError(`\`${key}\` is empty: give ${ARGUMENT_WANTED[key]}, or leave it out.`);
+}

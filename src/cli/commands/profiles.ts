@@ -51,7 +51,7 @@ export const profiles: NounSpec = {
       ],
       examples: ['profiles add prod --region na --token-env CELIGO_PROD_TOKEN --production', 'profiles add sandbox --region eu --token-env CELIGO_SANDBOX_TOKEN --time-zone Europe/Paris --use'],
       async run(rc) {
-        const [{ readProfiles, writeProfiles, profileSchema, profilesPath, checkProfileName, checkTokenEnv, profileIn }, { baseUrlFor }, { envFlag }] = await Promise.all([
+        const [{ readProfiles, writeProfiles, profileSchema, profilesPath, checkProfileName, checkTokenEnv, profileIn }, { baseUrlFor }, { insecureHttpFromEnv }] = await Promise.all([
           import('../../config/profiles.js'),
           import('../../core/regions.js'),
           import('../../config/env-flags.js'),
@@ -67,7 +67,7 @@ export const profiles: NounSpec = {
           description: optStr(rc, 'description'),
         };
         try {
-          baseUrlFor(candidate.region, candidate.baseUrl, { insecureHttp: envFlag(rc.io.env, 'CELIGO_MANAGE_INSECURE_HTTP') ?? false });
+          baseUrlFor(candidate.region, candidate.baseUrl, { insecureHttp: insecureHttpFromEnv(rc.io.env) });
         } catch (err) {
           throw new UsageError((err as Error).message);
         }

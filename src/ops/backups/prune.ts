@@ -39,7 +39,6 @@ export interface PrunePlan {
   days: number;
   /** The store: a folder, or host:port/database. */
   where: string;
-  store: 'file' | 'postgres';
   /** The backups to delete, oldest first. */
   backups: PrunedBackup[];
   /** Backups taken since `before`, left as they are. */
@@ -58,7 +57,6 @@ export async function planPrune(store: BackupStore, days: number, now: Date): Pr
     before,
     days,
     where: store.where,
-    store: store.kind,
     backups: old.map((r) => ({ id: r.id, createdAt: r.createdAt, reason: r.reason, ...(r.applied === undefined ? {} : { applied: r.applied }) })),
     kept: records.length - old.length,
     skipped,
