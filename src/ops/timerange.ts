@@ -91,7 +91,9 @@ function parsePoint(s: string, now: number, zone: string): Point | undefined {
  * `fallback` (default: last 24 hours). The range includes `from` and excludes `to`.
  */
 export function parseTimeRange(input: string | undefined, now: Date, fallback = 'last 24 hours', zone = UTC): TimeRange {
-  const raw = (input ?? '').trim() || fallback;
+  // Left out, the range is the fallback; given blank it is an error (a blank argument never stands for a default).
+  if (input !== undefined && input.trim() === '') throw new UsageError(`The time range is empty: give one (e.g. "last 24 hours", "yesterday", "last 7 days"), or leave it out for ${fallback}.`);
+  const raw = input?.trim() || fallback;
   const t = raw.toLowerCase().replace(/\s+/g, ' ');
   const at = now.getTime();
   const fail = () =>

@@ -33,6 +33,10 @@ describe('parseTimeRange', () => {
   it('"since Friday" on a Friday means today', () => {
     expect(iso(parseTimeRange('since friday', now).from)).toBe('2026-11-27T00:00:00.000Z');
   });
+  it('a blank range is an error that names the default, never the default itself', () => {
+    for (const blank of ['', '   ', '\t']) expect(() => parseTimeRange(blank, now)).toThrow(/^The time range is empty: give one \(e\.g\. "last 24 hours", "yesterday", "last 7 days"\), or leave it out for last 24 hours\.$/);
+    expect(() => parseTimeRange(' ', now, 'last 7 days')).toThrow(/leave it out for last 7 days\.$/);
+  });
   it('rejects nonsense with a message listing the forms', () => {
     expect(() => parseTimeRange('the other day', now)).toThrow(UsageError);
     expect(() => parseTimeRange('the other day', now)).toThrow(/last 24 hours/);
